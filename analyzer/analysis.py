@@ -1,0 +1,183 @@
+"""The analysis, end to end: transcript -> roles -> Doc -> tags -> metrics -> feedback.
+
+:class:`Analyzer` holds what is costly to build (the spaCy pipeline, later
+the classifier) so that it is built once and reused for every call.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import feedback as fb
+from .config import Thresholds, default_thresholds
+from .metrics import compute_metrics, speaking_seconds
+from .nlp import extensions as ext
+from .nlp.pipeline import analyse_doc, build_nlp
+from .readers import read_text, read_transcript
+from .result import AnalysisResult, SpeakerSummary, Tag
+from .roles import assign_roles
+from .transcript import Role, Transcript
+
+
+class Analyzer:
+    """Analyse calls with one pipeline, built once.
+
+    thresholds (Thresholds | None): defaults to ``analyzer/defaults.cfg``.
+    base_model (str | Language | None): a spaCy pipeline to build on; defaults
+        to ``spacy.blank("en")`` with a sentencizer.
+    """
+
+    def __init__(
+        self,
+        thresholds: Thresholds | None = None,
+        base_model: str | Language | None = None,
+    ) -> None:
+        self.thresholds = thresholds or default_thresholds()
+        self.nlp = build_nlp(self.thresholds, base_model)
+
+    def analyze_file(
+        self,
+        path: str | Path,
+        *,
+        format: str | None = None,
+        sellers: Iterable[str] = (),
+        buyers: Iterable[str] = (),
+        others: Iterable[str] = (),
+        roles: Mapping[str, str] | None = None,
+    ) -> AnalysisResult:
+        """Read and analyse one transcript file."""
+        transcript = read_transcript(
+            path, format, speech_rate_words_per_second=self.thresholds.speech_rate_words_per_second
+        )
+        return self.analyze_transcript(
+            transcript, sellers=sellers, buyers=buyers, others=others, roles=roles
+        )
+
+    def analyze_text(
+        self,
+        text: str,
+        *,
+        source: str = "<text>",
+        format: str | None = None,
+        sellers: Iterable[str] = (),
+        buyers: Iterable[str] = (),
+        others: Iterable[str] = (),
+        roles: Mapping[str, str] | None = None,
+    ) -> AnalysisResult:
+        """Analyse a transcript given as a string."""
+        transcript = read_text(
+            text,
+            source=source,
+            format=format,
+            speech_rate_words_per_second=self.thresholds.speech_rate_words_per_second,
+        )
+        return self.analyze_transcript(
+            transcript, sellers=sellers, buyers=buyers, others=others, roles=roles
+        )
+
+    def analyze_transcript(
+        self,
+        transcript: Transcript,
+        *,
+        sellers: Iterable[str] = (),
+        buyers: Iterable[str] = (),
+        others: Iterable[str] = (),
+        roles: Mapping[str, str] | None = None,
+    ) -> AnalysisResult:
+        """Analyse a transcript that is already read."""
+        if not transcript.roles or sellers or buyers or others or roles:
+            transcript = assign_roles(
+                transcript,
+                sellers=sellers,
+                buyers=buyers,
+                others=others,
+                roles=roles,
+                thresholds=self.thresholds,
+            )
+        doc = analyse_doc(self.nlp, transcript)
+        return self.result_from_doc(doc, transcript)
+
+    def doc(self, transcript: Transcript) -> Doc:
+        """The analysed spaCy Doc of a transcript with roles (for other pipelines)."""
+        return analyse_doc(self.nlp, transcript)
+
+    def result_from_doc(self, doc: Doc, transcript: Transcript) -> AnalysisResult:
+        tags = tags_from_doc(doc, transcript)
+        counts: dict[str, int] = {}
+        for t in tags:
+            counts[t.tag] = counts.get(t.tag, 0) + 1
+        open_q = sum(1 for t in tags if t.tag == ext.BUYER_QUESTION and t.open)
+        metrics = compute_metrics(transcript, counts, open_q, self.thresholds)
+        ctx = fb.Context(transcript=transcript, metrics=metrics, tags=tags, thresholds=self.thresholds)
+        findings = fb.check_all(ctx)
+        return AnalysisResult(
+            file=transcript.source,
+            format=transcript.format,
+            duration_seconds=_round(transcript.duration_seconds),
+            timed=transcript.timed,
+            score=None,
+            label=None,
+            speakers=speaker_summaries(transcript),
+            metrics=metrics,
+            tags=tuple(tags),
+            feedback=tuple(findings),
+            model=None,
+            transcript=transcript,
+        )
+
+
+def _round(x: float | None, nd: int = 3) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def speaker_summaries(transcript: Transcript) -> tuple[SpeakerSummary, ...]:
+    """Role, words, seconds and turns of every speaker, in order of appearance."""
+    timed = transcript.timed
+    stats: dict[str, list] = {s: [0, 0.0, 0] for s in transcript.speakers}
+    for turn in transcript.turns:
+        st = stats[turn.speaker]
+        st[0] += turn.words
+        st[1] += speaking_seconds(turn) or 0.0
+        st[2] += 1
+    return tuple(
+        SpeakerSummary(
+            name=name,
+            role=transcript.roles.get(name, Role.BUYER).value,
+            role_source=transcript.role_source.get(name, "inferred"),
+            words=st[0],
+            seconds=round(st[1], 3) if timed else None,
+            turns=st[2],
+        )
+        for name, st in stats.items()
+    )
+
+
+def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
+    """Every tag span of the doc as a :class:`Tag`, in reading order."""
+    turn_spans = doc.spans[ext.TURNS_KEY]
+    out: list[Tag] = []
+    for name in ext.TAG_NAMES:
+        if name not in doc.spans:
+            continue
+        for span in doc.spans[name]:
+            first = ext.turn_index_of(doc, span.start)
+            last = ext.turn_index_of(doc, max(span.start, span.end - 1))
+            t0, t1 = transcript.turns[first], transcript.turns[last]
+            start = t0.time_at(span.start_char - turn_spans[first].start_char)
+            end = t1.time_at(span.end_char - turn_spans[last].start_char)
+            out.append(
+                Tag(
+                    tag=name,
+                    speaker=t0.speaker,
+                    turn=first,
+                    start=start,
+                    end=end,
+                    text=span.text,
+                    open=span._.get(ext.OPEN) if name == ext.BUYER_QUESTION else None,
+                )
+            )
+    out.sort(key=lambda t: (t.turn, t.start or 0.0, ext.TAG_NAMES.index(t.tag)))
+    return out

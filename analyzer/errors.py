@@ -1,0 +1,80 @@
+"""Errors and warnings with stable codes.
+
+Every message the analyzer raises for bad input has a code (``E1xx`` for
+transcripts, ``E2xx`` for roles, ``E3xx`` for configuration, ``E4xx`` for
+gold files and models). Codes are never reused; the code is part of the
+message so that a user can search for it.
+"""
+from __future__ import annotations
+
+
+class CallcoachError(Exception):
+    """Base class of every error the analyzer raises on purpose."""
+
+    code = "E000"
+
+
+class TranscriptFormatError(CallcoachError, ValueError):
+    """A transcript could not be read.
+
+    source (str): the file (or other source name) that was being read.
+    line (int | None): 1-based line number where the problem is, when known.
+    expected (str): what the reader expected to find there.
+    found (str | None): what it found instead (shortened).
+    code (str): a stable error code.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        line: int | None,
+        expected: str,
+        found: str | None = None,
+        *,
+        code: str = "E101",
+    ) -> None:
+        self.source = source
+        self.line = line
+        self.expected = expected
+        self.found = found
+        self.code = code
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = f"{self.source}, line {self.line}" if self.line else str(self.source)
+        msg = f"[{self.code}] {where}: expected {self.expected}"
+        if self.found is not None:
+            found = self.found if len(self.found) <= 80 else self.found[:77] + "..."
+            msg += f", found {found!r}"
+        return msg
+
+
+class RolesError(CallcoachError, ValueError):
+    """The roles a caller gave do not fit the transcript."""
+
+    code = "E201"
+
+    def __init__(self, message: str, *, code: str = "E201") -> None:
+        self.code = code
+        super().__init__(f"[{code}] {message}")
+
+
+class ConfigError(CallcoachError, ValueError):
+    """A threshold or option is unknown or has a bad value."""
+
+    code = "E301"
+
+    def __init__(self, message: str, *, code: str = "E301") -> None:
+        self.code = code
+        super().__init__(f"[{code}] {message}")
+
+
+class GoldFormatError(CallcoachError, ValueError):
+    """A gold annotation sidecar is malformed or does not fit its transcript."""
+
+    code = "E401"
+
+    def __init__(self, source: str, message: str, *, code: str = "E401") -> None:
+        self.source = source
+        self.code = code
+        super().__init__(f"[{code}] {source}: {message}")

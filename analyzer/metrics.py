@@ -1,0 +1,212 @@
+"""Talk-time and tag metrics: pure functions of a transcript and its tags.
+
+Definitions follow ``spec/tags.md``:
+
+- ``seller_talk_share``: seller speaking time over seller plus buyer speaking
+  time (speakers with role ``other`` are left out). A turn's speaking time is
+  the sum of its cues' durations, so a pause between two cues of one speaker
+  is nobody's talk-time. Where the call is untimed, words stand in for time.
+- Overlapping speech counts for each speaker who is talking: talk-time
+  measures how long each side speaks, and when both speak at once, both are
+  speaking. (The share therefore never exceeds 1, and a call full of
+  interruptions is not made to look quieter than it was.)
+- ``longest_seller_monologue``: the longest run of turns in which the seller
+  side speaks and no buyer says more than a backchannel
+  (``backchannel_max_words``); its seconds run from the start of its first
+  seller turn to the end of its last, its words are the seller's words.
+  ``longest_buyer_story`` is the same for the buyer side.
+- ``interactivity``: switches between the seller and buyer sides per minute
+  (timed) or per 100 words (untimed), backchannels and ``other`` turns left
+  out.
+
+A value that cannot be measured is ``None`` (JSON ``null``), never 0.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Mapping
+
+from .config import Thresholds, default_thresholds
+from .transcript import Role, Transcript, Turn
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A run of turns held by one side."""
+
+    first_turn: int
+    last_turn: int
+    words: int
+    seconds: float | None
+    start: float | None
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The measured values of one call (``spec/output.md``, ``metrics``)."""
+
+    seller_talk_share: float | None
+    longest_seller_monologue_seconds: float | None
+    longest_seller_monologue_words: int
+    longest_buyer_story_seconds: float | None
+    longest_buyer_story_words: int
+    interactivity: float | None
+    buyer_questions: int
+    open_buyer_questions: int
+    buyer_questions_per_10_minutes: float | None
+    pitch_invites: int
+    pitch_dumps: int
+    pitch_pivots: int
+    if_then_closes: int
+    seller_words: int
+    buyer_words: int
+    seller_seconds: float | None
+    buyer_seconds: float | None
+    longest_seller_monologue_turn: int | None
+    longest_buyer_story_turn: int | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def speaking_seconds(turn: Turn) -> float | None:
+    """Seconds of speech in a turn: the sum of its cues' durations."""
+    if turn.start is None or turn.end is None:
+        return None
+    if not turn.cue_offsets:
+        return max(0.0, turn.end - turn.start)
+    total = 0.0
+    for _, s, e in turn.cue_offsets:
+        if s is not None and e is not None:
+            total += max(0.0, e - s)
+    return total
+
+
+def side_totals(transcript: Transcript) -> dict[Role, tuple[int, float | None]]:
+    """Words and speaking seconds per role."""
+    timed = transcript.timed
+    words = {r: 0 for r in Role}
+    secs = {r: 0.0 for r in Role}
+    for turn in transcript.turns:
+        role = transcript.roles.get(turn.speaker, Role.BUYER)
+        words[role] += turn.words
+        if timed:
+            secs[role] += speaking_seconds(turn) or 0.0
+    return {r: (words[r], round(secs[r], 3) if timed else None) for r in Role}
+
+
+def seller_talk_share(transcript: Transcript) -> float | None:
+    """Seller talk over seller plus buyer talk (time where timed, else words)."""
+    totals = side_totals(transcript)
+    (sw, ss), (bw, bs) = totals[Role.SELLER], totals[Role.BUYER]
+    if transcript.timed and ss is not None and bs is not None and ss + bs > 0:
+        return round(ss / (ss + bs), 4)
+    if sw + bw == 0:
+        return None
+    return round(sw / (sw + bw), 4)
+
+
+def longest_stretch(
+    transcript: Transcript, role: Role, *, backchannel_max_words: int
+) -> Stretch | None:
+    """The longest run of ``role`` speech no one on the other side interrupts.
+
+    The other side's backchannels (``backchannel_max_words`` words or fewer)
+    and ``other`` speakers do not end a run. Longest by seconds where timed,
+    else by words.
+    """
+    other_side = Role.BUYER if role is Role.SELLER else Role.SELLER
+    timed = transcript.timed
+    best: Stretch | None = None
+    cur: list[Turn] = []
+
+    def close() -> None:
+        nonlocal best, cur
+        own = [t for t in cur if transcript.roles.get(t.speaker) is role]
+        if own:
+            words = sum(t.words for t in own)
+            secs = (own[-1].end - own[0].start) if timed else None  # type: ignore[operator]
+            s = Stretch(own[0].index, own[-1].index, words, round(secs, 3) if secs is not None else None, own[0].start)
+            key = (s.seconds, s.words) if timed else (s.words,)
+            best_key = ((best.seconds, best.words) if timed else (best.words,)) if best else None
+            if best is None or key > best_key:  # type: ignore[operator]
+                best = s
+        cur = []
+
+    for turn in transcript.turns:
+        r = transcript.roles.get(turn.speaker)
+        if r is role:
+            cur.append(turn)
+        elif r is other_side and turn.words > backchannel_max_words:
+            close()
+        # backchannels of the other side and `other` speakers keep the run open
+    close()
+    return best
+
+
+def role_switches(transcript: Transcript, *, backchannel_max_words: int) -> int:
+    """Switches between seller and buyer sides, backchannels left out."""
+    last: Role | None = None
+    switches = 0
+    for turn in transcript.turns:
+        r = transcript.roles.get(turn.speaker)
+        if r not in (Role.SELLER, Role.BUYER) or turn.words <= backchannel_max_words:
+            continue
+        if last is not None and r is not last:
+            switches += 1
+        last = r
+    return switches
+
+
+def interactivity(transcript: Transcript, *, backchannel_max_words: int) -> float | None:
+    """Side switches per minute (timed) or per 100 words (untimed)."""
+    switches = role_switches(transcript, backchannel_max_words=backchannel_max_words)
+    if transcript.timed:
+        minutes = (transcript.duration_seconds or 0.0) / 60.0
+        return round(switches / minutes, 3) if minutes > 0 else None
+    words = sum(
+        t.words for t in transcript.turns if transcript.roles.get(t.speaker) in (Role.SELLER, Role.BUYER)
+    )
+    return round(switches * 100.0 / words, 3) if words else None
+
+
+def compute_metrics(
+    transcript: Transcript,
+    tag_counts: Mapping[str, int],
+    open_questions: int,
+    thresholds: Thresholds | None = None,
+) -> Metrics:
+    """All metrics of one call.
+
+    tag_counts (Mapping[str, int]): number of spans per tag name.
+    open_questions (int): number of buyer questions that are open.
+    """
+    thresholds = thresholds or default_thresholds()
+    bc = thresholds.backchannel_max_words
+    mono = longest_stretch(transcript, Role.SELLER, backchannel_max_words=bc)
+    story = longest_stretch(transcript, Role.BUYER, backchannel_max_words=bc)
+    totals = side_totals(transcript)
+    questions = tag_counts.get("buyer_question", 0)
+    duration = transcript.duration_seconds
+    per_10 = round(questions / (duration / 600.0), 3) if duration else None
+    return Metrics(
+        seller_talk_share=seller_talk_share(transcript),
+        longest_seller_monologue_seconds=mono.seconds if mono else None,
+        longest_seller_monologue_words=mono.words if mono else 0,
+        longest_buyer_story_seconds=story.seconds if story else None,
+        longest_buyer_story_words=story.words if story else 0,
+        interactivity=interactivity(transcript, backchannel_max_words=bc),
+        buyer_questions=questions,
+        open_buyer_questions=open_questions,
+        buyer_questions_per_10_minutes=per_10,
+        pitch_invites=tag_counts.get("pitch_invite", 0),
+        pitch_dumps=tag_counts.get("pitch_dump", 0),
+        pitch_pivots=tag_counts.get("pitch_pivot", 0),
+        if_then_closes=tag_counts.get("if_then_close", 0),
+        seller_words=totals[Role.SELLER][0],
+        buyer_words=totals[Role.BUYER][0],
+        seller_seconds=totals[Role.SELLER][1],
+        buyer_seconds=totals[Role.BUYER][1],
+        longest_seller_monologue_turn=mono.first_turn if mono else None,
+        longest_buyer_story_turn=story.first_turn if story else None,
+    )

@@ -1,0 +1,1 @@
+"""spaCy side of the analyzer: the pipeline, its extensions and components."""

@@ -1,0 +1,1 @@
+"""One tagger per module, each registered as a ``callcoach_<tag>`` factory."""

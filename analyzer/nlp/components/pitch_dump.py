@@ -1,0 +1,210 @@
+"""``callcoach_pitch_dump``: how the seller answers a ``pitch_invite``.
+
+The answer is the seller's speech from the invitation until a buyer says
+more than a backchannel. It is a ``pitch_dump`` when it runs past
+``pitch_dump_min_words`` words (or ``pitch_dump_min_seconds`` seconds of
+seller speech), is mostly about the seller (``we``/``our``/``I`` outnumber
+``you``/``your``: ``pitch_dump_min_self_share``), and holds no
+``buyer_question`` in its first ``pitch_dump_question_window_words`` words.
+It is a ``pitch_pivot`` when it is not a dump and does turn to the buyer
+with a question about them. An answer that is neither carries no tag.
+
+Needs ``callcoach_pitch_invite`` and ``callcoach_buyer_question`` to run first.
+Span: the whole answer (from its first seller turn to its last).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+
+from ..extensions import (
+    BUYER_QUESTION,
+    PITCH_DUMP,
+    PITCH_INVITE,
+    PITCH_PIVOT,
+    ROLES,
+    TRANSCRIPT,
+    TURNS_KEY,
+    turn_index_of,
+)
+from ..resources import load_lexicon
+from .base import Tagger, threshold_defaults
+
+#: The thresholds this component reads (``analyzer/defaults.cfg``).
+CONFIG_KEYS = (
+    "backchannel_max_words",
+    "pitch_dump_min_words",
+    "pitch_dump_min_seconds",
+    "pitch_dump_question_window_words",
+    "pitch_dump_min_self_share",
+    "pitch_answer_max_turn_gap",
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The seller's answer to one invitation."""
+
+    first_turn: int
+    last_turn: int
+    words: int
+    seconds: float | None
+    self_share: float
+    first_question_word: int | None
+
+
+class PitchDumpTagger(Tagger):
+    """Tags ``pitch_dump`` and ``pitch_pivot`` spans (the seller's answers)."""
+
+    tag = PITCH_DUMP
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "callcoach_pitch_dump",
+        *,
+        backchannel_max_words: int,
+        pitch_dump_min_words: int,
+        pitch_dump_min_seconds: float,
+        pitch_dump_question_window_words: int,
+        pitch_dump_min_self_share: float,
+        pitch_answer_max_turn_gap: int,
+    ) -> None:
+        super().__init__(nlp, name)
+        self.backchannel_max_words = backchannel_max_words
+        self.min_words = pitch_dump_min_words
+        self.min_seconds = pitch_dump_min_seconds
+        self.window_words = pitch_dump_question_window_words
+        self.min_self_share = pitch_dump_min_self_share
+        self.max_turn_gap = pitch_answer_max_turn_gap
+        self.lex = load_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        error_handler = self.get_error_handler()
+        try:
+            dumps, pivots = self.match_answers(doc)
+            doc.spans[PITCH_DUMP] = SpanGroup(doc, name=PITCH_DUMP, spans=dumps)
+            doc.spans[PITCH_PIVOT] = SpanGroup(doc, name=PITCH_PIVOT, spans=pivots)
+        except Exception as exc:  # noqa: BLE001
+            error_handler(self.name, self, [doc], exc)
+        return doc
+
+    def match(self, doc: Doc) -> list[Span]:
+        return self.match_answers(doc)[0]
+
+    def match_answers(self, doc: Doc) -> tuple[list[Span], list[Span]]:
+        """The ``pitch_dump`` spans and the ``pitch_pivot`` spans."""
+        invites = doc.spans[PITCH_INVITE] if PITCH_INVITE in doc.spans else []
+        if not invites or TURNS_KEY not in doc.spans:
+            return [], []
+        turns = doc.spans[TURNS_KEY]
+        roles = doc._.get(ROLES) or {}
+        transcript = doc._.get(TRANSCRIPT)
+        questions = doc.spans[BUYER_QUESTION] if BUYER_QUESTION in doc.spans else []
+        dumps: list[Span] = []
+        pivots: list[Span] = []
+        answered: set[int] = set()
+        for invite in invites:
+            ti = turn_index_of(doc, invite.start)
+            answer = self.find_answer(turns, roles, transcript, ti, questions)
+            if answer is None or answer.first_turn in answered:
+                continue
+            answered.add(answer.first_turn)
+            span = doc[turns[answer.first_turn].start : turns[answer.last_turn].end]
+            long_enough = answer.words > self.min_words or (
+                answer.seconds is not None and answer.seconds > self.min_seconds
+            )
+            asked_early = (
+                answer.first_question_word is not None
+                and answer.first_question_word < self.window_words
+            )
+            if long_enough and answer.self_share >= self.min_self_share and not asked_early:
+                dumps.append(span)
+            elif answer.first_question_word is not None:
+                pivots.append(span)
+        return dumps, pivots
+
+    def find_answer(self, turns, roles, transcript, ti: int, questions) -> Answer | None:
+        """The seller's answer to an invitation in turn ``ti``, or None."""
+        n = len(turns)
+        j = ti + 1
+        # The answer begins at the first seller turn within the allowed gap.
+        while j < n and j - ti <= self.max_turn_gap and roles.get(turns[j].label_) != "seller":
+            j += 1
+        if j >= n or roles.get(turns[j].label_) != "seller":
+            return None
+        first = last = j
+        k = j + 1
+        while k < n:
+            role = roles.get(turns[k].label_)
+            if role == "seller":
+                last = k
+            elif role == "buyer" and _words(turns[k]) > self.backchannel_max_words:
+                break
+            k += 1
+        words = 0
+        seconds = 0.0
+        timed = transcript is not None and transcript.timed
+        self_refs = you_refs = 0
+        first_q: int | None = None
+        q_starts = sorted(q.start for q in questions)
+        for t in range(first, last + 1):
+            span = turns[t]
+            if roles.get(span.label_) != "seller":
+                continue
+            for q_start in q_starts:
+                if first_q is None and span.start <= q_start < span.end:
+                    first_q = words + len(span.doc[span.start : q_start].text.split())
+            for tok in span:
+                lw = tok.lower_
+                if lw in self.lex.self_reference:
+                    self_refs += 1
+                elif lw in self.lex.second_person:
+                    you_refs += 1
+            words += _words(span)
+            if timed:
+                seconds += transcript.turns[t].seconds or 0.0
+        refs = self_refs + you_refs
+        return Answer(
+            first_turn=first,
+            last_turn=last,
+            words=words,
+            seconds=seconds if timed else None,
+            self_share=self_refs / refs if refs else 1.0,
+            first_question_word=first_q,
+        )
+
+
+def _words(span: Span) -> int:
+    return len(span.text.split())
+
+
+@Language.factory(
+    "callcoach_pitch_dump",
+    default_config=threshold_defaults(CONFIG_KEYS),
+    assigns=["doc.spans"],
+    requires=["doc.spans"],
+)
+def make_pitch_dump(
+    nlp: Language,
+    name: str,
+    backchannel_max_words: int,
+    pitch_dump_min_words: int,
+    pitch_dump_min_seconds: float,
+    pitch_dump_question_window_words: int,
+    pitch_dump_min_self_share: float,
+    pitch_answer_max_turn_gap: int,
+) -> PitchDumpTagger:
+    """Create the ``callcoach_pitch_dump`` component."""
+    return PitchDumpTagger(
+        nlp,
+        name,
+        backchannel_max_words=backchannel_max_words,
+        pitch_dump_min_words=pitch_dump_min_words,
+        pitch_dump_min_seconds=pitch_dump_min_seconds,
+        pitch_dump_question_window_words=pitch_dump_question_window_words,
+        pitch_dump_min_self_share=pitch_dump_min_self_share,
+        pitch_answer_max_turn_gap=pitch_answer_max_turn_gap,
+    )

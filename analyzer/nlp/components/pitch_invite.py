@@ -1,0 +1,81 @@
+"""``callcoach_pitch_invite``: the buyer invites the seller to talk about themselves.
+
+"Tell us a little about your company", "so what do you guys do?", "why
+should we pick you?", "what makes you different?" - but not a request for
+one part of the offer ("tell me about the pricing", "walk me through the
+coverage"), whose answer is measured as a monologue instead.
+
+Patterns are in ``patterns/pitch_invite.jsonl``. Those labelled
+``INVITE_STRICT`` must end their clause ("what do you guys do?" but not "what
+do you do to exercise?"); those labelled ``INVITE`` are refused when the
+invitation is narrowed to one thing ("about your company's pricing",
+"an overview of the fees").
+
+Span: the sentence that holds the invitation.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..extensions import PITCH_INVITE, role_turns
+from ..resources import build_matchers, load_patterns, match_labels
+from .base import Tagger
+
+#: Words that may follow a strict invitation without narrowing it.
+_STRICT_FOLLOWERS = frozenset(
+    "exactly again there here over anyway actually now at guys folks precisely "
+    "specifically then and so though honestly really nowadays these days today "
+    "these all".split()
+)
+_NARROWING = frozenset({"'s", "’s", "of", "on", "for", "regarding", "around", "with"})
+_SELF_AFTER_NARROWING = frozenset({"you", "your", "yourselves", "yourself", "what", "who", "y'all"})
+
+
+class PitchInviteTagger(Tagger):
+    """Tags ``pitch_invite`` spans in buyer turns."""
+
+    tag = PITCH_INVITE
+
+    def __init__(self, nlp: Language, name: str = "callcoach_pitch_invite") -> None:
+        super().__init__(nlp, name)
+        self.matchers = build_matchers(nlp, load_patterns("pitch_invite"))
+
+    def match(self, doc: Doc) -> list[Span]:
+        matches = match_labels(doc, self.matchers)
+        if not matches:
+            return []
+        found: list[Span] = []
+        seen: set[int] = set()
+        for _, turn in role_turns(doc, "buyer"):
+            for label, _pid, start, end in matches:
+                if start < turn.start or end > turn.end:
+                    continue
+                if not self._accept(doc, label, end, turn.end):
+                    continue
+                sent = doc[start].sent
+                if sent.start in seen:
+                    continue
+                seen.add(sent.start)
+                found.append(doc[max(sent.start, turn.start) : min(sent.end, turn.end)])
+        return found
+
+    @staticmethod
+    def _accept(doc: Doc, label: str, end: int, limit: int) -> bool:
+        nxt = doc[end].lower_ if end < limit else ""
+        if label == "INVITE_STRICT":
+            return nxt == "" or doc[end].is_punct or nxt in _STRICT_FOLLOWERS
+        if nxt in _NARROWING:
+            after = doc[end + 1].lower_ if end + 1 < limit else ""
+            return after in _SELF_AFTER_NARROWING
+        return True
+
+
+@Language.factory(
+    "callcoach_pitch_invite",
+    assigns=["doc.spans"],
+    requires=["token.is_sent_start"],
+)
+def make_pitch_invite(nlp: Language, name: str) -> PitchInviteTagger:
+    """Create the ``callcoach_pitch_invite`` component."""
+    return PitchInviteTagger(nlp, name)

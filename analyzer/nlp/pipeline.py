@@ -1,0 +1,104 @@
+"""Build the spaCy pipeline and turn a transcript into one Doc.
+
+This module is the only place that knows the order of the components:
+
+1. ``sentencizer`` (or the base model's own sentence boundaries);
+2. ``callcoach_pitch_invite`` - buyer invitations to pitch;
+3. ``callcoach_buyer_question`` - seller questions about the buyer;
+4. ``callcoach_pitch_dump`` - the seller's answer to each invitation,
+   tagged ``pitch_dump`` or ``pitch_pivot`` (needs 2 and 3);
+5. ``callcoach_if_then_close`` - conditional closes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+
+from ..config import Thresholds, default_thresholds
+from ..transcript import Role, Transcript
+from . import extensions as ext
+from .components import buyer_question, if_then_close, pitch_dump, pitch_invite  # noqa: F401  (registers the factories)
+
+#: Component names in pipeline order.
+COMPONENTS = (
+    "callcoach_pitch_invite",
+    "callcoach_buyer_question",
+    "callcoach_pitch_dump",
+    "callcoach_if_then_close",
+)
+
+#: The thresholds each component reads (its declared config keys).
+COMPONENT_THRESHOLDS: dict[str, tuple[str, ...]] = {
+    "callcoach_pitch_invite": (),
+    "callcoach_buyer_question": (),
+    "callcoach_pitch_dump": (
+        "backchannel_max_words",
+        "pitch_dump_min_words",
+        "pitch_dump_min_seconds",
+        "pitch_dump_question_window_words",
+        "pitch_dump_min_self_share",
+        "pitch_answer_max_turn_gap",
+    ),
+    "callcoach_if_then_close": ("if_then_close_max_sentence_gap",),
+}
+
+
+def build_nlp(thresholds: Thresholds | None = None, base: str | Language | None = None) -> Language:
+    """The analysis pipeline.
+
+    thresholds (Thresholds | None): the numbers the components use. Defaults
+        to :func:`analyzer.config.default_thresholds`.
+    base (str | Language | None): a spaCy pipeline (or its name, e.g.
+        ``en_core_web_sm``) to add the components to. Defaults to
+        ``spacy.blank("en")`` with a sentencizer: nothing is downloaded.
+    RETURNS (Language): the pipeline.
+    """
+    thresholds = thresholds or default_thresholds()
+    if base is None:
+        nlp = spacy.blank("en")
+    elif isinstance(base, str):
+        nlp = spacy.load(base, exclude=["ner", "lemmatizer", "textcat"])
+    else:
+        nlp = base
+    if not (nlp.has_pipe("sentencizer") or nlp.has_pipe("parser") or nlp.has_pipe("senter")):
+        nlp.add_pipe("sentencizer")
+    values = dataclasses.asdict(thresholds)
+    for name in COMPONENTS:
+        config = {key: values[key] for key in COMPONENT_THRESHOLDS[name]}
+        nlp.add_pipe(name, config=config)
+    return nlp
+
+
+def transcript_to_doc(nlp: Language, transcript: Transcript) -> Doc:
+    """One Doc for the whole call, before the pipeline runs.
+
+    The turns' texts are joined with single spaces; ``doc.spans["turns"]``
+    holds one span per turn, labelled with the speaker's name, and every turn
+    starts a sentence. Roles go to ``doc._.callcoach_roles``.
+    """
+    text = " ".join(t.text for t in transcript.turns)
+    doc = nlp.make_doc(text)
+    spans = []
+    pos = 0
+    for turn in transcript.turns:
+        span = doc.char_span(pos, pos + len(turn.text), label=turn.speaker, alignment_mode="expand")
+        if span is None or len(span) == 0:  # pragma: no cover - turns are never empty
+            raise ValueError(f"turn {turn.index} could not be aligned to tokens")
+        spans.append(span)
+        pos += len(turn.text) + 1
+    for span in spans:
+        doc[span.start].is_sent_start = True
+    doc.spans[ext.TURNS_KEY] = SpanGroup(doc, name=ext.TURNS_KEY, spans=spans)
+    doc._.set(ext.ROLES, {name: role.value for name, role in transcript.roles.items()})
+    doc._.set(ext.TRANSCRIPT, transcript)
+    return doc
+
+
+def analyse_doc(nlp: Language, transcript: Transcript) -> Doc:
+    """Build the Doc for ``transcript`` and run every pipeline component on it."""
+    doc = transcript_to_doc(nlp, transcript)
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc

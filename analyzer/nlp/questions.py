@@ -1,0 +1,164 @@
+"""Is a sentence a question, and is it open? Pure functions over tokens.
+
+Speech recognition often drops the question mark (a third of the real
+questions in Switchboard have none), so the form of the sentence decides as
+much as its punctuation:
+
+- a wh-word (``what``, ``how``, ...) at the head of a clause, followed by a
+  word that makes it interrogative (``how are you handling``, ``what made
+  you``) - open;
+- an auxiliary followed by a subject (``do you``, ``is the team``,
+  ``have you``) - closed;
+- an opener that asks without a question form (``tell me about``, ``walk me
+  through``, ``I'm curious how``) - open, unless it asks ``if``/``whether``;
+- anything else that ends in ``?`` (a declarative question, ``so you're on
+  Salesforce?``) - closed.
+
+The head of a clause is found after fillers and discourse markers (``so``,
+``okay``, ``got it``, ``um``), and after a comma (``That's great, how long
+have you been doing that?``). The word classes live in
+``patterns/lexicon.json``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .resources import Lexicon, load_lexicon
+
+PUNCT = frozenset(",.;:!?-—–…\"'()[]")
+CLAUSE_BREAKS = frozenset({",", ";", ":", "-", "—", "–", "--", "..."})
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """What :func:`question_form` found.
+
+    open (bool): True when the question cannot be answered by yes or no.
+    head (int): index of the token that makes it a question.
+    kind (str): ``wh``, ``aux``, ``opener`` or ``declarative``.
+    """
+
+    open: bool
+    head: int
+    kind: str
+
+
+def _starts_with(words: Sequence[str], i: int, seq: Sequence[str]) -> bool:
+    return tuple(words[i : i + len(seq)]) == tuple(seq)
+
+
+def skip_fillers(words: Sequence[str], i: int, lex: Lexicon) -> int:
+    """Index of the first word at or after ``i`` that is not a filler or punctuation."""
+    n = len(words)
+    while i < n:
+        w = words[i]
+        if w in PUNCT or w in lex.filler:
+            i += 1
+            continue
+        pair = tuple(words[i : i + 2])
+        if pair in lex.filler_pairs:
+            i += 2
+            continue
+        break
+    return i
+
+
+def _clause_heads(words: Sequence[str], lex: Lexicon) -> list[int]:
+    heads = [skip_fillers(words, 0, lex)]
+    for i, w in enumerate(words):
+        if w in CLAUSE_BREAKS:
+            h = skip_fillers(words, i + 1, lex)
+            if h < len(words) and h != heads[-1]:
+                heads.append(h)
+    return heads
+
+
+def _form_at(
+    words: Sequence[str], titles: Sequence[bool], h: int, has_qmark: bool, lex: Lexicon
+) -> QuestionForm | None:
+    n = len(words)
+    if h >= n:
+        return None
+    w = words[h]
+    nxt = words[h + 1] if h + 1 < n else ""
+    for opener in lex.openers:
+        if _starts_with(words, h, opener.words):
+            after = h + len(opener.words)
+            is_open = opener.open
+            if is_open and after < n and words[after] in ("if", "whether"):
+                is_open = False
+            return QuestionForm(open=is_open, head=h, kind="opener")
+    for prefix in lex.opener_modal_prefix:
+        if _starts_with(words, h, prefix):
+            after = h + len(prefix)
+            if after < n and words[after] in lex.opener_modal_verbs:
+                return QuestionForm(open=True, head=h, kind="opener")
+    if w in lex.wh:
+        if has_qmark:
+            return QuestionForm(open=True, head=h, kind="wh")
+        if (w, nxt) in lex.not_question_wh_pairs:
+            return None
+        if nxt in lex.wh_follow_no_qmark:
+            return QuestionForm(open=True, head=h, kind="wh")
+        return None
+    if w in lex.aux:
+        j = h + 1
+        if j < n and words[j] in ("n't", "not"):
+            j += 1
+        subj_ok = j < n and (
+            words[j] in (lex.have_subject if w in ("have", "has", "had") else lex.subject)
+            or titles[j]
+        )
+        if subj_ok or (has_qmark and j < n):
+            return QuestionForm(open=False, head=h, kind="aux")
+    return None
+
+
+def question_form(
+    words: Sequence[str],
+    titles: Sequence[bool] | None = None,
+    *,
+    lex: Lexicon | None = None,
+) -> QuestionForm | None:
+    """Classify one sentence.
+
+    words (Sequence[str]): the sentence's tokens, lower-cased, punctuation kept.
+    titles (Sequence[bool] | None): whether each token is capitalised in the
+        source (a proper noun after an auxiliary, ``is Dana joining``). Defaults
+        to all False.
+    lex (Lexicon | None): word classes; defaults to the packaged lexicon.
+    RETURNS (QuestionForm | None): the question's form, or None when the
+        sentence is not a question.
+    """
+    lex = lex or load_lexicon()
+    if titles is None:
+        titles = [False] * len(words)
+    end = len(words)
+    while end and words[end - 1] in PUNCT and words[end - 1] != "?":
+        end -= 1
+    has_qmark = end > 0 and words[end - 1] == "?"
+    words = words[:end]
+    content = [w for w in words if w not in PUNCT and w not in lex.filler]
+    if not content:
+        return None
+    if len(content) == 1 and has_qmark and content[0] not in lex.second_person:
+        # "Really?", "Sorry?", "Right?": backchannels and repairs, not questions.
+        if content[0] not in lex.wh:
+            return None
+    heads = _clause_heads(words, lex)
+    for k, h in enumerate(heads):
+        # Without a question mark only the first clause may carry the question
+        # form, or a later clause whose head is unambiguous (wh + inversion).
+        form = _form_at(words, titles, h, has_qmark, lex)
+        if form is not None:
+            if k == 0 or has_qmark or form.kind != "aux":
+                return form
+    if has_qmark:
+        return QuestionForm(open=False, head=heads[0], kind="declarative")
+    return None
+
+
+def is_alternative(words: Sequence[str]) -> bool:
+    """True for an ``X or Y`` question (closed per the guide)."""
+    return "or" in words

@@ -1,0 +1,131 @@
+"""Loading the pattern and lexicon data files shipped in ``nlp/patterns/``.
+
+Patterns follow spaCy's ``{"label", "pattern", "id"}`` shape: a string
+pattern goes to a ``PhraseMatcher`` (matched on lower-case text), a list of
+token dicts to a ``Matcher``. Word classes shared by several taggers live in
+``lexicon.json``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+
+from ..errors import ConfigError
+
+PATTERNS_DIR = Path(__file__).with_name("patterns")
+
+
+@dataclass(frozen=True)
+class Opener:
+    words: tuple[str, ...]
+    open: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word classes (all lower case); see ``patterns/lexicon.json``."""
+
+    filler: frozenset[str]
+    filler_pairs: frozenset[tuple[str, str]]
+    wh: frozenset[str]
+    wh_follow_no_qmark: frozenset[str]
+    aux: frozenset[str]
+    subject: frozenset[str]
+    have_subject: frozenset[str]
+    second_person: frozenset[str]
+    self_reference: frozenset[str]
+    product_praise: frozenset[str]
+    tag_endings: tuple[tuple[str, ...], ...]
+    openers: tuple[Opener, ...]
+    opener_modal_prefix: tuple[tuple[str, ...], ...]
+    opener_modal_verbs: frozenset[str]
+    not_question_wh_pairs: frozenset[tuple[str, str]]
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    """Read ``lexicon.json`` (or ``path``) once."""
+    data = json.loads(Path(path or PATTERNS_DIR / "lexicon.json").read_text(encoding="utf-8"))
+    return Lexicon(
+        filler=frozenset(data["filler"]),
+        filler_pairs=frozenset(tuple(p) for p in data["filler_pairs"]),
+        wh=frozenset(data["wh"]),
+        wh_follow_no_qmark=frozenset(data["wh_follow_no_qmark"]),
+        aux=frozenset(data["aux"]),
+        subject=frozenset(data["subject"]),
+        have_subject=frozenset(data["have_subject"]),
+        second_person=frozenset(data["second_person"]),
+        self_reference=frozenset(data["self_reference"]),
+        product_praise=frozenset(data["product_praise"]),
+        tag_endings=tuple(tuple(t) for t in data["tag_endings"]),
+        openers=tuple(Opener(tuple(o["words"]), bool(o["open"])) for o in data["openers"]),
+        opener_modal_prefix=tuple(tuple(p) for p in data["opener_modal_prefix"]),
+        opener_modal_verbs=frozenset(data["opener_modal_verbs"]),
+        not_question_wh_pairs=frozenset(tuple(p) for p in data["not_question_wh_pairs"]),
+    )
+
+
+@lru_cache(maxsize=None)
+def load_patterns(name: str) -> tuple[dict[str, Any], ...]:
+    """Read ``patterns/<name>.jsonl``: a tuple of ``{"label", "pattern", "id"}``."""
+    path = PATTERNS_DIR / f"{name}.jsonl"
+    rows = tuple(srsly.read_jsonl(path))
+    for n, row in enumerate(rows, 1):
+        if not {"label", "pattern", "id"} <= set(row):
+            raise ConfigError(
+                f"{path}, line {n}: expected a pattern with label, pattern and id, found {row!r}",
+                code="E310",
+            )
+    return rows
+
+
+def build_matchers(
+    nlp: Language, patterns: Iterable[dict[str, Any]]
+) -> tuple[PhraseMatcher, Matcher]:
+    """A lower-case ``PhraseMatcher`` for string patterns and a ``Matcher`` for token patterns.
+
+    Match ids are the pattern ``label``; the pattern ``id`` is kept as the
+    match's ``ent_id``-style key so that a tag can be traced to its pattern.
+    """
+    phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
+    token = Matcher(nlp.vocab)
+    phrases: dict[str, list] = {}
+    tokens: dict[str, list] = {}
+    for row in patterns:
+        key = f"{row['label']}|{row['id']}"
+        if isinstance(row["pattern"], str):
+            phrases.setdefault(key, []).append(nlp.make_doc(row["pattern"]))
+        elif isinstance(row["pattern"], list):
+            tokens.setdefault(key, []).append(row["pattern"])
+        else:
+            raise ConfigError(
+                f"pattern {row['id']!r}: expected a string or a list of token dicts, "
+                f"found {type(row['pattern']).__name__}",
+                code="E311",
+            )
+    for key, docs in phrases.items():
+        phrase.add(key, docs)
+    for key, pats in tokens.items():
+        token.add(key, pats)
+    return phrase, token
+
+
+def match_labels(doc, matchers: tuple[PhraseMatcher, Matcher]) -> list[tuple[str, str, int, int]]:
+    """All matches as ``(label, pattern_id, start, end)``, sorted by start."""
+    out = []
+    vocab = doc.vocab.strings
+    for matcher in matchers:
+        if len(matcher) == 0:
+            continue
+        for match_id, start, end in matcher(doc):
+            label, _, pid = vocab[match_id].partition("|")
+            out.append((label, pid, start, end))
+    out.sort(key=lambda m: (m[2], m[3]))
+    return out

@@ -1,0 +1,276 @@
+"""Transcript readers: bytes or text in any supported format -> :class:`Transcript`.
+
+:func:`read_transcript` reads a file: it decodes the bytes (:func:`decode`),
+picks the format by content with the extension as a hint
+(:func:`detect_format`), unless ``format`` forces one, and runs that
+format's reader. Each family has a module with the same
+``read(text, *, source, speech_rate_words_per_second=None)`` function:
+:mod:`.txt`, :mod:`.vtt`, :mod:`.srt`, :mod:`.otter`, :mod:`.csv` and
+:mod:`.json` (six flavours, dispatched by their keys).
+
+Error codes (``TranscriptFormatError.code``), one per kind of problem:
+
+| code | problem                                                        | raised by          |
+| ---- | -------------------------------------------------------------- | ------------------ |
+| E100 | the file cannot be read (the OS reason is given)               | read_transcript    |
+| E101 | the content fits no format and the extension gives no hint     | detect_format      |
+| E102 | no speech at all                                               | Transcript         |
+| E103 | some cues timed, others not                                    | Transcript         |
+| E104 | empty file (nothing but whitespace)                            | decode, read_text  |
+| E105 | bytes that are not UTF-8 (the line of the first bad byte)      | decode             |
+| E106 | binary data: NUL bytes without a UTF-16 byte-order mark        | decode             |
+| E107 | a UTF-16 byte-order mark, then bytes that are not UTF-16       | decode             |
+| E120 | a malformed time or timing line                                | vtt srt otter csv json |
+| E121 | a cue that ends before it starts                               | vtt srt csv json   |
+| E122 | a start time before the previous block's                       | otter              |
+| E123 | words with no speaker (no label and no cue before to continue) | vtt srt            |
+| E124 | an empty speaker name                                          | csv json           |
+| E130 | words before the first `Name: text` label                      | txt                |
+| E131 | no `WEBVTT` header                                             | vtt                |
+| E132 | a cue block without a timing line, or cues not blank-separated | vtt srt            |
+| E133 | text before the first `Name  m:ss` header                      | otter              |
+| E140 | no `speaker,start,end,text` header row                         | csv                |
+| E141 | a row with a different number of fields than the header        | csv                |
+| E142 | broken CSV quoting                                             | csv                |
+| E150 | invalid JSON (line from the JSON parser)                       | json               |
+| E151 | JSON of no known flavour                                       | json               |
+| E152 | a required JSON key is missing (its path is named)             | json               |
+| E153 | a JSON value of the wrong type (its path is named)             | json               |
+| E154 | a Gong file without exactly one call                           | json               |
+| E155 | a callcoach JSON file of another version than 1                | json               |
+"""
+from __future__ import annotations
+
+import codecs
+import json as _json
+import os
+import re
+from typing import Callable
+
+from ..errors import TranscriptFormatError
+from ..transcript import Transcript
+from . import csv, json, otter, srt, txt, vtt
+
+FAMILIES = ("txt", "vtt", "srt", "otter", "csv", "json")
+FORMATS = FAMILIES + json.FLAVOURS
+
+Reader = Callable[..., Transcript]
+READERS: dict[str, Reader] = {
+    "txt": txt.read,
+    "vtt": vtt.read,
+    "srt": srt.read,
+    "otter": otter.read,
+    "csv": csv.read,
+    "json": json.read,
+    "assemblyai": json.read_assemblyai,
+    "deepgram": json.read_deepgram,
+    "aws": json.read_aws,
+    "gong": json.read_gong,
+    "whisper": json.read_whisper,
+    "callcoach": json.read_callcoach,
+}
+
+_BY_EXTENSION = {".txt": "txt", ".vtt": "vtt", ".srt": "srt", ".csv": "csv", ".json": "json"}
+_HEAD_CHARS = 4096  # detection looks at the start of the file only
+_CONTENT_RE = re.compile(r"[^\s\ufeff]")
+_ARROW_RE = re.compile(r"\d\d:\d\d[.,]\d{3}[ \t]+-->")
+_SRT_TIMING_RE = re.compile(r"[ \t]*(?:\d+:)?\d\d:\d\d,\d{3}[ \t]+-->")
+
+
+def _check_format(format: str | None) -> str | None:
+    if format is None:
+        return None
+    name = format.lower()
+    if name not in READERS:
+        raise ValueError(f"unknown transcript format {format!r}; choose one of: {', '.join(FORMATS)}")
+    return name
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode a transcript file's bytes to text with ``\\n`` line ends.
+
+    UTF-8 with or without a byte-order mark, and UTF-16 LE or BE with one, are
+    read; CRLF and CR become ``\\n``.
+
+    data (bytes): the file's content.
+    source (str): the file name, for error messages.
+    RETURNS (str): the text, without a byte-order mark.
+    RAISES: TranscriptFormatError for an empty file (E104), bytes that are not
+        UTF-8 (E105, with the line of the first bad byte), binary data (E106)
+        or broken UTF-16 (E107).
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(
+        codecs.BOM_UTF32_LE
+    ):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise TranscriptFormatError(
+                source, None, "UTF-16 text after the byte-order mark", exc.reason, code="E107"
+            ) from None
+    else:
+        if b"\x00" in data:
+            raise TranscriptFormatError(
+                source, None, "a text transcript", "binary data", code="E106"
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            before = data[: exc.start]
+            line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+            raise TranscriptFormatError(
+                source,
+                line,
+                "UTF-8 text (or UTF-16 with a byte-order mark)",
+                f"byte 0x{data[exc.start]:02x}",
+                code="E105",
+            ) from None
+    return _normalise(text, source)
+
+
+def _normalise(text: str, source: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text or text.isspace():
+        raise TranscriptFormatError(source, None, "a transcript", "an empty file", code="E104")
+    return text
+
+
+def detect_format(text: str, filename: str | None = None) -> str:
+    """The format of a transcript, by its content, with the extension as a hint.
+
+    JSON is dispatched by its keys to a flavour (``assemblyai``, ``gong``,
+    ...). A ``WEBVTT`` header means vtt; ``-->`` timing lines without it mean
+    srt; a ``speaker,...,text`` header row means csv; a ``Name  m:ss`` header
+    means otter and a ``Name: text`` line means txt, whatever the extension.
+    Only when the content fits none of these does the extension decide.
+
+    text (str): the decoded transcript.
+    filename (str | None): the file name, whose extension is the hint.
+    RETURNS (str): one of :data:`FORMATS` (a JSON flavour for JSON).
+    RAISES: TranscriptFormatError (E101) when neither content nor extension
+        tells the format, (E104) for empty text.
+    """
+    family = _detect(text, filename)
+    if family != "json":
+        return family
+    try:
+        data = _json.loads(text)
+    except ValueError:
+        return "json"
+    return json.flavour_of(data) or "json"
+
+
+def _detect(text: str, filename: str | None) -> str:
+    """Like :func:`detect_format` but stops at the family: no JSON parsing."""
+    source = filename or "<text>"
+    m = _CONTENT_RE.search(text)
+    if m is None:
+        raise TranscriptFormatError(source, None, "a transcript", "an empty file", code="E104")
+    head = text[m.start() : m.start() + _HEAD_CHARS]
+    if "\r" in head:
+        head = head.replace("\r\n", "\n").replace("\r", "\n")
+    extension = os.path.splitext(filename or "")[1].lower()
+    if head[0] == "{" or (head[0] == "[" and (extension == ".json" or head[1:].lstrip()[:1] in ("{", "]"))):
+        return "json"
+    lines = head.split("\n", 12)[:12]
+    first = lines[0]
+    if vtt.HEADER_RE.match(first.rstrip()):
+        return "vtt"
+    if any(_ARROW_RE.search(line) for line in lines[:4]):
+        if any(_SRT_TIMING_RE.match(line) for line in lines[:4]) or extension != ".vtt":
+            return "srt"
+        return "vtt"
+    if "," in first and csv.header_columns([c.strip().strip('"') for c in first.split(",")]):
+        return "csv"
+    if otter.HEADER_RE.match(first):
+        return "otter"
+    if txt.LABEL_RE.match(first):
+        return "txt"
+    if extension in _BY_EXTENSION:
+        return _BY_EXTENSION[extension]
+    raise TranscriptFormatError(
+        source,
+        1,
+        "a transcript in one of the formats " + ", ".join(FAMILIES) + " (or --format to force one)",
+        first.strip(),
+        code="E101",
+    )
+
+
+def read_text(
+    text: str,
+    *,
+    source: str = "<text>",
+    format: str | None = None,
+    speech_rate_words_per_second: float | None = None,
+) -> Transcript:
+    """Read a transcript from text.
+
+    text (str): the transcript (a leading byte-order mark and CR line ends are fine).
+    source (str): the name used in error messages, and as the extension hint.
+    format (str | None): one of :data:`FORMATS` to force a reader, or None
+        to detect it. Defaults to None.
+    speech_rate_words_per_second (float | None): the rate that bounds turn
+        ends where only starts are known (Otter). Defaults to the configured one.
+    RETURNS (Transcript): the transcript; its ``format`` is the family
+        (``json`` for every JSON flavour).
+    RAISES: ValueError for an unknown format name; TranscriptFormatError for
+        input that cannot be read (see the code table above).
+    """
+    name = _check_format(format)
+    if speech_rate_words_per_second is not None and not speech_rate_words_per_second > 0:
+        raise ValueError(
+            f"speech_rate_words_per_second must be positive, got {speech_rate_words_per_second!r}"
+        )
+    text = _normalise(text, source)
+    if name is None:
+        name = _detect(text, source)
+    return READERS[name](
+        text, source=source, speech_rate_words_per_second=speech_rate_words_per_second
+    )
+
+
+def read_transcript(
+    path: str | os.PathLike,
+    format: str | None = None,
+    *,
+    speech_rate_words_per_second: float | None = None,
+) -> Transcript:
+    """Read a transcript file.
+
+    path (str | PathLike): the file.
+    format (str | None): one of :data:`FORMATS` to force a reader, or None
+        to detect it. Defaults to None.
+    speech_rate_words_per_second (float | None): see :func:`read_text`.
+    RETURNS (Transcript): the transcript, with ``source`` set to the path.
+    RAISES: ValueError for an unknown format name; TranscriptFormatError
+        (E100) when the file cannot be read, and for input that cannot be read.
+    """
+    _check_format(format)
+    source = os.fspath(path)
+    try:
+        with open(source, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise TranscriptFormatError(
+            source, None, "a readable file", exc.strerror or str(exc), code="E100"
+        ) from None
+    return read_text(
+        decode(data, source),
+        source=source,
+        format=format,
+        speech_rate_words_per_second=speech_rate_words_per_second,
+    )
+
+
+__all__ = [
+    "FORMATS",
+    "READERS",
+    "decode",
+    "detect_format",
+    "read_text",
+    "read_transcript",
+]

@@ -1,0 +1,140 @@
+"""CSV transcripts: a ``speaker,start,end,text`` header, one row a cue.
+
+    speaker,start,end,text
+    Dana Reyes,1.0,6.5,"Good morning, thanks for making time."
+    Sam Cho,7.3,13.3,Morning.
+
+Quoting follows RFC 4180 (Python's :mod:`csv`), so a quoted text may span
+lines. The header names the columns in any order, in any case, and may have
+extra columns, which are ignored; ``start`` and ``end`` may be left out, or
+empty in every row, for an untimed transcript. Times are seconds
+(``7.3``) or clock times (``0:07.3``, ``1:02:15``).
+"""
+from __future__ import annotations
+
+import csv as _csv
+import io
+import math
+import re
+
+from ..errors import TranscriptFormatError
+from ..transcript import Cue, Transcript
+
+FORMAT = "csv"
+
+# Header names accepted for each column (lower case).
+_COLUMNS = {
+    "speaker": ("speaker", "speaker_name", "name"),
+    "start": ("start", "start_time", "begin"),
+    "end": ("end", "end_time", "stop"),
+    "text": ("text", "transcript", "utterance"),
+}
+_CLOCK_RE = re.compile(r"[ \t]*(?:(\d+):)?(\d+):(\d\d(?:\.\d+)?)[ \t]*$")
+
+
+def header_columns(row: list[str]) -> dict[str, int] | None:
+    """Column index of speaker, text, and start and end when present, or None
+    when ``row`` is not a transcript header."""
+    names = [c.strip().lstrip("\ufeff").lower() for c in row]
+    found: dict[str, int] = {}
+    for key, aliases in _COLUMNS.items():
+        for i, name in enumerate(names):
+            if name in aliases:
+                found[key] = i
+                break
+    if "speaker" not in found or "text" not in found:
+        return None
+    return found
+
+
+def _seconds(value: str, source: str, lineno: int, column: str) -> float | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        m = _CLOCK_RE.match(value)
+        if m is None:
+            seconds = math.nan
+        else:
+            h, mm, ss = m.groups()
+            seconds = (int(h) * 3600 if h else 0) + int(mm) * 60 + float(ss)
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise TranscriptFormatError(
+            source,
+            lineno,
+            f"a time in seconds in column {column!r} (like 7.3 or 0:07.3)",
+            value,
+            code="E120",
+        )
+    return seconds
+
+
+def read(
+    text: str, *, source: str, speech_rate_words_per_second: float | None = None
+) -> Transcript:
+    """Read a CSV transcript.
+
+    text (str): the decoded file, newlines normalised to ``\\n``.
+    source (str): the file name, for error messages.
+    speech_rate_words_per_second (float | None): unused.
+    RETURNS (Transcript): the turns, timed when the rows have start times.
+    RAISES: TranscriptFormatError for a missing header (E140), a row with the
+        wrong number of fields (E141), broken quoting (E142), an empty speaker
+        (E124), a time that is not a number (E120) or an end before the
+        start (E121).
+    """
+    reader = _csv.reader(io.StringIO(text), strict=True)
+    cues: list[Cue] = []
+    columns: dict[str, int] | None = None
+    width = 0
+    done = 0  # lines consumed before the current record
+    try:
+        for row in reader:
+            lineno, done = done + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if columns is None:
+                columns = header_columns(row)
+                if columns is None:
+                    raise TranscriptFormatError(
+                        source,
+                        lineno,
+                        "a header row `speaker,start,end,text`",
+                        ",".join(row),
+                        code="E140",
+                    )
+                width = len(row)
+                i_speaker, i_text = columns["speaker"], columns["text"]
+                i_start, i_end = columns.get("start"), columns.get("end")
+                continue
+            if len(row) != width:
+                raise TranscriptFormatError(
+                    source,
+                    lineno,
+                    f"{width} fields, like the header",
+                    f"{len(row)} fields: " + ",".join(row),
+                    code="E141",
+                )
+            speaker = " ".join(row[i_speaker].split())
+            if not speaker:
+                raise TranscriptFormatError(
+                    source, lineno, "a speaker name", ",".join(row), code="E124"
+                )
+            start = None if i_start is None else _seconds(row[i_start], source, lineno, "start")
+            end = None if i_end is None else _seconds(row[i_end], source, lineno, "end")
+            if start is not None and end is not None and end < start:
+                raise TranscriptFormatError(
+                    source, lineno, "an end time after the start time", ",".join(row), code="E121"
+                )
+            cues.append(Cue(speaker, row[i_text], start, end, lineno))
+    except _csv.Error as exc:
+        raise TranscriptFormatError(
+            source, done + 1, "valid CSV quoting (RFC 4180)", str(exc), code="E142"
+        ) from None
+    if columns is None:
+        raise TranscriptFormatError(
+            source, None, "a header row `speaker,start,end,text`", "no rows", code="E140"
+        )
+    return Transcript.from_cues(cues, source=source, format=FORMAT)

@@ -1,0 +1,421 @@
+"""JSON transcripts from speech-to-text services, dispatched by their keys.
+
+| flavour      | shape                                                    | times          |
+| ------------ | -------------------------------------------------------- | -------------- |
+| assemblyai   | ``utterances[]{speaker, text, start, end}``              | ms             |
+| deepgram     | ``results.utterances[]{speaker, transcript, start, end}``| s              |
+| aws          | ``results.items[]`` (one a word; punctuation attaches)   | s, as strings  |
+| gong         | ``callTranscripts[0].transcript[].sentences[]``          | ms             |
+| whisper      | ``segments[]{speaker, text, start, end}`` (WhisperX)     | s              |
+| callcoach    | ``{"callcoach": 1, "turns": [{speaker, text, start?, end?}]}`` | s        |
+
+An error names the JSON path of the offending value (``utterances[3].speaker``)
+and, found by a second scan that runs only when there is an error, its line.
+"""
+from __future__ import annotations
+
+import json as _json
+import math
+import re
+from typing import Any, Callable
+
+from ..errors import TranscriptFormatError
+from ..transcript import Cue, Transcript
+
+FORMAT = "json"
+FLAVOURS = ("assemblyai", "deepgram", "aws", "gong", "whisper", "callcoach")
+
+Path = list  # of str keys and int indices
+
+_WS_RE = re.compile(r"[ \t\n\r]*")
+_DECODER = _json.JSONDecoder()
+_SENTENCE_END = frozenset(".?!")
+
+
+def flavour_of(data: Any) -> str | None:
+    """The flavour of parsed JSON, by its keys, or None when no flavour fits."""
+    if not isinstance(data, dict):
+        return None
+    if "callcoach" in data:
+        return "callcoach"
+    if "callTranscripts" in data:
+        return "gong"
+    if "utterances" in data:
+        return "assemblyai"
+    results = data.get("results")
+    if isinstance(results, dict):
+        if "items" in results:
+            return "aws"
+        if "utterances" in results or "channels" in results:
+            return "deepgram"
+    if "segments" in data:
+        return "whisper"
+    return None
+
+
+def path_str(path: Path) -> str:
+    """``["results", "items", 3]`` -> ``results.items[3]``."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out or "the top level"
+
+
+def locate(text: str, path: Path) -> int | None:
+    """The 1-based line where the value at ``path`` begins, or None.
+
+    Walks the text with the C decoder, decoding only the values it skips, so
+    it costs about one more parse; it runs only to report an error.
+    """
+    ws = _WS_RE.match
+    decode = _DECODER.raw_decode
+    try:
+        pos = ws(text, 0).end()
+        for step in path:
+            if isinstance(step, int):
+                if text[pos] != "[":
+                    return None
+                pos = ws(text, pos + 1).end()
+                for _ in range(step):
+                    pos = ws(text, decode(text, pos)[1]).end()
+                    if text[pos] != ",":
+                        return None
+                    pos = ws(text, pos + 1).end()
+            else:
+                if text[pos] != "{":
+                    return None
+                pos = ws(text, pos + 1).end()
+                while True:
+                    key, pos = decode(text, pos)
+                    pos = ws(text, ws(text, pos).end() + 1).end()  # past the colon
+                    if key == step:
+                        break
+                    pos = ws(text, decode(text, pos)[1]).end()
+                    if text[pos] != ",":
+                        return None
+                    pos = ws(text, pos + 1).end()
+        return text.count("\n", 0, pos) + 1
+    except (ValueError, IndexError):
+        return None
+
+
+def _shown(value: Any) -> str:
+    return _json.dumps(value, ensure_ascii=False)[:80]
+
+
+class _Doc:
+    """Typed access to the parsed JSON that raises errors naming path and line."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.text = text
+        self.source = source
+
+    def fail(self, path: Path, expected: str, found: str | None, code: str) -> None:
+        raise TranscriptFormatError(
+            self.source, locate(self.text, path), expected, found, code=code
+        )
+
+    def get(self, obj: Any, key: str, path: Path, what: str, *, required: bool = True) -> Any:
+        if not isinstance(obj, dict):
+            self.fail(path, f"an object at `{path_str(path)}`", _shown(obj), "E153")
+        value = obj.get(key)
+        if value is None and required:
+            self.fail(path, f"`{path_str(path + [key])}` ({what})", None, "E152")
+        return value
+
+    def items(self, obj: Any, key: str, path: Path, what: str) -> list:
+        value = self.get(obj, key, path, what)
+        if not isinstance(value, list):
+            self.fail(path + [key], f"a list at `{path_str(path + [key])}` ({what})", _shown(value), "E153")
+        return value
+
+    def speaker(self, obj: Any, key: str, path: Path, what: str = "the speaker") -> str:
+        value = self.get(obj, key, path, what)
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            self.fail(path + [key], f"a speaker name or number at `{path_str(path + [key])}`", _shown(value), "E153")
+        name = " ".join(str(value).split())
+        if not name:
+            self.fail(path + [key], f"a speaker name at `{path_str(path + [key])}`", _shown(value), "E124")
+        return name
+
+    def string(self, obj: Any, key: str, path: Path, what: str = "the spoken text") -> str:
+        value = self.get(obj, key, path, what)
+        if not isinstance(value, str):
+            self.fail(path + [key], f"a string at `{path_str(path + [key])}` ({what})", _shown(value), "E153")
+        return value
+
+    def time(self, obj: Any, key: str, path: Path, per_second: int, unit: str) -> float | None:
+        """A time in seconds (``value / per_second``), None when absent or null."""
+        value = obj.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                pass
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            math.isfinite(value) and value >= 0
+        ):
+            self.fail(path + [key], f"a time in {unit} at `{path_str(path + [key])}`", _shown(obj.get(key)), "E120")
+        return value / per_second
+
+    def cue(
+        self, path: Path, speaker: str, text: str, start: float | None, end: float | None
+    ) -> Cue:
+        if start is not None and end is not None and end < start:
+            self.fail(path, f"an end after the start at `{path_str(path)}`", f"start {start}, end {end}", "E121")
+        return Cue(speaker, text, start, end)
+
+
+def _records(
+    doc: _Doc, records: list, path: Path, speaker_key: str, text_key: str,
+    per_second: int, unit: str, speaker_hint: str = "the speaker",
+) -> list[Cue]:
+    """Cues from a list of ``{speaker, text, start, end}`` objects."""
+    cues = []
+    for i, rec in enumerate(records):
+        p = path + [i]
+        speaker = doc.speaker(rec, speaker_key, p, speaker_hint)
+        text = doc.string(rec, text_key, p)
+        start = doc.time(rec, "start", p, per_second, unit)
+        end = doc.time(rec, "end", p, per_second, unit)
+        cues.append(doc.cue(p, speaker, text, start, end))
+    return cues
+
+
+def _assemblyai(doc: _Doc, data: Any) -> list[Cue]:
+    utterances = doc.items(data, "utterances", [], "the utterances; transcribe with speaker_labels on")
+    return _records(doc, utterances, ["utterances"], "speaker", "text", 1000, "milliseconds")
+
+
+def _deepgram(doc: _Doc, data: Any) -> list[Cue]:
+    results = doc.get(data, "results", [], "the results object")
+    utterances = doc.items(
+        results, "utterances", ["results"], "the utterances; request utterances=true and diarize=true"
+    )
+    return _records(
+        doc, utterances, ["results", "utterances"], "speaker", "transcript", 1, "seconds",
+        "the speaker number; request diarize=true",
+    )
+
+
+def _whisper(doc: _Doc, data: Any) -> list[Cue]:
+    segments = doc.items(data, "segments", [], "the segments")
+    return _records(
+        doc, segments, ["segments"], "speaker", "text", 1, "seconds",
+        "the speaker; run WhisperX diarization, assign_word_speakers",
+    )
+
+
+def _callcoach(doc: _Doc, data: Any) -> list[Cue]:
+    version = doc.get(data, "callcoach", [], "the callcoach format version")
+    if version != 1 or isinstance(version, bool):
+        doc.fail(["callcoach"], "callcoach format version 1", _shown(version), "E155")
+    turns = doc.items(data, "turns", [], "the list of turns")
+    return _records(doc, turns, ["turns"], "speaker", "text", 1, "seconds")
+
+
+def _gong(doc: _Doc, data: Any) -> list[Cue]:
+    calls = doc.items(data, "callTranscripts", [], "the call transcripts")
+    if len(calls) != 1:
+        doc.fail(["callTranscripts"], "exactly one call in `callTranscripts`", f"{len(calls)} calls", "E154")
+    names: dict[str, str] = {}
+    parties = data.get("parties")
+    if parties is not None:
+        if not isinstance(parties, list):
+            doc.fail(["parties"], "a list at `parties` ({speakerId, name} objects)", _shown(parties), "E153")
+        for i, party in enumerate(parties):
+            if isinstance(party, dict) and party.get("speakerId") is not None and party.get("name"):
+                names[doc.speaker(party, "speakerId", ["parties", i])] = doc.speaker(
+                    party, "name", ["parties", i]
+                )
+    path = ["callTranscripts", 0, "transcript"]
+    cues = []
+    for j, block in enumerate(doc.items(calls[0], "transcript", path[:2], "the monologues")):
+        speaker_id = doc.speaker(block, "speakerId", path + [j])
+        speaker = names.get(speaker_id, speaker_id)
+        sentences = doc.items(block, "sentences", path + [j], "the sentences")
+        for k, sentence in enumerate(sentences):
+            p = path + [j, "sentences", k]
+            text = doc.string(sentence, "text", p)
+            start = doc.time(sentence, "start", p, 1000, "milliseconds")
+            end = doc.time(sentence, "end", p, 1000, "milliseconds")
+            cues.append(doc.cue(p, speaker, text, start, end))
+    return cues
+
+
+def _aws(doc: _Doc, data: Any) -> list[Cue]:
+    results = doc.get(data, "results", [], "the results object")
+    items = doc.items(results, "items", ["results"], "the recognised words")
+    by_start: dict[str, str] | None = None  # older files: speaker from speaker_labels
+    cues: list[Cue] = []
+    words: list[str] = []
+    speaker: str | None = None
+    start = end = 0.0
+    prefix = ""
+    for i, item in enumerate(items):
+        try:
+            content = item["alternatives"][0]["content"]
+            kind = item["type"]
+        except (KeyError, IndexError, TypeError):
+            content = None
+        if content.__class__ is not str:
+            _aws_check(doc, item, i)
+        if kind == "punctuation":
+            if words:
+                words[-1] += content
+                if content in _SENTENCE_END:
+                    cues.append(Cue(speaker, " ".join(words), start, end))  # type: ignore[arg-type]
+                    words = []
+            else:
+                prefix += content
+            continue
+        p = ["results", "items", i]
+        if kind != "pronunciation":
+            doc.fail(p + ["type"], f"`{path_str(p)}.type` pronunciation or punctuation", _shown(kind), "E153")
+        w_start = doc.time(item, "start_time", p, 1, "seconds")
+        w_end = doc.time(item, "end_time", p, 1, "seconds")
+        if w_start is None or w_end is None:
+            doc.fail(p, f"`{path_str(p)}.start_time` and `end_time` (the word's times)", None, "E152")
+        label = item.get("speaker_label")
+        if label is None:
+            if by_start is None:
+                by_start = _aws_segment_speakers(doc, results)
+            label = by_start.get(item["start_time"]) or by_start.get(_key(w_start))
+            if label is None:
+                doc.fail(
+                    p,
+                    f"`{path_str(p)}.speaker_label` (the speaker; run the job with"
+                    " speaker identification, ShowSpeakerLabels)",
+                    None,
+                    "E152",
+                )
+        label = str(label)
+        if label != speaker:
+            if words:
+                cues.append(Cue(speaker, " ".join(words), start, end))  # type: ignore[arg-type]
+                words = []
+            speaker = label
+        if not words:
+            start = w_start  # type: ignore[assignment]
+        end = max(end, w_end) if words else w_end  # type: ignore[assignment,type-var]
+        if prefix:
+            content, prefix = prefix + content, ""
+        words.append(content)
+    if words:
+        cues.append(Cue(speaker, " ".join(words), start, end))  # type: ignore[arg-type]
+    return cues
+
+
+def _key(seconds: float) -> str:
+    return f"{seconds:.3f}"
+
+
+def _aws_segment_speakers(doc: _Doc, results: dict) -> dict[str, str]:
+    """start_time (as written, and rounded to ms) -> speaker, from the older
+    ``results.speaker_labels.segments[].items[]``."""
+    labels = results.get("speaker_labels")
+    out: dict[str, str] = {}
+    if not isinstance(labels, dict) or not isinstance(labels.get("segments"), list):
+        return out
+    for i, segment in enumerate(labels["segments"]):
+        p = ["results", "speaker_labels", "segments", i]
+        for k, item in enumerate(doc.items(segment, "items", p, "the segment's words")):
+            speaker = doc.speaker(item, "speaker_label", p + ["items", k])
+            raw = doc.get(item, "start_time", p + ["items", k], "the word's start time")
+            out[str(raw)] = speaker
+            t = doc.time(item, "start_time", p + ["items", k], 1, "seconds")
+            out[_key(t)] = speaker  # type: ignore[arg-type]
+    return out
+
+
+def _aws_check(doc: _Doc, item: Any, i: int) -> None:
+    """Raise the precise error for an item the fast path could not read."""
+    p = ["results", "items", i]
+    doc.string(item, "type", p, "pronunciation or punctuation")
+    alternatives = doc.items(item, "alternatives", p, "the recognised word")
+    if not alternatives:
+        doc.fail(p + ["alternatives"], f"at least one entry in `{path_str(p)}.alternatives`", "[]", "E152")
+    doc.string(alternatives[0], "content", p + ["alternatives", 0], "the word")
+    doc.fail(p, f"a word or punctuation item at `{path_str(p)}`", _shown(item), "E153")
+
+
+_FLAVOURS: dict[str, Callable[[_Doc, Any], list[Cue]]] = {
+    "assemblyai": _assemblyai,
+    "deepgram": _deepgram,
+    "aws": _aws,
+    "gong": _gong,
+    "whisper": _whisper,
+    "callcoach": _callcoach,
+}
+
+
+def _parse(text: str, source: str) -> Any:
+    try:
+        return _json.loads(text)
+    except _json.JSONDecodeError as exc:
+        line = text.split("\n", exc.lineno)[exc.lineno - 1] if exc.lineno else None
+        raise TranscriptFormatError(
+            source, exc.lineno, f"valid JSON ({exc.msg}, column {exc.colno})",
+            line.strip() if line else None, code="E150",
+        ) from None
+
+
+def _read(text: str, source: str, flavour: str | None) -> Transcript:
+    data = _parse(text, source)
+    if flavour is None:
+        flavour = flavour_of(data)
+        if flavour is None:
+            found = (
+                "keys " + ", ".join(list(data)[:8]) if isinstance(data, dict)
+                else f"a JSON {type(data).__name__}"
+            )
+            raise TranscriptFormatError(
+                source,
+                1,
+                "a JSON transcript: AssemblyAI `utterances`, Deepgram `results.utterances`,"
+                " AWS `results.items`, Gong `callTranscripts`, Whisper `segments`"
+                " or callcoach `turns`",
+                found,
+                code="E151",
+            )
+    cues = _FLAVOURS[flavour](_Doc(text, source), data)
+    return Transcript.from_cues(cues, source=source, format=FORMAT)
+
+
+def read(
+    text: str, *, source: str, speech_rate_words_per_second: float | None = None
+) -> Transcript:
+    """Read a JSON transcript of any flavour, chosen by its keys.
+
+    text (str): the decoded file.
+    source (str): the file name, for error messages.
+    speech_rate_words_per_second (float | None): unused.
+    RETURNS (Transcript): the turns, format ``json``.
+    RAISES: TranscriptFormatError for invalid JSON (E150), an unknown shape
+        (E151), a missing key (E152), a value of the wrong type (E153), a bad
+        time (E120), an end before the start (E121), an empty speaker (E124),
+        a Gong file without exactly one call (E154) or a callcoach file of
+        another version (E155).
+    """
+    return _read(text, source, None)
+
+
+def _flavour_reader(flavour: str) -> Callable[..., Transcript]:
+    def read_flavour(
+        text: str, *, source: str, speech_rate_words_per_second: float | None = None
+    ) -> Transcript:
+        return _read(text, source, flavour)
+
+    read_flavour.__name__ = read_flavour.__qualname__ = f"read_{flavour}"
+    read_flavour.__doc__ = f"Read a {flavour} JSON transcript (see :func:`read`)."
+    return read_flavour
+
+
+read_assemblyai = _flavour_reader("assemblyai")
+read_deepgram = _flavour_reader("deepgram")
+read_aws = _flavour_reader("aws")
+read_gong = _flavour_reader("gong")
+read_whisper = _flavour_reader("whisper")
+read_callcoach = _flavour_reader("callcoach")

@@ -1,0 +1,211 @@
+"""WebVTT captions from Zoom (``Name: text`` cues) and Teams (``<v Name>`` cues).
+
+    WEBVTT
+
+    1
+    00:00:01.000 --> 00:00:06.500
+    Dana Reyes: Good morning, thanks for making time.
+
+    3f2c1a0e-1111-4c5d-9e2a-000000000001/13-0
+    00:00:04.900 --> 00:00:06.010
+    <v Sam Cho>Morning.</v>
+
+Cue ids are optional, the closing ``</v>`` is optional, NOTE, STYLE and
+REGION blocks are skipped, other markup (``<c>``, ``<i>``, inline timestamps)
+is stripped and entities are unescaped. A cue with no speaker continues the
+speaker of the cue before it. The cue-block helpers here are shared with
+:mod:`analyzer.readers.srt`.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterator
+
+from ..errors import TranscriptFormatError
+from ..transcript import Cue, Transcript
+from .txt import LABEL_RE, clean_name
+
+FORMAT = "vtt"
+
+HEADER_RE = re.compile(r"\ufeff?WEBVTT(?:[ \t].*)?$")
+_SKIP_RE = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
+# [hh:]mm:ss.mmm (a comma before the milliseconds is accepted too, for SRT).
+_TS = r"(?:(\d+):)?([0-5]\d):([0-5]\d)[.,](\d{3})"
+TIMING_RE = re.compile(rf"[ \t]*{_TS}[ \t]+-->[ \t]+{_TS}(?:[ \t].*)?$")
+_VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*?)[ \t]*>")
+_TAG_RE = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+
+
+def blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(first line number, lines)`` for each run of non-blank lines."""
+    block: list[str] = []
+    first = 0
+    for lineno, line in enumerate(lines, 1):
+        if line and not line.isspace():
+            if not block:
+                first = lineno
+            block.append(line.rstrip())
+        elif block:
+            yield first, block
+            block = []
+    if block:
+        yield first, block
+
+
+def parse_timing(
+    line: str, lineno: int, source: str, example: str
+) -> tuple[float, float]:
+    """Start and end in seconds of a ``start --> end`` timing line.
+
+    RAISES: TranscriptFormatError (E120) for a malformed line, (E121) when the
+        end comes before the start.
+    """
+    m = TIMING_RE.match(line)
+    if m is None:
+        raise TranscriptFormatError(
+            source, lineno, f"a timing line like `{example}`", line.strip(), code="E120"
+        )
+    h1, m1, s1, ms1, h2, m2, s2, ms2 = m.groups()
+    start = (((int(h1) * 60 if h1 else 0) + int(m1)) * 60 + int(s1)) * 1000 + int(ms1)
+    end = (((int(h2) * 60 if h2 else 0) + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)
+    start, end = start / 1000, end / 1000
+    if end < start:
+        raise TranscriptFormatError(
+            source, lineno, "a cue that ends after it starts", line.strip(), code="E121"
+        )
+    return start, end
+
+
+def cue_block(
+    block: list[str],
+    lineno: int,
+    source: str,
+    example: str,
+    speaker: str | None,
+    known: set[str],
+    cues: list[Cue],
+) -> str | None:
+    """Read one cue block (optional id line, timing line, text lines) into ``cues``.
+
+    speaker (str | None): the speaker of the previous cue, who continues when
+        this cue names none.
+    known (set[str]): speakers met so far; a ``Name:`` label after the first
+        text line of a cue only switches speaker when the name is known.
+    RETURNS (str | None): the speaker at the end of this cue.
+    RAISES: TranscriptFormatError (E132) for a block without a timing line or
+        two cues without a blank line between them, (E123) for words with no
+        speaker, plus the errors of :func:`parse_timing`.
+    """
+    if "-->" in block[0]:
+        t = 0
+    elif len(block) > 1 and "-->" in block[1]:
+        t = 1
+    else:
+        bad = 1 if len(block) > 1 else 0
+        raise TranscriptFormatError(
+            source,
+            lineno + bad,
+            f"a cue timing line like `{example}`",
+            block[bad].strip(),
+            code="E132",
+        )
+    start, end = parse_timing(block[t], lineno + t, source, example)
+    parts: list[list] = []  # [speaker, [texts]]
+    first_text = True
+    for k in range(t + 1, len(block)):
+        line = block[k]
+        if "-->" in line and TIMING_RE.match(line):
+            raise TranscriptFormatError(
+                source,
+                lineno + k,
+                "a blank line before the next cue",
+                line.strip(),
+                code="E132",
+            )
+        if "<v" in line:
+            pieces = _VOICE_RE.split(line)  # [before, name1, text1, name2, text2, ...]
+            chunks = [(None, pieces[0])] + [
+                (clean_name(pieces[j]), pieces[j + 1]) for j in range(1, len(pieces), 2)
+            ]
+        else:
+            m = LABEL_RE.match(line)
+            if m is not None and (first_text or clean_name(m.group(1)) in known):
+                chunks = [(clean_name(m.group(1)), line[m.end():])]
+            else:
+                chunks = [(None, line)]
+        first_text = False
+        for name, chunk in chunks:
+            if "<" in chunk or "{\\" in chunk:
+                chunk = _TAG_RE.sub("", chunk)
+            if "&" in chunk:
+                chunk = html.unescape(chunk)
+            chunk = chunk.strip()
+            if name:
+                known.add(name)
+                speaker = name
+            if not chunk:
+                continue
+            if speaker is None:
+                raise TranscriptFormatError(
+                    source,
+                    lineno + k,
+                    "a speaker for the cue (`Name: text` or `<v Name>`)",
+                    line.strip(),
+                    code="E123",
+                )
+            if parts and parts[-1][0] == speaker:
+                parts[-1][1].append(chunk)
+            else:
+                parts.append([speaker, [chunk]])
+    if len(parts) == 1:
+        cues.append(Cue(parts[0][0], " ".join(parts[0][1]), start, end, lineno))
+    elif parts:
+        # Several speakers in one cue: share its time by length of text.
+        texts = [" ".join(p[1]) for p in parts]
+        total = sum(len(x) for x in texts)
+        at = start
+        for (name, _), x in zip(parts, texts):
+            nxt = at + (end - start) * len(x) / total
+            cues.append(Cue(name, x, round(at, 3), round(nxt, 3), lineno))
+            at = nxt
+    return speaker
+
+
+def read(
+    text: str, *, source: str, speech_rate_words_per_second: float | None = None
+) -> Transcript:
+    """Read a WebVTT file (Zoom or Teams flavour).
+
+    text (str): the decoded file, newlines normalised to ``\\n``.
+    source (str): the file name, for error messages.
+    speech_rate_words_per_second (float | None): unused (VTT cues have end times).
+    RETURNS (Transcript): the timed turns.
+    RAISES: TranscriptFormatError (E131) without a ``WEBVTT`` header, and the
+        cue errors of :func:`cue_block`.
+    """
+    example = "00:00:01.000 --> 00:00:04.000"
+    it = blocks(text.split("\n"))
+    head = next(it, None)
+    if head is None or not HEADER_RE.match(head[1][0]):
+        raise TranscriptFormatError(
+            source,
+            head[0] if head else 1,
+            "a `WEBVTT` header line",
+            head[1][0].strip() if head else None,
+            code="E131",
+        )
+    cues: list[Cue] = []
+    known: set[str] = set()
+    speaker: str | None = None
+    lineno, block = head
+    # A cue glued to the header (no blank line) is read too; its id is the line before.
+    timing = next((k for k, line in enumerate(block) if "-->" in line), None)
+    if timing is not None:
+        k = max(1, timing - 1)
+        speaker = cue_block(block[k:], lineno + k, source, example, speaker, known, cues)
+    for lineno, block in it:
+        if _SKIP_RE.match(block[0]):
+            continue
+        speaker = cue_block(block, lineno, source, example, speaker, known, cues)
+    return Transcript.from_cues(cues, source=source, format=FORMAT)

@@ -1,0 +1,174 @@
+"""The analysis result: one shape for the library, ``--json`` and batch rows.
+
+``AnalysisResult.to_dict()`` is the JSON contract of ``spec/output.md``.
+Fields are only ever added; ``SCHEMA_VERSION`` changes when the shape does.
+``AnalysisResult.to_row()`` flattens it into one DataFrame row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .metrics import Metrics
+from .transcript import Transcript
+
+SCHEMA_VERSION = 1
+
+#: Metrics in the order ``spec/output.md`` lists them (then the added ones).
+METRIC_KEYS = (
+    "seller_talk_share",
+    "longest_seller_monologue_seconds",
+    "longest_seller_monologue_words",
+    "longest_buyer_story_seconds",
+    "longest_buyer_story_words",
+    "interactivity",
+    "buyer_questions",
+    "open_buyer_questions",
+    "buyer_questions_per_10_minutes",
+    "pitch_invites",
+    "pitch_dumps",
+    "pitch_pivots",
+    "if_then_closes",
+    "seller_words",
+    "buyer_words",
+    "seller_seconds",
+    "buyer_seconds",
+)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One tagged span (``spec/tags.md``)."""
+
+    tag: str
+    speaker: str
+    turn: int
+    start: float | None
+    end: float | None
+    text: str
+    open: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "tag": self.tag,
+            "speaker": self.speaker,
+            "turn": self.turn,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+        if self.tag == "buyer_question":
+            out["open"] = self.open
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of feedback from a rule in :mod:`analyzer.feedback`."""
+
+    code: str
+    name: str
+    severity: str
+    message: str
+    turn: int | None = None
+    start: float | None = None
+    quote: str | None = None
+    value: float | None = None
+    threshold: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "turn": self.turn,
+            "start": self.start,
+            "quote": self.quote,
+            "value": self.value,
+            "threshold": self.threshold,
+        }
+
+
+@dataclass(frozen=True)
+class SpeakerSummary:
+    """One speaker's role and share of the call."""
+
+    name: str
+    role: str
+    role_source: str
+    words: int
+    seconds: float | None
+    turns: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "role_source": self.role_source,
+            "words": self.words,
+            "seconds": self.seconds,
+            "turns": self.turns,
+        }
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything the analyzer says about one call.
+
+    ``transcript`` is kept for renderers (the HTML page shows the turns) and
+    is not part of the JSON.
+    """
+
+    file: str
+    format: str
+    duration_seconds: float | None
+    timed: bool
+    score: float | None
+    label: str | None
+    speakers: tuple[SpeakerSummary, ...]
+    metrics: Metrics
+    tags: tuple[Tag, ...]
+    feedback: tuple[Finding, ...]
+    model: str | None = None
+    transcript: Transcript | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``spec/output.md``)."""
+        metrics = self.metrics.to_dict()
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "file": self.file,
+            "format": self.format,
+            "duration_seconds": self.duration_seconds,
+            "timed": self.timed,
+            "score": self.score,
+            "label": self.label,
+            "model": self.model,
+            "speakers": [s.to_dict() for s in self.speakers],
+            "metrics": {k: metrics[k] for k in METRIC_KEYS},
+            "tags": [t.to_dict() for t in self.tags],
+            "feedback": [f.to_dict() for f in self.feedback],
+        }
+
+    def to_row(self) -> dict[str, Any]:
+        """One flat row for a DataFrame: scalars only, metrics unprefixed."""
+        metrics = self.metrics.to_dict()
+        row: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "file": self.file,
+            "format": self.format,
+            "duration_seconds": self.duration_seconds,
+            "timed": self.timed,
+            "score": self.score,
+            "label": self.label,
+            "model": self.model,
+            "speakers": len(self.speakers),
+            "sellers": "; ".join(s.name for s in self.speakers if s.role == "seller"),
+            "buyers": "; ".join(s.name for s in self.speakers if s.role == "buyer"),
+            "roles_inferred": any(s.role_source == "inferred" for s in self.speakers),
+            "words": sum(s.words for s in self.speakers),
+        }
+        row.update({k: metrics[k] for k in METRIC_KEYS})
+        row["feedback_codes"] = " ".join(sorted({f.code for f in self.feedback}))
+        return row

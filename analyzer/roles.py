@@ -1,0 +1,235 @@
+"""Who is the seller? Roles given by the caller, or inferred from the call.
+
+Given roles win: ``sellers``/``buyers``/``others`` name speakers (exactly as
+the transcript spells them, or the same name in other letter case), and a
+roles file maps names to roles (JSON ``{"Dana Reyes": "seller"}`` or CSV
+``speaker,role``). Speakers nobody named are inferred, and marked so
+(``role_source: "inferred"``).
+
+The inference heuristic, measured on ``data/samples/`` (see the README):
+
+1. A speaker with at most ``other_max_word_share`` of the words who says
+   something only a recording notice, operator or interpreter says ("this
+   call may be recorded") is ``other``.
+2. Every remaining speaker gets a seller score: the phrases sellers use
+   (self-introductions with a company, "our platform", "we help", "let me show
+   you", questions about the listener's situation) count for, the phrases
+   buyers use ("what do you guys do", "how much does it cost", "we're
+   currently using", "I need to talk to my boss") count against; each
+   question with "you"/"your" in it adds a third of a point. Phrases are in
+   ``nlp/patterns/roles.jsonl``.
+3. The highest scorer is a seller (ties: the one who speaks first). Another
+   speaker is a seller too when their score is positive and at least half
+   the top score, and they say "we"/"our" more than "you"/"your" is said to
+   them; everybody else is a buyer. A call with one speaker is that
+   speaker's monologue: a seller.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from .config import Thresholds, default_thresholds
+from .errors import RolesError
+from .nlp.resources import load_patterns
+from .transcript import Role, Transcript
+
+GIVEN = "given"
+INFERRED = "inferred"
+_WORD = re.compile(r"[a-z']+")
+_SELF = frozenset({"we", "our", "ours", "us", "we're", "we've", "we'll"})
+_YOU = frozenset({"you", "your", "yours", "you're", "you've", "you'll"})
+
+
+def assign_roles(
+    transcript: Transcript,
+    *,
+    sellers: Iterable[str] = (),
+    buyers: Iterable[str] = (),
+    others: Iterable[str] = (),
+    roles: Mapping[str, str | Role] | None = None,
+    thresholds: Thresholds | None = None,
+) -> Transcript:
+    """A copy of ``transcript`` with a role for every speaker.
+
+    sellers, buyers, others (Iterable[str]): speaker names the caller gives.
+    roles (Mapping | None): more given roles, speaker name to role name.
+    thresholds (Thresholds | None): defaults to the packaged ones.
+    RETURNS (Transcript): the transcript with ``roles`` and ``role_source`` set.
+    RAISES: RolesError when a given name is not a speaker in the call, a role
+        name is unknown, or one speaker is given two roles.
+    """
+    thresholds = thresholds or default_thresholds()
+    given = _given_roles(transcript, sellers, buyers, others, roles or {})
+    inferred = infer_roles(transcript, given=given, thresholds=thresholds)
+    final = {name: given.get(name, inferred[name]) for name in transcript.speakers}
+    source = {name: GIVEN if name in given else INFERRED for name in transcript.speakers}
+    return transcript.with_roles(final, source)
+
+
+def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role]:
+    speakers = transcript.speakers
+    by_lower: dict[str, list[str]] = {}
+    for s in speakers:
+        by_lower.setdefault(s.lower(), []).append(s)
+
+    def resolve(name: str) -> str:
+        if name in speakers:
+            return name
+        found = by_lower.get(name.strip().lower(), [])
+        if len(found) == 1:
+            return found[0]
+        raise RolesError(
+            f"{transcript.source}: {name!r} is not a speaker in this call; "
+            f"its speakers are: {', '.join(repr(s) for s in speakers)}",
+            code="E201",
+        )
+
+    given: dict[str, Role] = {}
+    pairs = [(n, Role.SELLER) for n in sellers]
+    pairs += [(n, Role.BUYER) for n in buyers]
+    pairs += [(n, Role.OTHER) for n in others]
+    for name, role in mapping.items():
+        try:
+            pairs.append((name, Role(str(getattr(role, "value", role)).strip().lower())))
+        except ValueError:
+            raise RolesError(
+                f"role {role!r} for {name!r} is not one of seller, buyer, other", code="E202"
+            ) from None
+    for name, role in pairs:
+        speaker = resolve(name)
+        if given.get(speaker, role) != role:
+            raise RolesError(
+                f"{speaker!r} is given two roles: {given[speaker].value} and {role.value}",
+                code="E203",
+            )
+        given[speaker] = role
+    return given
+
+
+@lru_cache(maxsize=1)
+def _phrase_regexes() -> dict[str, re.Pattern[str]]:
+    groups: dict[str, list[str]] = {}
+    for row in load_patterns("roles"):
+        groups.setdefault(row["label"], []).append(re.escape(row["pattern"].lower()))
+    return {
+        label: re.compile(r"(?<![a-z'])(?:" + "|".join(sorted(p, key=len, reverse=True)) + r")(?![a-z'])")
+        for label, p in groups.items()
+    }
+
+
+def speaker_evidence(transcript: Transcript) -> dict[str, dict[str, float]]:
+    """Per speaker: words, phrase hits per label, questions to "you", we/you counts."""
+    regexes = _phrase_regexes()
+    out: dict[str, dict[str, float]] = {}
+    for turn in transcript.turns:
+        ev = out.setdefault(
+            turn.speaker,
+            {"words": 0, "SELLER": 0, "BUYER": 0, "OTHER": 0, "you_questions": 0, "self": 0, "you": 0},
+        )
+        text = turn.text.lower().replace("’", "'")
+        ev["words"] += turn.words
+        for label, rx in regexes.items():
+            ev[label] += len(rx.findall(text))
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            if sentence.endswith("?") and re.search(r"\byou(r|rs)?\b", sentence):
+                ev["you_questions"] += 1
+        counts = Counter(_WORD.findall(text))
+        ev["self"] += sum(counts[w] for w in _SELF)
+        ev["you"] += sum(counts[w] for w in _YOU)
+    return out
+
+
+def infer_roles(
+    transcript: Transcript,
+    *,
+    given: Mapping[str, Role] | None = None,
+    thresholds: Thresholds | None = None,
+) -> dict[str, Role]:
+    """Infer a role for every speaker (given roles are kept and inform the rest)."""
+    thresholds = thresholds or default_thresholds()
+    given = dict(given or {})
+    speakers = transcript.speakers
+    evidence = speaker_evidence(transcript)
+    total_words = sum(ev["words"] for ev in evidence.values()) or 1
+    roles: dict[str, Role] = dict(given)
+    open_speakers = [s for s in speakers if s not in given]
+    for s in list(open_speakers):
+        ev = evidence[s]
+        if len(speakers) > 1 and ev["OTHER"] > 0 and ev["words"] / total_words <= thresholds.other_max_word_share:
+            roles[s] = Role.OTHER
+            open_speakers.remove(s)
+    if not open_speakers:
+        return roles
+    has_seller = any(r is Role.SELLER for r in given.values())
+    has_buyer = any(r is Role.BUYER for r in given.values())
+    if has_seller and not has_buyer:
+        return {**roles, **{s: Role.BUYER for s in open_speakers}}
+    if has_buyer and not has_seller and len(open_speakers) == 1:
+        return {**roles, open_speakers[0]: Role.SELLER}
+    scores = {s: seller_score(evidence[s]) for s in open_speakers}
+    if len(open_speakers) == 1 and not has_seller:
+        return {**roles, open_speakers[0]: Role.SELLER}
+    ranked = sorted(open_speakers, key=lambda s: (-scores[s], speakers.index(s)))
+    top = ranked[0]
+    if not has_seller:
+        roles[top] = Role.SELLER
+    best = scores[top]
+    for s in ranked:
+        if s in roles:
+            continue
+        ev = evidence[s]
+        co_seller = (
+            best > 0
+            and scores[s] > 0
+            and scores[s] >= 0.5 * best
+            and ev["self"] > ev["you"]
+        )
+        roles[s] = Role.SELLER if co_seller else Role.BUYER
+    return roles
+
+
+def seller_score(ev: Mapping[str, float]) -> float:
+    """How much a speaker sounds like a seller (see the module docstring)."""
+    return ev["SELLER"] - ev["BUYER"] + ev["you_questions"] / 3.0
+
+
+def read_roles_file(path: str | Path) -> dict[str, str]:
+    """Read a roles file: JSON ``{"name": "role"}`` or CSV with ``speaker,role`` columns."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RolesError(f"cannot read roles file {path}: {exc.strerror}", code="E204") from None
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RolesError(
+                f"{path}, line {exc.lineno}: expected a JSON object of speaker to role ({exc.msg})",
+                code="E205",
+            ) from None
+        if isinstance(data, dict) and isinstance(data.get("speakers"), dict):
+            data = data["speakers"]
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise RolesError(
+                f"{path}: expected a JSON object mapping speaker names to roles", code="E205"
+            )
+        return dict(data)
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["speaker", "role"]:
+        raise RolesError(f"{path}, line 1: expected the header 'speaker,role'", code="E206")
+    out: dict[str, str] = {}
+    for n, row in enumerate(rows[1:], 2):
+        if not row or not any(c.strip() for c in row):
+            continue
+        if len(row) < 2:
+            raise RolesError(f"{path}, line {n}: expected 'speaker,role', found {row!r}", code="E206")
+        out[row[0].strip()] = row[1].strip()
+    return out

@@ -1,0 +1,216 @@
+"""The transcript data model: plain data, no spaCy.
+
+A reader turns a file into a list of :class:`Cue` (one caption, segment or
+line, with a speaker and optional times) and calls
+:meth:`Transcript.from_cues`, which merges consecutive cues of one speaker
+into one :class:`Turn`. Roles are attached later by :mod:`analyzer.roles`.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Iterable, Mapping, Sequence
+
+from .errors import TranscriptFormatError
+
+
+class Role(str, Enum):
+    """The side a speaker is on (see ``spec/tags.md``, Roles)."""
+
+    SELLER = "seller"
+    BUYER = "buyer"
+    OTHER = "other"
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One unit of a transcript as the source file has it.
+
+    speaker (str): the speaker's name or id as it appears in the file.
+    text (str): the spoken text, markup stripped.
+    start (float | None): start time in seconds, when the file has one.
+    end (float | None): end time in seconds, when the file has one.
+    line (int | None): 1-based line of the file where the cue begins.
+    """
+
+    speaker: str
+    text: str
+    start: float | None = None
+    end: float | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Consecutive cues of one speaker, merged.
+
+    index (int): 0-based position of the turn in reading order.
+    speaker (str): the speaker's name.
+    text (str): the cue texts joined with single spaces.
+    start (float | None): start of the first cue, in seconds.
+    end (float | None): end of the last cue, in seconds.
+    line (int | None): the line where the first cue begins.
+    cue_offsets (tuple): ``(char_offset, start, end)`` of each merged cue, so
+        that a span inside the turn can be timed more precisely than the turn.
+    """
+
+    index: int
+    speaker: str
+    text: str
+    start: float | None = None
+    end: float | None = None
+    line: int | None = None
+    cue_offsets: tuple[tuple[int, float | None, float | None], ...] = ()
+
+    @property
+    def words(self) -> int:
+        """Number of whitespace-separated words in the turn."""
+        return len(self.text.split())
+
+    @property
+    def seconds(self) -> float | None:
+        """Duration in seconds, or None when the turn is not timed."""
+        if self.start is None or self.end is None:
+            return None
+        return max(0.0, self.end - self.start)
+
+    def time_at(self, char: int) -> float | None:
+        """Estimate the time at which character ``char`` of the text is spoken.
+
+        The cue that holds the character gives the bounds; inside the cue the
+        time is interpolated by character position (speech is assumed to run
+        at an even pace within one cue).
+        """
+        if self.start is None:
+            return None
+        if not self.cue_offsets:
+            return _interpolate(self.start, self.end, char, len(self.text))
+        offsets = [c[0] for c in self.cue_offsets]
+        i = max(0, bisect.bisect_right(offsets, char) - 1)
+        c_off, c_start, c_end = self.cue_offsets[i]
+        c_len = (offsets[i + 1] - 1 if i + 1 < len(offsets) else len(self.text)) - c_off
+        if c_start is None:
+            return self.start
+        return _interpolate(c_start, c_end, char - c_off, c_len)
+
+
+def _interpolate(start: float, end: float | None, pos: int, length: int) -> float:
+    if end is None or length <= 0:
+        return start
+    frac = min(1.0, max(0.0, pos / length))
+    return round(start + (end - start) * frac, 3)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A whole call: turns in reading order, plus roles once assigned.
+
+    source (str): where the transcript came from (usually a path).
+    format (str): the format name of the reader that read it.
+    turns (tuple[Turn]): the merged turns.
+    roles (Mapping[str, Role]): speaker name to role; empty until assigned.
+    role_source (Mapping[str, str]): speaker name to ``given`` or ``inferred``.
+    """
+
+    source: str
+    format: str
+    turns: tuple[Turn, ...]
+    roles: Mapping[str, Role] = field(default_factory=dict)
+    role_source: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_cues(
+        cls, cues: Iterable[Cue], *, source: str, format: str
+    ) -> "Transcript":
+        """Build a transcript from cues, merging consecutive cues of one speaker.
+
+        Cues with empty text are dropped. A transcript with no speech at all
+        is an error, as is a mix of timed and untimed cues.
+
+        RAISES: TranscriptFormatError when there is nothing to analyse or the
+            times are inconsistent.
+        """
+        kept = [c for c in cues if c.text and c.text.strip()]
+        if not kept:
+            raise TranscriptFormatError(
+                source, None, "at least one line of speech", "no speech", code="E102"
+            )
+        timed = [c.start is not None for c in kept]
+        if any(timed) and not all(timed):
+            bad = kept[timed.index(False)]
+            raise TranscriptFormatError(
+                source,
+                bad.line,
+                "a start time on every cue (the other cues have times)",
+                bad.text,
+                code="E103",
+            )
+        turns: list[Turn] = []
+        group: list[Cue] = []
+        for cue in kept:
+            if group and cue.speaker != group[-1].speaker:
+                turns.append(_merge(len(turns), group))
+                group = []
+            group.append(cue)
+        turns.append(_merge(len(turns), group))
+        return cls(source=source, format=format, turns=tuple(turns))
+
+    @property
+    def timed(self) -> bool:
+        """True when every turn has a start and an end time."""
+        return all(t.start is not None and t.end is not None for t in self.turns)
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """Speaker names in order of first appearance."""
+        seen: dict[str, None] = {}
+        for t in self.turns:
+            seen.setdefault(t.speaker, None)
+        return tuple(seen)
+
+    @property
+    def duration_seconds(self) -> float | None:
+        """From the first start to the last end, or None when untimed."""
+        if not self.timed:
+            return None
+        return max(t.end for t in self.turns) - min(t.start for t in self.turns)  # type: ignore[arg-type]
+
+    @property
+    def words(self) -> int:
+        """Number of words in the whole call."""
+        return sum(t.words for t in self.turns)
+
+    def role_of(self, speaker: str) -> Role | None:
+        """The role of ``speaker``, or None when roles are not assigned."""
+        return self.roles.get(speaker)
+
+    def with_roles(
+        self, roles: Mapping[str, Role], role_source: Mapping[str, str]
+    ) -> "Transcript":
+        """A copy of the transcript with roles attached."""
+        return replace(self, roles=dict(roles), role_source=dict(role_source))
+
+
+def _merge(index: int, cues: Sequence[Cue]) -> Turn:
+    parts: list[str] = []
+    offsets: list[tuple[int, float | None, float | None]] = []
+    pos = 0
+    for cue in cues:
+        text = " ".join(cue.text.split())
+        offsets.append((pos, cue.start, cue.end))
+        parts.append(text)
+        pos += len(text) + 1
+    ends = [c.end for c in cues if c.end is not None]
+    return Turn(
+        index=index,
+        speaker=cues[0].speaker,
+        text=" ".join(parts),
+        start=cues[0].start,
+        end=max(ends) if ends else None,
+        line=cues[0].line,
+        cue_offsets=tuple(offsets),
+    )

@@ -1,0 +1,3 @@
+import analyzer.readers
+def test_x():
+    pass
