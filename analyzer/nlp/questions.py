@@ -27,6 +27,8 @@ from typing import Sequence
 from .resources import Lexicon, load_lexicon
 
 PUNCT = frozenset(",.;:!?-—–…\"'()[]")
+#: Content words a lead-in clause may have before a question without "?".
+MAX_LEAD_IN_WORDS = 4
 CLAUSE_BREAKS = frozenset({",", ";", ":", "-", "—", "–", "--", "..."})
 
 
@@ -85,6 +87,15 @@ def _form_at(
     for opener in lex.openers:
         if _starts_with(words, h, opener.words):
             after = h + len(opener.words)
+            if opener.open is None:
+                return None
+            if opener.open == "ask":
+                # "Can I ask what worries you most?" asks; "let me ask you this." announces.
+                if after < n and words[after] in lex.wh:
+                    return QuestionForm(open=True, head=h, kind="opener")
+                if after < n and words[after] in ("if", "whether"):
+                    return QuestionForm(open=False, head=h, kind="opener")
+                return None
             is_open = opener.open
             if is_open and after < n and words[after] in ("if", "whether"):
                 is_open = False
@@ -100,6 +111,9 @@ def _form_at(
         if (w, nxt) in lex.not_question_wh_pairs:
             return None
         if nxt in lex.wh_follow_no_qmark:
+            return QuestionForm(open=True, head=h, kind="wh")
+        # "what shape are they in", "how important is it": wh + one word + auxiliary
+        if w in ("what", "how") and h + 2 < n and words[h + 2] in lex.aux and nxt not in lex.subject and nxt not in lex.filler:
             return QuestionForm(open=True, head=h, kind="wh")
         return None
     if w in lex.aux:
@@ -148,15 +162,42 @@ def question_form(
             return None
     heads = _clause_heads(words, lex)
     for k, h in enumerate(heads):
-        # Without a question mark only the first clause may carry the question
-        # form, or a later clause whose head is unambiguous (wh + inversion).
+        if k > 0:
+            w = words[h]
+            nxt = words[h + 1] if h + 1 < len(words) else ""
+            if w in lex.relative_after_comma and nxt in lex.relative_verbs:
+                continue  # ", which is basically...": a relative clause
+            # Without a question mark a later clause counts after a short lead-in
+            # ("And the barn roofs, what shape are they in") or when it inverts
+            # ("..., what does a normal Tuesday look like"); after a whole
+            # statement, "who's picking up" is part of the statement.
+            if not has_qmark and _content_words(words[:h], lex) > MAX_LEAD_IN_WORDS:
+                if not _inverted_wh(words, h, lex):
+                    continue
         form = _form_at(words, titles, h, has_qmark, lex)
         if form is not None:
-            if k == 0 or has_qmark or form.kind != "aux":
-                return form
+            return form
     if has_qmark:
+        body = [i for i, w in enumerate(words) if w not in PUNCT and w not in lex.filler]
+        if body and all(titles[i] for i in body):
+            return None  # "Hi, Dr. Farouk?": a name said as a question
         return QuestionForm(open=False, head=heads[0], kind="declarative")
     return None
+
+
+def _inverted_wh(words: Sequence[str], h: int, lex: Lexicon) -> bool:
+    """wh-word, auxiliary, subject: "what does a normal Tuesday look like"."""
+    return (
+        words[h] in lex.wh
+        and words[h] != "which"
+        and h + 2 < len(words)
+        and words[h + 1] in lex.inversion_aux
+        and words[h + 2] in lex.inversion_subject
+    )
+
+
+def _content_words(words: Sequence[str], lex: Lexicon) -> int:
+    return sum(1 for w in words if w not in PUNCT and w not in lex.filler)
 
 
 def is_alternative(words: Sequence[str]) -> bool:

@@ -25,7 +25,7 @@ PATTERNS_DIR = Path(__file__).with_name("patterns")
 @dataclass(frozen=True)
 class Opener:
     words: tuple[str, ...]
-    open: bool
+    open: bool | str | None  # None: asks nothing ("tell me if..."); "ask": announces a question
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,12 @@ class Lexicon:
     opener_modal_prefix: tuple[tuple[str, ...], ...]
     opener_modal_verbs: frozenset[str]
     not_question_wh_pairs: frozenset[tuple[str, str]]
+    understanding_checks: tuple[tuple[str, ...], ...]
+    summary_markers: tuple[tuple[str, ...], ...]
+    relative_after_comma: frozenset[str]
+    relative_verbs: frozenset[str]
+    inversion_aux: frozenset[str]
+    inversion_subject: frozenset[str]
 
 
 @lru_cache(maxsize=None)
@@ -65,15 +71,26 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         self_reference=frozenset(data["self_reference"]),
         product_praise=frozenset(data["product_praise"]),
         tag_endings=tuple(tuple(t) for t in data["tag_endings"]),
-        openers=tuple(Opener(tuple(o["words"]), bool(o["open"])) for o in data["openers"]),
+        openers=tuple(Opener(tuple(o["words"]), o["open"]) for o in data["openers"]),
         opener_modal_prefix=tuple(tuple(p) for p in data["opener_modal_prefix"]),
         opener_modal_verbs=frozenset(data["opener_modal_verbs"]),
         not_question_wh_pairs=frozenset(tuple(p) for p in data["not_question_wh_pairs"]),
+        understanding_checks=tuple(tuple(p) for p in data["understanding_checks"]),
+        summary_markers=tuple(tuple(p) for p in data["summary_markers"]),
+        relative_after_comma=frozenset(data["relative_after_comma"]),
+        relative_verbs=frozenset(data["relative_verbs"]),
+        inversion_aux=frozenset(data["inversion_aux"]),
+        inversion_subject=frozenset(data["inversion_subject"]),
     )
 
 
+def load_patterns(*names: str) -> tuple[dict[str, Any], ...]:
+    """Read ``patterns/<name>.jsonl`` for each name, concatenated."""
+    return tuple(row for name in names for row in _load_patterns(name))
+
+
 @lru_cache(maxsize=None)
-def load_patterns(name: str) -> tuple[dict[str, Any], ...]:
+def _load_patterns(name: str) -> tuple[dict[str, Any], ...]:
     """Read ``patterns/<name>.jsonl``: a tuple of ``{"label", "pattern", "id"}``."""
     path = PATTERNS_DIR / f"{name}.jsonl"
     rows = tuple(srsly.read_jsonl(path))
@@ -129,3 +146,17 @@ def match_labels(doc, matchers: tuple[PhraseMatcher, Matcher]) -> list[tuple[str
             out.append((label, pid, start, end))
     out.sort(key=lambda m: (m[2], m[3]))
     return out
+
+
+def real_commitment(doc, start: int, end: int) -> bool:
+    """False for commitment look-alikes: "sign-ins", "sign off", "in order to", "deal with"."""
+    first = doc[start].lower_
+    nxt = doc[end].text if end < len(doc) else ""
+    prev = doc[start - 1].lower_ if start > 0 else ""
+    if first.startswith("sign") and nxt.lower() in ("-", "-ins", "ins", "off"):
+        return False
+    if first == "order" and prev == "in":
+        return False
+    if doc[end - 1].lower_ == "deal" and nxt.lower() == "with":
+        return False
+    return True

@@ -22,9 +22,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import BUYER_QUESTION, OPEN, role_turns
+from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
 from ..questions import QuestionForm, question_form
-from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels
+from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from .base import Tagger, sentence_words
 
 
@@ -36,11 +36,11 @@ class BuyerQuestionTagger(Tagger):
     def __init__(self, nlp: Language, name: str = "callcoach_buyer_question") -> None:
         super().__init__(nlp, name)
         self.lex = load_lexicon()
-        self.matchers = build_matchers(nlp, load_patterns("buyer_question"))
+        self.matchers = build_matchers(nlp, load_patterns("buyer_question", "commitment"))
 
     def match(self, doc: Doc) -> list[Span]:
-        exclusions = match_labels(doc, self.matchers)
-        excluded_starts = [m[2] for m in exclusions]
+        matches = match_labels(doc, self.matchers)
+        co_sellers = _seller_first_names(doc)
         found: list[Span] = []
         for _, turn in role_turns(doc, "seller"):
             for sent in turn.sents:
@@ -50,26 +50,52 @@ class BuyerQuestionTagger(Tagger):
                 form = question_form(words, titles, lex=self.lex)
                 if form is None:
                     continue
-                if self._excluded(sent, form, exclusions, excluded_starts):
+                if self._excluded(sent, form, words, matches):
                     continue
                 if not about_buyer(words, form, self.lex):
                     continue
+                if len(words) > 2 and words[1] == "," and words[0] in co_sellers:
+                    continue  # "Kim, can you show them the manager view?": to a colleague
                 span = doc[sent.start : sent.end]
                 span._.set(OPEN, form.open)
                 found.append(span)
         return found
 
     @staticmethod
-    def _excluded(sent: Span, form: QuestionForm, exclusions, starts) -> bool:
-        # An exclusion counts when it lies in the sentence, from the question's
-        # head on ("Makes sense. How do you..." keeps its question).
+    def _excluded(sent: Span, form: QuestionForm, words: list[str], matches) -> bool:
+        # A phrase counts when it lies in the sentence from the question's head
+        # on ("Okay, makes sense, and how do you..." keeps its question). A
+        # commitment phrase counts only in a yes/no question about now or later
+        # ("will you sign?", not "when did you buy it?").
         head_token = _token_at_word(sent, form.head)
-        for label, _pid, start, end in exclusions:
+        for label, _pid, start, end in matches:
             if start >= sent.end:
                 break
-            if start >= head_token and end <= sent.end:
-                return True
+            if start < head_token or end > sent.end:
+                continue
+            if label == "COMMIT":
+                # Only a commitment asked of the buyer: "will you sign?", "are you
+                # ready to move forward?" - not "is corporate telling you what to buy?"
+                subj = words[form.head + 1] if form.head + 1 < len(words) else ""
+                if (
+                    form.kind in ("aux", "declarative")
+                    and words[form.head] not in _PAST
+                    and (form.kind == "declarative" or subj in ("you", "we", "y'", "ya"))
+                    and real_commitment(sent.doc, start, end)
+                ):
+                    return True
+                continue
+            return True
         return False
+
+
+_PAST = frozenset({"did", "was", "were", "had", "have", "has"})
+
+
+def _seller_first_names(doc: Doc) -> frozenset[str]:
+    """Lower-case first names of the seller-side speakers (for vocatives)."""
+    roles = doc._.get(ROLES) or {}
+    return frozenset(name.split()[0].lower() for name, role in roles.items() if role == "seller" and name.split())
 
 
 def _token_at_word(sent: Span, word_index: int) -> int:
@@ -85,24 +111,37 @@ def _token_at_word(sent: Span, word_index: int) -> int:
 
 def about_buyer(words: list[str], form: QuestionForm, lex: Lexicon) -> bool:
     """False for questions that are plainly about the seller's side or the world."""
-    has_you = any(w in lex.second_person for w in words)
-    # A tag question ("..., right?") on a claim with no word for the buyer in it.
+    h = form.head
+    if any(_starts_with(words, h, check) for check in lex.understanding_checks):
+        return True  # "did I get that right?": checks the seller understood the buyer
+    # A tag question ("..., right?") counts only on a summary of what the buyer
+    # said ("So the water main, that's new for you guys, isn't it?"), not on a
+    # claim ("Pretty strong track record, right?", "You deserve it, right?").
     body_end = _tag_body_end(words, lex)
     if body_end is not None:
-        body = words[:body_end]
-        if not any(w in lex.second_person for w in body) and (
-            any(w in lex.self_reference for w in body) or any(w in lex.product_praise for w in body)
-        ):
+        start = _first_content(words, lex)
+        if not any(_starts_with(words, start, m) or _starts_with(words, 0, m) for m in lex.summary_markers):
             return False
-    # "Should we get going?", "Can I send that over?": the seller's own side.
-    h = form.head
-    if form.kind in ("aux", "wh") and not has_you:
+    # "Can I send that over?", "What can I tell you?", "Should we get going?":
+    # the seller's own side.
+    if form.kind in ("aux", "wh"):
         subj = words[h + 1] if h + 1 < len(words) else ""
         if form.kind == "wh" and subj in lex.aux and h + 2 < len(words):
             subj = words[h + 2]
         if subj in ("i", "we"):
             return False
     return True
+
+
+def _starts_with(words: list[str], i: int, seq: tuple[str, ...]) -> bool:
+    return tuple(words[i : i + len(seq)]) == seq
+
+
+def _first_content(words: list[str], lex: Lexicon) -> int:
+    for i, w in enumerate(words):
+        if w not in (",", "um", "uh", "okay", "well", "oh"):
+            return i
+    return 0
 
 
 def _tag_body_end(words: list[str], lex: Lexicon) -> int | None:

@@ -22,11 +22,11 @@ from spacy.tokens import Doc, Span
 
 from ..extensions import IF_THEN_CLOSE, role_turns
 from ..questions import question_form
-from ..resources import build_matchers, load_lexicon, load_patterns, match_labels
+from ..resources import build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from .base import Tagger, sentence_words, threshold_defaults
 
 CONFIG_KEYS = ("if_then_close_max_sentence_gap",)
-_PRESUMING = frozenset({"you", "we", "you'll", "we'll", "'ll", "your", "us"})
+_PRESUMING = (("you", "'ll"), ("you", "will"), ("we", "'ll", "have"), ("we", "have", "a", "deal"), ("it", "'s", "a", "deal"), ("then", "you"), ("then", "we"))
 
 
 class IfThenCloseTagger(Tagger):
@@ -44,7 +44,7 @@ class IfThenCloseTagger(Tagger):
         super().__init__(nlp, name)
         self.max_gap = if_then_close_max_sentence_gap
         self.lex = load_lexicon()
-        self.matchers = build_matchers(nlp, load_patterns("if_then_close"))
+        self.matchers = build_matchers(nlp, load_patterns("if_then_close", "commitment"))
 
     def match(self, doc: Doc) -> list[Span]:
         matches = match_labels(doc, self.matchers)
@@ -58,9 +58,7 @@ class IfThenCloseTagger(Tagger):
                 conditions.setdefault(start, end)
             elif label == "NOT_CONDITION":
                 blocked.update(range(start, end))
-            elif label == "COMMIT":
-                if end < len(doc) and label == "COMMIT" and doc[end].lower_ == "with" and doc[start].lower_ == "deal":
-                    continue
+            elif label == "COMMIT" and real_commitment(doc, start, end):
                 commits.add(start)
         real_conditions = sorted(s for s in conditions if s not in blocked)
         if not real_conditions or not commits:
@@ -90,10 +88,11 @@ class IfThenCloseTagger(Tagger):
         return found
 
     def _asks(self, sent: Span) -> bool:
+        """The commitment is asked for (a question) or presumed ("you'll sign")."""
         words, titles = sentence_words(sent)
         if question_form(words, titles, lex=self.lex) is not None:
             return True
-        return any(w in _PRESUMING for w in words)
+        return any(tuple(words[i : i + len(p)]) == p for p in _PRESUMING for i in range(len(words)))
 
 
 def _has(sorted_starts: list[int], start: int, end: int) -> bool:

@@ -1,0 +1,321 @@
+"""Measure the taggers against hand-labelled calls (``NAME.gold.json`` sidecars).
+
+Each call is analysed with its gold roles. A predicted tag matches a gold
+tag of the same name and speaker when their texts overlap in the call; each
+gold tag and each prediction match at most once. From the matches come
+per-tag precision, recall and F1, the accuracy of the ``open`` attribute on
+matched buyer questions, and two measures of role inference: how many
+speakers it gets right, and how far the seller talk share moves when the
+roles are inferred instead of given (the talk-share error).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .analysis import Analyzer
+from .errors import CallcoachError, GoldFormatError
+from .metrics import seller_talk_share
+from .nlp.extensions import TAG_NAMES
+from .readers import read_transcript
+from .result import AnalysisResult, Tag
+from .roles import assign_roles
+from .transcript import Transcript
+
+GOLD_SUFFIX = ".gold.json"
+
+
+@dataclass(frozen=True)
+class GoldTag:
+    tag: str
+    speaker: str
+    quote: str
+    open: bool | None = None
+
+
+@dataclass(frozen=True)
+class Gold:
+    """One parsed sidecar."""
+
+    path: Path
+    transcript_path: Path
+    format: str | None
+    roles: dict[str, str]
+    label: str | None
+    label_confidence: str | None
+    tags: tuple[GoldTag, ...]
+
+
+@dataclass
+class TagCounts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": _r(self.precision),
+            "recall": _r(self.recall),
+            "f1": _r(self.f1),
+        }
+
+
+@dataclass
+class CallReport:
+    file: str
+    counts: dict[str, TagCounts]
+    open_correct: int
+    open_total: int
+    role_correct: int
+    role_total: int
+    talk_share_given: float | None
+    talk_share_inferred: float | None
+    misses: list[dict[str, Any]] = field(default_factory=list)
+    false_alarms: list[dict[str, Any]] = field(default_factory=list)
+    result: AnalysisResult | None = None
+    gold: Gold | None = None
+
+
+@dataclass
+class Evaluation:
+    """Everything ``callcoach evaluate`` reports."""
+
+    calls: list[CallReport]
+    errors: list[dict[str, str]]
+
+    def totals(self) -> dict[str, TagCounts]:
+        out = {name: TagCounts() for name in TAG_NAMES}
+        for call in self.calls:
+            for name, c in call.counts.items():
+                o = out[name]
+                o.tp += c.tp
+                o.fp += c.fp
+                o.fn += c.fn
+        return out
+
+    def micro(self) -> TagCounts:
+        m = TagCounts()
+        for c in self.totals().values():
+            m.tp += c.tp
+            m.fp += c.fp
+            m.fn += c.fn
+        return m
+
+    def open_accuracy(self) -> float | None:
+        total = sum(c.open_total for c in self.calls)
+        return sum(c.open_correct for c in self.calls) / total if total else None
+
+    def role_accuracy(self) -> float | None:
+        total = sum(c.role_total for c in self.calls)
+        return sum(c.role_correct for c in self.calls) / total if total else None
+
+    def talk_share_error(self) -> float | None:
+        diffs = [
+            abs(c.talk_share_given - c.talk_share_inferred)
+            for c in self.calls
+            if c.talk_share_given is not None and c.talk_share_inferred is not None
+        ]
+        return sum(diffs) / len(diffs) if diffs else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "calls": len(self.calls),
+            "errors": self.errors,
+            "tags": {name: c.to_dict() for name, c in self.totals().items()},
+            "micro": self.micro().to_dict(),
+            "open_accuracy": _r(self.open_accuracy()),
+            "open_matched": sum(c.open_total for c in self.calls),
+            "role_accuracy": _r(self.role_accuracy()),
+            "talk_share_error": _r(self.talk_share_error()),
+            "per_call": [
+                {
+                    "file": c.file,
+                    "tags": {n: k.to_dict() for n, k in c.counts.items() if k.tp or k.fp or k.fn},
+                    "misses": c.misses,
+                    "false_alarms": c.false_alarms,
+                    "role_correct": c.role_correct,
+                    "role_total": c.role_total,
+                    "talk_share_given": c.talk_share_given,
+                    "talk_share_inferred": c.talk_share_inferred,
+                }
+                for c in self.calls
+            ],
+        }
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def find_gold_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Every ``*.gold.json`` in the given files and folders (recursively), sorted."""
+    found: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.update(p.rglob(f"*{GOLD_SUFFIX}"))
+        elif p.name.endswith(GOLD_SUFFIX):
+            found.add(p)
+    return sorted(found)
+
+
+def load_gold(path: str | Path) -> Gold:
+    """Parse and check one sidecar (not yet against its transcript)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise GoldFormatError(str(path), f"cannot read: {exc.strerror}", code="E401") from None
+    except json.JSONDecodeError as exc:
+        raise GoldFormatError(str(path), f"line {exc.lineno}: expected JSON ({exc.msg})", code="E402") from None
+    if not isinstance(data, dict):
+        raise GoldFormatError(str(path), "expected a JSON object", code="E402")
+    name = data.get("file") or path.name[: -len(GOLD_SUFFIX)]
+    transcript_path = path.parent / name
+    if not transcript_path.exists():
+        raise GoldFormatError(str(path), f"expected the transcript {name!r} beside it", code="E403")
+    roles = data.get("roles")
+    if not isinstance(roles, dict) or not roles:
+        raise GoldFormatError(str(path), "expected 'roles', an object of speaker to role", code="E404")
+    tags = []
+    for i, t in enumerate(data.get("tags") or []):
+        if not isinstance(t, dict) or t.get("tag") not in TAG_NAMES or not t.get("speaker") or not t.get("quote"):
+            raise GoldFormatError(
+                str(path),
+                f"tags[{i}]: expected tag (one of {', '.join(TAG_NAMES)}), speaker and quote, found {t!r}",
+                code="E405",
+            )
+        tags.append(GoldTag(t["tag"], t["speaker"], t["quote"], t.get("open")))
+    return Gold(
+        path=path,
+        transcript_path=transcript_path,
+        format=data.get("format"),
+        roles={k: str(v) for k, v in roles.items()},
+        label=data.get("label"),
+        label_confidence=data.get("label_confidence"),
+        tags=tuple(tags),
+    )
+
+
+def _turn_offsets(transcript: Transcript) -> list[int]:
+    offs, pos = [], 0
+    for t in transcript.turns:
+        offs.append(pos)
+        pos += len(t.text) + 1
+    return offs
+
+
+def gold_ranges(gold: Gold, gt: GoldTag, transcript: Transcript, offs: list[int]) -> list[tuple[int, int]]:
+    """Where a gold quote stands in the call (every place, for a quote said twice)."""
+    out = []
+    for turn, off in zip(transcript.turns, offs):
+        if turn.speaker != gt.speaker:
+            continue
+        i = turn.text.find(gt.quote)
+        while i >= 0:
+            out.append((off + i, off + i + len(gt.quote)))
+            i = turn.text.find(gt.quote, i + 1)
+    if not out:
+        raise GoldFormatError(
+            str(gold.path),
+            f"the {gt.tag} quote {gt.quote!r} is not in any turn of {gt.speaker!r}",
+            code="E406",
+        )
+    return out
+
+
+def predicted_range(tag: Tag, transcript: Transcript, offs: list[int]) -> tuple[int, int]:
+    turn = transcript.turns[tag.turn]
+    i = turn.text.find(tag.text[: max(1, min(len(tag.text), len(turn.text)))])
+    start = offs[tag.turn] + max(0, i)
+    return start, start + len(tag.text)
+
+
+def evaluate_call(analyzer: Analyzer, gold: Gold) -> CallReport:
+    transcript = read_transcript(
+        gold.transcript_path,
+        speech_rate_words_per_second=analyzer.thresholds.speech_rate_words_per_second,
+    )
+    unknown = sorted(set(transcript.speakers) - set(gold.roles))
+    if unknown:
+        raise GoldFormatError(str(gold.path), f"no role for speaker(s) {unknown}", code="E407")
+    given = assign_roles(transcript, roles=gold.roles, thresholds=analyzer.thresholds)
+    inferred = assign_roles(transcript, thresholds=analyzer.thresholds)
+    result = analyzer.analyze_transcript(given)
+    offs = _turn_offsets(transcript)
+    counts = {name: TagCounts() for name in TAG_NAMES}
+    preds = [(t, predicted_range(t, transcript, offs)) for t in result.tags]
+    used: set[int] = set()
+    open_correct = open_total = 0
+    misses = []
+    for gt in gold.tags:
+        ranges = gold_ranges(gold, gt, transcript, offs)
+        hit = None
+        for k, (pt, (ps, pe)) in enumerate(preds):
+            if k in used or pt.tag != gt.tag or pt.speaker != gt.speaker:
+                continue
+            if any(ps < ge and gs < pe for gs, ge in ranges):
+                hit = k
+                break
+        if hit is None:
+            counts[gt.tag].fn += 1
+            misses.append({"tag": gt.tag, "speaker": gt.speaker, "quote": gt.quote})
+            continue
+        used.add(hit)
+        counts[gt.tag].tp += 1
+        if gt.tag == "buyer_question" and gt.open is not None:
+            open_total += 1
+            open_correct += int(bool(preds[hit][0].open) == bool(gt.open))
+    false_alarms = []
+    for k, (pt, _) in enumerate(preds):
+        if k not in used:
+            counts[pt.tag].fp += 1
+            false_alarms.append({"tag": pt.tag, "speaker": pt.speaker, "text": pt.text[:200]})
+    role_correct = sum(
+        1 for s in transcript.speakers if inferred.roles[s].value == gold.roles.get(s)
+    )
+    return CallReport(
+        file=str(gold.transcript_path),
+        counts=counts,
+        open_correct=open_correct,
+        open_total=open_total,
+        role_correct=role_correct,
+        role_total=len(transcript.speakers),
+        talk_share_given=seller_talk_share(given),
+        talk_share_inferred=seller_talk_share(inferred),
+        misses=misses,
+        false_alarms=false_alarms,
+        result=result,
+        gold=gold,
+    )
+
+
+def evaluate_paths(paths: Iterable[str | Path], analyzer: Analyzer | None = None) -> Evaluation:
+    """Evaluate every gold sidecar found under ``paths``; bad files are reported, not fatal."""
+    analyzer = analyzer or Analyzer()
+    calls, errors = [], []
+    for gpath in find_gold_files(paths):
+        try:
+            calls.append(evaluate_call(analyzer, load_gold(gpath)))
+        except CallcoachError as exc:
+            errors.append({"file": str(gpath), "error": str(exc)})
+    return Evaluation(calls=calls, errors=errors)
