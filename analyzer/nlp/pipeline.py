@@ -12,7 +12,9 @@ This module is the only place that knows the order of the components:
 from __future__ import annotations
 
 import dataclasses
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
@@ -88,8 +90,13 @@ def transcript_to_doc(nlp: Language, transcript: Transcript) -> Doc:
             raise ValueError(f"turn {turn.index} could not be aligned to tokens")
         spans.append(span)
         pos += len(turn.text) + 1
+    # Every turn starts a sentence; the sentencizer fills in the rest. (Set
+    # through an array: setting Token.is_sent_start one by one re-checks the
+    # whole doc each time, which is quadratic in the length of the call.)
+    sent_starts = numpy.zeros((len(doc), 1), dtype="uint64")
     for span in spans:
-        doc[span.start].is_sent_start = True
+        sent_starts[span.start, 0] = 1
+    doc.from_array([SENT_START], sent_starts)
     doc.spans[ext.TURNS_KEY] = SpanGroup(doc, name=ext.TURNS_KEY, spans=spans)
     doc._.set(ext.ROLES, {name: role.value for name, role in transcript.roles.items()})
     doc._.set(ext.TRANSCRIPT, transcript)

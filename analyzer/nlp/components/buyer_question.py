@@ -19,6 +19,8 @@ Span: the question sentence. ``span._.callcoach_open`` says whether it is open.
 """
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -68,10 +70,11 @@ class BuyerQuestionTagger(Tagger):
         # commitment phrase counts only in a yes/no question about now or later
         # ("will you sign?", not "when did you buy it?").
         head_token = _token_at_word(sent, form.head)
-        for label, _pid, start, end in matches:
+        i = bisect.bisect_left(matches, (head_token,), key=lambda m: (m[2],))
+        for label, _pid, start, end in matches[i:]:
             if start >= sent.end:
                 break
-            if start < head_token or end > sent.end:
+            if end > sent.end:
                 continue
             if label == "COMMIT":
                 # Only a commitment asked of the buyer: "will you sign?", "are you

@@ -17,6 +17,8 @@ Phrase lists: ``patterns/if_then_close.jsonl`` (``CONDITION``,
 """
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -61,7 +63,8 @@ class IfThenCloseTagger(Tagger):
             elif label == "COMMIT" and real_commitment(doc, start, end):
                 commits.add(start)
         real_conditions = sorted(s for s in conditions if s not in blocked)
-        if not real_conditions or not commits:
+        commit_starts = sorted(commits)
+        if not real_conditions or not commit_starts:
             return []
         found: list[Span] = []
         for _, turn in role_turns(doc, "seller"):
@@ -77,7 +80,7 @@ class IfThenCloseTagger(Tagger):
                     if k + g >= len(sents):
                         break
                     cand = sents[k + g]
-                    if _has_set(commits, cand.start, cand.end) and self._asks(cand):
+                    if _has(commit_starts, cand.start, cand.end) and self._asks(cand):
                         hit = g
                         break
                 if hit is None:
@@ -96,14 +99,9 @@ class IfThenCloseTagger(Tagger):
 
 
 def _has(sorted_starts: list[int], start: int, end: int) -> bool:
-    import bisect
-
+    """Whether a sorted list holds a value in ``[start, end)``."""
     i = bisect.bisect_left(sorted_starts, start)
     return i < len(sorted_starts) and sorted_starts[i] < end
-
-
-def _has_set(starts: set[int], start: int, end: int) -> bool:
-    return any(start <= s < end for s in starts)
 
 
 @Language.factory(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import PITCH_INVITE, role_turns
+from ..extensions import PITCH_INVITE, role_turns, turn_index_of
 from ..resources import build_matchers, load_patterns, match_labels
 from .base import Tagger
 
@@ -45,19 +45,20 @@ class PitchInviteTagger(Tagger):
         matches = match_labels(doc, self.matchers)
         if not matches:
             return []
+        buyer_turns = {i: turn for i, turn in role_turns(doc, "buyer")}
         found: list[Span] = []
         seen: set[int] = set()
-        for _, turn in role_turns(doc, "buyer"):
-            for label, _pid, start, end in matches:
-                if start < turn.start or end > turn.end:
-                    continue
-                if not self._accept(doc, label, end, turn.end):
-                    continue
-                sent = doc[start].sent
-                if sent.start in seen:
-                    continue
-                seen.add(sent.start)
-                found.append(doc[max(sent.start, turn.start) : min(sent.end, turn.end)])
+        for label, _pid, start, end in matches:
+            turn = buyer_turns.get(turn_index_of(doc, start) or 0)
+            if turn is None or end > turn.end:
+                continue
+            if not self._accept(doc, label, end, turn.end):
+                continue
+            sent = doc[start].sent
+            if sent.start in seen:
+                continue
+            seen.add(sent.start)
+            found.append(doc[max(sent.start, turn.start) : min(sent.end, turn.end)])
         return found
 
     @staticmethod
