@@ -134,18 +134,45 @@ def build_matchers(
     return phrase, token
 
 
-def match_labels(doc, matchers: tuple[PhraseMatcher, Matcher]) -> list[tuple[str, str, int, int]]:
-    """All matches as ``(label, pattern_id, start, end)``, sorted by start."""
+def match_labels(doclike, matchers: tuple[PhraseMatcher, Matcher]) -> list[tuple[str, str, int, int]]:
+    """All matches in a Doc or Span as ``(label, pattern_id, start, end)``, sorted by start.
+
+    Offsets are token indices in the Doc, also when ``doclike`` is a Span.
+    """
     out = []
-    vocab = doc.vocab.strings
     for matcher in matchers:
         if len(matcher) == 0:
             continue
-        for match_id, start, end in matcher(doc):
-            label, _, pid = vocab[match_id].partition("|")
-            out.append((label, pid, start, end))
+        for span in matcher(doclike, as_spans=True):
+            label, _, pid = span.label_.partition("|")
+            out.append((label, pid, span.start, span.end))
     out.sort(key=lambda m: (m[2], m[3]))
     return out
+
+
+def first_words(patterns: Iterable[dict[str, Any]]) -> frozenset[str] | None:
+    """Every lower-case word a pattern can start with, or None when some pattern
+    can start with any word (then nothing can be skipped)."""
+    words: set[str] = set()
+    for row in patterns:
+        pat = row["pattern"]
+        if isinstance(pat, str):
+            first = pat.split()[0].lower() if pat.split() else ""
+            if not first:
+                return None
+            words.add(first)
+            continue
+        head = pat[0] if pat else {}
+        lower = head.get("LOWER")
+        if head.get("OP") in ("?", "*") or lower is None:
+            return None
+        if isinstance(lower, str):
+            words.add(lower)
+        elif isinstance(lower, dict) and "IN" in lower:
+            words.update(lower["IN"])
+        else:
+            return None
+    return frozenset(words)
 
 
 def real_commitment(doc, start: int, end: int) -> bool:

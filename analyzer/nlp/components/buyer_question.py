@@ -19,8 +19,6 @@ Span: the question sentence. ``span._.callcoach_open`` says whether it is open.
 """
 from __future__ import annotations
 
-import bisect
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -41,7 +39,6 @@ class BuyerQuestionTagger(Tagger):
         self.matchers = build_matchers(nlp, load_patterns("buyer_question", "commitment"))
 
     def match(self, doc: Doc) -> list[Span]:
-        matches = match_labels(doc, self.matchers)
         co_sellers = _seller_first_names(doc)
         found: list[Span] = []
         for _, turn in role_turns(doc, "seller"):
@@ -52,7 +49,8 @@ class BuyerQuestionTagger(Tagger):
                 form = question_form(words, titles, lex=self.lex)
                 if form is None:
                     continue
-                if self._excluded(sent, form, words, matches):
+                # The phrase lists run only on the few sentences that are questions.
+                if self._excluded(sent, form, words, match_labels(sent, self.matchers)):
                     continue
                 if not about_buyer(words, form, self.lex):
                     continue
@@ -70,11 +68,8 @@ class BuyerQuestionTagger(Tagger):
         # commitment phrase counts only in a yes/no question about now or later
         # ("will you sign?", not "when did you buy it?").
         head_token = _token_at_word(sent, form.head)
-        i = bisect.bisect_left(matches, (head_token,), key=lambda m: (m[2],))
-        for label, _pid, start, end in matches[i:]:
-            if start >= sent.end:
-                break
-            if end > sent.end:
+        for label, _pid, start, end in matches:
+            if start < head_token or end > sent.end:
                 continue
             if label == "COMMIT":
                 # Only a commitment asked of the buyer: "will you sign?", "are you

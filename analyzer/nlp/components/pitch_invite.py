@@ -18,8 +18,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import PITCH_INVITE, role_turns, turn_index_of
-from ..resources import build_matchers, load_patterns, match_labels
+from ..extensions import PITCH_INVITE, role_turns
+from ..resources import build_matchers, first_words, load_patterns, match_labels
 from .base import Tagger
 
 #: Words that may follow a strict invitation without narrowing it.
@@ -39,27 +39,32 @@ class PitchInviteTagger(Tagger):
 
     def __init__(self, nlp: Language, name: str = "callcoach_pitch_invite") -> None:
         super().__init__(nlp, name)
-        self.matchers = build_matchers(nlp, load_patterns("pitch_invite"))
+        patterns = load_patterns("pitch_invite")
+        self.matchers = build_matchers(nlp, patterns)
+        self.triggers = first_words(patterns)
 
     def match(self, doc: Doc) -> list[Span]:
-        matches = match_labels(doc, self.matchers)
-        if not matches:
-            return []
-        buyer_turns = {i: turn for i, turn in role_turns(doc, "buyer")}
         found: list[Span] = []
         seen: set[int] = set()
-        for label, _pid, start, end in matches:
-            turn = buyer_turns.get(turn_index_of(doc, start) or 0)
-            if turn is None or end > turn.end:
+        for _, turn in role_turns(doc, "buyer"):
+            # Only turns holding a word some pattern starts with go to the matcher.
+            if self.triggers is not None and not any(t.lower_ in self.triggers for t in turn):
                 continue
-            if not self._accept(doc, label, end, turn.end):
-                continue
-            sent = doc[start].sent
-            if sent.start in seen:
-                continue
-            seen.add(sent.start)
-            found.append(doc[max(sent.start, turn.start) : min(sent.end, turn.end)])
+            for label, _pid, start, end in match_labels(turn, self.matchers):
+                found.extend(self._accepted(doc, turn, label, start, end, seen))
         return found
+
+    def _accepted(
+        self, doc: Doc, turn: Span, label: str, start: int, end: int, seen: set[int]
+    ) -> list[Span]:
+        """The sentence holding an accepted match, once per sentence."""
+        if not self._accept(doc, label, end, turn.end):
+            return []
+        sent = doc[start].sent
+        if sent.start in seen:
+            return []
+        seen.add(sent.start)
+        return [doc[max(sent.start, turn.start) : min(sent.end, turn.end)]]
 
     @staticmethod
     def _accept(doc: Doc, label: str, end: int, limit: int) -> bool:
