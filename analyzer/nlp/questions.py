@@ -160,6 +160,8 @@ def question_form(
         # "Really?", "Sorry?", "Right?": backchannels and repairs, not questions.
         if content[0] not in lex.wh:
             return None
+    if len(content) <= 3 and _is_echo(words[skip_fillers(words, 0, lex) :], lex):
+        return None  # "Oh, did you?", "have you?", "So do I.": echoes, not questions
     heads = _clause_heads(words, lex)
     for k, h in enumerate(heads):
         if k > 0:
@@ -179,10 +181,17 @@ def question_form(
             return form
     if has_qmark:
         body = [i for i, w in enumerate(words) if w not in PUNCT and w not in lex.filler]
-        if body and all(titles[i] for i in body):
+        greeted = any(w in lex.greetings for w in words[: body[0]]) if body else False
+        if greeted and all(titles[i] for i in body):
             return None  # "Hi, Dr. Farouk?": a name said as a question
         return QuestionForm(open=False, head=heads[0], kind="declarative")
     return None
+
+
+def _is_echo(words: Sequence[str], lex: Lexicon) -> bool:
+    """An auxiliary and a pronoun alone (``did you``, ``isn't it``, ``so do I``)."""
+    rest = [w for w in words if w not in PUNCT and w not in ("n't", "not", "neither", "nor")]
+    return len(rest) == 2 and rest[0] in lex.aux and rest[1] in lex.echo_subjects
 
 
 def _inverted_wh(words: Sequence[str], h: int, lex: Lexicon) -> bool:

@@ -53,6 +53,8 @@ class Lexicon:
     relative_verbs: frozenset[str]
     inversion_aux: frozenset[str]
     inversion_subject: frozenset[str]
+    echo_subjects: frozenset[str]
+    greetings: frozenset[str]
 
 
 @lru_cache(maxsize=None)
@@ -81,6 +83,8 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         relative_verbs=frozenset(data["relative_verbs"]),
         inversion_aux=frozenset(data["inversion_aux"]),
         inversion_subject=frozenset(data["inversion_subject"]),
+        echo_subjects=frozenset(data["echo_subjects"]),
+        greetings=frozenset(data["greetings"]),
     )
 
 
