@@ -5,8 +5,9 @@ the classifier) so that it is built once and reused for every call.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,6 +22,9 @@ from .result import AnalysisResult, SpeakerSummary, Tag
 from .roles import assign_roles
 from .transcript import Role, Transcript
 
+if TYPE_CHECKING:
+    from .classifier import ModelArtifact
+
 
 class Analyzer:
     """Analyse calls with one pipeline, built once.
@@ -28,15 +32,20 @@ class Analyzer:
     thresholds (Thresholds | None): defaults to ``analyzer/defaults.cfg``.
     base_model (str | Language | None): a spaCy pipeline to build on; defaults
         to ``spacy.blank("en")`` with a sentencizer.
+    model (str | Path | ModelArtifact | None): the classifier that scores
+        calls. ``"default"`` loads the shipped model when there is one; a path
+        loads that file; None scores nothing (``score`` and ``label`` stay None).
     """
 
     def __init__(
         self,
         thresholds: Thresholds | None = None,
         base_model: str | Language | None = None,
+        model: "str | Path | ModelArtifact | None" = "default",
     ) -> None:
         self.thresholds = thresholds or default_thresholds()
         self.nlp = build_nlp(self.thresholds, base_model)
+        self.model = _resolve_model(model)
 
     def analyze_file(
         self,
@@ -113,7 +122,7 @@ class Analyzer:
         metrics = compute_metrics(transcript, counts, open_q, self.thresholds)
         ctx = fb.Context(transcript=transcript, metrics=metrics, tags=tags, thresholds=self.thresholds)
         findings = fb.check_all(ctx)
-        return AnalysisResult(
+        result = AnalysisResult(
             file=transcript.source,
             format=transcript.format,
             duration_seconds=_round(transcript.duration_seconds),
@@ -127,6 +136,21 @@ class Analyzer:
             model=None,
             transcript=transcript,
         )
+        if self.model is None:
+            return result
+        score, label, reasons = self.model.score(result)
+        return replace(result, score=score, label=label, reasons=reasons, model=self.model.name)
+
+
+def _resolve_model(model: "str | Path | ModelArtifact | None") -> "ModelArtifact | None":
+    from .classifier import ModelArtifact, default_model_path, load_model
+
+    if model is None or isinstance(model, ModelArtifact):
+        return model
+    if model == "default":
+        path = default_model_path()
+        return load_model(path) if path is not None else None
+    return load_model(model)
 
 
 def _round(x: float | None, nd: int = 3) -> float | None:

@@ -32,6 +32,12 @@ def _err(message: str) -> None:
     click.echo(f"callcoach: error: {message}", err=True)
 
 
+def _model_arg(model_path: str | None, no_model: bool):
+    if no_model:
+        return None
+    return model_path or "default"
+
+
 def _load_thresholds(config: str | None):
     from .config import Thresholds, default_thresholds
 
@@ -60,8 +66,11 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (spec/output.md) instead of the report.")
 @click.option("--config", type=click.Path(dir_okay=False), help="A thresholds file overriding analyzer/defaults.cfg.")
 @click.option("--base-model", help="An installed spaCy pipeline to build on (default: a blank English one).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="A classifier trained with `callcoach train` (default: the shipped one).")
+@click.option("--no-model", is_flag=True, help="Do not score the call (measurements and feedback only).")
 @click.option("--fail-on", type=click.Choice(["info", "warning"]), help="Exit with 1 when feedback of this severity or worse is found.")
-def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, base_model, fail_on) -> None:
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as a self-contained HTML page.")
+def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, base_model, model_path, no_model, fail_on, html_path) -> None:
     """Coaching feedback on one call FILE."""
     from .analysis import Analyzer
     from .errors import CallcoachError
@@ -69,7 +78,7 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
 
     try:
         roles = read_roles_file(roles_file) if roles_file else None
-        analyzer = Analyzer(thresholds=_load_thresholds(config), base_model=base_model)
+        analyzer = Analyzer(thresholds=_load_thresholds(config), base_model=base_model, model=_model_arg(model_path, no_model))
         result = analyzer.analyze_file(file, format=fmt, sellers=sellers, buyers=buyers, others=others, roles=roles)
     except CallcoachError as exc:
         _err(str(exc))
@@ -87,7 +96,16 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
 
         from .render import report
 
-        report(result, Console(soft_wrap=False, highlight=False))
+        report(result, Console(soft_wrap=True, highlight=False))
+    if html_path is not None:
+        from .html import write_report
+
+        try:
+            write_report(result, html_path)
+        except OSError as exc:
+            _err(f"cannot write {html_path}: {exc.strerror}")
+            sys.exit(EXIT_INPUT_ERROR)
+        click.echo(f"wrote {html_path}", err=True)
     if fail_on and any(SEVERITY_ORDER.get(f.severity, 0) >= SEVERITY_ORDER[fail_on] for f in result.feedback):
         sys.exit(EXIT_FINDINGS)
 
@@ -97,7 +115,9 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--details", is_flag=True, help="Also list every missed gold tag and false alarm.")
 @click.option("--config", type=click.Path(dir_okay=False), help="A thresholds file overriding analyzer/defaults.cfg.")
-def evaluate(paths, as_json, details, config) -> None:
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="A classifier trained with `callcoach train` (default: the shipped one).")
+@click.option("--no-model", is_flag=True, help="Do not score the calls (tags only).")
+def evaluate(paths, as_json, details, config, model_path, no_model) -> None:
     """Per-tag precision, recall and F1 against NAME.gold.json sidecars in PATHS."""
     from .analysis import Analyzer
     from .errors import CallcoachError
@@ -107,7 +127,7 @@ def evaluate(paths, as_json, details, config) -> None:
         _err("no *.gold.json files found in " + ", ".join(map(str, paths)))
         sys.exit(EXIT_INPUT_ERROR)
     try:
-        ev = evaluate_paths(paths, Analyzer(thresholds=_load_thresholds(config)))
+        ev = evaluate_paths(paths, Analyzer(thresholds=_load_thresholds(config), model=_model_arg(model_path, no_model)))
     except CallcoachError as exc:
         _err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
@@ -131,3 +151,54 @@ def evaluate(paths, as_json, details, config) -> None:
         _err(e["error"])
     if data["errors"]:
         sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("model.skops"), show_default=True, help="Where to write the model; its card goes beside it as .md.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic for a seed).")
+@click.option("--config", type=click.Path(dir_okay=False), help="A thresholds file overriding analyzer/defaults.cfg.")
+@click.option("--json", "as_json", is_flag=True, help="Print the cross-validated figures as JSON.")
+def train(labels, out_path, seed, config, as_json) -> None:
+    """Train the call classifier on LABELS (CSV: file,label[,confidence][,group]).
+
+    Paths in LABELS are relative to it. Each call is analysed (with the roles
+    of a NAME.gold.json beside it, when there is one), candidate models are
+    compared under grouped, stratified cross-validation, and the best is fitted
+    on every call and written with its model card.
+    """
+    from .analysis import Analyzer
+    from .classifier import load_labels, model_card, save_model
+    from .classifier import train as train_model
+    from .errors import CallcoachError
+
+    try:
+        calls = load_labels(labels)
+        click.echo(f"analysing {len(calls)} labelled calls...", err=True)
+        artifact, report = train_model(calls, Analyzer(thresholds=_load_thresholds(config), model=None), seed=seed)
+        artifact.metadata["labels_file"] = str(labels)
+        save_model(artifact, out_path)
+        card = out_path.with_suffix(".md")
+        card.write_text(model_card(artifact, report, labels_path=str(labels)), encoding="utf-8")
+    except CallcoachError as exc:
+        _err(str(exc))
+        sys.exit(EXIT_INPUT_ERROR)
+    except OSError as exc:
+        _err(f"cannot write the model: {exc}")
+        sys.exit(EXIT_INPUT_ERROR)
+    data = report.to_dict()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"{report.n_calls} calls: {report.label_counts['seller_centric']} seller_centric, "
+                   f"{report.label_counts['buyer_centric']} buyer_centric, {report.borderline} borderline")
+        click.echo("cross-validated (grouped, stratified):")
+        for r in report.reports:
+            mark = "  <- chosen" if r.name == report.chosen else ""
+            border = "n/a" if r.borderline_accuracy is None else f"{r.borderline_accuracy:.3f}"
+            click.echo(f"  {r.name:<30} ROC AUC {r.roc_auc:.3f}  accuracy {r.accuracy:.3f}  Brier {r.brier:.3f}  borderline accuracy {border}{mark}")
+        click.echo("strongest features: " + ", ".join(n for n, _ in report.top_features[:3]))
+    click.echo(f"wrote {out_path} and {out_path.with_suffix('.md')}", err=True)
+
+
+# Commands defined in their own modules are registered below, one line each.

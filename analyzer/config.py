@@ -8,6 +8,7 @@ is a :class:`~analyzer.errors.ConfigError` that names the key.
 from __future__ import annotations
 
 import configparser
+import math
 import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
@@ -73,19 +74,31 @@ class Thresholds:
         for f in dataclasses.fields(cls):
             raw = values[f.name]
             kind = int if f.type in ("int", int) else float
-            try:
-                converted[f.name] = kind(raw)
-            except (TypeError, ValueError):
-                raise ConfigError(
-                    f"threshold {f.name!r} must be a {kind.__name__}, got {raw!r}",
-                    code="E302",
-                ) from None
+            converted[f.name] = _convert(f.name, raw, kind)
             if converted[f.name] < 0:
                 raise ConfigError(
                     f"threshold {f.name!r} must not be negative, got {raw!r}",
                     code="E303",
                 )
         return cls(**converted)
+
+
+def _convert(name: str, raw: Any, kind: type) -> int | float:
+    """``raw`` as ``kind``, refusing what only looks like one (True, 120.9 for an int, NaN)."""
+    bad = ConfigError(f"threshold {name!r} must be a finite {kind.__name__}, got {raw!r}", code="E302")
+    if isinstance(raw, bool):
+        raise bad
+    try:
+        value = float(raw.strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        raise bad from None
+    if not math.isfinite(value):
+        raise bad
+    if kind is int:
+        if not value.is_integer():
+            raise bad
+        return int(value)
+    return value
 
 
 def _field_names() -> set[str]:

@@ -137,9 +137,31 @@ class Evaluation:
         ]
         return sum(diffs) / len(diffs) if diffs else None
 
+    def label_figures(self) -> dict[str, Any] | None:
+        """Label accuracy, ROC AUC and Brier score where gold labels and scores exist."""
+        pairs = [
+            (c.gold.label, c.result.score, c.result.model)
+            for c in self.calls
+            if c.gold is not None and c.gold.label in ("seller_centric", "buyer_centric")
+            and c.result is not None and c.result.score is not None
+        ]
+        if not pairs:
+            return None
+        y = [1 if lab == "buyer_centric" else 0 for lab, _, _ in pairs]
+        p = [s / 100.0 for _, s, _ in pairs]
+        acc = sum((pi >= 0.5) == bool(yi) for yi, pi in zip(y, p)) / len(y)
+        brier = sum((pi - yi) ** 2 for yi, pi in zip(y, p)) / len(y)
+        auc = None
+        if 0 < sum(y) < len(y):
+            from sklearn.metrics import roc_auc_score
+
+            auc = float(roc_auc_score(y, p))
+        return {"calls": len(y), "accuracy": _r(acc), "roc_auc": _r(auc), "brier": _r(brier), "model": pairs[0][2]}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "calls": len(self.calls),
+            "labels": self.label_figures(),
             "errors": self.errors,
             "tags": {name: c.to_dict() for name, c in self.totals().items()},
             "micro": self.micro().to_dict(),

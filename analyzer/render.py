@@ -43,7 +43,21 @@ def score_line(result: AnalysisResult) -> Text:
             style="dim",
         )
     side = "buyer-centric" if result.label == "buyer_centric" else "seller-centric"
-    return Text(f"Score: {result.score:.0f}/100 ({side})", style="bold")
+    filled = int(round(result.score / 10))
+    bar = "#" * filled + "-" * (10 - filled)
+    line = Text(f"Score: {result.score:.0f}/100 [{bar}] {side}", style="bold")
+    line.append("  (0 = all about the seller, 100 = all about the buyer)", style="dim")
+    return line
+
+
+def reason_lines(result: AnalysisResult) -> list[str]:
+    """The features that moved the score most, in plain words."""
+    out = []
+    for r in result.reasons:
+        direction = "raised" if r.effect > 0 else "lowered"
+        value = f"{r.value:.0%}" if 0 <= r.value <= 1 and ("share" in r.feature) else f"{r.value:g}"
+        out.append(f"{r.description} = {value} {direction} the score by {abs(r.effect):.0f} points")
+    return out
 
 
 def report(result: AnalysisResult, console: Console) -> None:
@@ -57,6 +71,8 @@ def report(result: AnalysisResult, console: Console) -> None:
     )
     console.print(f"{result.format} transcript, {length}, {sum(s.words for s in result.speakers)} words")
     console.print(score_line(result))
+    for line in reason_lines(result):
+        console.print(f"  {line}")
     console.print()
 
     table = Table(title="Speakers", show_edge=False, pad_edge=False)
@@ -147,6 +163,12 @@ def evaluation_table(ev: dict[str, Any], console: Console) -> None:
     console.print(
         f"talk-share error (inferred vs gold roles, mean absolute): {fmt(ev['talk_share_error'])}"
     )
+    labels = ev.get("labels")
+    if labels:
+        console.print(
+            f"call labels: accuracy {fmt(labels['accuracy'])}, ROC AUC {fmt(labels['roc_auc'])}, "
+            f"Brier {fmt(labels['brier'])} on {labels['calls']} labelled calls (model: {labels['model']})"
+        )
     if ev["errors"]:
         console.print(Text(f"{len(ev['errors'])} file(s) could not be evaluated:", style="bold red"))
         for e in ev["errors"]:

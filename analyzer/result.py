@@ -91,6 +91,31 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ScoreReason:
+    """One measured behaviour that moved the score, and by how much.
+
+    feature (str): the feature's name (``analyzer.features.FEATURES``).
+    description (str): the feature in plain words.
+    value (float): its value in this call.
+    effect (float): how far it moved the score, in points (negative: towards
+        seller-centric).
+    """
+
+    feature: str
+    description: str
+    value: float
+    effect: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature,
+            "description": self.description,
+            "value": self.value,
+            "effect": self.effect,
+        }
+
+
+@dataclass(frozen=True)
 class SpeakerSummary:
     """One speaker's role and share of the call."""
 
@@ -131,6 +156,7 @@ class AnalysisResult:
     tags: tuple[Tag, ...]
     feedback: tuple[Finding, ...]
     model: str | None = None
+    reasons: tuple[ScoreReason, ...] = ()
     transcript: Transcript | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -145,6 +171,7 @@ class AnalysisResult:
             "score": self.score,
             "label": self.label,
             "model": self.model,
+            "reasons": [r.to_dict() for r in self.reasons],
             "speakers": [s.to_dict() for s in self.speakers],
             "metrics": {k: metrics[k] for k in METRIC_KEYS},
             "tags": [t.to_dict() for t in self.tags],

@@ -167,8 +167,9 @@ def question_form(
         if k > 0:
             w = words[h]
             nxt = words[h + 1] if h + 1 < len(words) else ""
-            if w in lex.relative_after_comma and nxt in lex.relative_verbs:
-                continue  # ", which is basically...": a relative clause
+            after = words[h + 2] if h + 2 < len(words) else ""
+            if w in lex.relative_after_comma and nxt in lex.relative_verbs and after not in lex.inversion_subject:
+                continue  # ", which is basically...": a relative clause (not "which would it be?")
             # Without a question mark a later clause counts after a short lead-in
             # ("And the barn roofs, what shape are they in") or when it inverts
             # ("..., what does a normal Tuesday look like"); after a whole

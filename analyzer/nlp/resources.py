@@ -55,6 +55,8 @@ class Lexicon:
     inversion_subject: frozenset[str]
     echo_subjects: frozenset[str]
     greetings: frozenset[str]
+    pleasantry_answers: frozenset[str]
+    hand_back: frozenset[str]
 
 
 @lru_cache(maxsize=None)
@@ -85,6 +87,8 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         inversion_subject=frozenset(data["inversion_subject"]),
         echo_subjects=frozenset(data["echo_subjects"]),
         greetings=frozenset(data["greetings"]),
+        pleasantry_answers=frozenset(data["pleasantry_answers"]),
+        hand_back=frozenset(data["hand_back"]),
     )
 
 

@@ -56,6 +56,8 @@ class BuyerQuestionTagger(Tagger):
                     continue
                 if len(words) > 2 and words[1] == "," and words[0] in co_sellers:
                     continue  # "Kim, can you show them the manager view?": to a colleague
+                if _pleasantry_hand_back(doc[turn.start : sent.end], words, self.lex):
+                    continue  # "Good, and you?" after "how are you?"
                 span = doc[sent.start : sent.end]
                 span._.set(OPEN, form.open)
                 found.append(span)
@@ -143,7 +145,11 @@ def _first_content(words: list[str], lex: Lexicon) -> int:
 
 
 def _tag_body_end(words: list[str], lex: Lexicon) -> int | None:
-    """Where the body of a tag question ends (the comma before ``right?``), if any."""
+    """Where the body of a tag question ends (the comma before ``right?``), if any.
+
+    A tag is one of the listed endings (``right``, ``huh``, ``you know``) or an
+    auxiliary and a pronoun (``does it``, ``isn't it``, ``don't they``).
+    """
     end = len(words)
     while end and words[end - 1] in ("?", ".", "!"):
         end -= 1
@@ -151,7 +157,27 @@ def _tag_body_end(words: list[str], lex: Lexicon) -> int | None:
         k = len(tag)
         if end - k - 1 >= 1 and tuple(words[end - k : end]) == tag and words[end - k - 1] == ",":
             return end - k - 1
+    for k in (2, 3):
+        tail = words[end - k : end]
+        if end - k - 1 >= 1 and words[end - k - 1] == "," and tail and tail[0] in lex.aux:
+            rest = [w for w in tail[1:] if w not in ("n't", "not")]
+            if len(rest) == 1 and rest[0] in lex.echo_subjects and len(tail) == k:
+                return end - k - 1
     return None
+
+
+def _pleasantry_hand_back(before: Span, words: list[str], lex: Lexicon) -> bool:
+    """ "Good, and you?" / "Fine, thanks. How about yourself?": a greeting handed back.
+
+    The question holds nothing but hand-back words, and the seller's turn has
+    just answered a greeting (``good``, ``fine``, ``not bad``...).
+    """
+    if not any(w in ("you", "yourself") for w in words):
+        return False
+    if any(w not in lex.hand_back for w in words):
+        return False
+    said = {t.lower_ for t in before}
+    return any(w in said for w in lex.pleasantry_answers)
 
 
 @Language.factory(

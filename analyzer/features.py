@@ -1,0 +1,200 @@
+"""Per-call features for the classifier: interpretable numbers from the analysis.
+
+Every feature is computed from what the pipeline measured (metrics and tags)
+and from the seller's and buyer's words; none reads a file or a model.
+:data:`FEATURES` lists them with their meaning and the direction a
+buyer-centric call is expected to push them (used to check the model, never
+to force it). :class:`CallFeaturizer` is the scikit-learn transformer that
+turns analysis results into the feature matrix, so that the whole model is
+one ``Pipeline``.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .transcript import Role
+
+_WORD = re.compile(r"[a-z']+")
+_SELF = frozenset({"we", "our", "ours", "us", "we're", "we've", "we'll", "i", "i'm", "i've", "i'll", "my", "me"})
+_YOU = frozenset({"you", "your", "yours", "you're", "you've", "you'll", "yourself", "y'all"})
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature: its name, what it means, and its expected direction.
+
+    direction (int): +1 when more of it is expected of a buyer-centric call,
+        -1 when of a seller-centric one, 0 when either.
+    """
+
+    name: str
+    description: str
+    direction: int
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("seller_talk_share", "seller talk share (time, or words when untimed)", -1),
+    Feature("longest_monologue_share", "longest seller monologue, as a share of the call's words", -1),
+    Feature("longest_story_share", "longest buyer story, as a share of the call's words", +1),
+    Feature("interactivity_per_100_words", "seller-buyer switches per 100 words", +1),
+    Feature("buyer_questions_per_1000_words", "buyer questions per 1,000 words", +1),
+    Feature("buyer_question_turn_share", "share of the seller's turns that ask about the buyer", +1),
+    Feature("open_question_share", "share of buyer questions that are open (smoothed)", +1),
+    Feature("pitch_dumps", "pitch dumps", -1),
+    Feature("pitch_pivots", "pitch pivots", +1),
+    Feature("if_then_closes", "conditional closes", -1),
+    Feature("seller_self_reference_share", "how much the seller says we/our/I against you/your", -1),
+    Feature("seller_you_per_100_words", "you/your per 100 seller words", 0),
+    Feature("buyer_words_per_turn", "words per buyer turn", +1),
+    Feature("seller_words_per_turn", "words per seller turn", -1),
+    Feature("buyer_questions_asked_per_1000_words", "questions the buyer asks per 1,000 words", 0),
+    Feature("seller_backchannel_share", "share of the seller's turns that are backchannels (listening)", +1),
+    Feature("log_words", "length of the call (log of its words)", 0),
+)
+
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+FEATURE_BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}
+
+
+def call_features(result: Any, *, backchannel_max_words: int = 3) -> dict[str, float]:
+    """The features of one analysed call (an :class:`~analyzer.result.AnalysisResult`).
+
+    ``result.transcript`` must be present (it is on every fresh result).
+    """
+    transcript = result.transcript
+    if transcript is None:
+        raise ValueError(
+            f"{result.file}: the result carries no transcript; features need the turns "
+            "(analyse the call again rather than loading its JSON)"
+        )
+    m = result.metrics
+    roles = transcript.roles
+    seller_turns = [t for t in transcript.turns if roles.get(t.speaker) is Role.SELLER]
+    buyer_turns = [t for t in transcript.turns if roles.get(t.speaker) is Role.BUYER]
+    seller_words = sum(t.words for t in seller_turns)
+    buyer_words = sum(t.words for t in buyer_turns)
+    words = max(1, seller_words + buyer_words)
+    questions = [t for t in result.tags if t.tag == "buyer_question"]
+    n_q = len(questions)
+    open_q = sum(1 for q in questions if q.open)
+    question_turns = {q.turn for q in questions}
+    seller_full = [t for t in seller_turns if t.words > backchannel_max_words]
+    buyer_full = [t for t in buyer_turns if t.words > backchannel_max_words]
+    self_refs = you_refs = 0
+    for t in seller_turns:
+        for w in _WORD.findall(t.text.lower().replace("’", "'")):
+            if w in _SELF:
+                self_refs += 1
+            elif w in _YOU:
+                you_refs += 1
+    buyer_asks = sum(t.text.count("?") for t in buyer_turns)
+    share = m.seller_talk_share if m.seller_talk_share is not None else seller_words / words
+    return {
+        "seller_talk_share": float(share),
+        "longest_monologue_share": m.longest_seller_monologue_words / words,
+        "longest_story_share": m.longest_buyer_story_words / words,
+        "interactivity_per_100_words": _switches(transcript, backchannel_max_words) * 100.0 / words,
+        "buyer_questions_per_1000_words": n_q * 1000.0 / words,
+        "buyer_question_turn_share": len(question_turns) / max(1, len(seller_full)),
+        "open_question_share": (open_q + 1.0) / (n_q + 2.0),
+        "pitch_dumps": float(m.pitch_dumps),
+        "pitch_pivots": float(m.pitch_pivots),
+        "if_then_closes": float(m.if_then_closes),
+        "seller_self_reference_share": (self_refs + 1.0) / (self_refs + you_refs + 2.0),
+        "seller_you_per_100_words": you_refs * 100.0 / max(1, seller_words),
+        "buyer_words_per_turn": buyer_words / max(1, len(buyer_full)),
+        "seller_words_per_turn": seller_words / max(1, len(seller_full)),
+        "buyer_questions_asked_per_1000_words": buyer_asks * 1000.0 / words,
+        "seller_backchannel_share": (len(seller_turns) - len(seller_full)) / max(1, len(seller_turns)),
+        "log_words": math.log1p(words),
+    }
+
+
+def _switches(transcript, backchannel_max_words: int) -> int:
+    last = None
+    n = 0
+    for t in transcript.turns:
+        r = transcript.roles.get(t.speaker)
+        if r not in (Role.SELLER, Role.BUYER) or t.words <= backchannel_max_words:
+            continue
+        if last is not None and r is not last:
+            n += 1
+        last = r
+    return n
+
+
+class CallFeaturizer(TransformerMixin, BaseEstimator):
+    """Turn analysed calls into the feature matrix of :data:`FEATURES`.
+
+    Parameters
+    ----------
+    features : sequence of str or None, default=None
+        The features to use, by name; None means all of :data:`FEATURE_NAMES`.
+
+    Attributes
+    ----------
+    feature_names_out_ : ndarray of str
+        The features, in column order.
+    n_features_in_ : int
+        Always 1: the input is one object (or one mapping) per call.
+
+    Notes
+    -----
+    ``X`` is a sequence with one item per call: an
+    :class:`~analyzer.result.AnalysisResult` (its features are computed), or
+    a mapping of feature name to value (already computed, e.g. a row of a
+    features table). A bare string is refused: it is a path or a transcript,
+    not an analysed call.
+    """
+
+    def __init__(self, features: Sequence[str] | None = None) -> None:
+        self.features = features
+
+    def fit(self, X: Iterable[Any], y: Any = None) -> "CallFeaturizer":
+        """Check the feature names. ``y`` is ignored: present for API consistency."""
+        names = tuple(self.features) if self.features is not None else FEATURE_NAMES
+        unknown = [n for n in names if n not in FEATURE_BY_NAME]
+        if unknown:
+            raise ValueError(
+                f"unknown feature(s) {unknown}; known features: {', '.join(FEATURE_NAMES)}"
+            )
+        self.feature_names_out_ = np.asarray(names, dtype=object)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Iterable[Any]) -> np.ndarray:
+        """One row of features per call."""
+        check_is_fitted(self, "feature_names_out_")
+        if isinstance(X, (str, bytes)):
+            raise ValueError(
+                "a sequence of analysed calls (or feature mappings) was expected, "
+                "a string was received"
+            )
+        names = list(self.feature_names_out_)
+        rows = []
+        for item in X:
+            values = item if isinstance(item, Mapping) else call_features(item)
+            try:
+                rows.append([float(values[n]) for n in names])
+            except KeyError as exc:
+                raise ValueError(f"a feature mapping lacks {exc.args[0]!r}") from None
+        return np.asarray(rows, dtype=float).reshape(len(rows), len(names))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The feature names, in column order."""
+        check_is_fitted(self, "feature_names_out_")
+        return self.feature_names_out_.copy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.dict = True
+        tags.requires_fit = True
+        return tags
