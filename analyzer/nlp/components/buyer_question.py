@@ -79,7 +79,7 @@ class BuyerQuestionTagger(Tagger):
                 subj = words[form.head + 1] if form.head + 1 < len(words) else ""
                 if (
                     form.kind in ("aux", "declarative")
-                    and words[form.head] not in _PAST
+                    and words[form.head] not in _NOT_ASKING
                     and (form.kind == "declarative" or subj in ("you", "we", "y'", "ya"))
                     and real_commitment(sent.doc, start, end)
                 ):
@@ -89,7 +89,9 @@ class BuyerQuestionTagger(Tagger):
         return False
 
 
-_PAST = frozenset({"did", "was", "were", "had", "have", "has"})
+#: Auxiliaries that ask about what was or usually is, not for a commitment
+#: ("did you buy it last year?", "do you ever donate?").
+_NOT_ASKING = frozenset({"did", "was", "were", "had", "have", "has", "do", "does"})
 
 
 def _seller_first_names(doc: Doc) -> frozenset[str]:
