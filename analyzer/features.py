@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .metrics import role_switches
 from .transcript import Role
 
 _WORD = re.compile(r"[a-z']+")
@@ -100,7 +101,7 @@ def call_features(result: Any, *, backchannel_max_words: int = 3) -> dict[str, f
         "seller_talk_share": float(share),
         "longest_monologue_share": m.longest_seller_monologue_words / words,
         "longest_story_share": m.longest_buyer_story_words / words,
-        "interactivity_per_100_words": _switches(transcript, backchannel_max_words) * 100.0 / words,
+        "interactivity_per_100_words": role_switches(transcript, backchannel_max_words=backchannel_max_words) * 100.0 / words,
         "buyer_questions_per_1000_words": n_q * 1000.0 / words,
         "buyer_question_turn_share": len(question_turns) / max(1, len(seller_full)),
         "open_question_share": (open_q + 1.0) / (n_q + 2.0),
@@ -115,19 +116,6 @@ def call_features(result: Any, *, backchannel_max_words: int = 3) -> dict[str, f
         "seller_backchannel_share": (len(seller_turns) - len(seller_full)) / max(1, len(seller_turns)),
         "log_words": math.log1p(words),
     }
-
-
-def _switches(transcript, backchannel_max_words: int) -> int:
-    last = None
-    n = 0
-    for t in transcript.turns:
-        r = transcript.roles.get(t.speaker)
-        if r not in (Role.SELLER, Role.BUYER) or t.words <= backchannel_max_words:
-            continue
-        if last is not None and r is not last:
-            n += 1
-        last = r
-    return n
 
 
 class CallFeaturizer(TransformerMixin, BaseEstimator):

@@ -31,19 +31,12 @@ COMPONENTS = (
     "callcoach_if_then_close",
 )
 
-#: The thresholds each component reads (its declared config keys).
+#: The thresholds each component reads (each module declares its CONFIG_KEYS).
 COMPONENT_THRESHOLDS: dict[str, tuple[str, ...]] = {
     "callcoach_pitch_invite": (),
     "callcoach_buyer_question": (),
-    "callcoach_pitch_dump": (
-        "backchannel_max_words",
-        "pitch_dump_min_words",
-        "pitch_dump_min_seconds",
-        "pitch_dump_question_window_words",
-        "pitch_dump_min_self_share",
-        "pitch_answer_max_turn_gap",
-    ),
-    "callcoach_if_then_close": ("if_then_close_max_sentence_gap",),
+    "callcoach_pitch_dump": pitch_dump.CONFIG_KEYS,
+    "callcoach_if_then_close": if_then_close.CONFIG_KEYS,
 }
 
 
