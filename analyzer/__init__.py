@@ -25,6 +25,8 @@ __all__ = [
     "analyze_text",
     "load_analyzer",
     "read_transcript",
+    "score_dataframe",
+    "score_paths",
     "TranscriptFormatError",
 ]
 
@@ -47,6 +49,14 @@ def __getattr__(name: str) -> Any:
         from .errors import TranscriptFormatError
 
         return TranscriptFormatError
+    if name == "score_paths":
+        from .batch import score_paths
+
+        return score_paths
+    if name == "score_dataframe":
+        from .batch import score_dataframe
+
+        return score_dataframe
     raise AttributeError(f"module 'analyzer' has no attribute {name!r}")
 
 

@@ -202,3 +202,5 @@ def train(labels, out_path, seed, config, as_json) -> None:
 
 
 # Commands defined in their own modules are registered below, one line each.
+from .batch_cli import score as _score  # noqa: E402
+main.add_command(_score)

@@ -125,7 +125,7 @@ class PitchDump(Rule):
 
     code = "CC102"
     name = "pitch-dump"
-    config_keywords = ("pitch_dump_long_seconds", "pitch_dump_min_words")
+    config_keywords = ("pitch_dump_long_seconds", "pitch_dump_min_words", "pitch_dump_min_seconds")
 
     def check(self, ctx: Context) -> list[Finding]:
         out = []
@@ -134,6 +134,9 @@ class PitchDump(Rule):
             words = len(tag.text.split())
             secs = (tag.end - tag.start) if tag.start is not None and tag.end is not None else None
             length = f"{words} words" + (f", {secs:.0f} seconds" if secs is not None else "")
+            limit = f"over {t.pitch_dump_min_words} words" + (
+                f" or {t.pitch_dump_min_seconds:.0f} seconds" if secs is not None else ""
+            )
             long_note = (
                 f", past the {t.pitch_dump_long_seconds / 60:.0f}-minute mark where overviews lose the buyer"
                 if secs is not None and secs > t.pitch_dump_long_seconds
@@ -143,9 +146,9 @@ class PitchDump(Rule):
                 self.finding(
                     f"Turn {tag.turn}"
                     + (f" ({_clock(tag.start)})" if tag.start is not None else "")
-                    + f": the invitation to talk about yourselves got a {length} pitch{long_note} "
-                    f"that asked the buyer nothing; target: a few sentences, then a question about "
-                    f"them. It began: \"{_first_sentence(tag.text)}\"",
+                    + f": the invitation to talk about yourselves got a {length} pitch ({limit} is a "
+                    f"dump){long_note} that asked the buyer nothing; target: a few sentences, then a "
+                    f"question about them. It began: \"{_first_sentence(tag.text)}\"",
                     turn=tag.turn,
                     start=tag.start,
                     quote=_first_sentence(tag.text),

@@ -372,7 +372,7 @@ def _report_view(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
     # Pieces by turn, and tags whose text could not be found (anchored at the turn).
     by_turn: dict[int, list[_Piece]] = {}
     unplaced: dict[int, list[dict[str, str]]] = {}
-    continued: dict[int, list[str]] = {}
+    continued: dict[int, list[dict[str, Any]]] = {}
     for k, loc in enumerate(located):
         if not loc.found:
             unplaced.setdefault(loc.turn, []).append({"id": tag_ids[k], "label": marks[k][2]})
@@ -380,7 +380,9 @@ def _report_view(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
         for j, piece in loc.pieces:
             by_turn.setdefault(j, []).append(piece)
             if not piece.first:
-                continued.setdefault(j, []).append(marks[k][2])
+                continued.setdefault(j, []).append(
+                    {"label": marks[k][2], "href": "#" + tag_ids[k], "turn": loc.turn}
+                )
 
     words_before: list[int] = []
     acc = 0
@@ -460,6 +462,8 @@ def _report_view(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
 
     # Axis ticks.
     ticks = _time_ticks(t0, span) if timed else _word_ticks(total_words)
+    if timed and (not ticks or (ticks[0] - t0) / span > 0.06):
+        ticks = [t0] + ticks  # label where the call starts
     axis = [
         {"left": _p((v - t0) / span * 100.0), "text": clock(v) if timed else f"{v:,.0f}"}
         for v in ticks
@@ -642,6 +646,16 @@ def _metrics_view(result: AnalysisResult, th: Thresholds, timed: bool) -> list[d
         if m.buyer_questions_per_10_minutes is not None
         else ""
     )
+    seconds = result.duration_seconds
+    estimated = seconds is None
+    if estimated:
+        seconds = (result.transcript.words if result.transcript else m.seller_words + m.buyer_words) / th.speech_rate_words_per_second
+    short_note = (
+        f" The target is for discovery calls of {th.discovery_min_seconds / 60:.0f} minutes or more; "
+        f"this call is {'about ' if estimated else ''}{seconds / 60:.0f} minutes long, so feedback does not flag it."
+        if seconds < th.discovery_min_seconds
+        else ""
+    )
     scale = max(hi + 6, n)
     out.append(
         {
@@ -653,6 +667,7 @@ def _metrics_view(result: AnalysisResult, th: Thresholds, timed: bool) -> list[d
             "text": (
                 f"The seller asked {_plural(n, 'question')} about the buyer's situation, "
                 f"{m.open_buyer_questions} of them open (not answerable by yes or no)."
+                + short_note
             ),
             "kind": "range",
             "bar": {
@@ -798,10 +813,22 @@ def _safe_href(href: str) -> str:
     return quote(str(href).replace(os.sep, "/"), safe="/._-~")
 
 
+def _common_folder(paths: Sequence[str]) -> str:
+    """The folder all paths share ("" when none), with its trailing slash."""
+    folders = [p.replace("\\", "/").rsplit("/", 1)[0] + "/" for p in paths if "/" in p.replace("\\", "/")]
+    if not paths or len(folders) != len(paths):
+        return ""
+    prefix = os.path.commonprefix(folders)
+    return prefix[: prefix.rfind("/") + 1]
+
+
 def _dashboard_view(rows: Sequence[Mapping[str, Any]], reports: Mapping[str, str]) -> dict[str, Any]:
     calls = []
     ok = [r for r in rows if (_value(r, "status") or "ok") == "ok"]
     errors = [r for r in rows if (_value(r, "status") or "ok") != "ok"]
+    rate = default_thresholds().speech_rate_words_per_second
+    paths = [str(_value(r, "path") or _value(r, "file") or "") for r in rows]
+    folder = _common_folder(paths)
     for r in sorted(rows, key=lambda r: str(_value(r, "path") or _value(r, "file") or "")):
         path = str(_value(r, "path") or _value(r, "file") or "")
         status = str(_value(r, "status") or "ok")
@@ -818,6 +845,7 @@ def _dashboard_view(rows: Sequence[Mapping[str, Any]], reports: Mapping[str, str
         calls.append(
             {
                 "path": path,
+                "name": path[len(folder):] if folder else path,
                 "href": _safe_href(href) if href else None,
                 "status": status,
                 "ok": is_ok,
@@ -833,8 +861,10 @@ def _dashboard_view(rows: Sequence[Mapping[str, Any]], reports: Mapping[str, str
                 "monologue": (
                     clock(mono_s) if mono_s is not None else (f"{int(mono_w)} words" if mono_w is not None and is_ok else "")
                 ),
+                # Untimed calls sort by the time their words would take.
                 "monologue_sort": (
-                    f"{mono_s:.3f}" if mono_s is not None else ""
+                    f"{mono_s:.3f}" if mono_s is not None
+                    else (f"{mono_w / rate:.3f}" if mono_w is not None and is_ok else "")
                 ),
                 "duration": clock(dur) if dur is not None else ("untimed" if is_ok else ""),
                 "duration_sort": "" if dur is None else f"{dur:.3f}",
@@ -898,6 +928,7 @@ def _dashboard_view(rows: Sequence[Mapping[str, Any]], reports: Mapping[str, str
         "share_count": len(shares),
         "sellers": seller_rows,
         "calls": calls,
+        "folder": folder,
         "has_reports": bool(reports),
     }
 

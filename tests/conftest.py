@@ -8,9 +8,10 @@ cached per set of thresholds (:func:`analyzer_for`).
 """
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
 import pytest
 
@@ -22,46 +23,7 @@ except ImportError:  # the package is not installed: run from the checkout
 from analyzer.analysis import Analyzer
 from analyzer.config import Thresholds
 from analyzer.nlp.pipeline import build_nlp
-from analyzer.roles import assign_roles
-from analyzer.transcript import Cue, Transcript
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "data" / "samples"
-
-#: The speaker names the made-up calls use, and their roles. A call's
-#: speakers that are named here get these roles as given roles; any other
-#: speaker is inferred unless the test passes ``roles``.
-DEFAULT_ROLES = {"Dana": "seller", "Sam": "buyer", "Kim": "seller", "Lee": "buyer", "Bot": "other"}
-
-TurnSpec = Sequence[Any]  # (speaker, text) or (speaker, text, start, end)
-
-
-def build_transcript(
-    turns: Iterable[TurnSpec],
-    roles: Mapping[str, str] | None = None,
-    *,
-    source: str = "<test>",
-    format: str = "test",
-    infer: bool = False,
-) -> Transcript:
-    """A transcript from ``(speaker, text[, start, end])`` tuples, with roles.
-
-    roles (Mapping | None): given roles. Defaults to :data:`DEFAULT_ROLES`
-        for the speakers of the call that it names.
-    infer (bool): leave roles unassigned (``Transcript.from_cues`` only), for
-        tests of role inference.
-    """
-    cues = []
-    for n, spec in enumerate(turns, 1):
-        speaker, text, *times = spec
-        start, end = (times + [None, None])[:2]
-        cues.append(Cue(speaker, text, start, end, line=n))
-    transcript = Transcript.from_cues(cues, source=source, format=format)
-    if infer:
-        return transcript
-    if roles is None:
-        roles = {s: DEFAULT_ROLES[s] for s in transcript.speakers if s in DEFAULT_ROLES}
-    return assign_roles(transcript, roles=roles)
+from helpers import SAMPLES, TurnSpec, build_transcript
 
 
 @pytest.fixture(scope="session")
@@ -70,10 +32,18 @@ def make_transcript():
     return build_transcript
 
 
+def model_free(**kwargs: Any) -> Analyzer:
+    """An analyzer that scores nothing: the tests of tags, metrics and feedback
+    must not depend on whether a trained classifier is shipped in ``models/``."""
+    if "model" in inspect.signature(Analyzer).parameters:
+        kwargs["model"] = None
+    return Analyzer(**kwargs)
+
+
 @pytest.fixture(scope="session")
 def analyzer() -> Analyzer:
-    """The default analyzer, built once."""
-    return Analyzer()
+    """The analyzer with the default thresholds (and no classifier), built once."""
+    return model_free()
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +66,7 @@ def analyzer_for(analyzer):
     def get(**overrides: Any) -> Analyzer:
         thresholds = Thresholds.from_defaults(**overrides)
         if thresholds not in cache:
-            cache[thresholds] = Analyzer(thresholds=thresholds)
+            cache[thresholds] = model_free(thresholds=thresholds)
         return cache[thresholds]
 
     return get

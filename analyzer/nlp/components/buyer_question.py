@@ -73,6 +73,8 @@ class BuyerQuestionTagger(Tagger):
         for label, _pid, start, end in matches:
             if start < head_token or end > sent.end:
                 continue
+            if label == "OFFER_HEAD" and start != head_token:
+                continue  # "would you like to see..." offers only as the question itself
             if label == "COMMIT":
                 # Only a commitment asked of the buyer: "will you sign?", "are you
                 # ready to move forward?" - not "is corporate telling you what to buy?"

@@ -1,0 +1,230 @@
+"""``callcoach score``: every call under some paths, scored into one table.
+
+The command parses options, calls :func:`analyzer.batch.score_to_file` and
+renders: a progress bar on stderr (only when stderr is a terminal, and not
+with ``--quiet``), the headline figures on stdout at the end, the failed
+files on stderr. Exit codes are those of :mod:`analyzer.cli`: ``EXIT_OK``
+when every call was scored, ``EXIT_FINDINGS`` when some file failed (its
+row says why), ``EXIT_INPUT_ERROR`` for options the command cannot use.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Mapping
+
+import click
+
+from .cli import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, FORMAT_CHOICES, _err, _load_thresholds
+
+EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
+ERRORS_SHOWN = 10
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The output file: .csv, .parquet or .jsonl (by extension).")
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Take only files matching PATTERN in folders (repeatable); '!PATTERN' leaves files out. Default: *.txt *.vtt *.srt *.csv *.json.")
+@click.option("--exclude", "excludes", multiple=True, metavar="PATTERN", help="Leave out files and folders matching PATTERN (repeatable).")
+@click.option("--hidden", is_flag=True, help="Also take hidden files and folders (names starting with '.').")
+@click.option("--roles", "roles_file", type=click.Path(dir_okay=False, path_type=Path), help="A roles file: JSON {name: role} or {\"files\": {file: {name: role}}}, or CSV speaker,role or file,speaker,role.")
+@click.option("--seller", "sellers", multiple=True, metavar="NAME", help="A seller's name, for every call in which it speaks (repeatable).")
+@click.option("--buyer", "buyers", multiple=True, metavar="NAME", help="A buyer's name, for every call in which it speaks (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), help="Force the transcript format instead of detecting it.")
+@click.option("--config", type=click.Path(dir_okay=False), help="A thresholds file overriding analyzer/defaults.cfg.")
+@click.option("--base-model", help="An installed spaCy pipeline to build on (default: a blank English one).")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: every core).")
+@click.option("--engine", type=click.Choice(["process", "dask", "sequential"]), help="process: a pool on this machine (the default for more than one worker); dask: a local Dask cluster; sequential: this process.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster (tcp://host:8786); paths must be readable on its workers.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary lines; errors only.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first file that cannot be scored.")
+@click.option("--resume", is_flag=True, help="Keep the calls already in OUTPUT with the same content, score the rest.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write one row per seller (.csv, .parquet or .jsonl).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a dashboard page of the run.")
+@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write one HTML report per call into this folder.")
+def score(
+    paths, output, globs, excludes, hidden, roles_file, sellers, buyers, fmt, config, base_model,
+    workers, engine, scheduler, quiet, fail_fast, resume, summary_path, html_path, reports_dir,
+) -> None:  # fmt: skip
+    """Score every call in PATHS (files, and folders searched recursively) into OUTPUT.
+
+    One row a call: the flat result plus path, status (ok or error), error,
+    sha256 of the file and analyzer version. A file that cannot be read
+    becomes an error row and the run goes on; the exit code is 1 when any
+    file failed.
+    """
+    from . import batch
+    from .errors import CallcoachError
+
+    try:
+        options, files = _prepare(
+            paths, output, globs, excludes, hidden, roles_file, sellers, buyers, fmt, config,
+            base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
+        )  # fmt: skip
+    except (CallcoachError, ValueError, OSError, ImportError) as exc:
+        _err(str(exc))
+        sys.exit(EXIT_INPUT_ERROR)
+
+    progress = _Progress(len(files), enabled=not quiet)
+    try:
+        with progress:
+            run = batch.score_to_file(
+                files,
+                output,
+                options,
+                engine=engine,
+                workers=workers,
+                scheduler=scheduler,
+                resume=resume,
+                fail_fast=fail_fast,
+                on_row=progress.update,
+                keep_rows=html_path is not None,
+            )
+    except KeyboardInterrupt:
+        _err("interrupted; the calls scored so far are kept: run the same command with --resume to finish")
+        sys.exit(EXIT_INTERRUPTED)
+    except (CallcoachError, OSError) as exc:
+        _err(str(exc))
+        sys.exit(EXIT_INPUT_ERROR)
+    except Exception:  # noqa: BLE001
+        _err(f"internal error while scoring; please report this:\n{traceback.format_exc()}")
+        sys.exit(EXIT_INTERNAL_ERROR)
+
+    try:
+        if summary_path is not None:
+            batch.write_table(run.summary.rows(), summary_path, batch.SUMMARY_COLUMNS)
+        if html_path is not None:
+            from .html import write_dashboard
+
+            reports = None
+            if reports_dir is not None:  # a row's path -> its report, relative to the page
+                reports = {
+                    r["path"]: Path(os.path.relpath(batch.report_path(reports_dir, r["path"]), html_path.parent)).as_posix()
+                    for r in run.rows
+                    if r.get("status") == "ok"
+                }
+            write_dashboard(run.rows, html_path, reports=reports)
+    except OSError as exc:
+        _err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
+        sys.exit(EXIT_INPUT_ERROR)
+
+    if not quiet:
+        _headline(run, summary_path, html_path, reports_dir)
+    for path, message in run.errors[:ERRORS_SHOWN]:
+        _err(message)
+    if run.failed > ERRORS_SHOWN:
+        _err(f"... and {run.failed - ERRORS_SHOWN} more failed calls: see the rows with status 'error' in {output}")
+    if run.stopped:
+        _err("stopped at the first failed call (--fail-fast); run again with --resume to go on")
+    sys.exit(EXIT_FINDINGS if run.failed else EXIT_OK)
+
+
+def _prepare(
+    paths, output, globs, excludes, hidden, roles_file, sellers, buyers, fmt, config,
+    base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
+):  # fmt: skip
+    """Check every option before any work starts; returns (options, files)."""
+    from . import batch
+
+    batch.output_format(output)
+    if summary_path is not None:
+        batch.output_format(summary_path)
+    for target in (output, summary_path, html_path):
+        if target is not None and not target.parent.is_dir():
+            raise ValueError(f"the folder of {target} does not exist")
+    batch.resolve_engine(engine, workers, scheduler)
+    if (engine == "dask" or scheduler) and importlib.util.find_spec("distributed") is None:
+        raise ImportError("the dask engine needs Dask distributed: pip install 'callcoach[dask]'")
+    if (html_path or reports_dir) and importlib.util.find_spec("analyzer.html") is None:
+        raise ImportError("HTML output (--html, --reports) is not available in this version of callcoach")
+    if reports_dir is not None:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+    roles = batch.read_batch_roles(roles_file) if roles_file else None
+    options = batch.BatchOptions(
+        format=fmt,
+        roles=batch.RoleMap.build(sellers=sellers, buyers=buyers, roles=roles),
+        thresholds=_load_thresholds(config) if config else None,
+        base_model=base_model,
+        reports_dir=str(reports_dir) if reports_dir is not None else None,
+    )
+    skip = [output, batch.journal_path(output)] + [p for p in (summary_path, html_path) if p is not None]
+    files = batch.discover(paths, include=globs, exclude=excludes, hidden=hidden, skip=skip)
+    if not files:
+        raise ValueError("no transcript files found in " + ", ".join(map(str, paths)) + _filter_hint(globs, excludes))
+    return options, files
+
+
+def _filter_hint(globs, excludes) -> str:
+    if globs or excludes:
+        return " that match the --glob/--exclude patterns"
+    return " (looked for *.txt, *.vtt, *.srt, *.csv, *.json; use --glob to choose others)"
+
+
+class _Progress:
+    """A rich progress bar on stderr: calls done, failed, words per second, time left."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        self.enabled = enabled and console.is_terminal
+        self.total = total
+        self.failed = 0
+        self.words = 0
+        self.t0 = time.perf_counter()
+        self.bar = None
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("scoring"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("calls  [red]{task.fields[failed]} failed[/]  {task.fields[wps]} words/s"),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            )
+            self.task = self.bar.add_task("score", total=total, failed=0, wps="-")
+
+    def __enter__(self) -> "_Progress":
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def update(self, row: Mapping[str, Any]) -> None:
+        if row.get("status") == "error":
+            self.failed += 1
+        self.words += int(row.get("words") or 0)
+        if self.bar is not None:
+            elapsed = time.perf_counter() - self.t0
+            wps = f"{self.words / elapsed:,.0f}" if elapsed > 0 else "-"
+            self.bar.update(self.task, advance=1, failed=self.failed, wps=wps)
+
+
+def _headline(run, summary_path, html_path, reports_dir) -> None:
+    h = run.summary.headline()
+    parts = [f"scored {run.scored:,} calls in {run.seconds:.1f} s ({run.calls_per_second:,.1f} calls/s, {run.words_per_second:,.0f} words/s)"]
+    if run.skipped:
+        parts.append(f"{run.skipped:,} already in the output")
+    click.echo("; ".join(parts))
+    click.echo(f"{run.output}: {run.calls:,} calls, {run.ok:,} ok, {run.failed:,} failed")
+    if h["calls"]:
+        score = "n/a (no model loaded)" if h["mean_score"] is None else f"{h['mean_score']:.1f}"
+        share = "n/a" if h["median_seller_talk_share"] is None else f"{h['median_seller_talk_share']:.0%}"
+        click.echo(
+            f"sellers: {h['sellers']:,}; mean score: {score}; median seller talk share: {share}; "
+            f"per call: {h['buyer_questions_per_call']:.1f} buyer questions, "
+            f"{h['pitch_dumps_per_call']:.2f} pitch dumps, {h['if_then_closes_per_call']:.2f} conditional closes"
+        )
+    for label, path in (("summary", summary_path), ("dashboard", html_path), ("reports", reports_dir)):
+        if path is not None:
+            click.echo(f"{label}: {path}")

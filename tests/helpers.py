@@ -1,0 +1,46 @@
+"""Helpers shared by the tests (importable as ``helpers``; fixtures are in conftest.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from analyzer.roles import assign_roles
+from analyzer.transcript import Cue, Transcript
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+
+#: The speaker names the made-up calls use, and their roles. A call's
+#: speakers that are named here get these roles as given roles; any other
+#: speaker is inferred unless the test passes ``roles``.
+DEFAULT_ROLES = {"Dana": "seller", "Sam": "buyer", "Kim": "seller", "Lee": "buyer", "Bot": "other"}
+
+TurnSpec = Sequence[Any]  # (speaker, text) or (speaker, text, start, end)
+
+
+def build_transcript(
+    turns: Iterable[TurnSpec],
+    roles: Mapping[str, str] | None = None,
+    *,
+    source: str = "<test>",
+    format: str = "test",
+    infer: bool = False,
+) -> Transcript:
+    """A transcript from ``(speaker, text[, start, end])`` tuples, with roles.
+
+    roles (Mapping | None): given roles. Defaults to :data:`DEFAULT_ROLES`
+        for the speakers of the call that it names.
+    infer (bool): leave roles unassigned (``Transcript.from_cues`` only), for
+        tests of role inference.
+    """
+    cues = []
+    for n, spec in enumerate(turns, 1):
+        speaker, text, *times = spec
+        start, end = (times + [None, None])[:2]
+        cues.append(Cue(speaker, text, start, end, line=n))
+    transcript = Transcript.from_cues(cues, source=source, format=format)
+    if infer:
+        return transcript
+    if roles is None:
+        roles = {s: DEFAULT_ROLES[s] for s in transcript.speakers if s in DEFAULT_ROLES}
+    return assign_roles(transcript, roles=roles)

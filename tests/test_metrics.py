@@ -1,0 +1,265 @@
+"""``analyzer.metrics``: talk-time measures, computed by hand on made-up calls.
+
+Speakers (``helpers.DEFAULT_ROLES``): Dana and Kim sell, Sam and Lee buy,
+Bot is neither (a recording notice).
+"""
+from __future__ import annotations
+
+import pytest
+
+from analyzer.config import Thresholds
+from analyzer.metrics import (
+    compute_metrics,
+    interactivity,
+    longest_stretch,
+    role_switches,
+    seller_talk_share,
+    side_totals,
+    speaking_seconds,
+)
+from analyzer.transcript import Role
+from helpers import build_transcript
+
+BC = 3  # backchannel_max_words
+
+
+def words(n: int, stem: str = "word") -> str:
+    """A text of exactly ``n`` words."""
+    return " ".join(f"{stem}{i}" for i in range(n))
+
+
+# seller_talk_share ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "turns,expected",
+    [
+        # timed: 30 s seller, 10 s buyer; the recording notice is left out
+        ([("Dana", words(6), 0, 30), ("Sam", words(2), 30, 40), ("Bot", words(10), 40, 50)], 0.75),
+        # untimed: 6 seller words, 2 buyer words; the notice's 10 words are left out
+        ([("Dana", words(6)), ("Sam", words(2)), ("Bot", words(10))], 0.75),
+        # two sellers and two buyers add up by side
+        ([("Dana", words(3), 0, 10), ("Sam", words(3), 10, 20), ("Kim", words(3), 20, 40), ("Lee", words(3), 40, 60)], 0.5),
+        # timed shares use time, not words
+        ([("Dana", words(2), 0, 40), ("Sam", words(50), 40, 50)], 0.8),
+    ],
+    ids=["timed", "untimed", "two-per-side", "time-not-words"],
+)
+def test_metrics_seller_talk_share(turns, expected):
+    assert seller_talk_share(build_transcript(turns)) == expected
+
+
+def test_metrics_seller_talk_share_overlap_counts_for_both():
+    """Dana 0-30 s and Sam 20-40 s: the 10 s both talk count for each of them."""
+    transcript = build_transcript([("Dana", words(20), 0, 30), ("Sam", words(20), 20, 40)])
+    totals = side_totals(transcript)
+    assert (totals[Role.SELLER][1], totals[Role.BUYER][1]) == (30.0, 20.0)
+    assert seller_talk_share(transcript) == 0.6
+
+
+def test_metrics_seller_talk_share_pause_is_nobodys():
+    """Two cues of Dana (0-10 s, 20-30 s) merge into one turn of 20 s of speech."""
+    transcript = build_transcript([("Dana", words(5), 0, 10), ("Dana", words(5), 20, 30), ("Sam", words(5), 30, 40)])
+    assert len(transcript.turns) == 2
+    assert speaking_seconds(transcript.turns[0]) == 20.0
+    assert seller_talk_share(transcript) == 0.6667
+
+
+def test_metrics_seller_talk_share_none_without_sides():
+    transcript = build_transcript([("Bot", "This call may be recorded.", 0, 3)])
+    assert seller_talk_share(transcript) is None
+
+
+# longest seller monologue / buyer story -----------------------------------------
+
+
+MONOLOGUE_UNTIMED = [
+    ("Sam", words(6)),
+    ("Dana", words(50)),
+    ("Sam", "Mm-hmm."),
+    ("Dana", words(30)),
+    ("Sam", "Okay, that makes sense."),  # four words: ends the stretch
+    ("Dana", words(20)),
+]
+
+
+def test_metrics_monologue_backchannel_does_not_break():
+    stretch = longest_stretch(build_transcript(MONOLOGUE_UNTIMED), Role.SELLER, backchannel_max_words=BC)
+    assert (stretch.first_turn, stretch.last_turn, stretch.words, stretch.seconds) == (1, 3, 80, None)
+
+
+@pytest.mark.parametrize(
+    "interruption,expected_words",
+    [
+        ("Mm-hmm.", 80),
+        ("Right.", 80),
+        ("Yeah, sure, okay.", 80),  # three words: a backchannel
+        ("Okay, that makes sense.", 50),  # four words: a turn of its own
+        ("Wait, what about overtime?", 50),
+    ],
+)
+def test_metrics_monologue_backchannel_limit(interruption, expected_words):
+    turns = [("Dana", words(50)), ("Sam", interruption), ("Dana", words(30)), ("Sam", words(10))]
+    stretch = longest_stretch(build_transcript(turns), Role.SELLER, backchannel_max_words=BC)
+    assert stretch.words == expected_words
+
+
+def test_metrics_monologue_backchannel_threshold_is_a_parameter():
+    turns = [("Dana", words(50)), ("Sam", "Okay, that makes sense."), ("Dana", words(30)), ("Sam", words(10))]
+    stretch = longest_stretch(build_transcript(turns), Role.SELLER, backchannel_max_words=4)
+    assert stretch.words == 80
+
+
+def test_metrics_monologue_timed_seconds():
+    """Seconds run from the start of the first seller turn to the end of the last."""
+    turns = [
+        ("Sam", words(6), 0, 5),
+        ("Dana", words(50), 5, 30),
+        ("Sam", "Mm-hmm.", 30, 31),
+        ("Dana", words(30), 31, 50),
+        ("Sam", "Okay, that makes sense.", 50, 53),
+        ("Dana", words(20), 53, 60),
+    ]
+    stretch = longest_stretch(build_transcript(turns), Role.SELLER, backchannel_max_words=BC)
+    assert (stretch.first_turn, stretch.words, stretch.seconds, stretch.start) == (1, 80, 45.0, 5)
+
+
+def test_metrics_monologue_timed_longest_by_seconds():
+    """Where timed, the longest stretch is the longest in time, not in words."""
+    turns = [("Dana", words(100), 0, 20), ("Sam", words(10), 20, 25), ("Dana", words(40), 25, 85), ("Sam", words(10), 85, 90)]
+    stretch = longest_stretch(build_transcript(turns), Role.SELLER, backchannel_max_words=BC)
+    assert (stretch.first_turn, stretch.words, stretch.seconds) == (2, 40, 60.0)
+
+
+def test_metrics_monologue_other_speaker_does_not_break():
+    turns = [("Dana", words(50)), ("Bot", "Recording has started for everyone in the meeting."), ("Dana", words(30)), ("Sam", words(10))]
+    stretch = longest_stretch(build_transcript(turns), Role.SELLER, backchannel_max_words=BC)
+    assert stretch.words == 80
+
+
+def test_metrics_buyer_story_seller_backchannel_does_not_break():
+    turns = [
+        ("Dana", "What happened in March?"),
+        ("Sam", words(40)),
+        ("Dana", "Right."),
+        ("Sam", words(30)),
+        ("Dana", "What happened next, then?"),  # four words
+        ("Sam", words(60)),
+    ]
+    stretch = longest_stretch(build_transcript(turns), Role.BUYER, backchannel_max_words=BC)
+    assert (stretch.first_turn, stretch.words) == (1, 70)
+
+
+def test_metrics_stretch_none_without_the_side():
+    stretch = longest_stretch(build_transcript([("Dana", words(10))]), Role.BUYER, backchannel_max_words=BC)
+    assert stretch is None
+
+
+# interactivity ---------------------------------------------------------------
+
+
+INTERACTIVE = [
+    ("Dana", words(10), 0, 30),
+    ("Sam", words(10), 30, 60),
+    ("Dana", words(9), 60, 90),
+    ("Sam", "Mm-hmm.", 90, 91),  # a backchannel: no switch
+    ("Dana", words(10), 91, 120),
+]
+
+
+def test_metrics_role_switches_skip_backchannels():
+    assert role_switches(build_transcript(INTERACTIVE), backchannel_max_words=BC) == 2
+
+
+def test_metrics_interactivity_per_minute_timed():
+    """2 switches in 2 minutes."""
+    assert interactivity(build_transcript(INTERACTIVE), backchannel_max_words=BC) == 1.0
+
+
+def test_metrics_interactivity_per_100_words_untimed():
+    """2 switches in 40 words of seller and buyer speech."""
+    untimed = [t[:2] for t in INTERACTIVE]
+    assert interactivity(build_transcript(untimed), backchannel_max_words=BC) == 5.0
+
+
+def test_metrics_interactivity_other_speakers_left_out():
+    turns = [("Dana", words(10)), ("Bot", words(40)), ("Dana", words(10)), ("Sam", words(20))]
+    transcript = build_transcript(turns)
+    assert role_switches(transcript, backchannel_max_words=BC) == 1
+    assert interactivity(transcript, backchannel_max_words=BC) == 2.5
+
+
+# compute_metrics ---------------------------------------------------------------
+
+
+def test_metrics_buyer_questions_per_10_minutes():
+    transcript = build_transcript([("Dana", words(10), 0, 150), ("Sam", words(10), 150, 300)])
+    metrics = compute_metrics(transcript, {"buyer_question": 2}, 1)
+    assert (metrics.buyer_questions, metrics.open_buyer_questions) == (2, 1)
+    assert metrics.buyer_questions_per_10_minutes == 4.0
+
+
+def test_metrics_buyer_questions_per_10_minutes_zero_when_none_asked():
+    transcript = build_transcript([("Dana", words(10), 0, 150), ("Sam", words(10), 150, 300)])
+    assert compute_metrics(transcript, {}, 0).buyer_questions_per_10_minutes == 0.0
+
+
+SECONDS_FIELDS = (
+    "longest_seller_monologue_seconds",
+    "longest_buyer_story_seconds",
+    "buyer_questions_per_10_minutes",
+    "seller_seconds",
+    "buyer_seconds",
+)
+
+
+@pytest.mark.parametrize("field", SECONDS_FIELDS)
+def test_metrics_seconds_none_when_untimed(field):
+    transcript = build_transcript([("Dana", words(30)), ("Sam", words(10)), ("Dana", "How do you run payroll today?")])
+    metrics = compute_metrics(transcript, {"buyer_question": 1}, 1)
+    assert getattr(metrics, field) is None
+
+
+def test_metrics_untimed_word_measures_still_given():
+    transcript = build_transcript([("Dana", words(30)), ("Sam", words(10))])
+    m = compute_metrics(transcript, {}, 0)
+    assert (m.seller_talk_share, m.longest_seller_monologue_words, m.longest_buyer_story_words) == (0.75, 30, 10)
+    assert (m.seller_words, m.buyer_words) == (30, 10)
+
+
+def test_metrics_missing_side_seconds_none_not_zero():
+    """A timed call without a buyer has no buyer story: None seconds, not 0."""
+    m = compute_metrics(build_transcript([("Dana", words(30), 0, 12)]), {}, 0)
+    assert m.longest_buyer_story_seconds is None
+    assert m.longest_buyer_story_turn is None
+    assert m.longest_seller_monologue_seconds == 12.0
+
+
+def test_metrics_tag_counts():
+    transcript = build_transcript([("Dana", words(30)), ("Sam", words(10))])
+    counts = {"pitch_invite": 1, "pitch_dump": 2, "pitch_pivot": 3, "if_then_close": 4, "buyer_question": 5}
+    m = compute_metrics(transcript, counts, 2)
+    assert (m.pitch_invites, m.pitch_dumps, m.pitch_pivots, m.if_then_closes, m.buyer_questions) == (1, 2, 3, 4, 5)
+
+
+def test_metrics_backchannel_threshold_from_thresholds():
+    m = compute_metrics(
+        build_transcript([("Dana", words(50)), ("Sam", "Okay, that makes sense."), ("Dana", words(30))]),
+        {},
+        0,
+        Thresholds.from_defaults(backchannel_max_words=4),
+    )
+    assert (m.longest_seller_monologue_words, m.interactivity) == (80, 0.0)
+
+
+def test_metrics_analyzer_counts_tagged_questions(analyze):
+    result = analyze(
+        [
+            ("Dana", "Thanks for the time. How do you run payroll today?", 0, 60),
+            ("Sam", words(40), 60, 240),
+            ("Dana", "Do you use spreadsheets for that?", 240, 250),
+            ("Sam", words(20), 250, 300),
+        ]
+    )
+    m = result.metrics
+    assert (m.buyer_questions, m.open_buyer_questions, m.buyer_questions_per_10_minutes) == (2, 1, 4.0)
