@@ -764,7 +764,7 @@ def _dask_rows(
         client = Client(scheduler)
     else:
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
     pending: deque = deque()
@@ -1130,17 +1130,24 @@ def journal_path(output: str | os.PathLike) -> Path:
 
 
 class _Journal:
-    """Append-only JSON Lines: one ``write`` per row, flushed, fsynced every ``fsync_seconds``."""
+    """Append-only JSON Lines: one ``write`` per row, flushed, fsynced every ``fsync_seconds``.
+
+    A fresh journal replaces the file only when the first row comes, so a run
+    that fails before scoring anything leaves an earlier output alone.
+    """
 
     def __init__(self, path: Path, *, fresh: bool, fsync_seconds: float) -> None:
         if not fresh:
             _repair_tail(path)
         self.path = path
-        self.fh = open(path, "wb" if fresh else "ab")
+        self.mode = "wb" if fresh else "ab"
+        self.fh: io.BufferedWriter | None = None
         self.fsync_seconds = fsync_seconds
         self.synced = time.monotonic()
 
     def write(self, row: Mapping[str, Any]) -> None:
+        if self.fh is None:
+            self.fh = open(self.path, self.mode)
         self.fh.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
         self.fh.flush()
         now = time.monotonic()
@@ -1148,7 +1155,12 @@ class _Journal:
             os.fsync(self.fh.fileno())
             self.synced = now
 
-    def close(self) -> None:
+    def close(self, *, create: bool = True) -> None:
+        """Flush and fsync; ``create`` makes the file even when no row came."""
+        if self.fh is None:
+            if not create:
+                return
+            self.fh = open(self.path, self.mode)
         if not self.fh.closed:
             self.fh.flush()
             os.fsync(self.fh.fileno())
@@ -1439,6 +1451,7 @@ def score_to_file(
         journal_file.unlink(missing_ok=True)
     journal = _Journal(journal_file, fresh=not resume, fsync_seconds=fsync_seconds)
     rows = iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler, done=done)
+    finished = False
     try:
         for row in rows:
             if row["status"] == SKIPPED:
@@ -1452,9 +1465,10 @@ def score_to_file(
             if fail_fast and row["status"] == ERROR:
                 run.stopped = True
                 break
+        finished = True
     finally:
         rows.close()
-        journal.close()
+        journal.close(create=finished)
     _finalize(journal_file, output, fmt, run, keep_rows)
     run.seconds = time.perf_counter() - t0
     return run

@@ -101,7 +101,7 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
         from .html import write_report
 
         try:
-            write_report(result, html_path)
+            write_report(result, html_path, thresholds=analyzer.thresholds)
         except OSError as exc:
             _err(f"cannot write {html_path}: {exc.strerror}")
             sys.exit(EXIT_INPUT_ERROR)

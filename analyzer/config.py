@@ -44,6 +44,7 @@ class Thresholds:
     buyer_questions_max: int
     open_question_share_min: float
     open_question_min_questions: int
+    seller_monologue_target_seconds: float
     seller_monologue_max_seconds: float
     seller_monologue_max_words: int
     other_max_word_share: float

@@ -133,7 +133,7 @@ class PitchDump(Rule):
         for tag in ctx.tags_named("pitch_dump"):
             words = len(tag.text.split())
             secs = (tag.end - tag.start) if tag.start is not None and tag.end is not None else None
-            length = f"{words} words" + (f", {secs:.0f} seconds" if secs is not None else "")
+            length = f"{words}-word" + (f", {secs:.0f}-second" if secs is not None else "")
             limit = f"over {t.pitch_dump_min_words} words" + (
                 f" or {t.pitch_dump_min_seconds:.0f} seconds" if secs is not None else ""
             )

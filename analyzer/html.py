@@ -37,7 +37,6 @@ __all__ = ["render_report", "write_report", "render_dashboard", "write_dashboard
 #: The longest seller stretch the report holds up as the target (the issue's
 #: "two minutes"); feedback rule CC106 flags stretches past
 #: ``Thresholds.seller_monologue_max_seconds``.
-MONOLOGUE_TARGET_SECONDS = 120.0
 #: A seller talk share within this distance of the target reads "near the target".
 TALK_SHARE_NEAR = 0.05
 #: How many score reasons the report lists ("the few features that moved it").
@@ -51,7 +50,7 @@ TAG_LETTER = {
     "if_then_close": "C",
 }
 #: Markers closer than this (in % of the timeline) go on separate rows.
-MARKER_MIN_GAP_PERCENT = 2.0
+MARKER_MIN_GAP_PERCENT = 3.0
 MARKER_MAX_ROWS = 4
 #: Feedback rules (by name) about one tagged moment: their link goes to the tag.
 FINDING_TAG = {
@@ -131,7 +130,6 @@ def _env():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["pct"] = _pct_num
     return env
 
 
@@ -649,7 +647,8 @@ def _metrics_view(result: AnalysisResult, th: Thresholds, timed: bool) -> list[d
     seconds = result.duration_seconds
     estimated = seconds is None
     if estimated:
-        seconds = (result.transcript.words if result.transcript else m.seller_words + m.buyer_words) / th.speech_rate_words_per_second
+        words_spoken = result.transcript.words if result.transcript else m.seller_words + m.buyer_words
+        seconds = words_spoken / th.speech_rate_words_per_second
     short_note = (
         f" The target is for discovery calls of {th.discovery_min_seconds / 60:.0f} minutes or more; "
         f"this call is {'about ' if estimated else ''}{seconds / 60:.0f} minutes long, so feedback does not flag it."
@@ -683,25 +682,25 @@ def _metrics_view(result: AnalysisResult, th: Thresholds, timed: bool) -> list[d
     # Longest monologue against two minutes.
     secs, words = m.longest_seller_monologue_seconds, m.longest_seller_monologue_words
     rate = th.speech_rate_words_per_second
-    target_words = round(MONOLOGUE_TARGET_SECONDS * rate)
+    target_words = round(th.seller_monologue_target_seconds * rate)
     if secs is not None:
         value = f"{clock(secs)} ({_plural(words, 'word')})"
-        over = secs > MONOLOGUE_TARGET_SECONDS
+        over = secs > th.seller_monologue_target_seconds
         measure = secs
-        target_text = f"under {clock(MONOLOGUE_TARGET_SECONDS)}"
+        target_text = f"under {clock(th.seller_monologue_target_seconds)}"
         text = f"The seller's longest stretch without the buyer ran {clock(secs)}, {_plural(words, 'word')}."
     else:
         value = f"{_plural(words, 'word')} (about {clock(words / rate)} at {rate:g} words a second)"
         over = words > target_words
         measure = words / rate
-        target_text = f"under {clock(MONOLOGUE_TARGET_SECONDS)} (about {target_words} words)"
+        target_text = f"under {clock(th.seller_monologue_target_seconds)} (about {target_words} words)"
         text = f"The seller's longest stretch without the buyer ran {_plural(words, 'word')}."
     flag = (
         f" Feedback flags stretches over {clock(th.seller_monologue_max_seconds)}."
-        if th.seller_monologue_max_seconds != MONOLOGUE_TARGET_SECONDS
+        if th.seller_monologue_max_seconds != th.seller_monologue_target_seconds
         else ""
     )
-    scale_s = max(MONOLOGUE_TARGET_SECONDS * 2, measure)
+    scale_s = max(th.seller_monologue_target_seconds * 2, measure)
     turn = m.longest_seller_monologue_turn
     out.append(
         {
@@ -714,7 +713,7 @@ def _metrics_view(result: AnalysisResult, th: Thresholds, timed: bool) -> list[d
             "kind": "limit",
             "bar": {
                 "value": _p(measure / scale_s * 100),
-                "target": _p(MONOLOGUE_TARGET_SECONDS / scale_s * 100),
+                "target": _p(th.seller_monologue_target_seconds / scale_s * 100),
                 "scale": f"0 to {clock(scale_s)}",
             },
             "href": f"#turn-{turn}" if turn is not None else None,
@@ -859,7 +858,9 @@ def _dashboard_view(rows: Sequence[Mapping[str, Any]], reports: Mapping[str, str
                 "questions": "" if q is None or not is_ok else str(int(q)),
                 "questions_sort": "" if q is None or not is_ok else str(int(q)),
                 "monologue": (
-                    clock(mono_s) if mono_s is not None else (f"{int(mono_w)} words" if mono_w is not None and is_ok else "")
+                    clock(mono_s)
+                    if mono_s is not None
+                    else (f"{int(mono_w)} words" if mono_w is not None and is_ok else "")
                 ),
                 # Untimed calls sort by the time their words would take.
                 "monologue_sort": (
@@ -870,7 +871,11 @@ def _dashboard_view(rows: Sequence[Mapping[str, Any]], reports: Mapping[str, str
                 "duration_sort": "" if dur is None else f"{dur:.3f}",
                 "words": f"{int(words):,}" if words is not None else "",
                 "words_sort": "" if words is None else str(int(words)),
-                "notes": (str(_value(r, "feedback_codes") or "") if is_ok else str(_value(r, "error") or "unknown error")),
+                "notes": (
+                    str(_value(r, "feedback_codes") or "")
+                    if is_ok
+                    else str(_value(r, "error") or "unknown error")
+                ),
             }
         )
 

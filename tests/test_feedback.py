@@ -117,7 +117,7 @@ PITCH_CALL = [("Sam", TEXTS["INVITE"]), ("Dana", PITCH), ("Sam", TEXTS["BUYER_RE
 def test_feedback_cc102_fires_with_measured_value(analyze):
     f = only(analyze(PITCH_CALL), "CC102")
     assert (f.turn, f.value, f.threshold) == (1, 134, 120)
-    assert "134 words" in f.message
+    assert "134-word pitch" in f.message
     assert f.quote == "Sure."
 
 
@@ -125,7 +125,7 @@ def test_feedback_cc102_timed_past_two_minutes(analyze):
     timed = [("Sam", TEXTS["INVITE"], 0, 3), ("Dana", PITCH, 3, 133), ("Sam", TEXTS["BUYER_REPLY"], 133, 135)]
     f = only(analyze(timed), "CC102")
     assert (f.value, f.threshold) == (130, 120)
-    assert "134 words, 130 seconds" in f.message
+    assert "134-word, 130-second pitch" in f.message
     assert "past the 2-minute mark" in f.message
 
 

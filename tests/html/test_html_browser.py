@@ -96,7 +96,9 @@ def watched_noscript(browser):
 
 @pytest.fixture
 def watched_phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     yield _watch(context)
     context.close()
 
@@ -291,9 +293,9 @@ def test_browser_untimed_report(analyzer, tmp_path, watched):
 def dashboard(analyzer, tmp_path):
     rows, reports = [], {}
     (tmp_path / "reports").mkdir()
-    for i, name in enumerate(
-        ["07-hr-analytics-demo.vtt", "02-commercial-insurance-renewal.txt", "06-farm-solar-intro.vtt", "25-cnc-machine-pitch.json"]
-    ):
+    names = ["07-hr-analytics-demo.vtt", "02-commercial-insurance-renewal.txt", "06-farm-solar-intro.vtt",
+             "25-cnc-machine-pitch.json"]
+    for i, name in enumerate(names):
         result = analyzer.analyze_file(SAMPLES / name)
         result = dataclasses.replace(result, score=[22.0, 64.0, 81.5, 12.0][i],
                                      label=["seller_centric", "buyer_centric", "buyer_centric", "seller_centric"][i])
@@ -309,9 +311,13 @@ def dashboard(analyzer, tmp_path):
     return path, rows
 
 
-def column_values(page, table_id: str, col: int) -> list[str]:
+def column_values(page, table_id: str, col: str) -> list[str]:
+    """The sort values of one column, top to bottom ("" where a row has none)."""
     return page.eval_on_selector_all(
-        f"#{table_id} tbody tr", "(trs, col) => trs.map(tr => tr.children[col].getAttribute('data-value'))", col
+        f"#{table_id} tbody tr",
+        "(trs, col) => trs.map(tr => { const c = tr.querySelector(`[data-col='${col}']`);"
+        " return c ? c.getAttribute('data-value') : ''; })",
+        col,
     )
 
 
@@ -328,17 +334,17 @@ def test_browser_dashboard_sorts_and_links(dashboard, watched, tmp_path):
 
     words_button = page.locator('#call-table button[data-sort="words"]')
     words_button.click()
-    values = column_values(page, "call-table", 8)
+    values = column_values(page, "call-table", "words")
     numbers = [int(v) for v in values if v]
     assert numbers == sorted(numbers) and values[-1] == ""  # the error row, with no words, last
     assert page.locator("#call-table th").nth(8).get_attribute("aria-sort") == "ascending"
     words_button.click()
-    numbers = [int(v) for v in column_values(page, "call-table", 8) if v]
+    numbers = [int(v) for v in column_values(page, "call-table", "words") if v]
     assert numbers == sorted(numbers, reverse=True)
     assert page.locator("#call-table th").nth(8).get_attribute("aria-sort") == "descending"
 
     page.locator('#seller-table button[data-sort="name"]').click()
-    names = column_values(page, "seller-table", 0)
+    names = column_values(page, "seller-table", "name")
     assert names == sorted(names, key=str.lower)
 
     shot = tmp_path / "dashboard.png"
@@ -359,6 +365,6 @@ def test_browser_dashboard_sorts_by_keyboard(dashboard, watched):
     page.goto(path.as_uri())
     page.locator('#call-table button[data-sort="score"]').focus()
     page.keyboard.press("Enter")
-    scores = [float(v) for v in column_values(page, "call-table", 3) if v]
+    scores = [float(v) for v in column_values(page, "call-table", "score") if v]
     assert scores == sorted(scores)
     assert_quiet(watched)

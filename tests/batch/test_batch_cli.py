@@ -1,0 +1,236 @@
+"""``callcoach score``: exit codes, outputs, summary, resume after a killed run."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from analyzer import batch
+from analyzer.cli import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, main
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "data" / "samples"
+GOOD = (
+    "01-payroll-dental-discovery.txt",
+    "05-freight-brokerage-demo.vtt",
+    "09-used-car-phone.srt",
+    "16-fleet-telematics-discovery.csv",
+    "21-kitchen-remodel-consult.json",
+)
+
+
+def make_folder(root: Path, *, bad: bool = True) -> tuple[list[str], list[str]]:
+    """(good paths, bad paths) of a folder of samples, with bad files among them when asked."""
+    (root / "in").mkdir(parents=True)
+    good = []
+    for i, name in enumerate(GOOD):
+        target = root / ("in" if i % 2 else ".") / name
+        shutil.copy(SAMPLES / name, target)
+        good.append(os.path.normpath(target))
+    bad_files = {"in/corrupt.json": b'{"segments": [', "empty.txt": b"", "in/binary.srt": b"\x00\xff\x00\x10" * 64}
+    failing = []
+    if bad:
+        for rel, content in bad_files.items():
+            (root / rel).write_bytes(content)
+            failing.append(os.path.normpath(root / rel))
+    return sorted(good), sorted(failing)
+
+
+def invoke(args, cwd: Path):
+    runner = CliRunner()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, ["score", *args], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def calls(tmp_path):
+    good, bad = make_folder(tmp_path / "calls")
+    return tmp_path, good, bad
+
+
+def test_batch_cli_bad_files_are_error_rows_and_exit_1(calls):
+    tmp, good, bad = calls
+    res = invoke(["calls", "-o", "out.jsonl", "--engine", "sequential"], tmp)
+    assert res.exit_code == EXIT_FINDINGS, res.output
+    rows = read_jsonl(tmp / "out.jsonl")
+    rel = lambda p: os.path.relpath(p, tmp)  # noqa: E731
+    assert [r["path"] for r in rows] == sorted(rel(p) for p in good + bad)
+    assert {r["path"] for r in rows if r["status"] == "error"} == {rel(p) for p in bad}
+    assert f"out.jsonl: {len(rows)} calls, {len(good)} ok, {len(bad)} failed" in res.stdout
+    for p in bad:
+        assert rel(p) in res.stderr  # each failure is named on stderr
+    assert "[E106]" in res.stderr and "[E104]" in res.stderr and "[E150]" in res.stderr
+
+
+def test_batch_cli_all_good_exit_0_with_summary_and_headline(tmp_path):
+    make_folder(tmp_path / "calls", bad=False)
+    res = invoke(["calls", "-o", "out.csv", "--workers", "1", "--summary", "sellers.csv"], tmp_path)
+    assert res.exit_code == EXIT_OK, res.output
+    df = pd.read_csv(tmp_path / "out.csv")
+    assert len(df) == len(GOOD) and (df.status == "ok").all()
+    summary = pd.read_csv(tmp_path / "sellers.csv")
+    assert list(summary.columns) == list(batch.SUMMARY_COLUMNS)
+    assert summary["calls"].sum() >= len(GOOD)
+    assert "median seller talk share" in res.stdout and "summary: sellers.csv" in res.stdout
+    assert res.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_batch_cli_quiet(calls):
+    tmp, _, _ = calls
+    res = invoke(["calls", "-o", "out.parquet", "--engine", "sequential", "-q"], tmp)
+    assert res.exit_code == EXIT_FINDINGS
+    assert res.stdout == ""
+    assert "[E106]" in res.stderr
+
+
+def test_batch_cli_fail_fast(calls):
+    tmp, good, bad = calls
+    res = invoke(["calls", "-o", "out.jsonl", "--engine", "sequential", "--fail-fast"], tmp)
+    assert res.exit_code == EXIT_FINDINGS
+    rows = read_jsonl(tmp / "out.jsonl")
+    assert rows[-1]["status"] == "error" and sum(r["status"] == "error" for r in rows) == 1
+    assert "--fail-fast" in res.stderr
+
+
+def test_batch_cli_workers_do_not_change_the_output(tmp_path):
+    make_folder(tmp_path / "calls")
+    one = invoke(["calls", "-o", "one.csv", "--engine", "sequential"], tmp_path)
+    two = invoke(["calls", "-o", "two.csv", "--workers", "2"], tmp_path)
+    assert one.exit_code == two.exit_code == EXIT_FINDINGS
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_batch_cli_globs_and_roles(tmp_path):
+    make_folder(tmp_path / "calls")
+    (tmp_path / "roles.csv").write_text("speaker,role\nPriya Nair,buyer\nTammy Boyd,seller\nNot In Any Call,seller\n")
+    res = invoke(
+        ["calls", "-o", "out.jsonl", "--engine", "sequential", "--glob", "*.txt", "--glob", "!empty.*", "--roles", "roles.csv"],
+        tmp_path,
+    )
+    assert res.exit_code == EXIT_OK, res.output
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [Path(r["path"]).name for r in rows] == ["01-payroll-dental-discovery.txt"]
+    assert rows[0]["sellers"] == "Tammy Boyd" and rows[0]["roles_inferred"] is False
+
+
+def test_batch_cli_seller_option(tmp_path):
+    make_folder(tmp_path / "calls", bad=False)
+    res = invoke(["calls", "-o", "out.jsonl", "--engine", "sequential", "--seller", "tammy boyd"], tmp_path)
+    assert res.exit_code == EXIT_OK
+    row = next(r for r in read_jsonl(tmp_path / "out.jsonl") if r["path"].endswith("01-payroll-dental-discovery.txt"))
+    assert row["sellers"] == "Tammy Boyd" and row["buyers"] == "Priya Nair"
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["calls", "-o", "out.xlsx"], "output format"),
+        (["calls", "-o", "out.csv", "--summary", "s.txt"], "output format"),
+        (["calls", "-o", "nowhere/out.csv"], "does not exist"),
+        (["calls", "-o", "out.csv", "--glob", "*.mp3"], "no transcript files"),
+        (["calls", "-o", "out.csv", "--roles", "missing.json"], "E204"),
+        (["calls", "-o", "out.csv", "--seller", "A", "--buyer", "A"], "E203"),
+        (["calls", "-o", "out.csv", "--engine", "process", "--scheduler", "tcp://127.0.0.1:1"], "dask engine"),
+        (["calls", "-o", "out.csv", "--engine", "sequential", "--base-model", "en_no_such_pipeline"], "cannot build the analyzer"),
+    ],
+)
+def test_batch_cli_bad_options_exit_2(tmp_path, args, message):
+    make_folder(tmp_path / "calls", bad=False)
+    res = invoke(args, tmp_path)
+    assert res.exit_code == EXIT_INPUT_ERROR, res.output
+    assert message in res.stderr
+
+
+def test_batch_cli_output_inside_the_folder_is_not_scored(tmp_path):
+    make_folder(tmp_path / "calls", bad=False)
+    for _ in range(2):
+        res = invoke(["calls", "-o", "calls/scores.csv", "--engine", "sequential", "--summary", "calls/sellers.csv"], tmp_path)
+        assert res.exit_code == EXIT_OK, res.output
+    assert len(pd.read_csv(tmp_path / "calls" / "scores.csv")) == len(GOOD)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("analyzer.html") is None, reason="analyzer.html is not there yet")
+def test_batch_cli_html_dashboard_and_reports(calls):
+    tmp, good, bad = calls
+    res = invoke(["calls", "-o", "out.jsonl", "--engine", "sequential", "--html", "dash.html", "--reports", "reports"], tmp)
+    assert res.exit_code == EXIT_FINDINGS, res.output
+    reports = sorted((tmp / "reports").glob("*.html"))
+    assert len(reports) == len(good)
+    page = (tmp / "dash.html").read_text(encoding="utf-8")
+    assert "reports/" in page
+    for p in good:
+        assert batch.report_path(tmp / "reports", os.path.relpath(p, tmp)).exists()
+
+
+# --- a run killed part-way, then resumed -----------------------------------------
+
+
+def _spawn(args, cwd: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen(
+        [sys.executable, "-m", "analyzer", "score", *args],
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+
+
+def _complete_lines(path: Path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+@pytest.mark.parametrize(
+    "output,engine_args",
+    [("scores.jsonl", ["--engine", "sequential"]), ("scores.parquet", ["--workers", "2"])],
+)
+def test_batch_cli_killed_run_resumes_without_losing_or_repeating_a_call(tmp_path, output, engine_args):
+    folder = tmp_path / "calls"
+    for i in range(8):  # 264 calls: long enough to be killed part-way
+        shutil.copytree(SAMPLES, folder / f"batch-{i}", ignore=shutil.ignore_patterns("*.gold.json"))
+    files = batch.discover([folder])
+    expected = [os.path.relpath(p, tmp_path) for p in files]
+    journal = batch.journal_path(tmp_path / output)
+
+    proc = _spawn(["calls", "-o", output, "--quiet", *engine_args], tmp_path)
+    deadline = time.monotonic() + 120
+    while _complete_lines(journal) < 20 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)  # the command and its workers, mid-run
+    proc.wait()
+    at_kill = _complete_lines(journal)
+    assert proc.returncode == -signal.SIGKILL
+    assert 20 <= at_kill < len(files), "the run should be killed part-way"
+    assert not (tmp_path / output).exists() or output.endswith(".jsonl")  # no half-written Parquet
+
+    done = _spawn(["calls", "-o", output, "--resume", *engine_args], tmp_path)
+    out, err = done.communicate(timeout=300)
+    assert done.returncode == EXIT_OK, err.decode()
+    assert "already in the output" in out.decode()
+    df = pd.read_parquet(tmp_path / output) if output.endswith(".parquet") else pd.DataFrame(read_jsonl(tmp_path / output))
+    assert list(df["path"]) == expected  # every call exactly once, in order
+    assert (df["status"] == "ok").all()
+    assert not journal.exists() or journal == tmp_path / output
+
+    clean = invoke(["calls", "-o", "clean" + Path(output).suffix, "--engine", "sequential", "-q"], tmp_path)
+    assert clean.exit_code == EXIT_OK
+    ref = pd.read_parquet(tmp_path / "clean.parquet") if output.endswith(".parquet") else pd.DataFrame(read_jsonl(tmp_path / "clean.jsonl"))
+    pd.testing.assert_frame_equal(df, ref)
