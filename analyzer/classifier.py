@@ -37,6 +37,7 @@ DEFAULT_MODEL_NAME = "callcoach-classifier.skops"
 ALLOWED_TYPES = frozenset(
     {
         "analyzer.features.CallFeaturizer",
+        "analyzer.estimators.DirectionalLogisticRegression",
         "sklearn.pipeline.Pipeline",
         "sklearn.preprocessing._data.StandardScaler",
         "sklearn.linear_model._logistic.LogisticRegression",
@@ -167,12 +168,28 @@ def candidate_models(seed: int = 0) -> dict[str, Any]:
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
 
+    from .estimators import DirectionalLogisticRegression
+
     def logistic() -> Pipeline:
         return Pipeline(
             [
                 ("features", CallFeaturizer()),
                 ("scale", StandardScaler()),
                 ("model", LogisticRegression(C=0.5, max_iter=2000)),
+            ]
+        )
+
+    def directional() -> Pipeline:
+        return Pipeline(
+            [
+                ("features", CallFeaturizer()),
+                ("scale", StandardScaler()),
+                (
+                    "model",
+                    DirectionalLogisticRegression(
+                        C=0.5, directions=[FEATURE_BY_NAME[n].direction for n in FEATURE_NAMES]
+                    ),
+                ),
             ]
         )
 
@@ -207,6 +224,7 @@ def candidate_models(seed: int = 0) -> dict[str, Any]:
         )
 
     return {
+        "directional_logistic_regression": directional(),
         "logistic_regression": logistic(),
         "gradient_boosting": boosted(),
         "gradient_boosting_calibrated": calibrated(boosted()),
@@ -370,6 +388,23 @@ class TrainingReport:
         }
 
 
+#: The model preferred when its Brier score is within this of the best: its
+#: coefficients keep the guide's directions, so its explanations never say
+#: that a longer buyer story lowered a score.
+PREFERRED = "directional_logistic_regression"
+PREFERRED_BRIER_TOLERANCE = 0.01
+
+
+def choose(reports: Sequence[CVReport]) -> CVReport:
+    """The lowest cross-validated Brier score, except that :data:`PREFERRED`
+    wins when it is within :data:`PREFERRED_BRIER_TOLERANCE` of it."""
+    best = min(reports, key=lambda r: (round(r.brier, 4), -r.roc_auc))
+    for r in reports:
+        if r.name == PREFERRED and r.brier <= best.brier + PREFERRED_BRIER_TOLERANCE:
+            return r
+    return best
+
+
 def train(
     calls: Sequence[LabelledCall],
     analyzer: Any,
@@ -390,7 +425,7 @@ def train(
     reports = [
         cross_validate(models[n], X, y, groups, conf, name=n, seed=seed)[0] for n in names
     ]
-    best = min(reports, key=lambda r: (round(r.brier, 3), -r.roc_auc))
+    best = choose(reports)
     final = candidate_models(seed)[best.name].fit(X, y)
     reference = {n: float(np.median([row[n] for row in X])) for n in FEATURE_NAMES}
     artifact = ModelArtifact(
@@ -464,6 +499,7 @@ def save_model(artifact: ModelArtifact, path: str | Path) -> Path:
     os.close(fd)
     try:
         sio.dump(payload, tmp)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -572,7 +608,10 @@ def model_card(artifact: ModelArtifact, report: TrainingReport, *, labels_path: 
         "## Cross-validated figures",
         "",
         "Out-of-fold predictions under stratified folds grouped by the labels file's `group` column "
-        "(calls of one group are never split between training and testing).",
+        "(calls of one group are never split between training and testing). The chosen model has the "
+        f"lowest Brier score, except that `{PREFERRED}` (a logistic regression whose coefficients keep "
+        "the direction the annotation guide gives each behaviour, so its explanations never contradict "
+        f"the guide) is preferred when its Brier score is within {PREFERRED_BRIER_TOLERANCE} of the lowest.",
         "",
         "| model | ROC AUC | accuracy | Brier | accuracy on clear | accuracy on borderline |",
         "| --- | --- | --- | --- | --- | --- |",

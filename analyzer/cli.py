@@ -156,10 +156,11 @@ def evaluate(paths, as_json, details, config, model_path, no_model) -> None:
 @main.command()
 @click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("model.skops"), show_default=True, help="Where to write the model; its card goes beside it as .md.")
+@click.option("--card", "card_path", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the model card (default: beside the model, as .md).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic for a seed).")
 @click.option("--config", type=click.Path(dir_okay=False), help="A thresholds file overriding analyzer/defaults.cfg.")
 @click.option("--json", "as_json", is_flag=True, help="Print the cross-validated figures as JSON.")
-def train(labels, out_path, seed, config, as_json) -> None:
+def train(labels, out_path, card_path, seed, config, as_json) -> None:
     """Train the call classifier on LABELS (CSV: file,label[,confidence][,group]).
 
     Paths in LABELS are relative to it. Each call is analysed (with the roles
@@ -178,7 +179,7 @@ def train(labels, out_path, seed, config, as_json) -> None:
         artifact, report = train_model(calls, Analyzer(thresholds=_load_thresholds(config), model=None), seed=seed)
         artifact.metadata["labels_file"] = str(labels)
         save_model(artifact, out_path)
-        card = out_path.with_suffix(".md")
+        card = card_path or out_path.with_suffix(".md")
         card.write_text(model_card(artifact, report, labels_path=str(labels)), encoding="utf-8")
     except CallcoachError as exc:
         _err(str(exc))
@@ -198,7 +199,7 @@ def train(labels, out_path, seed, config, as_json) -> None:
             border = "n/a" if r.borderline_accuracy is None else f"{r.borderline_accuracy:.3f}"
             click.echo(f"  {r.name:<30} ROC AUC {r.roc_auc:.3f}  accuracy {r.accuracy:.3f}  Brier {r.brier:.3f}  borderline accuracy {border}{mark}")
         click.echo("strongest features: " + ", ".join(n for n, _ in report.top_features[:3]))
-    click.echo(f"wrote {out_path} and {out_path.with_suffix('.md')}", err=True)
+    click.echo(f"wrote {out_path} and {card_path or out_path.with_suffix('.md')}", err=True)
 
 
 # Commands defined in their own modules are registered below, one line each.
