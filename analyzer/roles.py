@@ -20,8 +20,8 @@ The inference heuristic, measured on ``data/samples/`` (see the README):
    ``nlp/patterns/roles.jsonl``.
 3. The highest scorer is a seller (ties: the one who speaks first). Another
    speaker is a seller too when their score is positive and at least half
-   the top score, and they say "we"/"our" more than "you"/"your" is said to
-   them; everybody else is a buyer. A call with one speaker is that
+   the top score, and they use more seller phrases than buyer phrases;
+   everybody else is a buyer. A call with one speaker is that
    speaker's monologue: a seller.
 """
 from __future__ import annotations
@@ -189,7 +189,7 @@ def infer_roles(
             best > 0
             and scores[s] > 0
             and scores[s] >= 0.5 * best
-            and ev["self"] > ev["you"]
+            and ev["SELLER"] > ev["BUYER"]
         )
         roles[s] = Role.SELLER if co_seller else Role.BUYER
     return roles
@@ -197,7 +197,8 @@ def infer_roles(
 
 def seller_score(ev: Mapping[str, float]) -> float:
     """How much a speaker sounds like a seller (see the module docstring)."""
-    return ev["SELLER"] - ev["BUYER"] + ev["you_questions"] / 3.0
+    addressing = 20.0 * (ev["you"] - ev["self"]) / max(ev["words"], 50.0)
+    return ev["SELLER"] - ev["BUYER"] + ev["you_questions"] / 3.0 + max(0.0, addressing)
 
 
 def read_roles_file(path: str | Path) -> dict[str, str]:
