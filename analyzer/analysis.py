@@ -61,9 +61,7 @@ class Analyzer:
         transcript = read_transcript(
             path, format, speech_rate_words_per_second=self.thresholds.speech_rate_words_per_second
         )
-        return self.analyze_transcript(
-            transcript, sellers=sellers, buyers=buyers, others=others, roles=roles
-        )
+        return self.analyze_transcript(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
 
     def analyze_text(
         self,

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .errors import CallcoachError
+from .errors import LabelsError, ModelArtifactError
 from .features import FEATURE_BY_NAME, FEATURE_NAMES, FEATURES, CallFeaturizer, call_features
 from .result import ScoreReason
 
@@ -68,30 +68,6 @@ ALLOWED_TYPES = frozenset(
         "sklearn.utils._tags.TransformerTags",
     }
 )
-
-
-class ModelArtifactError(CallcoachError, ValueError):
-    """A model file cannot be used: unsafe, malformed, or from other library versions."""
-
-    code = "E501"
-
-    def __init__(self, source: str, message: str, *, code: str = "E501") -> None:
-        self.source = source
-        self.code = code
-        super().__init__(f"[{code}] {source}: {message}")
-
-
-class LabelsError(CallcoachError, ValueError):
-    """A labels file is malformed."""
-
-    code = "E510"
-
-    def __init__(self, source: str, line: int | None, message: str, *, code: str = "E510") -> None:
-        self.source = source
-        self.line = line
-        self.code = code
-        where = f"{source}, line {line}" if line else source
-        super().__init__(f"[{code}] {where}: {message}")
 
 
 RETRAIN_HINT = "retrain it with `callcoach train LABELS.csv --out PATH` (the README says how)"

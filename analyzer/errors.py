@@ -78,3 +78,27 @@ class GoldFormatError(CallcoachError, ValueError):
         self.source = source
         self.code = code
         super().__init__(f"[{code}] {source}: {message}")
+
+
+class ModelArtifactError(CallcoachError, ValueError):
+    """A model file cannot be used: unsafe, malformed, or from other library versions."""
+
+    code = "E501"
+
+    def __init__(self, source: str, message: str, *, code: str = "E501") -> None:
+        self.source = source
+        self.code = code
+        super().__init__(f"[{code}] {source}: {message}")
+
+
+class LabelsError(CallcoachError, ValueError):
+    """A labels file is malformed."""
+
+    code = "E510"
+
+    def __init__(self, source: str, line: int | None, message: str, *, code: str = "E510") -> None:
+        self.source = source
+        self.line = line
+        self.code = code
+        where = f"{source}, line {line}" if line else source
+        super().__init__(f"[{code}] {where}: {message}")
