@@ -2,7 +2,7 @@
 
 Every message the analyzer raises for bad input has a code (``E1xx`` for
 transcripts, ``E2xx`` for roles, ``E3xx`` for configuration, ``E4xx`` for
-gold files and models). Codes are never reused; the code is part of the
+gold files, ``E5xx`` for models and labels files). Codes are never reused; the code is part of the
 message so that a user can search for it.
 """
 from __future__ import annotations
