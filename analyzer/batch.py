@@ -348,17 +348,19 @@ def read_batch_roles(path: str | os.PathLike) -> RoleMap:
             ) from None
         if not isinstance(data, dict):
             raise RolesError(f"{path}: expected a JSON object", code="E205")
-        if "files" in data or any(isinstance(v, dict) for k, v in data.items() if k != "speakers"):
-            files = data.get("files", {k: v for k, v in data.items() if k != "speakers"})
-            speakers = data.get("speakers", {})
-            if not isinstance(files, dict) or not all(
-                isinstance(m, dict) and all(isinstance(r, str) for r in m.values()) for m in files.values()
-            ):
-                raise RolesError(f"{path}: expected \"files\" to map file names to {{speaker: role}} objects", code="E205")
-            if not isinstance(speakers, dict) or not all(isinstance(r, str) for r in speakers.values()):
-                raise RolesError(f"{path}: expected \"speakers\" to map speaker names to roles", code="E205")
-            return RoleMap(speakers=dict(speakers), files={k: dict(v) for k, v in files.items()})
-        return RoleMap(speakers=read_roles_file(path))
+        if "files" not in data and not any(isinstance(v, dict) for k, v in data.items() if k != "speakers"):
+            return RoleMap(speakers=read_roles_file(path))
+        # per-file roles: under "files", or top-level objects; top-level strings are roles by name
+        files = data.get("files", {k: v for k, v in data.items() if k != "speakers" and isinstance(v, dict)})
+        speakers = dict(data.get("speakers", {}))
+        speakers.update({k: v for k, v in data.items() if k not in ("files", "speakers") and not isinstance(v, dict)})
+        if not isinstance(files, dict) or not all(
+            isinstance(m, dict) and all(isinstance(r, str) for r in m.values()) for m in files.values()
+        ):
+            raise RolesError(f"{path}: expected \"files\" to map file names to {{speaker: role}} objects", code="E205")
+        if not all(isinstance(r, str) for r in speakers.values()):
+            raise RolesError(f"{path}: expected speaker names to map to roles", code="E205")
+        return RoleMap(speakers=speakers, files={k: dict(v) for k, v in files.items()})
     rows = list(csv.reader(io.StringIO(text)))
     header = [c.strip().lower() for c in rows[0][:3]] if rows else []
     if header != ["file", "speaker", "role"]:
@@ -830,7 +832,8 @@ def score_paths(
     thresholds (Thresholds | None): defaults to ``analyzer/defaults.cfg``.
     base_model (str | None): an installed spaCy pipeline to build on.
     workers (int | None): worker processes; None for every core. Defaults to 1
-        (this process).
+        (this process). Worker processes are spawned, so a script that asks
+        for more than one must call this under ``if __name__ == "__main__":``.
     engine, scheduler: see :func:`iter_rows`.
     RETURNS (pandas.DataFrame): :func:`columns`; bad files are rows with
         ``status == "error"``.

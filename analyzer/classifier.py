@@ -296,7 +296,10 @@ class ModelArtifact:
 
     @property
     def name(self) -> str:
-        return str(self.metadata.get("name", Path(self.source).name))
+        """The model's name and training time (its version), e.g. ``directional_logistic_regression@2026-11-22T16:52:30Z``."""
+        name = str(self.metadata.get("name", Path(self.source).name))
+        created = self.metadata.get("created")
+        return f"{name}@{created}" if created else name
 
     def predict_proba(self, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
         """Probability of ``buyer_centric`` for feature mappings."""
