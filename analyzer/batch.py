@@ -13,9 +13,9 @@ The flow of a batch run (``callcoach score``, :func:`score_to_file`)::
   ``sha256``, ``bytes`` and ``analyzer_version``). It never raises for a bad
   file: an unreadable, empty, binary, malformed or too long file becomes a
   row with ``status: "error"`` and the message. Every engine runs this same
-  function; the :class:`~analyzer.analysis.Analyzer` (the spaCy pipeline and,
-  later, the classifier) is built once per worker process and cached at
-  module level (:func:`analyzer_for`), never pickled per call.
+  function; the :class:`~analyzer.analysis.Analyzer` (the spaCy pipeline and
+  the classifier) is built once per worker process and cached at module
+  level (:func:`analyzer_for`), never pickled per call.
 - **Engines.** ``sequential`` (this process), ``process`` (a
   ``ProcessPoolExecutor`` with spawned workers, an initializer that builds
   the analyzer, and a bounded window of calls in flight, so memory stays
@@ -29,7 +29,9 @@ The flow of a batch run (``callcoach score``, :func:`score_to_file`)::
   beside it, converted at the end into a temporary file that is renamed
   over the output. ``resume=True`` skips every call whose path is in the
   output (or journal) with the same content hash (sha256 of the file's
-  bytes); the final output keeps one row per path, sorted by path.
+  bytes), error rows included (the same bytes fail the same way; a file
+  that could not be read has no hash and is tried again); the final output
+  keeps one row per path, the newest, sorted by path.
 
 The library entry points are :func:`score_paths` (paths in, DataFrame out)
 and :func:`score_dataframe` (a table of cues in, one row per call out, for a
@@ -507,29 +509,13 @@ def _analyse_bytes(analyzer: "Analyzer", data: bytes, source: str, options: Batc
         format=options.format,
         speech_rate_words_per_second=analyzer.thresholds.speech_rate_words_per_second,
     )
-    _check_length(analyzer, transcript)
     roles = options.roles.for_call(source, transcript.speakers) if options.roles else {}
     return analyzer.analyze_transcript(transcript, roles=roles or None)
 
 
-class _TooLong(Exception):
-    pass
-
-
-def _check_length(analyzer: "Analyzer", transcript) -> None:
-    # One Doc per call: its text is the turns joined by spaces (nlp.pipeline).
-    length = sum(len(t.text) + 1 for t in transcript.turns) - 1
-    limit = analyzer.nlp.max_length
-    if length > limit:
-        raise _TooLong(
-            f"{transcript.source}: too long to analyse as one call: {length:,} characters of speech, "
-            f"more than the pipeline's limit of {limit:,} (spaCy nlp.max_length)"
-        )
-
-
 def error_message(exc: BaseException, source: str) -> str:
     """The message of an error row: the error's own text, naming the file."""
-    if isinstance(exc, (CallcoachError, _TooLong)):
+    if isinstance(exc, CallcoachError):
         msg = str(exc)
     elif isinstance(exc, UnicodeError):
         msg = f"cannot decode the text: {exc}"
@@ -941,7 +927,6 @@ def score_dataframe(
                     r = _cell_text(r).strip().lower()
                     if r:
                         given.setdefault(_cell_text(spk), r)
-            _check_length(analyzer, transcript)
             result = analyzer.analyze_transcript(transcript, roles=given or None)
         except Exception as exc:  # noqa: BLE001 - one bad call must not stop the table
             row["error"] = error_message(exc, source)

@@ -19,9 +19,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
 from ..config import Thresholds, default_thresholds
+from ..errors import TranscriptFormatError
 from ..transcript import Role, Transcript
 from . import extensions as ext
 from .components import buyer_question, if_then_close, pitch_dump, pitch_invite  # noqa: F401  (registers the factories)
+
+#: The longest call (in characters) the blank pipeline accepts: about
+#: 350,000 words, some forty hours of speech. Longer input is refused with a
+#: clear error (E108) rather than risking the memory of a batch worker.
+MAX_CALL_CHARACTERS = 2_000_000
 
 #: Component names in pipeline order.
 COMPONENTS = (
@@ -59,6 +65,10 @@ def build_nlp(thresholds: Thresholds | None = None, base: str | Language | None 
         nlp = base
     if not (nlp.has_pipe("sentencizer") or nlp.has_pipe("parser") or nlp.has_pipe("senter")):
         nlp.add_pipe("sentencizer")
+    if base is None:
+        # Without a parser or NER, memory grows only linearly with the text:
+        # allow calls far longer than spaCy's cautious default of 1,000,000.
+        nlp.max_length = MAX_CALL_CHARACTERS
     values = dataclasses.asdict(thresholds)
     for name in COMPONENTS:
         config = {key: values[key] for key in COMPONENT_THRESHOLDS[name]}
@@ -74,6 +84,14 @@ def transcript_to_doc(nlp: Language, transcript: Transcript) -> Doc:
     starts a sentence. Roles go to ``doc._.callcoach_roles``.
     """
     text = " ".join(t.text for t in transcript.turns)
+    if len(text) > nlp.max_length:
+        raise TranscriptFormatError(
+            transcript.source,
+            None,
+            f"a call of at most {nlp.max_length:,} characters of speech",
+            f"{len(text):,} characters",
+            code="E108",
+        )
     doc = nlp.make_doc(text)
     spans = []
     pos = 0

@@ -20,6 +20,7 @@ Error codes (``TranscriptFormatError.code``), one per kind of problem:
 | E105 | bytes that are not UTF-8 (the line of the first bad byte)      | decode             |
 | E106 | binary data: NUL bytes without a UTF-16 byte-order mark        | decode             |
 | E107 | a UTF-16 byte-order mark, then bytes that are not UTF-16       | decode             |
+| E108 | a call longer than the pipeline accepts (2 million characters) | nlp.pipeline       |
 | E120 | a malformed time or timing line                                | vtt srt otter csv json |
 | E121 | a cue that ends before it starts                               | vtt srt csv json   |
 | E122 | a start time before the previous block's                       | otter              |

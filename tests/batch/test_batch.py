@@ -157,7 +157,7 @@ def test_batch_score_path_huge_file_is_an_error_row(tmp_path):
     assert path.stat().st_size > 5_000_000
     row = batch.score_path(path)
     assert row["status"] == "error"
-    assert "too long to analyse" in row["error"] and "1,000,000" in row["error"]
+    assert "[E108]" in row["error"] and "2,000,000 characters" in row["error"]
 
 
 def test_batch_score_path_unreadable_file(tmp_path):
