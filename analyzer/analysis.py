@@ -45,7 +45,7 @@ class Analyzer:
     ) -> None:
         self.thresholds = thresholds or default_thresholds()
         self.nlp = build_nlp(self.thresholds, base_model)
-        self.model = _resolve_model(model)
+        self.model = resolve_model(model)
 
     def analyze_file(
         self,
@@ -140,7 +140,8 @@ class Analyzer:
         return replace(result, score=score, label=label, reasons=reasons, model=self.model.name)
 
 
-def _resolve_model(model: "str | Path | ModelArtifact | None") -> "ModelArtifact | None":
+def resolve_model(model: "str | Path | ModelArtifact | None") -> "ModelArtifact | None":
+    """A loaded model for ``"default"``, a path, or a model; None for None."""
     from .classifier import ModelArtifact, default_model_path, load_model
 
     if model is None or isinstance(model, ModelArtifact):

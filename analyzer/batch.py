@@ -54,7 +54,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -396,6 +396,11 @@ class BatchOptions:
     base_model (str | None): an installed spaCy pipeline to build on.
     reports_dir (str | None): write one HTML report per call there
         (:func:`report_path`), from the worker that holds the result.
+    model (ModelArtifact | str | None): the classifier: ``"default"`` (the
+        shipped one), a path, None (no score), or a model already loaded.
+        :func:`with_model` loads it once in the parent, so that each worker
+        receives the checked model with its options instead of reading and
+        checking the file again.
     """
 
     format: str | None = None
@@ -403,6 +408,20 @@ class BatchOptions:
     thresholds: "Thresholds | None" = None
     base_model: str | None = None
     reports_dir: str | None = None
+    model: Any = "default"
+
+
+def with_model(options: BatchOptions, model: Any) -> BatchOptions:
+    """``options`` with ``model`` loaded (and checked) here, once, for every worker."""
+    from .analysis import resolve_model
+
+    return replace(options, model=resolve_model(model))
+
+
+def _model_key(model: Any) -> Any:
+    if model is None or isinstance(model, str):
+        return model
+    return ("artifact", getattr(model, "source", None), getattr(model, "name", None))
 
 
 _ANALYZERS: dict[tuple, "Analyzer"] = {}
@@ -417,7 +436,7 @@ def analyzer_for(options: BatchOptions | None = None) -> "Analyzer":
     call in a process builds it, later calls reuse it.
     """
     options = options or BatchOptions()
-    key = (options.thresholds, options.base_model)
+    key = (options.thresholds, options.base_model, _model_key(options.model))
     found = _ANALYZERS.get(key)
     if found is not None:
         return found
@@ -428,7 +447,9 @@ def analyzer_for(options: BatchOptions | None = None) -> "Analyzer":
             if len(_ANALYZERS) >= 2:  # a long-lived worker fed other options
                 _ANALYZERS.clear()
             try:
-                _ANALYZERS[key] = Analyzer(thresholds=options.thresholds, base_model=options.base_model)
+                _ANALYZERS[key] = Analyzer(
+                    thresholds=options.thresholds, base_model=options.base_model, model=options.model
+                )
             except Exception as exc:  # noqa: BLE001 - any reason, one message
                 raise AnalyzerSetupError(f"cannot build the analyzer: {exc}") from None
         return _ANALYZERS[key]
@@ -806,6 +827,7 @@ def score_paths(
     workers: int | None = 1,
     engine: str | None = None,
     scheduler: str | None = None,
+    model: Any = "default",
 ) -> "pd.DataFrame":
     """Score every transcript under ``paths``; one row a call, sorted by path.
 
@@ -821,6 +843,8 @@ def score_paths(
         (this process). Worker processes are spawned, so a script that asks
         for more than one must call this under ``if __name__ == "__main__":``.
     engine, scheduler: see :func:`iter_rows`.
+    model: the classifier: ``"default"`` (the shipped one), a model file, a
+        loaded model, or None for no score.
     RETURNS (pandas.DataFrame): :func:`columns`; bad files are rows with
         ``status == "error"``.
     """
@@ -834,6 +858,7 @@ def score_paths(
         thresholds=thresholds,
         base_model=base_model,
     )
+    options = with_model(options, model)
     files = discover(paths, include=include, exclude=exclude)
     rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
     return pd.DataFrame.from_records(rows, columns=list(columns()))

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import click
 
-from .cli import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, FORMAT_CHOICES, _err, _load_thresholds
+from .cli import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, FORMAT_CHOICES, _err, _load_thresholds, _model_arg
 
 EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
 ERRORS_SHOWN = 10
@@ -37,6 +37,8 @@ ERRORS_SHOWN = 10
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), help="Force the transcript format instead of detecting it.")
 @click.option("--config", type=click.Path(dir_okay=False), help="A thresholds file overriding analyzer/defaults.cfg.")
 @click.option("--base-model", help="An installed spaCy pipeline to build on (default: a blank English one).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="A classifier trained with `callcoach train` (default: the shipped one).")
+@click.option("--no-model", is_flag=True, help="Do not score the calls (measurements and tags only).")
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: every core).")
 @click.option("--engine", type=click.Choice(["process", "dask", "sequential"]), help="process: a pool on this machine (the default for more than one worker); dask: a local Dask cluster; sequential: this process.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster (tcp://host:8786); paths must be readable on its workers.")
@@ -48,7 +50,8 @@ ERRORS_SHOWN = 10
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write one HTML report per call into this folder.")
 def score(
     paths, output, globs, excludes, hidden, roles_file, sellers, buyers, fmt, config, base_model,
-    workers, engine, scheduler, quiet, fail_fast, resume, summary_path, html_path, reports_dir,
+    model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
+    html_path, reports_dir,
 ) -> None:  # fmt: skip
     """Score every call in PATHS (files, and folders searched recursively) into OUTPUT.
 
@@ -65,6 +68,7 @@ def score(
             paths, output, globs, excludes, hidden, roles_file, sellers, buyers, fmt, config,
             base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
         )  # fmt: skip
+        options = batch.with_model(options, _model_arg(model_path, no_model))
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
         _err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)

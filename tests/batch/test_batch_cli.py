@@ -234,3 +234,29 @@ def test_batch_cli_killed_run_resumes_without_losing_or_repeating_a_call(tmp_pat
     assert clean.exit_code == EXIT_OK
     ref = pd.read_parquet(tmp_path / "clean.parquet") if output.endswith(".parquet") else pd.DataFrame(read_jsonl(tmp_path / "clean.jsonl"))
     pd.testing.assert_frame_equal(df, ref)
+
+
+def test_batch_cli_no_model_leaves_scores_empty(tmp_path):
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from analyzer.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "06-farm-solar-intro.vtt"
+    out = tmp_path / "rows.jsonl"
+    result = CliRunner().invoke(main, ["score", str(sample), "-o", str(out), "--no-model", "--quiet", "--workers", "1"])
+    assert result.exit_code == 0, result.stderr
+    row = _json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert row["status"] == "ok" and row["score"] is None and row["model"] is None
+
+
+def test_batch_cli_bad_model_is_an_input_error(tmp_path):
+    from click.testing import CliRunner
+
+    from analyzer.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "06-farm-solar-intro.vtt"
+    result = CliRunner().invoke(main, ["score", str(sample), "-o", str(tmp_path / "r.csv"), "--model", str(tmp_path / "nope.skops")])
+    assert result.exit_code == 2
+    assert "[E502]" in result.stderr
