@@ -396,11 +396,9 @@ class BatchOptions:
     base_model (str | None): an installed spaCy pipeline to build on.
     reports_dir (str | None): write one HTML report per call there
         (:func:`report_path`), from the worker that holds the result.
-    model (ModelArtifact | str | None): the classifier: ``"default"`` (the
-        shipped one), a path, None (no score), or a model already loaded.
-        :func:`with_model` loads it once in the parent, so that each worker
-        receives the checked model with its options instead of reading and
-        checking the file again.
+    model (str | None): the classifier: ``"default"`` (the shipped one), a
+        model file, or None (no score). Each worker loads and checks it once
+        (the parent stays light: it never imports the model's libraries).
     """
 
     format: str | None = None
@@ -412,10 +410,10 @@ class BatchOptions:
 
 
 def with_model(options: BatchOptions, model: Any) -> BatchOptions:
-    """``options`` with ``model`` loaded (and checked) here, once, for every worker."""
-    from .analysis import resolve_model
-
-    return replace(options, model=resolve_model(model))
+    """``options`` with the classifier ``model`` (``"default"``, a path, or None)."""
+    if model is not None and not isinstance(model, str):
+        model = os.fspath(model)
+    return replace(options, model=model)
 
 
 def _model_key(model: Any) -> Any:
