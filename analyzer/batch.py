@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import __version__
-from .errors import CallcoachError, RolesError, TranscriptFormatError
+from .errors import CallcoachError, RolesError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -490,13 +490,9 @@ def score_path(
     row = _blank_row(source)
     row["model"] = getattr(getattr(analyzer, "model", None), "name", None)
     try:
-        try:
-            with open(source, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise TranscriptFormatError(
-                source, None, "a readable file", exc.strerror or str(exc), code="E100"
-            ) from None
+        from .readers import read_bytes
+
+        data = read_bytes(source)
         digest = hashlib.sha256(data).hexdigest()
         row["sha256"] = digest
         row["bytes"] = len(data)

@@ -234,6 +234,18 @@ def read_text(
     )
 
 
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """A file's bytes; an OS error becomes TranscriptFormatError E100 with its reason."""
+    source = os.fspath(path)
+    try:
+        with open(source, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise TranscriptFormatError(
+            source, None, "a readable file", exc.strerror or str(exc), code="E100"
+        ) from None
+
+
 def read_transcript(
     path: str | os.PathLike,
     format: str | None = None,
@@ -252,13 +264,7 @@ def read_transcript(
     """
     _check_format(format)
     source = os.fspath(path)
-    try:
-        with open(source, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise TranscriptFormatError(
-            source, None, "a readable file", exc.strerror or str(exc), code="E100"
-        ) from None
+    data = read_bytes(source)
     return read_text(
         decode(data, source),
         source=source,
@@ -272,6 +278,7 @@ __all__ = [
     "READERS",
     "decode",
     "detect_format",
+    "read_bytes",
     "read_text",
     "read_transcript",
 ]
