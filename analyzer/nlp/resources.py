@@ -57,6 +57,7 @@ class Lexicon:
     greetings: frozenset[str]
     pleasantry_answers: frozenset[str]
     hand_back: frozenset[str]
+    product_you_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=None)
@@ -89,6 +90,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         greetings=frozenset(data["greetings"]),
         pleasantry_answers=frozenset(data["pleasantry_answers"]),
         hand_back=frozenset(data["hand_back"]),
+        product_you_verbs=frozenset(data["product_you_verbs"]),
     )
 
 

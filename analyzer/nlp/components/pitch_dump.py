@@ -3,7 +3,8 @@
 The answer is the seller's speech from the invitation until a buyer says
 more than a backchannel. It is a ``pitch_dump`` when it runs past
 ``pitch_dump_min_words`` words (or ``pitch_dump_min_seconds`` seconds of
-seller speech), is mostly about the seller (``we``/``our``/``I`` outnumber
+seller speech), is mostly about the seller (``we``/``our``/``I``, and the
+offer told in the second person, "you get", "you can", outnumber the other
 ``you``/``your``: ``pitch_dump_min_self_share``), and holds no
 ``buyer_question`` in its first ``pitch_dump_question_window_words`` words.
 It is a ``pitch_pivot`` when it is not a dump and does turn to the buyer
@@ -162,7 +163,13 @@ class PitchDumpTagger(Tagger):
                 if lw in self.lex.self_reference:
                     self_refs += 1
                 elif lw in self.lex.second_person:
-                    you_refs += 1
+                    # "you get", "you can trade your week": the offer told in the
+                    # second person is still about the offer, not the buyer.
+                    nxt = tok.nbor(1).lower_ if tok.i + 1 < span.end else ""
+                    if lw == "you" and nxt in self.lex.product_you_verbs:
+                        self_refs += 1
+                    else:
+                        you_refs += 1
             words += _words(span)
             if timed:
                 seconds += transcript.turns[t].seconds or 0.0
