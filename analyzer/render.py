@@ -55,7 +55,12 @@ def reason_lines(result: AnalysisResult) -> list[str]:
     out = []
     for r in result.reasons:
         direction = "raised" if r.effect > 0 else "lowered"
-        value = f"{r.value:.0%}" if 0 <= r.value <= 1 and ("share" in r.feature) else f"{r.value:g}"
+        if "share" in r.feature:
+            value = f"{r.value:.0%}"
+        elif float(r.value).is_integer():
+            value = f"{r.value:.0f}"
+        else:
+            value = f"{r.value:.1f}"
         out.append(f"{r.description} = {value} {direction} the score by {abs(r.effect):.0f} points")
     return out
 
