@@ -338,6 +338,13 @@ class ModelArtifact:
         return round(score, 2), label, reasons
 
 
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes (how a model remembers its training calls)."""
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def library_versions() -> dict[str, str]:
     import sklearn
     import skops
@@ -430,6 +437,9 @@ def train(
         "seed": seed,
         "versions": library_versions(),
         "training": report.to_dict(),
+        # What the model has seen, so that an evaluation can say when it is
+        # measuring the model on its own training calls.
+        "training_sha256": sorted(file_sha256(c.path) for c in calls),
     }
     return artifact, report
 

@@ -94,6 +94,7 @@ class CallReport:
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
     result: AnalysisResult | None = None
     gold: Gold | None = None
+    seen_in_training: bool = False
 
 
 @dataclass
@@ -139,12 +140,13 @@ class Evaluation:
 
     def label_figures(self) -> dict[str, Any] | None:
         """Label accuracy, ROC AUC and Brier score where gold labels and scores exist."""
-        pairs = [
-            (c.gold.label, c.result.score, c.result.model)
+        scored = [
+            c
             for c in self.calls
             if c.gold is not None and c.gold.label in ("seller_centric", "buyer_centric")
             and c.result is not None and c.result.score is not None
         ]
+        pairs = [(c.gold.label, c.result.score, c.result.model) for c in scored]
         if not pairs:
             return None
         y = [1 if lab == "buyer_centric" else 0 for lab, _, _ in pairs]
@@ -156,7 +158,15 @@ class Evaluation:
             from sklearn.metrics import roc_auc_score
 
             auc = float(roc_auc_score(y, p))
-        return {"calls": len(y), "accuracy": _r(acc), "roc_auc": _r(auc), "brier": _r(brier), "model": pairs[0][2]}
+        seen = sum(1 for c in scored if c.seen_in_training)
+        return {
+            "calls": len(y),
+            "accuracy": _r(acc),
+            "roc_auc": _r(auc),
+            "brier": _r(brier),
+            "model": pairs[0][2],
+            "calls_in_training_data": seen,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -328,7 +338,20 @@ def evaluate_call(analyzer: Analyzer, gold: Gold) -> CallReport:
         false_alarms=false_alarms,
         result=result,
         gold=gold,
+        seen_in_training=_seen_in_training(analyzer, gold.transcript_path),
     )
+
+
+def _seen_in_training(analyzer: Analyzer, path: Path) -> bool:
+    model = getattr(analyzer, "model", None)
+    if model is None:
+        return False
+    seen = model.metadata.get("training_sha256") or ()
+    if not seen:
+        return False
+    from .classifier import file_sha256
+
+    return file_sha256(path) in set(seen)
 
 
 def evaluate_paths(paths: Iterable[str | Path], analyzer: Analyzer | None = None) -> Evaluation:

@@ -174,6 +174,11 @@ def evaluation_table(ev: dict[str, Any], console: Console) -> None:
             f"call labels: accuracy {fmt(labels['accuracy'])}, ROC AUC {fmt(labels['roc_auc'])}, "
             f"Brier {fmt(labels['brier'])} on {labels['calls']} labelled calls (model: {labels['model']})"
         )
+        if labels.get("calls_in_training_data"):
+            console.print(
+                f"  note: {labels['calls_in_training_data']} of these calls were in the model's training "
+                "data, so these label figures are optimistic; the model card has cross-validated ones"
+            )
     if ev["errors"]:
         console.print(Text(f"{len(ev['errors'])} file(s) could not be evaluated:", style="bold red"))
         for e in ev["errors"]:

@@ -50,6 +50,8 @@ def test_cli_evaluate_with_trained_model_reports_labels(trained):
     labels = json.loads(result.stdout)["labels"]
     assert labels["calls"] == 33
     assert 0.0 <= labels["accuracy"] <= 1.0 and labels["roc_auc"] is not None and labels["brier"] is not None
+    # the model was trained on these very calls, and the evaluation says so
+    assert labels["calls_in_training_data"] == 33
 
 
 def test_cli_feedback_uses_given_model(trained):
