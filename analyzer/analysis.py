@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from . import feedback as fb
 from .config import Thresholds, default_thresholds
-from .metrics import compute_metrics, speaking_seconds
+from .metrics import compute_metrics, cue_intervals, union_seconds
 from .nlp import extensions as ext
 from .nlp.pipeline import analyse_doc, build_nlp
 from .readers import read_text, read_transcript
@@ -159,11 +159,11 @@ def _round(x: float | None, nd: int = 3) -> float | None:
 def speaker_summaries(transcript: Transcript) -> tuple[SpeakerSummary, ...]:
     """Role, words, seconds and turns of every speaker, in order of appearance."""
     timed = transcript.timed
-    stats: dict[str, list] = {s: [0, 0.0, 0] for s in transcript.speakers}
+    stats: dict[str, list] = {s: [0, [], 0] for s in transcript.speakers}
     for turn in transcript.turns:
         st = stats[turn.speaker]
         st[0] += turn.words
-        st[1] += speaking_seconds(turn) or 0.0
+        st[1].extend(cue_intervals(turn))
         st[2] += 1
     return tuple(
         SpeakerSummary(
@@ -171,7 +171,7 @@ def speaker_summaries(transcript: Transcript) -> tuple[SpeakerSummary, ...]:
             role=transcript.roles.get(name, Role.BUYER).value,
             role_source=transcript.role_source.get(name, "inferred"),
             words=st[0],
-            seconds=round(st[1], 3) if timed else None,
+            seconds=round(union_seconds(st[1]), 3) if timed else None,
             turns=st[2],
         )
         for name, st in stats.items()

@@ -69,30 +69,49 @@ class Metrics:
         return asdict(self)
 
 
-def speaking_seconds(turn: Turn) -> float | None:
-    """Seconds of speech in a turn: the sum of its cues' durations."""
+def cue_intervals(turn: Turn) -> list[tuple[float, float]]:
+    """The (start, end) of each cue of a timed turn."""
     if turn.start is None or turn.end is None:
-        return None
+        return []
     if not turn.cue_offsets:
-        return max(0.0, turn.end - turn.start)
+        return [(turn.start, turn.end)]
+    return [(s, e) for _, s, e in turn.cue_offsets if s is not None and e is not None]
+
+
+def union_seconds(intervals: list[tuple[float, float]]) -> float:
+    """Seconds covered by the intervals, each moment counted once."""
     total = 0.0
-    for _, s, e in turn.cue_offsets:
-        if s is not None and e is not None:
-            total += max(0.0, e - s)
+    cur_s = cur_e = None
+    for s, e in sorted(intervals):
+        if cur_e is None or s > cur_e:
+            if cur_e is not None:
+                total += cur_e - cur_s  # type: ignore[operator]
+            cur_s, cur_e = s, max(s, e)
+        else:
+            cur_e = max(cur_e, e)
+    if cur_e is not None:
+        total += cur_e - cur_s  # type: ignore[operator]
     return total
 
 
 def side_totals(transcript: Transcript) -> dict[Role, tuple[int, float | None]]:
-    """Words and speaking seconds per role."""
+    """Words and speaking seconds per role.
+
+    A side's seconds are the time covered by its speakers' cues, each moment
+    once: two cues of one side that overlap (a duplicated caption, two sellers
+    at once) do not count twice. Overlap between the sides counts for both.
+    """
     timed = transcript.timed
     words = {r: 0 for r in Role}
-    secs = {r: 0.0 for r in Role}
+    spans: dict[Role, list[tuple[float, float]]] = {r: [] for r in Role}
     for turn in transcript.turns:
         role = transcript.roles.get(turn.speaker, Role.BUYER)
         words[role] += turn.words
         if timed:
-            secs[role] += speaking_seconds(turn) or 0.0
-    return {r: (words[r], round(secs[r], 3) if timed else None) for r in Role}
+            spans[role].extend(cue_intervals(turn))
+    return {
+        r: (words[r], round(union_seconds(spans[r]), 3) if timed else None) for r in Role
+    }
 
 
 def seller_talk_share(transcript: Transcript) -> float | None:
@@ -125,7 +144,7 @@ def longest_stretch(
         own = [t for t in cur if transcript.roles.get(t.speaker) is role]
         if own:
             words = sum(t.words for t in own)
-            secs = (own[-1].end - own[0].start) if timed else None  # type: ignore[operator]
+            secs = (max(t.end for t in own) - min(t.start for t in own)) if timed else None  # type: ignore[operator,type-var]
             s = Stretch(own[0].index, own[-1].index, words, round(secs, 3) if secs is not None else None, own[0].start)
             key = (s.seconds, s.words) if timed else (s.words,)
             best_key = ((best.seconds, best.words) if timed else (best.words,)) if best else None

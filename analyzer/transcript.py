@@ -124,15 +124,24 @@ class Transcript:
 
     @classmethod
     def from_cues(
-        cls, cues: Iterable[Cue], *, source: str, format: str
+        cls,
+        cues: Iterable[Cue],
+        *,
+        source: str,
+        format: str,
+        speech_rate_words_per_second: float | None = None,
     ) -> "Transcript":
         """Build a transcript from cues, merging consecutive cues of one speaker.
 
-        Cues with empty text are dropped. A transcript with no speech at all
-        is an error, as is a mix of timed and untimed cues.
+        Cues with empty text are dropped. Timed cues are put in order of their
+        start (stably: cues that start together keep the file's order), so a
+        table exported out of order reads as it was spoken. Where the cues have
+        start times only, each ends at the next cue's start or when its words
+        would have been spoken at ``speech_rate_words_per_second``, whichever
+        is first (``spec/tags.md``, talk-time).
 
-        RAISES: TranscriptFormatError when there is nothing to analyse or the
-            times are inconsistent.
+        RAISES: TranscriptFormatError when there is nothing to analyse, or when
+            some cues are timed and others not (E103).
         """
         kept = [c for c in cues if c.text and c.text.strip()]
         if not kept:
@@ -149,6 +158,20 @@ class Transcript:
                 bad.text,
                 code="E103",
             )
+        if all(timed):
+            ends = [c.end is not None for c in kept]
+            if any(ends) and not all(ends):
+                bad = kept[ends.index(False)]
+                raise TranscriptFormatError(
+                    source,
+                    bad.line,
+                    "an end time on every cue (the other cues have one), or on none",
+                    bad.text,
+                    code="E103",
+                )
+            kept.sort(key=lambda c: c.start)  # type: ignore[arg-type,return-value]
+            if not any(ends):
+                kept = _estimated_ends(kept, speech_rate_words_per_second)
         turns: list[Turn] = []
         group: list[Cue] = []
         for cue in kept:
@@ -184,15 +207,26 @@ class Transcript:
         """Number of words in the whole call."""
         return sum(t.words for t in self.turns)
 
-    def role_of(self, speaker: str) -> Role | None:
-        """The role of ``speaker``, or None when roles are not assigned."""
-        return self.roles.get(speaker)
-
     def with_roles(
         self, roles: Mapping[str, Role], role_source: Mapping[str, str]
     ) -> "Transcript":
         """A copy of the transcript with roles attached."""
         return replace(self, roles=dict(roles), role_source=dict(role_source))
+
+
+def _estimated_ends(cues: list[Cue], rate: float | None) -> list[Cue]:
+    """End each cue at the next start or after its words at ``rate``, whichever is first."""
+    if rate is None:
+        from .config import default_thresholds
+
+        rate = default_thresholds().speech_rate_words_per_second
+    out = []
+    for k, cue in enumerate(cues):
+        end = cue.start + len(cue.text.split()) / rate  # type: ignore[operator]
+        if k + 1 < len(cues):
+            end = min(end, max(cue.start, cues[k + 1].start))  # type: ignore[type-var]
+        out.append(replace(cue, end=round(end, 3)))
+    return out
 
 
 def _merge(index: int, cues: Sequence[Cue]) -> Turn:

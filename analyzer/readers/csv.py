@@ -137,4 +137,4 @@ def read(
         raise TranscriptFormatError(
             source, None, "a header row `speaker,start,end,text`", "no rows", code="E140"
         )
-    return Transcript.from_cues(cues, source=source, format=FORMAT)
+    return Transcript.from_cues(cues, source=source, format=FORMAT, speech_rate_words_per_second=speech_rate_words_per_second)
