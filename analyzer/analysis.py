@@ -136,8 +136,23 @@ class Analyzer:
         )
         if self.model is None:
             return result
-        score, label, reasons = self.model.score(result)
+        if not scorable(result):
+            return replace(result, model=self.model.name)
+        score, label, reasons = self.model.score(
+            result, backchannel_max_words=self.thresholds.backchannel_max_words
+        )
         return replace(result, score=score, label=label, reasons=reasons, model=self.model.name)
+
+
+def scorable(result: AnalysisResult) -> bool:
+    """A call is scored only when both a seller and a buyer speak in it.
+
+    The classifier judges how a seller treats a buyer; a voicemail or a call
+    whose roles put everyone on one side gives it nothing to judge, and a
+    confident number there would be invented.
+    """
+    roles = {s.role for s in result.speakers if s.words > 0}
+    return "seller" in roles and "buyer" in roles
 
 
 def resolve_model(model: "str | Path | ModelArtifact | None") -> "ModelArtifact | None":

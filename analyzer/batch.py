@@ -458,10 +458,23 @@ class AnalyzerSetupError(CallcoachError):
     file that cannot be used): no call can be scored, so the run stops."""
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Stop this worker when the process that started it is gone (killed, say)."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
 def _init_worker(options: BatchOptions) -> None:
-    """Process-pool initializer: remember the options and build the analyzer."""
+    """Process-pool initializer: remember the options and build the analyzer.
+
+    A daemon thread ends the worker if its parent dies, so a killed run leaves
+    no orphaned workers holding memory and the caller's pipes.
+    """
     global _WORKER_OPTIONS
     _WORKER_OPTIONS = options
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     try:
         analyzer_for(options)
     except AnalyzerSetupError:
@@ -508,7 +521,7 @@ def score_path(
         try:
             from .html import write_report
 
-            write_report(result, report_path(options.reports_dir, source))
+            write_report(result, report_path(options.reports_dir, source), thresholds=analyzer.thresholds)
         except Exception as exc:  # noqa: BLE001
             row["status"] = ERROR
             row["error"] = f"{source}: scored, but the HTML report was not written: {error_message(exc, source)}"
@@ -546,9 +559,12 @@ def error_message(exc: BaseException, source: str) -> str:
 def report_path(reports_dir: str | os.PathLike, path: str) -> Path:
     """Where ``--reports`` writes the HTML report of the call at ``path``."""
     norm = os.path.normpath(path).replace(os.sep, "/")
+    tag = hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     norm = re.sub(r"^(\.\./|/)+", "", norm)
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", norm.replace("/", "__"))
-    return Path(reports_dir) / f"{name}.html"
+    # The readable name can collide ("a/b.csv" and "a__b.csv"); the hash of the
+    # path cannot (in practice), so every call gets its own report.
+    return Path(reports_dir) / f"{name}-{tag}.html"
 
 
 # ---------------------------------------------------------------------------

@@ -305,14 +305,16 @@ class ModelArtifact:
         """Probability of ``buyer_centric`` for feature mappings."""
         return self.model.predict_proba(list(rows))[:, 1]
 
-    def score(self, result: Any, *, top: int = 3) -> tuple[float, str, tuple[ScoreReason, ...]]:
+    def score(
+        self, result: Any, *, top: int = 3, backchannel_max_words: int = 3
+    ) -> tuple[float, str, tuple[ScoreReason, ...]]:
         """Score one analysed call: (score 0-100, label, the features that moved it most).
 
         A feature's effect is how far the score moves when that feature alone
         is set back to its typical value (the median of the training calls):
         positive effects pushed the call towards buyer-centric.
         """
-        feats = call_features(result)
+        feats = call_features(result, backchannel_max_words=backchannel_max_words)
         rows = [feats]
         for name in self.feature_names:
             alt = dict(feats)
@@ -400,7 +402,8 @@ def train(
 ) -> tuple[ModelArtifact, TrainingReport]:
     """Analyse, compare the candidates, fit the one with the best Brier score on every call."""
     results = analyse_labelled(calls, analyzer)
-    X = [call_features(r) for r in results]
+    bc = analyzer.thresholds.backchannel_max_words
+    X = [call_features(r, backchannel_max_words=bc) for r in results]
     y = np.asarray([LABELS.index(c.label) for c in calls])
     if len(set(y.tolist())) < 2 or np.bincount(y).min() < 2:
         raise LabelsError("labels", None, "training needs at least two calls of each label", code="E518")

@@ -173,13 +173,16 @@ def train(labels, out_path, card_path, seed, config, as_json) -> None:
     from .classifier import train as train_model
     from .errors import CallcoachError
 
+    card = card_path or out_path.with_suffix(".md")
+    if card.resolve() == out_path.resolve():
+        _err(f"the model and its card would both be written to {out_path}; give --out a .skops name or --card another path")
+        sys.exit(EXIT_INPUT_ERROR)
     try:
         calls = load_labels(labels)
         click.echo(f"analysing {len(calls)} labelled calls...", err=True)
         artifact, report = train_model(calls, Analyzer(thresholds=_load_thresholds(config), model=None), seed=seed)
         artifact.metadata["labels_file"] = str(labels)
         save_model(artifact, out_path)
-        card = card_path or out_path.with_suffix(".md")
         card.write_text(model_card(artifact, report, labels_path=str(labels)), encoding="utf-8")
     except CallcoachError as exc:
         _err(str(exc))
@@ -199,7 +202,7 @@ def train(labels, out_path, card_path, seed, config, as_json) -> None:
             border = "n/a" if r.borderline_accuracy is None else f"{r.borderline_accuracy:.3f}"
             click.echo(f"  {r.name:<30} ROC AUC {r.roc_auc:.3f}  accuracy {r.accuracy:.3f}  Brier {r.brier:.3f}  borderline accuracy {border}{mark}")
         click.echo("strongest features: " + ", ".join(n for n, _ in report.top_features[:3]))
-    click.echo(f"wrote {out_path} and {card_path or out_path.with_suffix('.md')}", err=True)
+    click.echo(f"wrote {out_path} and {card}", err=True)
 
 
 # Commands defined in their own modules are registered below, one line each.

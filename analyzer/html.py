@@ -520,6 +520,7 @@ def _report_view(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
         "file": result.file,
         "summary": f"{result.format} transcript, {length}, {words:,} words",
         "score": _score_view(result),
+        "model": result.model,
         "speakers": [
             {
                 "name": s.name,

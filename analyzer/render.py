@@ -36,10 +36,16 @@ def _pct(x: float | None) -> str:
 
 def score_line(result: AnalysisResult) -> Text:
     """The headline a rep reads first."""
-    if result.score is None:
+    if result.score is None and result.model is None:
         return Text(
             "Score: none - no model is loaded, so this call is not scored. "
             "The measurements and feedback below do not need one.",
+            style="dim",
+        )
+    if result.score is None:
+        return Text(
+            "Score: none - the call needs both a seller and a buyer speaking to be scored. "
+            "The measurements and feedback below still hold.",
             style="dim",
         )
     side = "buyer-centric" if result.label == "buyer_centric" else "seller-centric"

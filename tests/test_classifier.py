@@ -205,3 +205,10 @@ def test_classifier_shipped_model_scores_results(plain_analyzer):
 def test_classifier_labelled_call_groups_default_to_the_file(tmp_path):
     calls = load_labels(_sample_labels(tmp_path))
     assert all(isinstance(c, LabelledCall) and c.group == str(c.path) for c in calls)
+
+
+@needs_model
+def test_classifier_one_sided_call_is_not_scored():
+    result = Analyzer(model="default").analyze_file(SAMPLES / "03-voip-voicemail.txt")
+    assert result.score is None and result.label is None
+    assert result.model  # a model is loaded: the call itself is what cannot be scored

@@ -573,3 +573,9 @@ def test_batch_write_summary_table(tmp_path, ext):
     assert list(df.columns) == list(batch.SUMMARY_COLUMNS)
     assert list(df["seller"]) == [batch.NO_SELLER, "Dana", "Kim"]
     assert df.set_index("seller").loc["Dana", "mean_score"] == 40.0
+
+
+def test_batch_report_paths_do_not_collide(tmp_path):
+    names = ["col/a/b.csv", "col/a__b.csv", "col/x y.csv", "col/x_y.csv"]
+    paths = {batch.report_path(tmp_path, n) for n in names}
+    assert len(paths) == len(names)
