@@ -393,6 +393,29 @@ def choose(reports: Sequence[CVReport]) -> CVReport:
     return best
 
 
+def check_trainable(y: np.ndarray, groups: Sequence[str], *, source: str = "labels") -> None:
+    """Refuse labels that cross-validation cannot use, with a message that says why."""
+    if len(set(y.tolist())) < 2 or np.bincount(y, minlength=2).min() < 2:
+        raise LabelsError(source, None, "training needs at least two calls of each label", code="E518")
+    if len(set(groups)) < 2:
+        raise LabelsError(
+            source, None,
+            "every call is in one group; cross-validation holds out whole groups, so give at least two "
+            "(or leave the group column empty: each call is then its own group)",
+            code="E519",
+        )
+    garr = np.asarray(groups)
+    for g in set(groups):
+        rest = y[garr != g]
+        if len(set(rest.tolist())) < 2:
+            raise LabelsError(
+                source, None,
+                f"without group {g!r} only one label is left to train on; every group held out must "
+                "leave calls of both labels",
+                code="E520",
+            )
+
+
 def train(
     calls: Sequence[LabelledCall],
     analyzer: Any,
@@ -405,9 +428,8 @@ def train(
     bc = analyzer.thresholds.backchannel_max_words
     X = [call_features(r, backchannel_max_words=bc) for r in results]
     y = np.asarray([LABELS.index(c.label) for c in calls])
-    if len(set(y.tolist())) < 2 or np.bincount(y).min() < 2:
-        raise LabelsError("labels", None, "training needs at least two calls of each label", code="E518")
     groups = [c.group for c in calls]
+    check_trainable(y, groups)
     conf = [c.confidence for c in calls]
     models = candidate_models(seed)
     names = list(candidates) if candidates is not None else list(models)

@@ -169,7 +169,9 @@ def train(labels, out_path, card_path, seed, config, as_json) -> None:
     on every call and written with its model card.
     """
     from .analysis import Analyzer
-    from .classifier import load_labels, model_card, save_model
+    import numpy as np
+
+    from .classifier import LABELS, check_trainable, load_labels, model_card, save_model
     from .classifier import train as train_model
     from .errors import CallcoachError
 
@@ -179,6 +181,9 @@ def train(labels, out_path, card_path, seed, config, as_json) -> None:
         sys.exit(EXIT_INPUT_ERROR)
     try:
         calls = load_labels(labels)
+        check_trainable(
+            np.asarray([LABELS.index(c.label) for c in calls]), [c.group for c in calls], source=str(labels)
+        )
         click.echo(f"analysing {len(calls)} labelled calls...", err=True)
         artifact, report = train_model(calls, Analyzer(thresholds=_load_thresholds(config), model=None), seed=seed)
         artifact.metadata["labels_file"] = str(labels)

@@ -219,9 +219,13 @@ def load_gold(path: str | Path) -> Gold:
         raise GoldFormatError(str(path), f"cannot read: {exc.strerror}", code="E401") from None
     except json.JSONDecodeError as exc:
         raise GoldFormatError(str(path), f"line {exc.lineno}: expected JSON ({exc.msg})", code="E402") from None
+    except UnicodeDecodeError:
+        raise GoldFormatError(str(path), "expected UTF-8 JSON text", code="E402") from None
     if not isinstance(data, dict):
         raise GoldFormatError(str(path), "expected a JSON object", code="E402")
     name = data.get("file") or path.name[: -len(GOLD_SUFFIX)]
+    if not isinstance(name, str):
+        raise GoldFormatError(str(path), f"expected 'file' to be a file name, found {name!r}", code="E403")
     transcript_path = path.parent / name
     if not transcript_path.exists():
         raise GoldFormatError(str(path), f"expected the transcript {name!r} beside it", code="E403")
@@ -230,7 +234,14 @@ def load_gold(path: str | Path) -> Gold:
         raise GoldFormatError(str(path), "expected 'roles', an object of speaker to role", code="E404")
     tags = []
     for i, t in enumerate(data.get("tags") or []):
-        if not isinstance(t, dict) or t.get("tag") not in TAG_NAMES or not t.get("speaker") or not t.get("quote"):
+        if (
+            not isinstance(t, dict)
+            or t.get("tag") not in TAG_NAMES
+            or not isinstance(t.get("speaker"), str)
+            or not isinstance(t.get("quote"), str)
+            or not t["speaker"]
+            or not t["quote"]
+        ):
             raise GoldFormatError(
                 str(path),
                 f"tags[{i}]: expected tag (one of {', '.join(TAG_NAMES)}), speaker and quote, found {t!r}",

@@ -208,6 +208,8 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise RolesError(f"cannot read roles file {path}: {exc.strerror}", code="E204") from None
+    except UnicodeDecodeError:
+        raise RolesError(f"cannot read roles file {path}: expected UTF-8 text", code="E204") from None
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
             data = json.loads(text)

@@ -130,3 +130,21 @@ def test_evaluate_unknown_speaker_in_gold_is_an_error(tmp_path, analyzer):
     ev = evaluate_paths([tmp_path], analyzer)
     assert ev.calls == []
     assert "[E407]" in ev.errors[0]["error"] and "Tammy Boyd" in ev.errors[0]["error"]
+
+
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        (b'\xff\xfe{"roles": {}}', "E402"),
+        (b'{"file": ["a"], "roles": {"A": "seller"}}', "E403"),
+        (b'{"roles": {"Dana": "seller"}, "tags": [{"tag": "buyer_question", "speaker": "Dana", "quote": 42}]}', "E405"),
+    ],
+    ids=["not-utf8", "file-not-a-name", "quote-not-text"],
+)
+def test_evaluate_malformed_gold_is_reported_not_raised(tmp_path, content, code):
+    from analyzer.evaluate import evaluate_paths
+
+    (tmp_path / "c.txt").write_text("Dana: How do you run payroll today?\nSam: By hand.\n", encoding="utf-8")
+    (tmp_path / "c.gold.json").write_bytes(content)
+    ev = evaluate_paths([tmp_path])
+    assert len(ev.errors) == 1 and f"[{code}]" in ev.errors[0]["error"] and "c.gold.json" in ev.errors[0]["error"]

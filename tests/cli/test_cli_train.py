@@ -79,3 +79,26 @@ def test_cli_feedback_refuses_tampered_model(tmp_path):
     result = CliRunner().invoke(main, ["feedback", str(SAMPLES / "06-farm-solar-intro.vtt"), "--model", str(bad)])
     assert result.exit_code == EXIT_INPUT_ERROR
     assert "[E504]" in result.stderr and "refused" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "rows, code",
+    [
+        ([("01-payroll-dental-discovery.txt", "buyer_centric", "g1"), ("02-commercial-insurance-renewal.txt", "seller_centric", "g1"),
+          ("05-freight-brokerage-demo.vtt", "buyer_centric", "g1"), ("07-hr-analytics-demo.vtt", "seller_centric", "g1")], "E519"),
+        ([("01-payroll-dental-discovery.txt", "buyer_centric", "g1"), ("05-freight-brokerage-demo.vtt", "buyer_centric", "g1"),
+          ("02-commercial-insurance-renewal.txt", "seller_centric", "g2"), ("07-hr-analytics-demo.vtt", "seller_centric", "g2")], "E520"),
+        ([("01-payroll-dental-discovery.txt", "buyer_centric", ""), ("02-commercial-insurance-renewal.txt", "seller_centric", "")], "E518"),
+    ],
+    ids=["one-group", "one-label-per-group", "too-few"],
+)
+def test_cli_train_refuses_unusable_groups(tmp_path, rows, code):
+    labels = tmp_path / "labels.csv"
+    with open(labels, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["file", "label", "group"])
+        for name, label, group in rows:
+            w.writerow([os.path.relpath(SAMPLES / name, tmp_path), label, group])
+    result = CliRunner().invoke(main, ["train", str(labels), "--out", str(tmp_path / "m.skops")])
+    assert result.exit_code == EXIT_INPUT_ERROR, result.output
+    assert f"[{code}] {labels}" in result.stderr
