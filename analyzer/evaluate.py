@@ -223,7 +223,12 @@ def load_gold(path: str | Path) -> Gold:
         raise GoldFormatError(str(path), "expected UTF-8 JSON text", code="E402") from None
     if not isinstance(data, dict):
         raise GoldFormatError(str(path), "expected a JSON object", code="E402")
-    name = data.get("file") or path.name[: -len(GOLD_SUFFIX)]
+    name = data.get("file")
+    if not name:
+        # No "file": the one transcript beside it with the same stem.
+        stem = path.name[: -len(GOLD_SUFFIX)]
+        beside = sorted(p.name for p in path.parent.glob(f"{stem}.*") if not p.name.endswith(GOLD_SUFFIX))
+        name = beside[0] if len(beside) == 1 else stem
     if not isinstance(name, str):
         raise GoldFormatError(str(path), f"expected 'file' to be a file name, found {name!r}", code="E403")
     transcript_path = path.parent / name
