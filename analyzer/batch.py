@@ -75,7 +75,7 @@ ENGINES = ("sequential", "process", "dask")
 #: Output formats by file extension.
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 #: The columns a batch adds in front of ``AnalysisResult.to_row()``.
-BATCH_COLUMNS = ("path", "status", "error", "sha256", "bytes", "analyzer_version")
+BATCH_COLUMNS = ("path", "status", "error", "sha256", "bytes", "analyzer_version", "settings")
 OK = "ok"
 ERROR = "error"
 SKIPPED = "skipped"  # resume: already in the output with the same hash (never written)
@@ -458,6 +458,30 @@ class AnalyzerSetupError(CallcoachError):
     file that cannot be used): no call can be scored, so the run stops."""
 
 
+def settings_fingerprint(options: BatchOptions) -> str:
+    """A short hash of everything besides the file and the model that decides a row.
+
+    Resume keeps a row only when the file, the model and these settings (the
+    thresholds, roles, forced format, base pipeline and analyzer version) are
+    all the same as in this run.
+    """
+    thresholds = dataclasses.asdict(options.thresholds) if options.thresholds is not None else None
+    key = json.dumps(
+        [thresholds, repr(options.roles), options.format, options.base_model, __version__],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _same_work(expected: Any, digest: str, row: Mapping[str, Any]) -> bool:
+    """Whether the row already in the output came from this file, model and settings."""
+    if isinstance(expected, str):  # a bare hash: only the content is known
+        return digest == expected
+    sha, model, settings = expected
+    return digest == sha and model == row.get("model") and settings == row.get("settings")
+
+
 def _exit_with_parent(parent: int) -> None:
     """Stop this worker when the process that started it is gone (killed, say)."""
     while True:
@@ -502,6 +526,7 @@ def score_path(
     analyzer = analyzer_for(options)  # AnalyzerSetupError stops the run: no call could be scored
     row = _blank_row(source)
     row["model"] = getattr(getattr(analyzer, "model", None), "name", None)
+    row["settings"] = settings_fingerprint(options)
     try:
         from .readers import read_bytes
 
@@ -509,7 +534,7 @@ def score_path(
         digest = hashlib.sha256(data).hexdigest()
         row["sha256"] = digest
         row["bytes"] = len(data)
-        if expected_sha256 is not None and digest == expected_sha256:
+        if expected_sha256 is not None and _same_work(expected_sha256, digest, row):
             return {"path": source, "status": SKIPPED, "sha256": digest}
         result = _analyse_bytes(analyzer, data, source, options)
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop the run
@@ -617,7 +642,7 @@ def column_kinds() -> dict[str, str]:
 
     kinds = {
         "path": "str", "status": "str", "error": "str", "sha256": "str", "bytes": "int",
-        "analyzer_version": "str", "schema_version": "int", "file": "str", "format": "str",
+        "analyzer_version": "str", "settings": "str", "schema_version": "int", "file": "str", "format": "str",
         "duration_seconds": "float", "timed": "bool", "score": "float", "label": "str",
         "model": "str", "speakers": "int", "sellers": "str", "buyers": "str",
         "roles_inferred": "bool", "words": "int", "feedback_codes": "str",
@@ -1222,10 +1247,12 @@ class _Index:
     clean: bool  # sorted by path, one row per path, every line valid
     extra_columns: list[str]
     kinds: dict[str, str]
+    work: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # path -> (model, settings)
 
 
 def _scan(path: Path) -> _Index:
     offsets: dict[str, tuple[int, int, str | None]] = {}
+    work: dict[str, tuple[Any, Any]] = {}
     known = set(columns())
     extra: dict[str, None] = {}
     kinds: dict[str, str] = {}
@@ -1248,13 +1275,14 @@ def _scan(path: Path) -> _Index:
                 clean = False
             last = p
             offsets[p] = (pos, n, row.get("sha256"))
+            work[p] = (row.get("model"), row.get("settings"))
             for k, v in row.items():
                 if k not in known:
                     extra.setdefault(k, None)
                 if v is not None:
                     kinds[k] = _merge_kind(kinds.get(k), _kind_of(v))
             pos += n
-    return _Index(offsets=offsets, clean=clean, extra_columns=list(extra), kinds=kinds)
+    return _Index(offsets=offsets, clean=clean, extra_columns=list(extra), kinds=kinds, work=work)
 
 
 def _kind_of(v: Any) -> str:
@@ -1295,9 +1323,10 @@ def _seed_journal(output: Path, journal: Path) -> None:
 
 def _read_output_rows(output: Path, fmt: str) -> Iterator[dict[str, Any]]:
     if fmt == "csv":
+        kinds = column_kinds()
         with open(output, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                yield {k: (None if v == "" else v) for k, v in row.items()}
+                yield {k: _cell(v, kinds.get(k, "str")) for k, v in row.items()}
     else:
         import pyarrow.parquet as pq
 
@@ -1331,6 +1360,16 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _cell(value: str | None, kind: str) -> Any:
+    """A CSV cell read back as the type its column holds (empty: None)."""
+    if value is None or value == "":
+        return None
+    try:
+        return _convert(value, kind)
+    except ValueError:
+        return value
 
 
 def _convert(value: Any, kind: str) -> Any:
@@ -1469,7 +1508,12 @@ def score_to_file(
             _seed_journal(output, journal_file)
         if journal_file.exists():
             _repair_tail(journal_file)
-            done = {p: sha for p, (_, _, sha) in _scan(journal_file).offsets.items() if sha}
+            index = _scan(journal_file)
+            done = {
+                p: (sha, *index.work.get(p, (None, None)))
+                for p, (_, _, sha) in index.offsets.items()
+                if sha
+            }
     elif fmt != "jsonl":
         journal_file.unlink(missing_ok=True)
     journal = _Journal(journal_file, fresh=not resume, fsync_seconds=fsync_seconds)

@@ -260,3 +260,34 @@ def test_batch_cli_bad_model_is_an_input_error(tmp_path):
     result = CliRunner().invoke(main, ["score", str(sample), "-o", str(tmp_path / "r.csv"), "--model", str(tmp_path / "nope.skops")])
     assert result.exit_code == 2
     assert "[E502]" in result.stderr
+
+
+def test_batch_cli_resume_rescores_when_the_model_changed(tmp_path):
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from analyzer.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "06-farm-solar-intro.vtt"
+    out = tmp_path / "rows.jsonl"
+    first = CliRunner().invoke(main, ["score", str(sample), "-o", str(out), "--no-model", "-q", "--workers", "1"])
+    assert first.exit_code == 0, first.stderr
+    again = CliRunner().invoke(main, ["score", str(sample), "-o", str(out), "--resume", "-q", "--workers", "1"])
+    assert again.exit_code == 0, again.stderr
+    rows = [_json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 1 and rows[0]["score"] is not None and rows[0]["model"]
+
+
+def test_batch_cli_resume_of_a_csv_run_writes_the_dashboard(tmp_path):
+    from click.testing import CliRunner
+
+    from analyzer.cli import main
+
+    samples = Path(__file__).resolve().parents[2] / "data" / "samples"
+    out = tmp_path / "s.csv"
+    files = [str(samples / "06-farm-solar-intro.vtt"), str(samples / "09-used-car-phone.srt")]
+    assert CliRunner().invoke(main, ["score", *files, "-o", str(out), "-q", "--workers", "1"]).exit_code == 0
+    result = CliRunner().invoke(main, ["score", *files, "-o", str(out), "--resume", "-q", "--workers", "1", "--html", str(tmp_path / "d.html")])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "d.html").read_text(encoding="utf-8").count("06-farm-solar-intro") >= 1
