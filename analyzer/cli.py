@@ -76,6 +76,9 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
     from .errors import CallcoachError
     from .roles import read_roles_file
 
+    if html_path is not None and not html_path.resolve().parent.is_dir():
+        _err(f"cannot write {html_path}: the folder {html_path.parent} does not exist")
+        sys.exit(EXIT_INPUT_ERROR)
     try:
         roles = read_roles_file(roles_file) if roles_file else None
         analyzer = Analyzer(thresholds=_load_thresholds(config), base_model=base_model, model=_model_arg(model_path, no_model))
