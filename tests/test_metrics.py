@@ -15,7 +15,8 @@ from analyzer.metrics import (
     role_switches,
     seller_talk_share,
     side_totals,
-    speaking_seconds,
+    cue_intervals,
+    union_seconds,
 )
 from analyzer.transcript import Role
 from helpers import build_transcript
@@ -61,7 +62,7 @@ def test_metrics_seller_talk_share_pause_is_nobodys():
     """Two cues of Dana (0-10 s, 20-30 s) merge into one turn of 20 s of speech."""
     transcript = build_transcript([("Dana", words(5), 0, 10), ("Dana", words(5), 20, 30), ("Sam", words(5), 30, 40)])
     assert len(transcript.turns) == 2
-    assert speaking_seconds(transcript.turns[0]) == 20.0
+    assert union_seconds(cue_intervals(transcript.turns[0])) == 20.0
     assert seller_talk_share(transcript) == 0.6667
 
 
