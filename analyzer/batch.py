@@ -331,15 +331,10 @@ def read_batch_roles(path: str | os.PathLike) -> RoleMap:
     RAISES: RolesError (E204 unreadable, E205 bad JSON, E206 bad CSV, E202
         unknown role).
     """
-    from .roles import read_roles_file
+    from .roles import read_roles_file, read_roles_text
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise RolesError(f"cannot read roles file {path}: {exc.strerror}", code="E204") from None
-    except UnicodeDecodeError:
-        raise RolesError(f"cannot read roles file {path}: it is not UTF-8 text", code="E204") from None
+    text = read_roles_text(path)
     stripped = text.lstrip()
     if path.suffix.lower() == ".json" or stripped.startswith("{"):
         try:

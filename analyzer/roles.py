@@ -201,15 +201,20 @@ def seller_score(ev: Mapping[str, float]) -> float:
     return ev["SELLER"] - ev["BUYER"] + ev["you_questions"] / 3.0 + max(0.0, addressing)
 
 
-def read_roles_file(path: str | Path) -> dict[str, str]:
-    """Read a roles file: JSON ``{"name": "role"}`` or CSV with ``speaker,role`` columns."""
-    path = Path(path)
+def read_roles_text(path: str | Path) -> str:
+    """The text of a roles file (UTF-8, a BOM allowed); E204 when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise RolesError(f"cannot read roles file {path}: {exc.strerror}", code="E204") from None
     except UnicodeDecodeError:
         raise RolesError(f"cannot read roles file {path}: expected UTF-8 text", code="E204") from None
+
+
+def read_roles_file(path: str | Path) -> dict[str, str]:
+    """Read a roles file: JSON ``{"name": "role"}`` or CSV with ``speaker,role`` columns."""
+    path = Path(path)
+    text = read_roles_text(path)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
