@@ -20,11 +20,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .metrics import role_switches
+from .nlp.resources import load_lexicon
 from .transcript import Role
 
 _WORD = re.compile(r"[a-z']+")
-_SELF = frozenset({"we", "our", "ours", "us", "we're", "we've", "we'll", "i", "i'm", "i've", "i'll", "my", "me"})
-_YOU = frozenset({"you", "your", "yours", "you're", "you've", "you'll", "yourself", "y'all"})
 
 
 @dataclass(frozen=True)
@@ -88,12 +87,13 @@ def call_features(result: Any, *, backchannel_max_words: int = 3) -> dict[str, f
     question_turns = {q.turn for q in questions}
     seller_full = [t for t in seller_turns if t.words > backchannel_max_words]
     buyer_full = [t for t in buyer_turns if t.words > backchannel_max_words]
+    lex = load_lexicon()
     self_refs = you_refs = 0
     for t in seller_turns:
         for w in _WORD.findall(t.text.lower().replace("’", "'")):
-            if w in _SELF:
+            if w in lex.we_words or w in lex.i_words:
                 self_refs += 1
-            elif w in _YOU:
+            elif w in lex.you_words:
                 you_refs += 1
     buyer_asks = sum(t.text.count("?") for t in buyer_turns)
     share = m.seller_talk_share if m.seller_talk_share is not None else seller_words / words

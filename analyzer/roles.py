@@ -37,14 +37,12 @@ from typing import Iterable, Mapping
 
 from .config import Thresholds, default_thresholds
 from .errors import RolesError
-from .nlp.resources import load_patterns
+from .nlp.resources import load_lexicon, load_patterns
 from .transcript import Role, Transcript
 
 GIVEN = "given"
 INFERRED = "inferred"
 _WORD = re.compile(r"[a-z']+")
-_SELF = frozenset({"we", "our", "ours", "us", "we're", "we've", "we'll"})
-_YOU = frozenset({"you", "your", "yours", "you're", "you've", "you'll"})
 
 
 def assign_roles(
@@ -127,6 +125,7 @@ def _phrase_regexes() -> dict[str, re.Pattern[str]]:
 def speaker_evidence(transcript: Transcript) -> dict[str, dict[str, float]]:
     """Per speaker: words, phrase hits per label, questions to "you", we/you counts."""
     regexes = _phrase_regexes()
+    lex = load_lexicon()
     out: dict[str, dict[str, float]] = {}
     for turn in transcript.turns:
         ev = out.setdefault(
@@ -141,8 +140,8 @@ def speaker_evidence(transcript: Transcript) -> dict[str, dict[str, float]]:
             if sentence.endswith("?") and re.search(r"\byou(r|rs)?\b", sentence):
                 ev["you_questions"] += 1
         counts = Counter(_WORD.findall(text))
-        ev["self"] += sum(counts[w] for w in _SELF)
-        ev["you"] += sum(counts[w] for w in _YOU)
+        ev["self"] += sum(counts[w] for w in lex.we_words)
+        ev["you"] += sum(counts[w] for w in lex.you_words)
     return out
 
 

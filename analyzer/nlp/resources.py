@@ -8,7 +8,7 @@ token dicts to a ``Matcher``. Word classes shared by several taggers live in
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -30,10 +30,14 @@ class Opener:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Word classes (all lower case); see ``patterns/lexicon.json``."""
+    """Word classes (all lower case); see ``patterns/lexicon.json``.
+
+    A field typed ``frozenset[str]`` holds single words; ``frozenset[tuple]``
+    and ``tuple[tuple]`` hold word sequences (the tuple keeps the file's order).
+    """
 
     filler: frozenset[str]
-    filler_pairs: frozenset[tuple[str, str]]
+    filler_pairs: frozenset[tuple[str, ...]]
     wh: frozenset[str]
     wh_follow_no_qmark: frozenset[str]
     aux: frozenset[str]
@@ -46,7 +50,7 @@ class Lexicon:
     openers: tuple[Opener, ...]
     opener_modal_prefix: tuple[tuple[str, ...], ...]
     opener_modal_verbs: frozenset[str]
-    not_question_wh_pairs: frozenset[tuple[str, str]]
+    not_question_wh_pairs: frozenset[tuple[str, ...]]
     understanding_checks: tuple[tuple[str, ...], ...]
     summary_markers: tuple[tuple[str, ...], ...]
     relative_after_comma: frozenset[str]
@@ -58,40 +62,36 @@ class Lexicon:
     pleasantry_answers: frozenset[str]
     hand_back: frozenset[str]
     product_you_verbs: frozenset[str]
+    we_words: frozenset[str]
+    i_words: frozenset[str]
+    you_words: frozenset[str]
+    not_asking_aux: frozenset[str]
+    presuming: tuple[tuple[str, ...], ...]
+    invite_strict_followers: frozenset[str]
+    invite_narrowing: frozenset[str]
+    invite_self_after_narrowing: frozenset[str]
 
 
 @lru_cache(maxsize=None)
 def load_lexicon(path: str | None = None) -> Lexicon:
-    """Read ``lexicon.json`` (or ``path``) once."""
-    data = json.loads(Path(path or PATTERNS_DIR / "lexicon.json").read_text(encoding="utf-8"))
-    return Lexicon(
-        filler=frozenset(data["filler"]),
-        filler_pairs=frozenset(tuple(p) for p in data["filler_pairs"]),
-        wh=frozenset(data["wh"]),
-        wh_follow_no_qmark=frozenset(data["wh_follow_no_qmark"]),
-        aux=frozenset(data["aux"]),
-        subject=frozenset(data["subject"]),
-        have_subject=frozenset(data["have_subject"]),
-        second_person=frozenset(data["second_person"]),
-        self_reference=frozenset(data["self_reference"]),
-        product_praise=frozenset(data["product_praise"]),
-        tag_endings=tuple(tuple(t) for t in data["tag_endings"]),
-        openers=tuple(Opener(tuple(o["words"]), o["open"]) for o in data["openers"]),
-        opener_modal_prefix=tuple(tuple(p) for p in data["opener_modal_prefix"]),
-        opener_modal_verbs=frozenset(data["opener_modal_verbs"]),
-        not_question_wh_pairs=frozenset(tuple(p) for p in data["not_question_wh_pairs"]),
-        understanding_checks=tuple(tuple(p) for p in data["understanding_checks"]),
-        summary_markers=tuple(tuple(p) for p in data["summary_markers"]),
-        relative_after_comma=frozenset(data["relative_after_comma"]),
-        relative_verbs=frozenset(data["relative_verbs"]),
-        inversion_aux=frozenset(data["inversion_aux"]),
-        inversion_subject=frozenset(data["inversion_subject"]),
-        echo_subjects=frozenset(data["echo_subjects"]),
-        greetings=frozenset(data["greetings"]),
-        pleasantry_answers=frozenset(data["pleasantry_answers"]),
-        hand_back=frozenset(data["hand_back"]),
-        product_you_verbs=frozenset(data["product_you_verbs"]),
-    )
+    """Read ``lexicon.json`` (or ``path``) once; every field of :class:`Lexicon` must be there."""
+    source = Path(path or PATTERNS_DIR / "lexicon.json")
+    data = json.loads(source.read_text(encoding="utf-8"))
+    values: dict[str, Any] = {}
+    for f in fields(Lexicon):
+        if f.name not in data:
+            raise ConfigError(f"{source}: expected the word class {f.name!r}", code="E312")
+        raw = data[f.name]
+        kind = str(f.type)
+        if f.name == "openers":
+            values[f.name] = tuple(Opener(tuple(o["words"]), o["open"]) for o in raw)
+        elif kind.startswith("tuple"):
+            values[f.name] = tuple(tuple(p) for p in raw)
+        elif "tuple" in kind:
+            values[f.name] = frozenset(tuple(p) for p in raw)
+        else:
+            values[f.name] = frozenset(raw)
+    return Lexicon(**values)
 
 
 def load_patterns(*names: str) -> tuple[dict[str, Any], ...]:

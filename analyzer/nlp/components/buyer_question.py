@@ -63,8 +63,7 @@ class BuyerQuestionTagger(Tagger):
                 found.append(span)
         return found
 
-    @staticmethod
-    def _excluded(sent: Span, form: QuestionForm, words: list[str], matches) -> bool:
+    def _excluded(self, sent: Span, form: QuestionForm, words: list[str], matches) -> bool:
         # A phrase counts when it lies in the sentence from the question's head
         # on ("Okay, makes sense, and how do you..." keeps its question). A
         # commitment phrase counts only in a yes/no question about now or later
@@ -81,7 +80,7 @@ class BuyerQuestionTagger(Tagger):
                 subj = words[form.head + 1] if form.head + 1 < len(words) else ""
                 if (
                     form.kind in ("aux", "declarative")
-                    and words[form.head] not in _NOT_ASKING
+                    and words[form.head] not in self.lex.not_asking_aux
                     and (form.kind == "declarative" or subj in ("you", "we", "y'", "ya"))
                     and real_commitment(sent.doc, start, end)
                 ):
@@ -89,11 +88,6 @@ class BuyerQuestionTagger(Tagger):
                 continue
             return True
         return False
-
-
-#: Auxiliaries that ask about what was or usually is, not for a commitment
-#: ("did you buy it last year?", "do you ever donate?").
-_NOT_ASKING = frozenset({"did", "was", "were", "had", "have", "has", "do", "does"})
 
 
 def _seller_first_names(doc: Doc) -> frozenset[str]:

@@ -28,8 +28,6 @@ from ..resources import build_matchers, load_lexicon, load_patterns, match_label
 from .base import Tagger, sentence_words, threshold_defaults
 
 CONFIG_KEYS = ("if_then_close_max_sentence_gap",)
-_PRESUMING = (("you", "'ll"), ("you", "will"), ("we", "'ll", "have"), ("we", "have", "a", "deal"), ("it", "'s", "a", "deal"), ("then", "you"), ("then", "we"))
-
 
 class IfThenCloseTagger(Tagger):
     """Tags ``if_then_close`` spans in seller turns."""
@@ -95,7 +93,9 @@ class IfThenCloseTagger(Tagger):
         words, titles = sentence_words(sent)
         if question_form(words, titles, lex=self.lex) is not None:
             return True
-        return any(tuple(words[i : i + len(p)]) == p for p in _PRESUMING for i in range(len(words)))
+        return any(
+            tuple(words[i : i + len(p)]) == p for p in self.lex.presuming for i in range(len(words))
+        )
 
 
 def _has(sorted_starts: list[int], start: int, end: int) -> bool:

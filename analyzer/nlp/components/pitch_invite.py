@@ -8,7 +8,8 @@ coverage"), whose answer is measured as a monologue instead.
 Patterns are in ``patterns/pitch_invite.jsonl``. Those labelled
 ``INVITE_STRICT`` must end their clause ("what do you guys do?" but not "what
 do you do to exercise?"); those labelled ``INVITE`` are refused when the
-invitation is narrowed to one thing ("about your company's pricing",
+invitation is narrowed to one thing (the word classes ``invite_*`` of
+``patterns/lexicon.json``) ("about your company's pricing",
 "an overview of the fees").
 
 Span: the sentence that holds the invitation.
@@ -19,18 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..extensions import PITCH_INVITE, role_turns
-from ..resources import build_matchers, first_words, load_patterns, match_labels
+from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
 from .base import Tagger
-
-#: Words that may follow a strict invitation without narrowing it.
-_STRICT_FOLLOWERS = frozenset(
-    "exactly again there here over anyway actually now at guys folks precisely "
-    "specifically then and so though honestly really nowadays these days today "
-    "these all".split()
-)
-_NARROWING = frozenset({"'s", "’s", "of", "on", "for", "regarding", "around", "with"})
-_SELF_AFTER_NARROWING = frozenset({"you", "your", "yourselves", "yourself", "what", "who", "y'all"})
-
 
 class PitchInviteTagger(Tagger):
     """Tags ``pitch_invite`` spans in buyer turns."""
@@ -42,6 +33,7 @@ class PitchInviteTagger(Tagger):
         patterns = load_patterns("pitch_invite")
         self.matchers = build_matchers(nlp, patterns)
         self.triggers = first_words(patterns)
+        self.lex = load_lexicon()
 
     def match(self, doc: Doc) -> list[Span]:
         found: list[Span] = []
@@ -66,14 +58,13 @@ class PitchInviteTagger(Tagger):
         seen.add(sent.start)
         return [doc[max(sent.start, turn.start) : min(sent.end, turn.end)]]
 
-    @staticmethod
-    def _accept(doc: Doc, label: str, end: int, limit: int) -> bool:
+    def _accept(self, doc: Doc, label: str, end: int, limit: int) -> bool:
         nxt = doc[end].lower_ if end < limit else ""
         if label == "INVITE_STRICT":
-            return nxt == "" or doc[end].is_punct or nxt in _STRICT_FOLLOWERS
-        if nxt in _NARROWING:
+            return nxt == "" or doc[end].is_punct or nxt in self.lex.invite_strict_followers
+        if nxt in self.lex.invite_narrowing:
             after = doc[end + 1].lower_ if end + 1 < limit else ""
-            return after in _SELF_AFTER_NARROWING
+            return after in self.lex.invite_self_after_narrowing
         return True
 
 
