@@ -48,6 +48,9 @@ class Thresholds:
     seller_monologue_max_seconds: float
     seller_monologue_max_words: int
     other_max_word_share: float
+    role_question_points: float
+    role_addressing_points: float
+    role_co_seller_min_share: float
 
     @classmethod
     def from_defaults(cls, **overrides: Any) -> "Thresholds":

@@ -299,8 +299,11 @@ def predicted_range(tag: Tag, transcript: Transcript, offs: list[int]) -> tuple[
 
 
 def evaluate_call(analyzer: Analyzer, gold: Gold) -> CallReport:
+    from .readers import FAMILIES
+
     transcript = read_transcript(
         gold.transcript_path,
+        gold.format if gold.format in FAMILIES else None,  # the annotator's word wins over detection
         speech_rate_words_per_second=analyzer.thresholds.speech_rate_words_per_second,
     )
     unknown = sorted(set(transcript.speakers) - set(gold.roles))

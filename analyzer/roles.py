@@ -172,7 +172,7 @@ def infer_roles(
         return {**roles, **{s: Role.BUYER for s in open_speakers}}
     if has_buyer and not has_seller and len(open_speakers) == 1:
         return {**roles, open_speakers[0]: Role.SELLER}
-    scores = {s: seller_score(evidence[s]) for s in open_speakers}
+    scores = {s: seller_score(evidence[s], thresholds) for s in open_speakers}
     if len(open_speakers) == 1 and not has_seller:
         return {**roles, open_speakers[0]: Role.SELLER}
     ranked = sorted(open_speakers, key=lambda s: (-scores[s], speakers.index(s)))
@@ -187,17 +187,20 @@ def infer_roles(
         co_seller = (
             best > 0
             and scores[s] > 0
-            and scores[s] >= 0.5 * best
+            and scores[s] >= thresholds.role_co_seller_min_share * best
             and ev["SELLER"] > ev["BUYER"]
         )
         roles[s] = Role.SELLER if co_seller else Role.BUYER
     return roles
 
 
-def seller_score(ev: Mapping[str, float]) -> float:
+def seller_score(ev: Mapping[str, float], thresholds: Thresholds | None = None) -> float:
     """How much a speaker sounds like a seller (see the module docstring)."""
-    addressing = 20.0 * (ev["you"] - ev["self"]) / max(ev["words"], 50.0)
-    return ev["SELLER"] - ev["BUYER"] + ev["you_questions"] / 3.0 + max(0.0, addressing)
+    t = thresholds or default_thresholds()
+    addressing = t.role_addressing_points * (ev["you"] - ev["self"]) / max(ev["words"], 50.0)
+    return (
+        ev["SELLER"] - ev["BUYER"] + ev["you_questions"] * t.role_question_points + max(0.0, addressing)
+    )
 
 
 def read_roles_text(path: str | Path) -> str:
