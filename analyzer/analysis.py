@@ -35,6 +35,9 @@ class Analyzer:
     model (str | Path | ModelArtifact | None): the classifier that scores
         calls. ``"default"`` loads the shipped model when there is one; a path
         loads that file; None scores nothing (``score`` and ``label`` stay None).
+    taggers (str | Path): the taggers' trained sentence models: ``"default"``
+        (the shipped ones), a folder written by ``callcoach train-taggers``, or
+        ``"none"`` for the phrase rules alone.
     """
 
     def __init__(
@@ -42,9 +45,10 @@ class Analyzer:
         thresholds: Thresholds | None = None,
         base_model: str | Language | None = None,
         model: "str | Path | ModelArtifact | None" = "default",
+        taggers: str | Path = "default",
     ) -> None:
         self.thresholds = thresholds or default_thresholds()
-        self.nlp = build_nlp(self.thresholds, base_model)
+        self.nlp = build_nlp(self.thresholds, base_model, learned=str(taggers))
         self.model = resolve_model(model)
 
     def analyze_file(

@@ -37,6 +37,9 @@ COMPONENTS = (
     "callcoach_if_then_close",
 )
 
+#: The components that judge their candidates with a trained sentence model.
+LEARNED_COMPONENTS = ("callcoach_pitch_invite", "callcoach_buyer_question", "callcoach_if_then_close")
+
 #: The thresholds each component reads (each module declares its CONFIG_KEYS).
 COMPONENT_THRESHOLDS: dict[str, tuple[str, ...]] = {
     "callcoach_pitch_invite": (),
@@ -46,7 +49,12 @@ COMPONENT_THRESHOLDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def build_nlp(thresholds: Thresholds | None = None, base: str | Language | None = None) -> Language:
+def build_nlp(
+    thresholds: Thresholds | None = None,
+    base: str | Language | None = None,
+    *,
+    learned: str = "default",
+) -> Language:
     """The analysis pipeline.
 
     thresholds (Thresholds | None): the numbers the components use. Defaults
@@ -54,6 +62,9 @@ def build_nlp(thresholds: Thresholds | None = None, base: str | Language | None 
     base (str | Language | None): a spaCy pipeline (or its name, e.g.
         ``en_core_web_sm``) to add the components to. Defaults to
         ``spacy.blank("en")`` with a sentencizer: nothing is downloaded.
+    learned (str): the taggers' trained sentence models: ``"default"`` (the
+        shipped ones), a folder written by ``callcoach train-taggers``, or
+        ``"none"`` for the phrase rules alone.
     RETURNS (Language): the pipeline.
     """
     thresholds = thresholds or default_thresholds()
@@ -72,6 +83,8 @@ def build_nlp(thresholds: Thresholds | None = None, base: str | Language | None 
     values = dataclasses.asdict(thresholds)
     for name in COMPONENTS:
         config = {key: values[key] for key in COMPONENT_THRESHOLDS[name]}
+        if name in LEARNED_COMPONENTS:
+            config["models"] = str(learned)
         nlp.add_pipe(name, config=config)
     return nlp
 

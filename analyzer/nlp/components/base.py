@@ -1,10 +1,27 @@
 """What every callcoach tagger shares: find, then write (spaCy's SpanRuler shape)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
+
+
+@dataclass
+class Candidate:
+    """A sentence a tagger considers, described for its trained model.
+
+    span (Span): the sentence (or sentences) that would be tagged.
+    features (list[str]): feature strings for :class:`analyzer.nlp.learned.SentenceModel`.
+    rule (bool): the decision of the rules alone.
+    open (bool | None): for questions, whether the question is open.
+    """
+
+    span: Span
+    features: list[str]
+    rule: bool
+    open: bool | None = None
 
 
 class Tagger:

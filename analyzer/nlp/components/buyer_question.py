@@ -25,7 +25,8 @@ from spacy.tokens import Doc, Span
 from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
 from ..questions import QuestionForm, question_form
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
-from .base import Tagger, sentence_words
+from ..learned import SentenceModel, load_models, ngrams
+from .base import Candidate, Tagger, sentence_words
 
 
 class BuyerQuestionTagger(Tagger):
@@ -33,15 +34,20 @@ class BuyerQuestionTagger(Tagger):
 
     tag = BUYER_QUESTION
 
-    def __init__(self, nlp: Language, name: str = "callcoach_buyer_question") -> None:
+    def __init__(
+        self, nlp: Language, name: str = "callcoach_buyer_question", *, model: SentenceModel | None = None
+    ) -> None:
         super().__init__(nlp, name)
         self.lex = load_lexicon()
         self.matchers = build_matchers(nlp, load_patterns("buyer_question", "commitment"))
+        #: The trained judge of the candidates; None keeps the rules' decision.
+        self.model = model
 
-    def match(self, doc: Doc) -> list[Span]:
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        """Every seller sentence in question form, with its features and the rules' decision."""
         co_sellers = _seller_first_names(doc)
-        found: list[Span] = []
-        for _, turn in role_turns(doc, "seller"):
+        found: list[Candidate] = []
+        for k, turn in role_turns(doc, "seller"):
             for sent in turn.sents:
                 words, titles = sentence_words(sent)
                 if "?" not in words and len(words) < 2:
@@ -50,25 +56,43 @@ class BuyerQuestionTagger(Tagger):
                 if form is None:
                     continue
                 # The phrase lists run only on the few sentences that are questions.
-                if self._excluded(sent, form, words, match_labels(sent, self.matchers)):
-                    continue
+                labels = self._excluded(sent, form, words, match_labels(sent, self.matchers))
+                vetoes = [f"R:excl={label}" for label in labels]
                 if not about_buyer(words, form, self.lex):
-                    continue
+                    vetoes.append("R:not_about_buyer")
                 if len(words) > 2 and words[1] == "," and words[0] in co_sellers:
-                    continue  # "Kim, can you show them the manager view?": to a colleague
+                    vetoes.append("R:to_colleague")  # "Kim, can you show them the manager view?"
                 if _pleasantry_hand_back(doc[turn.start : sent.end], words, self.lex):
-                    continue  # "Good, and you?" after "how are you?"
-                span = doc[sent.start : sent.end]
-                span._.set(OPEN, form.open)
-                found.append(span)
+                    vetoes.append("R:hand_back")  # "Good, and you?" after "how are you?"
+                rule = not vetoes
+                signals = [f"R:kind={form.kind}", f"R:open={form.open}", f"R:qmark={'?' in words}", f"R:rule={rule}"]
+                signals += vetoes
+                if k < 3:
+                    signals.append("C:opening_turns")
+                if sent.start == turn.start:
+                    signals.append("C:turn_start")
+                content = words[form.head :]
+                feats = signals + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
+                found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open))
         return found
 
-    def _excluded(self, sent: Span, form: QuestionForm, words: list[str], matches) -> bool:
+    def match(self, doc: Doc) -> list[Span]:
+        cands = self.candidates(doc)
+        keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
+        found = []
+        for cand, ok in zip(cands, keep):
+            if ok:
+                cand.span._.set(OPEN, cand.open)
+                found.append(cand.span)
+        return found
+
+    def _excluded(self, sent: Span, form: QuestionForm, words: list[str], matches) -> list[str]:
         # A phrase counts when it lies in the sentence from the question's head
         # on ("Okay, makes sense, and how do you..." keeps its question). A
         # commitment phrase counts only in a yes/no question about now or later
         # ("will you sign?", not "when did you buy it?").
         head_token = _token_at_word(sent, form.head)
+        labels: list[str] = []
         for label, _pid, start, end in matches:
             if start < head_token or end > sent.end:
                 continue
@@ -84,10 +108,10 @@ class BuyerQuestionTagger(Tagger):
                     and (form.kind == "declarative" or subj in ("you", "we", "y'", "ya"))
                     and real_commitment(sent.doc, start, end)
                 ):
-                    return True
+                    labels.append(label)
                 continue
-            return True
-        return False
+            labels.append(label)
+        return labels
 
 
 def _seller_first_names(doc: Doc) -> frozenset[str]:
@@ -180,9 +204,14 @@ def _pleasantry_hand_back(before: Span, words: list[str], lex: Lexicon) -> bool:
 
 @Language.factory(
     "callcoach_buyer_question",
+    default_config={"models": "default"},
     assigns=["doc.spans", f"span._.{OPEN}"],
     requires=["token.is_sent_start"],
 )
-def make_buyer_question(nlp: Language, name: str) -> BuyerQuestionTagger:
-    """Create the ``callcoach_buyer_question`` component."""
-    return BuyerQuestionTagger(nlp, name)
+def make_buyer_question(nlp: Language, name: str, models: str) -> BuyerQuestionTagger:
+    """Create the ``callcoach_buyer_question`` component.
+
+    models (str): ``"default"`` (the shipped tagger models), a folder of
+        models, or ``"none"`` for the rules alone.
+    """
+    return BuyerQuestionTagger(nlp, name, model=load_models(models).get(BUYER_QUESTION))

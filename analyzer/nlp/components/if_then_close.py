@@ -25,9 +25,16 @@ from spacy.tokens import Doc, Span
 from ..extensions import IF_THEN_CLOSE, role_turns
 from ..questions import question_form
 from ..resources import build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
-from .base import Tagger, sentence_words, threshold_defaults
+from ..learned import SentenceModel, load_models, ngrams
+from .base import Candidate, Tagger, sentence_words, threshold_defaults
 
 CONFIG_KEYS = ("if_then_close_max_sentence_gap",)
+
+#: Words that can open a condition ("if", "suppose", "let's say", "once you
+#: approve it"): with the phrase list's conditions, the cheap test for a
+#: candidate sentence.
+CONDITION_CUES = frozenset("if suppose supposing assuming assume say provided providing once unless".split())
+
 
 class IfThenCloseTagger(Tagger):
     """Tags ``if_then_close`` spans in seller turns."""
@@ -40,57 +47,78 @@ class IfThenCloseTagger(Tagger):
         name: str = "callcoach_if_then_close",
         *,
         if_then_close_max_sentence_gap: int,
+        model: SentenceModel | None = None,
     ) -> None:
         super().__init__(nlp, name)
         self.max_gap = if_then_close_max_sentence_gap
         self.lex = load_lexicon()
         self.matchers = build_matchers(nlp, load_patterns("if_then_close", "commitment"))
+        #: The trained judge of the candidates; None keeps the rules' decision.
+        self.model = model
 
-    def match(self, doc: Doc) -> list[Span]:
-        matches = match_labels(doc, self.matchers)
-        if not matches:
-            return []
+    def _signals(self, doc: Doc) -> tuple[list[int], list[int]]:
+        """Sorted starts of the real conditions and of the real commitments."""
         conditions: dict[int, int] = {}
         blocked: set[int] = set()
         commits: set[int] = set()
-        for label, _pid, start, end in matches:
+        for label, _pid, start, end in match_labels(doc, self.matchers):
             if label == "CONDITION":
                 conditions.setdefault(start, end)
             elif label == "NOT_CONDITION":
                 blocked.update(range(start, end))
             elif label == "COMMIT" and real_commitment(doc, start, end):
                 commits.add(start)
-        real_conditions = sorted(s for s in conditions if s not in blocked)
-        commit_starts = sorted(commits)
-        if not real_conditions or not commit_starts:
-            return []
-        found: list[Span] = []
+        return sorted(s for s in conditions if s not in blocked), sorted(commits)
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        """Seller sentences that state a condition, each with the sentence after it."""
+        conditions, commits = self._signals(doc)
+        found: list[Candidate] = []
         for _, turn in role_turns(doc, "seller"):
             sents = list(turn.sents)
+            info = [sentence_words(sent) for sent in sents]
             k = 0
             while k < len(sents):
-                sent = sents[k]
-                if not _has(real_conditions, sent.start, sent.end):
+                sent, (words, titles) = sents[k], info[k]
+                cond = _has(conditions, sent.start, sent.end)
+                if not cond and not any(w in CONDITION_CUES for w in words):
                     k += 1
                     continue
-                hit = None
-                for g in range(0, self.max_gap + 1):
-                    if k + g >= len(sents):
-                        break
-                    cand = sents[k + g]
-                    if _has(commit_starts, cand.start, cand.end) and self._asks(cand):
-                        hit = g
-                        break
-                if hit is None:
-                    k += 1
-                    continue
-                found.append(doc[sent.start : sents[k + hit].end])
-                k += hit + 1
+                asks = [self._asks(*info[k + g]) for g in range(0, min(self.max_gap + 1, len(sents) - k))]
+                commit = [_has(commits, sents[k + g].start, sents[k + g].end) for g in range(len(asks))]
+                hit = next((g for g in range(len(asks)) if cond and commit[g] and asks[g]), None)
+                nxt = info[k + 1][0] if k + 1 < len(sents) else []
+                feats = [
+                    f"R:rule={hit is not None}",
+                    f"R:condition={cond}",
+                    f"R:commit={commit[0]}",
+                    f"R:asks={asks[0]}",
+                    f"R:next_commit={len(commit) > 1 and commit[1]}",
+                    f"R:next_asks={len(asks) > 1 and asks[1]}",
+                    f"R:last_in_turn={k + 1 == len(sents)}",
+                ]
+                feats += ngrams(words, "W:") + ngrams(nxt[:20], "N:", n=2)
+                if hit is not None:
+                    last = k + hit
+                elif not (commit[0] or asks[0]) and len(asks) > 1 and (commit[1] or asks[1]):
+                    last = k + 1  # the condition in one sentence, the ask in the next
+                else:
+                    last = k
+                found.append(Candidate(doc[sent.start : sents[last].end], feats, hit is not None))
+                k += 1
         return found
 
-    def _asks(self, sent: Span) -> bool:
+    def match(self, doc: Doc) -> list[Span]:
+        cands = self.candidates(doc)
+        keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
+        found: list[Span] = []
+        for cand, ok in zip(cands, keep):
+            if ok and not (found and cand.span.start < found[-1].end):
+                found.append(cand.span)  # a sentence belongs to one close
+        return found
+
+    def _asks(self, words: list[str], titles: list[bool]) -> bool:
         """The commitment is asked for (a question) or presumed ("you'll sign")."""
-        words, titles = sentence_words(sent)
         if question_form(words, titles, lex=self.lex) is not None:
             return True
         return any(
@@ -106,14 +134,21 @@ def _has(sorted_starts: list[int], start: int, end: int) -> bool:
 
 @Language.factory(
     "callcoach_if_then_close",
-    default_config=threshold_defaults(CONFIG_KEYS),
+    default_config={**threshold_defaults(CONFIG_KEYS), "models": "default"},
     assigns=["doc.spans"],
     requires=["token.is_sent_start"],
 )
 def make_if_then_close(
-    nlp: Language, name: str, if_then_close_max_sentence_gap: int
+    nlp: Language, name: str, if_then_close_max_sentence_gap: int, models: str
 ) -> IfThenCloseTagger:
-    """Create the ``callcoach_if_then_close`` component."""
+    """Create the ``callcoach_if_then_close`` component.
+
+    models (str): ``"default"`` (the shipped tagger models), a folder of
+        models, or ``"none"`` for the rules alone.
+    """
     return IfThenCloseTagger(
-        nlp, name, if_then_close_max_sentence_gap=if_then_close_max_sentence_gap
+        nlp,
+        name,
+        if_then_close_max_sentence_gap=if_then_close_max_sentence_gap,
+        model=load_models(models).get(IF_THEN_CLOSE),
     )

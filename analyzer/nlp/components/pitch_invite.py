@@ -12,51 +12,88 @@ invitation is narrowed to one thing (the word classes ``invite_*`` of
 ``patterns/lexicon.json``) ("about your company's pricing",
 "an overview of the fees").
 
-Span: the sentence that holds the invitation.
+Span: the sentence that holds the invitation (adjacent sentences of one
+turn that invite together are one span).
 """
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import PITCH_INVITE, role_turns
+from ..extensions import PITCH_INVITE, TURNS_KEY, role_turns
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
-from .base import Tagger
+from ..learned import SentenceModel, load_models, merge_adjacent, ngrams
+from ..questions import question_form
+from .base import Candidate, Tagger, sentence_words
+
+
+#: Words that can start an invitation without a second person ("who is
+#: Ironvault?", "give us the rundown"); with the second-person words and the
+#: question form they make the cheap test for a candidate sentence.
+INVITE_CUES = frozenset(
+    "? tell walk give introduce explain overview rundown pitch who what why how different differently".split()
+)
+
 
 class PitchInviteTagger(Tagger):
     """Tags ``pitch_invite`` spans in buyer turns."""
 
     tag = PITCH_INVITE
 
-    def __init__(self, nlp: Language, name: str = "callcoach_pitch_invite") -> None:
+    def __init__(
+        self, nlp: Language, name: str = "callcoach_pitch_invite", *, model: SentenceModel | None = None
+    ) -> None:
         super().__init__(nlp, name)
         patterns = load_patterns("pitch_invite")
         self.matchers = build_matchers(nlp, patterns)
         self.triggers = first_words(patterns)
         self.lex = load_lexicon()
+        self.cues = INVITE_CUES | self.lex.second_person
+        #: The trained judge of the candidates; None keeps the rules' decision.
+        self.model = model
 
-    def match(self, doc: Doc) -> list[Span]:
-        found: list[Span] = []
-        seen: set[int] = set()
-        for _, turn in role_turns(doc, "buyer"):
-            # Only turns holding a word some pattern starts with go to the matcher.
-            if self.triggers is not None and not any(t.lower_ in self.triggers for t in turn):
-                continue
-            for label, _pid, start, end in match_labels(turn, self.matchers):
-                found.extend(self._accepted(doc, turn, label, start, end, seen))
+    def rule_sentences(self, doc: Doc, turn: Span) -> dict[int, str]:
+        """Start token of each sentence the phrase rules accept, with the pattern label."""
+        accepted: dict[int, str] = {}
+        # Only turns holding a word some pattern starts with go to the matcher.
+        if self.triggers is not None and not any(t.lower_ in self.triggers for t in turn):
+            return accepted
+        for label, _pid, start, end in match_labels(turn, self.matchers):
+            if self._accept(doc, label, end, turn.end):
+                accepted.setdefault(max(doc[start].sent.start, turn.start), label)
+        return accepted
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        """Buyer sentences that could invite a pitch, with features and the rules' decision."""
+        found: list[Candidate] = []
+        n_turns = len(doc.spans[TURNS_KEY]) if TURNS_KEY in doc.spans else 1
+        for k, turn in role_turns(doc, "buyer"):
+            rules = self.rule_sentences(doc, turn)
+            for sent in turn.sents:
+                start, end = max(sent.start, turn.start), min(sent.end, turn.end)
+                words, titles = sentence_words(doc[start:end])
+                if start not in rules and not any(w in self.cues for w in words):
+                    continue
+                rule = start in rules
+                feats = [f"R:rule={rule}", f"R:label={rules.get(start, '-')}"]
+                form = question_form(words, titles, lex=self.lex)
+                feats.append(f"R:kind={form.kind if form else '-'}")
+                if any(titles[i] for i in range(1, len(titles))):
+                    feats.append("C:names_someone")
+                feats.append(f"C:part={min(4, 5 * k // n_turns)}")
+                feats += ngrams(words, "W:")
+                found.append(Candidate(doc[start:end], feats, rule))
         return found
 
-    def _accepted(
-        self, doc: Doc, turn: Span, label: str, start: int, end: int, seen: set[int]
-    ) -> list[Span]:
-        """The sentence holding an accepted match, once per sentence."""
-        if not self._accept(doc, label, end, turn.end):
-            return []
-        sent = doc[start].sent
-        if sent.start in seen:
-            return []
-        seen.add(sent.start)
-        return [doc[max(sent.start, turn.start) : min(sent.end, turn.end)]]
+    def match(self, doc: Doc) -> list[Span]:
+        cands = self.candidates(doc)
+        keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
+        # An invitation said over two sentences of one turn is one tag.
+        by_turn: dict[int, list[tuple[int, int]]] = {}
+        for cand, ok in zip(cands, keep):
+            if ok:
+                by_turn.setdefault(cand.span._.callcoach_turn, []).append((cand.span.start, cand.span.end))
+        return [doc[s:e] for ranges in by_turn.values() for s, e in merge_adjacent(ranges)]
 
     def _accept(self, doc: Doc, label: str, end: int, limit: int) -> bool:
         nxt = doc[end].lower_ if end < limit else ""
@@ -70,9 +107,14 @@ class PitchInviteTagger(Tagger):
 
 @Language.factory(
     "callcoach_pitch_invite",
+    default_config={"models": "default"},
     assigns=["doc.spans"],
     requires=["token.is_sent_start"],
 )
-def make_pitch_invite(nlp: Language, name: str) -> PitchInviteTagger:
-    """Create the ``callcoach_pitch_invite`` component."""
-    return PitchInviteTagger(nlp, name)
+def make_pitch_invite(nlp: Language, name: str, models: str) -> PitchInviteTagger:
+    """Create the ``callcoach_pitch_invite`` component.
+
+    models (str): ``"default"`` (the shipped tagger models), a folder of
+        models, or ``"none"`` for the rules alone.
+    """
+    return PitchInviteTagger(nlp, name, model=load_models(models).get(PITCH_INVITE))

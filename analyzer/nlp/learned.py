@@ -1,0 +1,215 @@
+"""Small trained sentence models: hashed n-grams plus rule signals, scored linearly.
+
+Each tagger that makes a sentence-level judgement (is this seller sentence a
+question about the buyer? is this buyer sentence an invitation to pitch?
+does this seller sentence, with the next, trade a condition for a buying
+commitment?) first finds its candidate sentences by a cheap test, describes
+each one as a list of feature strings (word n-grams of the sentence and its
+context, and the rule signals of ``patterns/``), and asks a
+:class:`SentenceModel` whether to keep it.
+
+A model is a logistic regression over hashed features. It is stored as the
+non-zero weights in a NumPy ``.npz`` file with a JSON card: loading runs no
+code (``allow_pickle=False``) and needs no network.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+#: Bumped whenever the feature strings change: a model trained on other
+#: features is refused instead of silently scoring nonsense.
+FEATURE_VERSION = 1
+#: Size of the hashed feature space.
+N_FEATURES = 2**18
+#: Where the shipped models live (installed as ``analyzer.models``).
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models" / "taggers"
+
+_DIGITS = re.compile(r"\d")
+
+
+def _hasher():
+    from sklearn.feature_extraction import FeatureHasher
+
+    return FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False)
+
+
+def default_models_dir() -> Path:
+    """The folder of the shipped tagger models (inside the installed package)."""
+    try:
+        from importlib.resources import files
+
+        return Path(str(files("analyzer.models"))) / "taggers"
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - source checkout without install
+        return MODELS_DIR
+
+
+def ngrams(words: Sequence[str], prefix: str, n: int = 3, limit: int = 40) -> list[str]:
+    """Word 1- to ``n``-grams of ``words`` (digits folded, at most ``limit`` words),
+    with sentence-boundary markers, each prefixed with ``prefix``."""
+    seq = ["<s>"] + [_DIGITS.sub("0", w) for w in words[:limit]] + ["</s>"]
+    out = [f"{prefix}{w}" for w in seq[1:-1]]
+    for k in range(2, n + 1):
+        out.extend(f"{prefix}{' '.join(seq[i : i + k])}" for i in range(len(seq) - k + 1))
+    return out
+
+
+@dataclass(frozen=True)
+class SentenceModel:
+    """A fitted linear model over hashed feature strings.
+
+    name (str): the tagger it serves (``buyer_question``, ...).
+    indices (np.ndarray): positions of the non-zero weights.
+    weights (np.ndarray): the weights at those positions.
+    intercept (float): the bias.
+    threshold (float): the probability at or above which a candidate is kept.
+    card (dict): what it was trained on and how it measured.
+    """
+
+    name: str
+    indices: np.ndarray
+    weights: np.ndarray
+    intercept: float
+    threshold: float = 0.5
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dense = np.zeros(N_FEATURES, dtype=np.float64)
+        dense[self.indices] = self.weights
+        object.__setattr__(self, "_dense", dense)
+
+    def decision(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
+        """Log-odds for each candidate (one list of feature strings per row)."""
+        if not rows:
+            return np.zeros(0)
+        X = _hasher().transform(rows)
+        X.data[:] = 1.0  # presence, not counts
+        return X @ self._dense + self.intercept
+
+    def probabilities(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
+        """Probability that each candidate is the tag."""
+        return 1.0 / (1.0 + np.exp(-self.decision(rows)))
+
+    def accept(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
+        """True for each candidate the model keeps."""
+        cut = math.log(self.threshold / (1.0 - self.threshold))
+        return self.decision(rows) >= cut
+
+    def save(self, path: str | Path) -> None:
+        """Write the weights (``.npz``) and the card (``.json`` beside it)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            path,
+            indices=self.indices.astype(np.int32),
+            weights=self.weights.astype(np.float32),
+            intercept=np.array([self.intercept]),
+            threshold=np.array([self.threshold]),
+            feature_version=np.array([FEATURE_VERSION]),
+        )
+        card = dict(self.card, name=self.name, feature_version=FEATURE_VERSION, threshold=self.threshold)
+        path.with_suffix(".json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> "SentenceModel":
+        """Read a model written by :meth:`save` (no pickles, no network).
+
+        RAISES (ConfigError): E320 when the file is missing, unreadable or was
+            made for other features.
+        """
+        from ..errors import ConfigError
+
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                version = int(z["feature_version"][0])
+                if version != FEATURE_VERSION:
+                    raise ConfigError(
+                        f"{path}: tagger model made for features version {version}, "
+                        f"this analyzer uses {FEATURE_VERSION}; retrain it with `callcoach train-taggers`",
+                        code="E320",
+                    )
+                indices = z["indices"].astype(np.int64)
+                weights = z["weights"].astype(np.float64)
+                intercept = float(z["intercept"][0])
+                threshold = float(z["threshold"][0])
+        except (OSError, KeyError, ValueError) as exc:
+            raise ConfigError(f"{path}: cannot read this tagger model ({exc})", code="E320") from None
+        if indices.size and (indices.min() < 0 or indices.max() >= N_FEATURES) or indices.shape != weights.shape:
+            raise ConfigError(f"{path}: the tagger model's weights are malformed", code="E320")
+        card_path = path.with_suffix(".json")
+        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
+        return cls(card.get("name", path.stem), indices, weights, intercept, threshold, card)
+
+
+def fit_sentence_model(
+    name: str,
+    rows: Sequence[Sequence[str]],
+    y: Sequence[int],
+    *,
+    C: float = 1.0,
+    threshold: float = 0.5,
+    card: dict[str, Any] | None = None,
+) -> SentenceModel:
+    """Fit a logistic regression on hashed feature rows (deterministic).
+
+    name (str): the tag the model serves.
+    rows (Sequence[Sequence[str]]): one list of feature strings per candidate.
+    y (Sequence[int]): 1 where the candidate is the tag, else 0.
+    C (float): inverse regularisation strength.
+    threshold (float): probability at or above which a candidate is kept.
+    RETURNS (SentenceModel): the fitted model.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.asarray(y, dtype=int)
+    if len(set(y.tolist())) < 2:
+        raise ValueError(f"{name}: the training candidates hold only one class; more gold calls are needed")
+    X = _hasher().transform(rows)
+    X.data[:] = 1.0
+    clf = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
+    clf.fit(X, y)
+    coef = clf.coef_.ravel()
+    nz = np.flatnonzero(np.abs(coef) > 1e-6)
+    return SentenceModel(
+        name=name,
+        indices=nz,
+        weights=coef[nz],
+        intercept=float(clf.intercept_[0]),
+        threshold=threshold,
+        card=dict(card or {}),
+    )
+
+
+def load_models(where: str | Path | None) -> dict[str, SentenceModel]:
+    """Every ``*.npz`` model in a folder, by name; ``"default"`` is the shipped set.
+
+    None or ``"none"`` gives no models (the taggers then use their rules alone).
+    """
+    if where is None or str(where).lower() in ("none", ""):
+        return {}
+    folder = default_models_dir() if str(where) == "default" else Path(where)
+    if not folder.is_dir():
+        if str(where) == "default":
+            return {}
+        from ..errors import ConfigError
+
+        raise ConfigError(f"{folder}: expected a folder of tagger models", code="E320")
+    return {p.stem: SentenceModel.load(p) for p in sorted(folder.glob("*.npz"))}
+
+
+def merge_adjacent(spans: Iterable[Any]) -> list[tuple[int, int]]:
+    """Join ``(start, end)`` token ranges that touch into single ranges."""
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]

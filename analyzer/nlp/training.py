@@ -1,0 +1,208 @@
+"""Training and measuring the taggers' sentence models from gold folders.
+
+- :func:`collect` runs each learned tagger's candidate search over annotated
+  calls (with the gold roles) and labels every candidate by the gold quotes;
+- :func:`fit_taggers` fits one :class:`~analyzer.nlp.learned.SentenceModel`
+  per tagger;
+- :func:`cross_validate_taggers` holds out one writer at a time, trains on
+  the others, and measures rules-only beside learned on the held-out calls
+  with the same matching as ``callcoach evaluate``.
+
+Writers: a gold file's ``writer`` field, else the letters before the first
+``-`` of its name (``td-004`` is writer ``td``), else its folder's name.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..transcript import Transcript
+from .extensions import BUYER_QUESTION, IF_THEN_CLOSE, PITCH_INVITE
+from .learned import SentenceModel, fit_sentence_model
+
+#: The taggers that have a trained sentence model, by component name.
+LEARNED = {
+    PITCH_INVITE: "callcoach_pitch_invite",
+    BUYER_QUESTION: "callcoach_buyer_question",
+    IF_THEN_CLOSE: "callcoach_if_then_close",
+}
+#: Inverse regularisation strength of every sentence model.
+DEFAULT_C = 1.0
+
+_WRITER = re.compile(r"^([A-Za-z]+)-")
+
+
+def writer_of(gold_path: Path, raw: dict[str, Any] | None = None) -> str:
+    """The writer group of a gold file (see the module docstring)."""
+    if raw and isinstance(raw.get("writer"), str) and raw["writer"]:
+        return raw["writer"]
+    m = _WRITER.match(gold_path.name)
+    return m.group(1) if m else gold_path.parent.name
+
+
+@dataclass
+class CallCandidates:
+    """The candidates of one annotated call, per tag, with their gold labels."""
+
+    gold_path: Path
+    writer: str
+    rows: dict[str, list[list[str]]] = field(default_factory=dict)
+    labels: dict[str, list[int]] = field(default_factory=dict)
+    rules: dict[str, list[bool]] = field(default_factory=dict)
+    #: Gold tags that no candidate overlaps (out of the model's reach), per tag.
+    unreachable: dict[str, int] = field(default_factory=dict)
+    gold_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _gold_transcript(gold, thresholds) -> Transcript:
+    from ..readers import FAMILIES, read_transcript
+    from ..roles import assign_roles
+
+    transcript = read_transcript(
+        gold.transcript_path,
+        gold.format if gold.format in FAMILIES else None,
+        speech_rate_words_per_second=thresholds.speech_rate_words_per_second,
+    )
+    return assign_roles(transcript, roles=gold.roles, thresholds=thresholds)
+
+
+def collect(gold_paths: Iterable[str | Path], thresholds=None) -> tuple[list[CallCandidates], list[dict[str, str]]]:
+    """Candidates and their gold labels for every call; bad gold files are listed, not fatal."""
+    from ..config import default_thresholds
+    from ..errors import CallcoachError
+    from ..gold import gold_ranges, load_gold, turn_offsets as _turn_offsets
+    from .pipeline import build_nlp, transcript_to_doc
+
+    thresholds = thresholds or default_thresholds()
+    nlp = build_nlp(thresholds, learned="none")
+    comps = {tag: nlp.get_pipe(name) for tag, name in LEARNED.items()}
+    out, errors = [], []
+    for gpath in map(Path, gold_paths):
+        try:
+            gold = load_gold(gpath)
+            raw = json.loads(gpath.read_text(encoding="utf-8-sig"))
+            transcript = _gold_transcript(gold, thresholds)
+            offs = _turn_offsets(transcript)
+            ranges = {tag: [] for tag in LEARNED}
+            for gt in gold.tags:
+                if gt.tag in ranges:
+                    ranges[gt.tag].append(gold_ranges(gold, gt, transcript, offs))
+        except CallcoachError as exc:
+            errors.append({"file": str(gpath), "error": str(exc)})
+            continue
+        doc = transcript_to_doc(nlp, transcript)
+        for name, proc in nlp.pipeline:
+            if not name.startswith("callcoach_"):
+                doc = proc(doc)  # sentence boundaries only
+        call = CallCandidates(gpath, writer_of(gpath, raw))
+        for tag, comp in comps.items():
+            cands = comp.candidates(doc)
+            spans = [(c.span.start_char, c.span.end_char) for c in cands]
+            call.rows[tag] = [c.features for c in cands]
+            call.rules[tag] = [c.rule for c in cands]
+            call.labels[tag] = [
+                int(any(s < ge and gs < e for one in ranges[tag] for gs, ge in one)) for s, e in spans
+            ]
+            call.gold_counts[tag] = len(ranges[tag])
+            call.unreachable[tag] = sum(
+                1 for one in ranges[tag] if not any(s < ge and gs < e for gs, ge in one for s, e in spans)
+            )
+        out.append(call)
+    return out, errors
+
+
+def fit_taggers(calls: list[CallCandidates], *, C: float = DEFAULT_C) -> dict[str, SentenceModel]:
+    """One sentence model per learned tagger, fitted on every candidate of ``calls``."""
+    models = {}
+    for tag in LEARNED:
+        rows = [r for c in calls for r in c.rows[tag]]
+        y = [v for c in calls for v in c.labels[tag]]
+        writers = sorted({c.writer for c in calls})
+        card = {
+            "trained_on": {
+                "calls": len(calls),
+                "writers": writers,
+                "candidates": len(rows),
+                "positives": int(sum(y)),
+                "gold_tags": int(sum(c.gold_counts[tag] for c in calls)),
+                "gold_out_of_reach": int(sum(c.unreachable[tag] for c in calls)),
+            },
+            "estimator": f"LogisticRegression(C={C}, solver='liblinear') over hashed word 1-3-grams and rule signals",
+        }
+        models[tag] = fit_sentence_model(tag, rows, y, C=C, card=card)
+    return models
+
+
+def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: dict[str, Any] | None = None) -> Path:
+    """Write each model to ``out/TAG.npz`` (+ ``.json`` card) and a ``CARD.md`` summary."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines = ["# Tagger models", "", f"Trained {stamp}. Each model decides, for the candidate sentences its", "tagger finds, whether they are the tag (see `analyzer/nlp/learned.py`).", ""]
+    for tag, model in models.items():
+        card = dict(model.card, trained_at=stamp, **(extra or {}).get(tag, {}))
+        SentenceModel(tag, model.indices, model.weights, model.intercept, model.threshold, card).save(out / f"{tag}.npz")
+        t = card["trained_on"]
+        lines.append(
+            f"- `{tag}`: {t['candidates']} candidates ({t['positives']} positive) from {t['calls']} calls "
+            f"by writers {', '.join(t['writers'])}; {t['gold_out_of_reach']} of {t['gold_tags']} gold tags "
+            "were in no candidate sentence."
+        )
+        cv = card.get("cross_validation")
+        if cv:
+            lines.append(
+                f"  Writer-held-out: rules P {cv['rules']['precision']} R {cv['rules']['recall']} F1 {cv['rules']['f1']}; "
+                f"learned P {cv['learned']['precision']} R {cv['learned']['recall']} F1 {cv['learned']['f1']}."
+            )
+    (out / "CARD.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def cross_validate_taggers(
+    gold_paths: Iterable[str | Path], *, thresholds=None, C: float = DEFAULT_C
+) -> dict[str, Any]:
+    """Hold out one writer at a time: rules-only beside learned, per tag, on the held-out calls.
+
+    RETURNS (dict): ``{"writers": [...], "rules": Evaluation-like totals,
+        "learned": ..., "per_writer": {...}}`` where each totals entry is the
+        ``to_dict()`` of :class:`analyzer.evaluate.Evaluation`.
+    """
+    from ..analysis import Analyzer
+    from ..config import default_thresholds
+    from ..evaluate import Evaluation, evaluate_call, load_gold
+
+    thresholds = thresholds or default_thresholds()
+    gold_paths = [Path(p) for p in gold_paths]
+    calls, errors = collect(gold_paths, thresholds)
+    writers = sorted({c.writer for c in calls})
+    rules_an = Analyzer(thresholds, model=None, taggers="none")
+    learned_an = Analyzer(thresholds, model=None, taggers="none")
+    rules_reports, learned_reports, per_writer = [], [], {}
+    for w in writers:
+        train = [c for c in calls if c.writer != w]
+        test = [c for c in calls if c.writer == w]
+        models = fit_taggers(train, C=C)
+        for tag, name in LEARNED.items():
+            learned_an.nlp.get_pipe(name).model = models[tag]
+        r = [evaluate_call(rules_an, load_gold(c.gold_path)) for c in test]
+        lr = [evaluate_call(learned_an, load_gold(c.gold_path)) for c in test]
+        rules_reports += r
+        learned_reports += lr
+        per_writer[w] = {
+            "calls": len(test),
+            "rules": Evaluation(calls=r, errors=[]).to_dict()["tags"],
+            "learned": Evaluation(calls=lr, errors=[]).to_dict()["tags"],
+        }
+    return {
+        "writers": writers,
+        "calls": len(calls),
+        "errors": errors,
+        "rules": Evaluation(calls=rules_reports, errors=[]),
+        "learned": Evaluation(calls=learned_reports, errors=[]),
+        "per_writer": per_writer,
+        "out_of_reach": {tag: sum(c.unreachable[tag] for c in calls) for tag in LEARNED},
+    }
