@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-__version__ = "0.1.0"
+from .about import __version__
 
 __all__ = [
     "__version__",
