@@ -23,7 +23,7 @@ from .roles import assign_roles
 from .transcript import Role, Transcript
 
 if TYPE_CHECKING:
-    from .classifier import ModelArtifact
+    from .classifier.model import ModelArtifact
 
 
 class Analyzer:
@@ -161,7 +161,7 @@ def scorable(result: AnalysisResult) -> bool:
 
 def resolve_model(model: "str | Path | ModelArtifact | None") -> "ModelArtifact | None":
     """A loaded model for ``"default"``, a path, or a model; None for None."""
-    from .classifier import ModelArtifact, default_model_path, load_model
+    from .classifier.model import ModelArtifact, default_model_path, load_model
 
     if model is None or isinstance(model, ModelArtifact):
         return model

@@ -1,0 +1,246 @@
+"""A trained call classifier: loading it safely, and scoring a call with it.
+
+- :func:`load_model` reads a model file in the skops format. Loading a
+  pickle runs code; skops builds only the types it is told to trust, so the
+  loader lists the types in the file and refuses any outside
+  :data:`ALLOWED_TYPES`, then checks the format, the schema and the
+  scikit-learn version, and says how to retrain when they do not match.
+- :func:`save_model` writes one (atomically); :func:`default_model_path`
+  finds the shipped one.
+- :meth:`ModelArtifact.score` gives an analysed call its score, label and
+  the features that moved the score most.
+
+Training lives in :mod:`analyzer.classifier.training`; nothing here imports it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ..errors import ModelArtifactError
+from ..features import FEATURE_BY_NAME, call_features
+from ..result import ScoreReason
+
+MODEL_SCHEMA_VERSION = 1
+MODEL_FORMAT = "callcoach-model"
+LABELS = ("seller_centric", "buyer_centric")
+DEFAULT_MODEL_NAME = "callcoach-classifier.skops"
+
+#: Every type a model file may hold. Anything else is refused when loading.
+ALLOWED_TYPES = frozenset(
+    {
+        "analyzer.features.CallFeaturizer",
+        "analyzer.estimators.DirectionalLogisticRegression",
+        "sklearn.pipeline.Pipeline",
+        "sklearn.preprocessing._data.StandardScaler",
+        "sklearn.linear_model._logistic.LogisticRegression",
+        "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+        "sklearn._loss.loss.HalfBinomialLoss",
+        "sklearn._loss.link.LogitLink",
+        "sklearn._loss.link.Interval",
+        "sklearn.calibration.CalibratedClassifierCV",
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+        "sklearn.model_selection._split.StratifiedKFold",
+        "sklearn.utils._bunch.Bunch",
+        "numpy.dtype",
+        "numpy.ndarray",
+        "numpy.float64",
+        "numpy.int64",
+        "numpy.bool_",
+        "builtins.slice",
+        "builtins.tuple",
+        "builtins.frozenset",
+        "collections.OrderedDict",
+        "sklearn.utils._tags.Tags",
+        "sklearn.utils._tags.InputTags",
+        "sklearn.utils._tags.TargetTags",
+        "sklearn.utils._tags.ClassifierTags",
+        "sklearn.utils._tags.TransformerTags",
+    }
+)
+
+
+RETRAIN_HINT = "retrain it with `callcoach train LABELS.csv --out PATH` (the README says how)"
+
+
+@dataclass
+class ModelArtifact:
+    """A trained model with what it needs to be trusted and explained."""
+
+    model: Any
+    feature_names: tuple[str, ...]
+    reference: dict[str, float]
+    metadata: dict[str, Any]
+    source: str = "<memory>"
+
+    @property
+    def name(self) -> str:
+        """The model's name and training time (its version), e.g. ``directional_logistic_regression@2026-11-22T16:52:30Z``."""
+        name = str(self.metadata.get("name", Path(self.source).name))
+        created = self.metadata.get("created")
+        return f"{name}@{created}" if created else name
+
+    def predict_proba(self, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
+        """Probability of ``buyer_centric`` for feature mappings."""
+        return self.model.predict_proba(list(rows))[:, 1]
+
+    def score(
+        self, result: Any, *, top: int = 3, backchannel_max_words: int = 3
+    ) -> tuple[float, str, tuple[ScoreReason, ...]]:
+        """Score one analysed call: (score 0-100, label, the features that moved it most).
+
+        A feature's effect is how far the score moves when that feature alone
+        is set back to its typical value (the median of the training calls):
+        positive effects pushed the call towards buyer-centric.
+        """
+        feats = call_features(result, backchannel_max_words=backchannel_max_words)
+        rows = [feats]
+        for name in self.feature_names:
+            alt = dict(feats)
+            alt[name] = self.reference[name]
+            rows.append(alt)
+        proba = self.predict_proba(rows)
+        score = float(proba[0] * 100.0)
+        effects = [
+            (name, score - float(p * 100.0)) for name, p in zip(self.feature_names, proba[1:])
+        ]
+        effects.sort(key=lambda e: -abs(e[1]))
+        reasons = tuple(
+            ScoreReason(
+                feature=name,
+                description=FEATURE_BY_NAME[name].description,
+                value=round(float(feats[name]), 4),
+                effect=round(effect, 2),
+            )
+            for name, effect in effects[:top]
+            if abs(effect) >= 0.5
+        )
+        label = LABELS[1] if score >= 50.0 else LABELS[0]
+        return round(score, 2), label, reasons
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes (how a model remembers its training calls)."""
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def save_model(artifact: ModelArtifact, path: str | Path) -> Path:
+    """Write the artifact in the skops format (atomically)."""
+    import os
+    import tempfile
+
+    import skops.io as sio
+
+    path = Path(path)
+    payload = {
+        "format": MODEL_FORMAT,
+        "schema_version": MODEL_SCHEMA_VERSION,
+        "feature_names": list(artifact.feature_names),
+        "reference": dict(artifact.reference),
+        "metadata": _jsonable(artifact.metadata),
+        "model": artifact.model,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    os.close(fd)
+    try:
+        sio.dump(payload, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _jsonable(x: Any) -> Any:
+    import json
+
+    return json.loads(json.dumps(x, default=str))
+
+
+def load_model(path: str | Path) -> ModelArtifact:
+    """Read a model file, refusing any type outside :data:`ALLOWED_TYPES`.
+
+    RAISES: ModelArtifactError when the file is missing, holds a type that is
+        not allowed, is not a callcoach model, or was made with other library
+        versions (the message says how to retrain).
+    """
+    import skops.io as sio
+
+    path = Path(path)
+    src = str(path)
+    if not path.is_file():
+        raise ModelArtifactError(src, "no model file here", code="E502")
+    try:
+        untrusted = set(sio.get_untrusted_types(file=path))
+    except Exception as exc:  # noqa: BLE001 - any failure to parse is a bad file
+        raise ModelArtifactError(src, f"not a readable skops model file ({exc})", code="E503") from None
+    refused = sorted(untrusted - ALLOWED_TYPES)
+    if refused:
+        raise ModelArtifactError(
+            src,
+            "refused: the file holds types a callcoach model never contains: "
+            + ", ".join(refused)
+            + f". Do not load files from unknown sources; {RETRAIN_HINT}",
+            code="E504",
+        )
+    try:
+        payload = sio.load(path, trusted=sorted(untrusted))
+    except Exception as exc:  # noqa: BLE001
+        raise ModelArtifactError(src, f"could not be loaded ({exc}); {RETRAIN_HINT}", code="E505") from None
+    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+        raise ModelArtifactError(src, f"not a callcoach model file; {RETRAIN_HINT}", code="E506")
+    if payload.get("schema_version") != MODEL_SCHEMA_VERSION:
+        raise ModelArtifactError(
+            src,
+            f"model schema version {payload.get('schema_version')!r}, this callcoach reads "
+            f"{MODEL_SCHEMA_VERSION}; {RETRAIN_HINT}",
+            code="E507",
+        )
+    names = tuple(payload.get("feature_names") or ())
+    unknown = [n for n in names if n not in FEATURE_BY_NAME]
+    if not names or unknown:
+        raise ModelArtifactError(
+            src, f"the model uses features this callcoach does not compute ({unknown}); {RETRAIN_HINT}", code="E508"
+        )
+    metadata = dict(payload.get("metadata") or {})
+    saved = (metadata.get("versions") or {}).get("scikit-learn", "")
+    import sklearn
+
+    if _minor(saved) != _minor(sklearn.__version__):
+        raise ModelArtifactError(
+            src,
+            f"trained with scikit-learn {saved or 'unknown'}, running {sklearn.__version__}; "
+            f"{RETRAIN_HINT}",
+            code="E509",
+        )
+    return ModelArtifact(
+        model=payload["model"],
+        feature_names=names,
+        reference={k: float(v) for k, v in dict(payload["reference"]).items()},
+        metadata=metadata,
+        source=src,
+    )
+
+
+def _minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+def default_model_path() -> Path | None:
+    """The shipped model: ``models/`` beside the package source, or inside the installed package."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package.parent / "models" / DEFAULT_MODEL_NAME, package / "models" / DEFAULT_MODEL_NAME):
+        if candidate.is_file():
+            return candidate
+    return None
+
