@@ -1,13 +1,21 @@
-"""The analysis, end to end: transcript -> roles -> Doc -> tags -> metrics -> feedback.
+"""The analysis, end to end: transcript -> roles -> Doc -> tags -> metrics -> feedback -> score.
 
-:class:`Analyzer` holds what is costly to build (the spaCy pipeline, later
-the classifier) so that it is built once and reused for every call.
+:class:`Analyzer` holds what is costly to build (the spaCy pipeline and the
+classifier) so that it is built once and reused for every call. Its entry
+points all return an :class:`~analyzer.result.AnalysisResult`:
+
+- :meth:`Analyzer.analyze_source`: a call as a file path or as the file's
+  bytes (what the batch work function calls);
+- :meth:`Analyzer.analyze_file` and :meth:`Analyzer.analyze_text`: a path,
+  or a transcript as a string;
+- :meth:`Analyzer.analyze_transcript`: a transcript already read.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -17,7 +25,7 @@ from .config import Thresholds, default_thresholds
 from .metrics import compute_metrics, cue_intervals, union_seconds
 from .nlp import extensions as ext
 from .nlp.pipeline import analyse_doc, build_nlp
-from .readers import read_text, read_transcript
+from .readers import decode, read_bytes, read_text
 from .result import AnalysisResult, SpeakerSummary, Tag
 from .roles import assign_roles
 from .transcript import Role, Transcript
@@ -61,11 +69,54 @@ class Analyzer:
         others: Iterable[str] = (),
         roles: Mapping[str, str] | None = None,
     ) -> AnalysisResult:
-        """Read and analyse one transcript file."""
-        transcript = read_transcript(
-            path, format, speech_rate_words_per_second=self.thresholds.speech_rate_words_per_second
+        """Read and analyse one transcript file (see :meth:`analyze_source`)."""
+        return self.analyze_source(path, format=format, sellers=sellers, buyers=buyers, others=others, roles=roles)
+
+    def analyze_source(
+        self,
+        source: bytes | str | os.PathLike,
+        *,
+        name: str | None = None,
+        format: str | None = None,
+        sellers: Iterable[str] = (),
+        buyers: Iterable[str] = (),
+        others: Iterable[str] = (),
+        roles: Mapping[str, str] | Callable[[Sequence[str]], Mapping[str, str]] | None = None,
+    ) -> AnalysisResult:
+        """Read and analyse one call, given as a file or as the file's bytes.
+
+        source (bytes | str | PathLike): the transcript file's path, or its
+            bytes (UTF-8, or UTF-16 with a byte-order mark). A ``str`` is a
+            path; a transcript held as text goes to :meth:`analyze_text`.
+        name (str | None): the call's name in the result and in error
+            messages, and the extension hint of format detection. Defaults
+            to the path, or ``"<bytes>"``.
+        format (str | None): one of ``analyzer.readers.FORMATS`` to force a
+            reader. Defaults to None (detected).
+        sellers, buyers, others (Iterable[str]): speaker names the caller gives.
+        roles (Mapping | Callable | None): more given roles, speaker name to
+            role; or a function from the call's speakers to its given roles
+            (a batch's roles by name apply only to the calls they speak in).
+        RETURNS (AnalysisResult): the analysed call.
+        RAISES: TranscriptFormatError with its code (E100 a file that cannot
+            be read, E104-E107 bytes that are not text, E108 a call that is
+            too long, and each format's own); RolesError for given roles that
+            do not fit the call; ValueError for an unknown format name.
+        """
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            name = name or "<bytes>"
+            data = bytes(source)
+        else:
+            name = name or os.fspath(source)
+            data = read_bytes(source)
+        transcript = read_text(
+            decode(data, name),
+            source=name,
+            format=format,
+            speech_rate_words_per_second=self.thresholds.speech_rate_words_per_second,
         )
-        return self.analyze_transcript(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
+        given = roles(transcript.speakers) if callable(roles) else roles
+        return self.analyze_transcript(transcript, sellers=sellers, buyers=buyers, others=others, roles=given)
 
     def analyze_text(
         self,

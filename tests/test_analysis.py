@@ -1,0 +1,59 @@
+"""The Analyzer's entry points: one call from a path or from its bytes."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from analyzer.errors import RolesError, TranscriptFormatError
+from helpers import SAMPLES
+
+CALL = SAMPLES / "01-payroll-dental-discovery.txt"
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [lambda t: t.encode("utf-8"), lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le")],
+    ids=["utf-8", "utf-16"],
+)
+def test_analysis_analyze_source_bytes_and_path_agree(analyzer, encode):
+    from_path = analyzer.analyze_source(CALL)
+    data = encode(CALL.read_text(encoding="utf-8"))
+    from_bytes = analyzer.analyze_source(data, name=str(CALL))
+    assert from_bytes.to_dict() == from_path.to_dict()
+    assert from_path.to_dict() == analyzer.analyze_file(CALL).to_dict()
+
+
+def test_analysis_analyze_source_bytes_without_a_name(analyzer):
+    result = analyzer.analyze_source(b"Kim: hello there\nDana: hi Kim\n")
+    assert result.file == "<bytes>" and result.format == "txt"
+
+
+@pytest.mark.parametrize(
+    "source,code",
+    [("missing.vtt", "E100"), (b"", "E104"), (b"Dana: hi\x00\x01", "E106")],
+)
+def test_analysis_analyze_source_raises_the_coded_error(analyzer, tmp_path, source, code):
+    if isinstance(source, str):
+        source = tmp_path / source
+    with pytest.raises(TranscriptFormatError, match=rf"\[{code}\]"):
+        analyzer.analyze_source(source)
+
+
+def test_analysis_analyze_source_roles_from_the_speakers(analyzer):
+    seen = []
+
+    def roles_for(speakers):
+        seen.append(tuple(speakers))
+        return {speakers[-1]: "seller"}
+
+    call = b"Kim: hello there\nDana: hi Kim, how is the week going\n"
+    result = analyzer.analyze_source(call, name="call.txt", roles=roles_for)
+    assert seen == [("Kim", "Dana")]
+    assert {s.name: (s.role, s.role_source) for s in result.speakers}["Dana"] == ("seller", "given")
+    assert result.file == "call.txt"
+
+
+def test_analysis_analyze_source_given_role_for_a_stranger(analyzer):
+    with pytest.raises(RolesError, match=r"\[E201\]"):
+        analyzer.analyze_source(b"Kim: hello\nDana: hi\n", roles={"Nobody": "seller"})
