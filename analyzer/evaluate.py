@@ -187,7 +187,12 @@ def predicted_range(tag: Tag, transcript: Transcript, offs: list[int]) -> tuple[
     return start, start + len(tag.text)
 
 
-def evaluate_call(analyzer: Analyzer, gold: Gold) -> CallReport:
+def evaluate_call(analyzer: Analyzer, gold: Gold, *, asr: bool = False) -> CallReport:
+    """Measure ``analyzer`` on one annotated call.
+
+    asr (bool): first rewrite the call and its gold quotes as unpunctuated
+        lower-case speech (:mod:`analyzer.asr`).
+    """
     from .readers import FAMILIES
 
     transcript = read_transcript(
@@ -195,6 +200,10 @@ def evaluate_call(analyzer: Analyzer, gold: Gold) -> CallReport:
         gold.format if gold.format in FAMILIES else None,  # the annotator's word wins over detection
         speech_rate_words_per_second=analyzer.thresholds.speech_rate_words_per_second,
     )
+    if asr:
+        from .asr import gold_as_asr, transcript_as_asr
+
+        transcript, gold = transcript_as_asr(transcript), gold_as_asr(gold)
     unknown = sorted(set(transcript.speakers) - set(gold.roles))
     if unknown:
         raise GoldFormatError(str(gold.path), f"no role for speaker(s) {unknown}", code="E407")
@@ -262,13 +271,18 @@ def _seen_in_training(analyzer: Analyzer, path: Path) -> bool:
     return file_sha256(path) in set(seen)
 
 
-def evaluate_paths(paths: Iterable[str | Path], analyzer: Analyzer | None = None) -> Evaluation:
-    """Evaluate every gold sidecar found under ``paths``; bad files are reported, not fatal."""
+def evaluate_paths(
+    paths: Iterable[str | Path], analyzer: Analyzer | None = None, *, asr: bool = False
+) -> Evaluation:
+    """Evaluate every gold sidecar found under ``paths``; bad files are reported, not fatal.
+
+    asr (bool): measure on the calls rewritten as unpunctuated speech.
+    """
     analyzer = analyzer or Analyzer()
     calls, errors = [], []
     for gpath in find_gold_files(paths):
         try:
-            calls.append(evaluate_call(analyzer, load_gold(gpath)))
+            calls.append(evaluate_call(analyzer, load_gold(gpath), asr=asr))
         except CallcoachError as exc:
             errors.append({"file": str(gpath), "error": str(exc)})
     return Evaluation(calls=calls, errors=errors)

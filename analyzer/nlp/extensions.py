@@ -10,7 +10,7 @@ import bisect
 
 from typing import Iterator, Mapping
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 #: ``doc.spans`` key of the turns; each span's label is the speaker's name.
 TURNS_KEY = "turns"
@@ -32,6 +32,8 @@ TURN_INDEX = "callcoach_turn"
 ROLE = "callcoach_role"
 #: Span (buyer_question): True when the question is open.
 OPEN = "callcoach_open"
+#: Token: this word ends a question found by the segmenter in unpunctuated speech.
+QEND = "callcoach_qend"
 
 
 def turn_starts(doc: Doc) -> list[int]:
@@ -74,6 +76,8 @@ if not Span.has_extension(ROLE):
     Span.set_extension(ROLE, getter=_span_role)
 if not Span.has_extension(OPEN):
     Span.set_extension(OPEN, default=None)
+if not Token.has_extension(QEND):
+    Token.set_extension(QEND, default=False)
 
 
 def role_turns(doc: Doc, role: str | None) -> Iterator[tuple[int, Span]]:

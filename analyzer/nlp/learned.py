@@ -60,6 +60,28 @@ def ngrams(words: Sequence[str], prefix: str, n: int = 3, limit: int = 40) -> li
     return out
 
 
+#: Who a sentence speaks of: the guide's tags are defined by it (a question
+#: about the buyer, an invitation to talk about the seller).
+PERSONS = {
+    "you": frozenset("you your yours yourself yourselves y'all ya yall u".split()),
+    "we": frozenset("we our ours us ourselves".split()),
+    "i": frozenset("i my me mine myself".split()),
+    "they": frozenset("they their them he she his her".split()),
+}
+
+
+def person_features(words: Sequence[str]) -> list[str]:
+    """Which persons a sentence names (``P:you``, ``P:we``, ...) and which it names first."""
+    out = []
+    first = None
+    for w in words:
+        for person, forms in PERSONS.items():
+            if w in forms:
+                first = first or person
+                out.append(f"P:{person}")
+    return sorted(set(out)) + ([f"P:first={first}"] if first else ["P:none"])
+
+
 @dataclass(frozen=True)
 class SentenceModel:
     """A fitted linear model over hashed feature strings.
@@ -156,6 +178,7 @@ def fit_sentence_model(
     C: float = 1.0,
     threshold: float = 0.5,
     card: dict[str, Any] | None = None,
+    seed: int = 0,
 ) -> SentenceModel:
     """Fit a logistic regression on hashed feature rows (deterministic).
 
@@ -164,6 +187,8 @@ def fit_sentence_model(
     y (Sequence[int]): 1 where the candidate is the tag, else 0.
     C (float): inverse regularisation strength.
     threshold (float): probability at or above which a candidate is kept.
+    card (dict | None): what to record about the training data.
+    seed (int): the solver's random state (the same seed gives the same model).
     RETURNS (SentenceModel): the fitted model.
     """
     from sklearn.linear_model import LogisticRegression
@@ -173,7 +198,7 @@ def fit_sentence_model(
         raise ValueError(f"{name}: the training candidates hold only one class; more gold calls are needed")
     X = _hasher().transform(rows)
     X.data[:] = 1.0
-    clf = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
+    clf = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed)
     clf.fit(X, y)
     coef = clf.coef_.ravel()
     nz = np.flatnonzero(np.abs(coef) > 1e-6)

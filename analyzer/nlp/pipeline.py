@@ -2,7 +2,9 @@
 
 This module is the only place that knows the order of the components:
 
-1. ``sentencizer`` (or the base model's own sentence boundaries);
+1. ``sentencizer`` (or the base model's own sentence boundaries), then
+   ``callcoach_segmenter`` - sentences and questions inside turns that lack
+   punctuation (raw speech recognition);
 2. ``callcoach_pitch_invite`` - buyer invitations to pitch;
 3. ``callcoach_buyer_question`` - seller questions about the buyer;
 4. ``callcoach_pitch_dump`` - the seller's answer to each invitation,
@@ -22,7 +24,7 @@ from ..config import Thresholds, default_thresholds
 from ..errors import TranscriptFormatError
 from ..transcript import Role, Transcript
 from . import extensions as ext
-from .components import buyer_question, if_then_close, pitch_dump, pitch_invite  # noqa: F401  (registers the factories)
+from .components import buyer_question, if_then_close, pitch_dump, pitch_invite, segmenter  # noqa: F401  (registers the factories)
 
 #: The longest call (in characters) the blank pipeline accepts: about
 #: 350,000 words, some forty hours of speech. Longer input is refused with a
@@ -81,6 +83,7 @@ def build_nlp(
         # allow calls far longer than spaCy's cautious default of 1,000,000.
         nlp.max_length = MAX_CALL_CHARACTERS
     values = dataclasses.asdict(thresholds)
+    nlp.add_pipe("callcoach_segmenter", config={"models": str(learned)})
     for name in COMPONENTS:
         config = {key: values[key] for key in COMPONENT_THRESHOLDS[name]}
         if name in LEARNED_COMPONENTS:

@@ -74,7 +74,7 @@ def collect(gold_paths: Iterable[str | Path], thresholds=None) -> tuple[list[Cal
     """Candidates and their gold labels for every call; bad gold files are listed, not fatal."""
     from ..config import default_thresholds
     from ..errors import CallcoachError
-    from ..gold import gold_ranges, load_gold, turn_offsets as _turn_offsets
+    from ..gold import gold_ranges, load_gold, turn_offsets
     from .pipeline import build_nlp, transcript_to_doc
 
     thresholds = thresholds or default_thresholds()
@@ -86,7 +86,7 @@ def collect(gold_paths: Iterable[str | Path], thresholds=None) -> tuple[list[Cal
             gold = load_gold(gpath)
             raw = json.loads(gpath.read_text(encoding="utf-8-sig"))
             transcript = _gold_transcript(gold, thresholds)
-            offs = _turn_offsets(transcript)
+            offs = turn_offsets(transcript)
             ranges = {tag: [] for tag in LEARNED}
             for gt in gold.tags:
                 if gt.tag in ranges:
@@ -115,8 +115,48 @@ def collect(gold_paths: Iterable[str | Path], thresholds=None) -> tuple[list[Cal
     return out, errors
 
 
-def fit_taggers(calls: list[CallCandidates], *, C: float = DEFAULT_C) -> dict[str, SentenceModel]:
-    """One sentence model per learned tagger, fitted on every candidate of ``calls``."""
+def _pick_threshold(tag: str, calls: list[CallCandidates], C: float) -> float:
+    """The probability cut that gives the best F1 over candidates of writers held out
+    one at a time within ``calls`` (0.5 when there are fewer than three writers)."""
+    import numpy as np
+
+    writers = sorted({c.writer for c in calls})
+    if len(writers) < 3:
+        return 0.5
+    probs, ys = [], []
+    for w in writers:
+        train = [c for c in calls if c.writer != w]
+        test = [c for c in calls if c.writer == w]
+        rows = [r for c in train for r in c.rows[tag]]
+        y = [v for c in train for v in c.labels[tag]]
+        test_rows = [r for c in test for r in c.rows[tag]]
+        if not test_rows or len(set(y)) < 2:
+            continue
+        probs.append(fit_sentence_model(tag, rows, y, C=C).probabilities(test_rows))
+        ys.extend(v for c in test for v in c.labels[tag])
+    if not probs:
+        return 0.5
+    p, y = np.concatenate(probs), np.asarray(ys)
+    best, best_f1 = 0.5, -1.0
+    for cut in np.arange(0.2, 0.71, 0.05):
+        tp = float(((p >= cut) & (y == 1)).sum())
+        fp = float(((p >= cut) & (y == 0)).sum())
+        fn = float(((p < cut) & (y == 1)).sum())
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = round(float(cut), 2), f1
+    return best
+
+
+def fit_taggers(
+    calls: list[CallCandidates], *, C: float = DEFAULT_C, tune_threshold: bool = True
+) -> dict[str, SentenceModel]:
+    """One sentence model per learned tagger, fitted on every candidate of ``calls``.
+
+    The probability cut of each is chosen by holding out the writers of
+    ``calls`` one at a time (``tune_threshold``), never on the calls it is
+    later measured on.
+    """
     models = {}
     for tag in LEARNED:
         rows = [r for c in calls for r in c.rows[tag]]
@@ -133,7 +173,8 @@ def fit_taggers(calls: list[CallCandidates], *, C: float = DEFAULT_C) -> dict[st
             },
             "estimator": f"LogisticRegression(C={C}, solver='liblinear') over hashed word 1-3-grams and rule signals",
         }
-        models[tag] = fit_sentence_model(tag, rows, y, C=C, card=card)
+        threshold = _pick_threshold(tag, calls, C) if tune_threshold else 0.5
+        models[tag] = fit_sentence_model(tag, rows, y, C=C, threshold=threshold, card=card)
     return models
 
 
@@ -162,8 +203,65 @@ def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: di
     return out
 
 
+def segment_rows(transcripts: Iterable[Transcript], nlp=None) -> dict[str, list]:
+    """Word rows and labels for the segmenter from the punctuated turns of ``transcripts``.
+
+    Each punctuated turn is split by the sentencizer; its punctuation is then
+    dropped and every word labelled: does it start a sentence, does it end a
+    question. RETURNS ``{"rows": [...], "start": [...], "qend": [...]}``.
+    """
+    from .components.segmenter import lacks_punctuation, training_rows
+    from .pipeline import build_nlp, transcript_to_doc
+
+    nlp = nlp or build_nlp(learned="none")
+    sentencizer = nlp.get_pipe(nlp.pipe_names[0])
+    out: dict[str, list] = {"rows": [], "start": [], "qend": []}
+    for transcript in transcripts:
+        doc = sentencizer(transcript_to_doc(nlp, transcript))
+        for turn in doc.spans["turns"]:
+            if lacks_punctuation(turn):
+                continue
+            seq = []
+            for sent in doc[turn.start : turn.end].sents:
+                ws = [t for t in sent if not (t.is_space or t.is_punct)]
+                question = any(t.text == "?" for t in sent[-3:])
+                seq.extend((t.lower_, k == 0, question and k == len(ws) - 1) for k, t in enumerate(ws))
+            if len(seq) < 2:
+                continue
+            rows, start, qend = training_rows(seq)
+            out["rows"] += rows[1:]  # the first word always starts the turn's first sentence
+            out["start"] += start[1:]
+            out["qend"] += qend[1:]
+    return out
+
+
+def fit_segmenter(transcripts: Iterable[Transcript], *, C: float = DEFAULT_C) -> dict[str, SentenceModel]:
+    """The segmenter's two word models, from punctuated calls with their punctuation stripped."""
+    from .components.segmenter import QUESTION_MODEL, START_MODEL
+
+    transcripts = list(transcripts)
+    data = segment_rows(transcripts)
+    card = {
+        "trained_on": {
+            "calls": len(transcripts),
+            "words": len(data["rows"]),
+            "writers": [],
+            "candidates": len(data["rows"]),
+            "gold_tags": 0,
+            "gold_out_of_reach": 0,
+        },
+        "estimator": f"LogisticRegression(C={C}, solver='liblinear') over hashed 5-word windows",
+    }
+    start_card = dict(card, trained_on=dict(card["trained_on"], positives=int(sum(data["start"]))))
+    q_card = dict(card, trained_on=dict(card["trained_on"], positives=int(sum(data["qend"]))))
+    return {
+        START_MODEL: fit_sentence_model(START_MODEL, data["rows"], data["start"], C=C, card=start_card),
+        QUESTION_MODEL: fit_sentence_model(QUESTION_MODEL, data["rows"], data["qend"], C=C, card=q_card),
+    }
+
+
 def cross_validate_taggers(
-    gold_paths: Iterable[str | Path], *, thresholds=None, C: float = DEFAULT_C
+    gold_paths: Iterable[str | Path], *, thresholds=None, C: float = DEFAULT_C, asr: bool = False
 ) -> dict[str, Any]:
     """Hold out one writer at a time: rules-only beside learned, per tag, on the held-out calls.
 
@@ -173,7 +271,9 @@ def cross_validate_taggers(
     """
     from ..analysis import Analyzer
     from ..config import default_thresholds
-    from ..evaluate import Evaluation, evaluate_call, load_gold
+    from .components.segmenter import QUESTION_MODEL, START_MODEL
+    from ..evaluate import Evaluation, evaluate_call
+    from ..gold import load_gold
 
     thresholds = thresholds or default_thresholds()
     gold_paths = [Path(p) for p in gold_paths]
@@ -188,8 +288,12 @@ def cross_validate_taggers(
         models = fit_taggers(train, C=C)
         for tag, name in LEARNED.items():
             learned_an.nlp.get_pipe(name).model = models[tag]
-        r = [evaluate_call(rules_an, load_gold(c.gold_path)) for c in test]
-        lr = [evaluate_call(learned_an, load_gold(c.gold_path)) for c in test]
+        if asr:
+            seg = fit_segmenter((_gold_transcript(load_gold(c.gold_path), thresholds) for c in train), C=C)
+            pipe = learned_an.nlp.get_pipe("callcoach_segmenter")
+            pipe.start_model, pipe.question_model = seg[START_MODEL], seg[QUESTION_MODEL]
+        r = [evaluate_call(rules_an, load_gold(c.gold_path), asr=asr) for c in test]
+        lr = [evaluate_call(learned_an, load_gold(c.gold_path), asr=asr) for c in test]
         rules_reports += r
         learned_reports += lr
         per_writer[w] = {

@@ -23,12 +23,13 @@ CALL = [
 def test_pipeline_pipe_order(nlp):
     assert nlp.pipe_names == [
         "sentencizer",
+        "callcoach_segmenter",
         "callcoach_pitch_invite",
         "callcoach_buyer_question",
         "callcoach_pitch_dump",
         "callcoach_if_then_close",
     ]
-    assert tuple(nlp.pipe_names[1:]) == COMPONENTS
+    assert tuple(nlp.pipe_names[2:]) == COMPONENTS
 
 
 def test_pipeline_analyze_pipes_has_no_problems(nlp):

@@ -7,6 +7,8 @@ from typing import Any, Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
+from ..extensions import QEND
+
 
 @dataclass
 class Candidate:
@@ -92,11 +94,21 @@ def _raise(name, component, docs, exc):
 
 
 def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
-    """Lower-case words and title-case flags of a span's tokens (spaces dropped)."""
+    """Lower-case words and title-case flags of a span's tokens (spaces dropped).
+
+    A sentence whose last word the segmenter found to end a question (in
+    unpunctuated speech) reads as if it ended in ``?``.
+    """
     words, titles = [], []
+    last = None
     for t in span:
         if t.is_space:
             continue
         words.append(t.lower_)
         titles.append(t.is_title)
+        if not t.is_punct:
+            last = t
+    if last is not None and last._.get(QEND) and "?" not in words:
+        words.append("?")
+        titles.append(False)
     return words, titles

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
 from ..questions import QuestionForm, question_form
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
-from ..learned import SentenceModel, load_models, ngrams
+from ..learned import SentenceModel, load_models, person_features, ngrams
 from .base import Candidate, Tagger, sentence_words
 
 
@@ -72,7 +72,7 @@ class BuyerQuestionTagger(Tagger):
                 if sent.start == turn.start:
                     signals.append("C:turn_start")
                 content = words[form.head :]
-                feats = signals + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
+                feats = signals + person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
                 found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open))
         return found
 

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from ..extensions import IF_THEN_CLOSE, role_turns
 from ..questions import question_form
 from ..resources import build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
-from ..learned import SentenceModel, load_models, ngrams
+from ..learned import SentenceModel, load_models, person_features, ngrams
 from .base import Candidate, Tagger, sentence_words, threshold_defaults
 
 CONFIG_KEYS = ("if_then_close_max_sentence_gap",)
@@ -97,7 +97,7 @@ class IfThenCloseTagger(Tagger):
                     f"R:next_asks={len(asks) > 1 and asks[1]}",
                     f"R:last_in_turn={k + 1 == len(sents)}",
                 ]
-                feats += ngrams(words, "W:") + ngrams(nxt[:20], "N:", n=2)
+                feats += person_features(words) + ngrams(words, "W:") + ngrams(nxt[:20], "N:", n=2)
                 if hit is not None:
                     last = k + hit
                 elif not (commit[0] or asks[0]) and len(asks) > 1 and (commit[1] or asks[1]):

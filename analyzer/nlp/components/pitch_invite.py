@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from ..extensions import PITCH_INVITE, TURNS_KEY, role_turns
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
-from ..learned import SentenceModel, load_models, merge_adjacent, ngrams
+from ..learned import SentenceModel, load_models, person_features, merge_adjacent, ngrams
 from ..questions import question_form
 from .base import Candidate, Tagger, sentence_words
 
@@ -81,7 +81,7 @@ class PitchInviteTagger(Tagger):
                 if any(titles[i] for i in range(1, len(titles))):
                     feats.append("C:names_someone")
                 feats.append(f"C:part={min(4, 5 * k // n_turns)}")
-                feats += ngrams(words, "W:")
+                feats += person_features(words) + ngrams(words, "W:")
                 found.append(Candidate(doc[start:end], feats, rule))
         return found
 

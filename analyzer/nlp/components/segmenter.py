@@ -1,0 +1,176 @@
+"""``callcoach_segmenter``: sentences and questions inside unpunctuated turns.
+
+Many call recorders deliver lower-case speech with no punctuation, and a
+turn then runs on for several sentences: ``okay great so how are you
+handling renewals today and who on your team owns that process``. For each
+turn that lacks punctuation (fewer sentence marks than one per
+:data:`WORDS_PER_MARK` words), a trained word-window model decides where a
+new sentence starts, and a second one which sentences are questions; the
+turn's sentence boundaries are replaced by those, and the last word of each
+question is flagged (``token._.callcoach_qend``) so that the taggers read
+the sentence as if it ended in ``?``.
+
+Punctuated turns are left exactly as the sentencizer split them, and the
+segmenter costs nothing on them beyond one count. It learns from the
+project's own punctuated calls with the punctuation stripped (the original
+punctuation is the label): ``callcoach train-taggers``.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token  # noqa: F401
+
+from ..extensions import QEND, TURNS_KEY
+from ..learned import SentenceModel, load_models
+from ..resources import load_lexicon
+
+#: A turn with fewer sentence marks (``. ? !``) than one per this many words
+#: lacks punctuation.
+WORDS_PER_MARK = 25
+#: Turns shorter than this are left alone ("yeah okay sure").
+MIN_WORDS = 6
+SENTENCE_MARKS = frozenset(".?!")
+#: Names of the two models in a tagger-model folder.
+START_MODEL = "segment_start"
+QUESTION_MODEL = "segment_question"
+
+def lacks_punctuation(span: Span | Sequence[Token]) -> bool:
+    """True for a turn of at least :data:`MIN_WORDS` words with too few sentence marks."""
+    words = marks = 0
+    for t in span:
+        if t.is_punct:
+            marks += t.text in SENTENCE_MARKS
+        elif not t.is_space:
+            words += 1
+    return words >= MIN_WORDS and marks * WORDS_PER_MARK < words
+
+
+def word_features(words: Sequence[str], lex=None) -> list[list[str]]:
+    """Window features of each word of an unpunctuated turn (lower-cased words)."""
+    lex = lex or load_lexicon()
+    pad = ["<s>", "<s>"] + list(words) + ["</s>", "</s>"]
+
+    def cls(w: str) -> str:
+        if w in lex.wh:
+            return "WH"
+        if w in lex.aux:
+            return "AUX"
+        if w in lex.filler:
+            return "FIL"
+        if w in lex.subject:
+            return "SUBJ"
+        return "-"
+
+    rows = []
+    for i in range(len(words)):
+        j = i + 2
+        p2, p1, w, n1, n2 = pad[j - 2], pad[j - 1], pad[j], pad[j + 1], pad[j + 2]
+        rows.append(
+            [
+                f"w={w}",
+                f"p1={p1}",
+                f"p2={p2}",
+                f"n1={n1}",
+                f"n2={n2}",
+                f"p1w={p1}|{w}",
+                f"wn1={w}|{n1}",
+                f"p2p1={p2}|{p1}",
+                f"n1n2={n1}|{n2}",
+                f"c={cls(p1)}|{cls(w)}|{cls(n1)}",
+                f"pos={min(i, 4)}",
+                f"left={min(len(words) - i, 4)}",
+            ]
+        )
+    return rows
+
+
+def training_rows(turn_words: Sequence[tuple[str, bool, bool]]) -> tuple[list[list[str]], list[int], list[int]]:
+    """Rows and labels from one punctuated turn.
+
+    turn_words: ``(word, starts_sentence, ends_question)`` for each word, the
+        punctuation already removed.
+    RETURNS: feature rows, sentence-start labels, question-end labels. The
+        first word (always a start) is left out of the start labels' meaning
+        but kept for the question labels.
+    """
+    words = [w for w, _, _ in turn_words]
+    return word_features(words), [int(s) for _, s, _ in turn_words], [int(q) for _, _, q in turn_words]
+
+
+class Segmenter:
+    """Replaces the sentence boundaries of unpunctuated turns."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "callcoach_segmenter",
+        *,
+        start_model: SentenceModel | None = None,
+        question_model: SentenceModel | None = None,
+    ) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.lex = load_lexicon()
+        self.start_model = start_model
+        self.question_model = question_model
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.start_model is None or TURNS_KEY not in doc.spans:
+            return doc
+        todo = [turn for turn in doc.spans[TURNS_KEY] if lacks_punctuation(turn)]
+        if not todo:
+            return doc
+        starts = doc.to_array([SENT_START]).reshape(-1, 1).astype("int64")
+        for turn in todo:
+            idx = [t.i for t in turn if not (t.is_space or t.is_punct)]
+            if not idx:
+                continue
+            rows = word_features([doc[i].lower_ for i in idx], self.lex)
+            is_start = self.start_model.accept(rows)
+            is_start[0] = True
+            for k in range(turn.start + 1, turn.end):
+                starts[k, 0] = -1
+            for k, i in enumerate(idx):
+                if is_start[k]:
+                    starts[i, 0] = 1
+            if self.question_model is not None:
+                qend = self.question_model.accept(rows)
+                # The last word before each start (and of the turn) ends a sentence.
+                for k, i in enumerate(idx):
+                    if k + 1 == len(idx) or is_start[k + 1]:
+                        doc[i]._.set(QEND, bool(qend[k]))
+        doc.from_array([SENT_START], starts.astype("uint64"))
+        return doc
+
+    # The models live in the installed package; nothing to serialise.
+    def to_disk(self, path, *, exclude=()) -> None:
+        pass
+
+    def from_disk(self, path, *, exclude=()) -> "Segmenter":
+        return self
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> "Segmenter":
+        return self
+
+
+@Language.factory(
+    "callcoach_segmenter",
+    default_config={"models": "default"},
+    assigns=["token.is_sent_start", f"token._.{QEND}"],
+    requires=["token.is_sent_start"],
+)
+def make_segmenter(nlp: Language, name: str, models: str) -> Segmenter:
+    """Create the ``callcoach_segmenter`` component.
+
+    models (str): ``"default"`` (the shipped models), a folder of models, or
+        ``"none"`` (then the component changes nothing).
+    """
+    found = load_models(models)
+    return Segmenter(nlp, name, start_model=found.get(START_MODEL), question_model=found.get(QUESTION_MODEL))
