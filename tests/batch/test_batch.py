@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analyzer import batch
+from analyzer.batch import engines, writers
 from analyzer.errors import RolesError
 from analyzer.readers import read_transcript
 
@@ -225,7 +226,7 @@ def test_batch_process_pool_survives_a_dying_worker(good_folder, tmp_path):
     crash.write_text("Dana: hello\n")
     files = sorted(batch.discover([root]) + [str(crash)])
     tasks = [(p, None) for p in files]
-    rows = list(batch._process_rows(tasks, batch.BatchOptions(), 2, 4, work=crash_on_marker))
+    rows = list(engines._process_rows(tasks, batch.BatchOptions(), 2, 4, work=crash_on_marker))
     assert [r["path"] for r in rows] == files
     by_path = {r["path"]: r for r in rows}
     assert by_path[str(crash)]["status"] == "error"
@@ -283,7 +284,7 @@ def test_batch_parquet_types_and_row_groups(good_folder, tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
     root, expected = good_folder
-    monkeypatch.setattr(batch, "ROW_GROUP_ROWS", 3)
+    monkeypatch.setattr(writers, "ROW_GROUP_ROWS", 3)
     out = tmp_path / "scores.parquet"
     batch.score_to_file(batch.discover([root]), out, engine="sequential")
     meta = pq.ParquetFile(out)

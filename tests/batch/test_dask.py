@@ -13,6 +13,7 @@ distributed = pytest.importorskip("distributed")
 from click.testing import CliRunner  # noqa: E402
 
 from analyzer import batch  # noqa: E402
+from analyzer.batch import work  # noqa: E402
 from analyzer.cli import EXIT_FINDINGS, main  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -50,7 +51,7 @@ def test_dask_workers_keep_one_analyzer_each(cluster, calls):
     files = batch.discover([calls])
     list(batch.iter_rows(files, engine="dask", scheduler=cluster.scheduler_address))
     with distributed.Client(cluster.scheduler_address) as client:
-        counts = client.run(lambda: len(batch._ANALYZERS))
+        counts = client.run(lambda: len(work._ANALYZERS))
     assert set(counts.values()) <= {0, 1}  # built lazily, once per worker process
     assert sum(counts.values()) >= 1
 

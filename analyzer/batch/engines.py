@@ -1,0 +1,210 @@
+"""Engines: run the work function over many files and yield the rows in file order.
+
+``sequential`` (this process), ``process`` (a ``ProcessPoolExecutor`` with
+spawned workers, an initializer that builds the analyzer, and a bounded
+window of calls in flight, so memory stays flat) and ``dask`` (a
+``LocalCluster`` or an existing scheduler). Every engine runs the same
+:func:`~analyzer.batch.work.score_path`; rows come back in submission
+order, which is path order, whatever the worker count.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import uuid
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from .columns import error_row
+from .options import BatchOptions
+from .work import AnalyzerSetupError, init_worker, score_path
+
+ENGINES = ("sequential", "process", "dask")
+
+
+def resolve_engine(engine: str | None, workers: int | None, scheduler: str | None) -> tuple[str, int]:
+    """The engine and worker count a run will use.
+
+    No engine: ``dask`` with a scheduler address, else ``sequential`` for one
+    worker and ``process`` for more. No worker count: every core.
+    """
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    n = workers or _cpu_count()
+    if scheduler:
+        if engine not in (None, "dask"):
+            raise ValueError(f"a scheduler address needs the dask engine, not {engine!r}")
+        return "dask", n
+    if engine is None:
+        return ("sequential" if n == 1 else "process"), n
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+    return engine, n
+
+
+def _cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def iter_rows(
+    files: Sequence[str],
+    options: BatchOptions | None = None,
+    *,
+    engine: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    done: Mapping[str, str] | None = None,
+    window: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Score ``files`` and yield one row each, in the order of ``files``.
+
+    files (Sequence[str]): the paths (:func:`discover` gives them sorted).
+    options (BatchOptions | None): the options for every call.
+    engine (str | None): ``sequential``, ``process`` or ``dask`` (see :func:`resolve_engine`).
+    workers (int | None): worker processes. Defaults to every core.
+    scheduler (str | None): the address of a Dask scheduler.
+    done (Mapping[str, str] | None): path to the content hash already in the
+        output; those calls yield a ``skipped`` row when unchanged.
+    window (int | None): calls in flight at most (memory stays flat).
+        Defaults to 8 per worker, at least 16.
+    YIELDS (dict): rows, as :func:`score_path` returns them.
+    """
+    options = options or BatchOptions()
+    engine, n = resolve_engine(engine, workers, scheduler)
+    n = max(1, min(n, len(files)))
+    done = done or {}
+    tasks = ((p, done.get(p)) for p in files)
+    window = window or max(16, 8 * n)
+    if engine == "sequential":
+        for path, expected in tasks:
+            yield score_path(path, expected, options)
+    elif engine == "process":
+        yield from _process_rows(tasks, options, n, window)
+    else:
+        yield from _dask_rows(tasks, options, n, scheduler, window)
+
+
+def _process_rows(
+    tasks: Iterable[tuple[str, str | None]],
+    options: BatchOptions,
+    workers: int,
+    window: int,
+    work: Callable[..., dict[str, Any]] = score_path,
+) -> Iterator[dict[str, Any]]:
+    """Rows from a pool of spawned worker processes, in task order.
+
+    At most ``window`` calls are in flight. If a worker process dies (killed
+    for memory, or a crash in a library), the calls that were in flight are
+    run again one at a time in a pool of their own: the one that kills its
+    worker again becomes an error row, and the run goes on.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("spawn")
+
+    def new_pool(n: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker, initargs=(options,))
+
+    pools = [new_pool(workers)]
+    pending: deque = deque()
+    tasks = iter(tasks)
+    try:
+        while True:
+            while len(pending) < window:
+                task = next(tasks, None)
+                if task is None:
+                    break
+                pending.append((task, pools[0].submit(work, task[0], task[1])))
+            if not pending:
+                return
+            task, future = pending.popleft()
+            try:
+                row = future.result()
+            except BrokenProcessPool:
+                suspects = [task] + [t for t, _ in pending]
+                pending.clear()
+                pools[0].shutdown(wait=True, cancel_futures=True)
+                pools[0] = new_pool(1)
+                for t in suspects:
+                    try:
+                        row = pools[0].submit(work, t[0], t[1]).result()
+                    except BrokenProcessPool:
+                        pools[0].shutdown(wait=True)
+                        pools[0] = new_pool(1)
+                        row = error_row(
+                            t[0], "the worker process died while analysing this call (out of memory, or a crash)"
+                        )
+                    yield row
+                pools[0].shutdown(wait=True)
+                pools[0] = new_pool(workers)
+                continue
+            yield row
+    finally:
+        for _, future in pending:
+            future.cancel()
+        pools[0].shutdown(wait=True, cancel_futures=True)
+
+
+def _dask_rows(
+    tasks: Iterable[tuple[str, str | None]],
+    options: BatchOptions,
+    workers: int,
+    scheduler: str | None,
+    window: int,
+) -> Iterator[dict[str, Any]]:
+    """Rows from Dask workers, in task order: a new ``LocalCluster``, or ``scheduler``.
+
+    The options are scattered to every worker once; each worker builds its
+    analyzer on its first call (:func:`analyzer_for`) and keeps it. With a
+    remote cluster the paths must be readable on the workers (a shared
+    mount, absolute paths).
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ImportError(
+            "the dask engine needs Dask distributed: pip install 'callcoach[dask]'"
+        ) from None
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
+        client = Client(cluster)
+    pending: deque = deque()
+    run = uuid.uuid4().hex[:12]
+    tasks = iter(tasks)
+    try:
+        opts = client.scatter(options, broadcast=True, hash=False)
+        i = 0
+        while True:
+            while len(pending) < window:
+                task = next(tasks, None)
+                if task is None:
+                    break
+                key = f"callcoach-score-{run}-{i}"
+                i += 1
+                pending.append((task, client.submit(score_path, task[0], task[1], opts, key=key, pure=False)))
+            if not pending:
+                return
+            task, future = pending.popleft()
+            try:
+                row = future.result()
+            except AnalyzerSetupError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: one call, not the run
+                row = error_row(task[0], f"the Dask task failed: {type(exc).__name__}: {exc}")
+            future.release()
+            yield row
+    finally:
+        if pending:
+            client.cancel([f for _, f in pending])
+        client.close()
+        if cluster is not None:
+            cluster.close()

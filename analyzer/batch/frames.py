@@ -1,0 +1,223 @@
+"""The library's batch entry points, both returning a pandas DataFrame.
+
+- :func:`score_paths`: transcript files and folders in, one row a call out
+  (the rows of ``callcoach score``);
+- :func:`score_dataframe`: transcripts already in a table, one row a cue
+  (a warehouse query, or a Spark ``applyInPandas`` group), in; one row a
+  call out.
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from ..about import __version__
+from .columns import ERROR, OK, columns, result_columns
+from .discover import discover
+from .engines import iter_rows
+from .options import BatchOptions, with_model
+from .rolemap import RoleMap, read_batch_roles
+from .work import analyzer_for, error_message
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..analysis import Analyzer
+    from ..config import Thresholds
+    from ..transcript import Transcript
+
+#: The columns :func:`score_dataframe` returns before the result's.
+DATAFRAME_COLUMNS = ("call_id", "status", "error", "analyzer_version")
+
+
+def score_paths(
+    paths: Iterable[str | os.PathLike],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    format: str | None = None,
+    sellers: Iterable[str] = (),
+    buyers: Iterable[str] = (),
+    roles: Mapping[str, str] | RoleMap | str | os.PathLike | None = None,
+    thresholds: "Thresholds | None" = None,
+    base_model: str | None = None,
+    workers: int | None = 1,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    model: Any = "default",
+) -> "pd.DataFrame":
+    """Score every transcript under ``paths``; one row a call, sorted by path.
+
+    paths: files and folders (see :func:`discover` for ``include``/``exclude``).
+    format (str | None): force a transcript format.
+    sellers, buyers (Iterable[str]): names of sellers and buyers, for every
+        call in which they speak.
+    roles: a mapping of name to role, a :class:`RoleMap`, or a roles file
+        (:func:`read_batch_roles`).
+    thresholds (Thresholds | None): defaults to ``analyzer/defaults.cfg``.
+    base_model (str | None): an installed spaCy pipeline to build on.
+    workers (int | None): worker processes; None for every core. Defaults to 1
+        (this process). Worker processes are spawned, so a script that asks
+        for more than one must call this under ``if __name__ == "__main__":``.
+    engine, scheduler: see :func:`iter_rows`.
+    model: the classifier: ``"default"`` (the shipped one), a model file, a
+        loaded model, or None for no score.
+    RETURNS (pandas.DataFrame): :func:`columns`; bad files are rows with
+        ``status == "error"``.
+    """
+    import pandas as pd
+
+    if isinstance(roles, (str, os.PathLike)):
+        roles = read_batch_roles(roles)
+    options = BatchOptions(
+        format=format,
+        roles=RoleMap.build(sellers=sellers, buyers=buyers, roles=roles),
+        thresholds=thresholds,
+        base_model=base_model,
+    )
+    options = with_model(options, model)
+    files = discover(paths, include=include, exclude=exclude)
+    rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
+    return pd.DataFrame.from_records(rows, columns=list(columns()))
+
+
+def score_dataframe(
+    df: "pd.DataFrame",
+    *,
+    call_id: str = "call_id",
+    speaker: str = "speaker",
+    text: str = "text",
+    start: str | None = "start",
+    end: str | None = "end",
+    role: str | None = None,
+    sellers: Iterable[str] = (),
+    buyers: Iterable[str] = (),
+    roles: Mapping[str, str] | RoleMap | None = None,
+    thresholds: "Thresholds | None" = None,
+    base_model: str | None = None,
+    analyzer: "Analyzer | None" = None,
+) -> "pd.DataFrame":
+    """Score transcripts that are already in a table, one row a cue.
+
+    This is how a warehouse job hands calls over, or Spark:
+    ``sdf.groupby("call_id").applyInPandas(score_dataframe, schema)``. The
+    analyzer is built once per Python process (:func:`analyzer_for`).
+
+    df (pandas.DataFrame): one row per cue (caption, segment or utterance).
+    call_id, speaker, text (str): the columns of the call, the speaker's name
+        and the spoken text.
+    start, end (str | None): the columns of the cue's start and end in
+        seconds; when the default names are not columns of ``df``, the calls
+        are untimed. Within a call, cues are put in order of ``start`` when
+        there is one (stable), else kept in table order.
+    role (str | None): a column with each cue's speaker role (``seller``,
+        ``buyer``, ``other``); empty cells leave the speaker to inference.
+    sellers, buyers, roles: given roles by name, for every call (see :class:`RoleMap`).
+    thresholds, base_model: for the analyzer; ignored when ``analyzer`` is given.
+    analyzer (Analyzer | None): an analyzer to use instead.
+    RETURNS (pandas.DataFrame): one row per call, sorted by call id:
+        :data:`DATAFRAME_COLUMNS` then the result's columns. A call that
+        cannot be analysed is a row with ``status == "error"``.
+    RAISES: KeyError when a named column is missing.
+    """
+    import pandas as pd
+
+    start_col = _optional_column(df, start, "start")
+    end_col = _optional_column(df, end, "end")
+    for name in (call_id, speaker, text) + ((role,) if role else ()):
+        if name not in df.columns:
+            raise KeyError(f"no column {name!r} in the DataFrame; its columns are: {', '.join(map(str, df.columns))}")
+    cols = _CueColumns(speaker=speaker, text=text, start=start_col, end=end_col, role=role)
+    role_map = RoleMap.build(sellers=sellers, buyers=buyers, roles=roles)
+    analyzer = analyzer or analyzer_for(BatchOptions(thresholds=thresholds, base_model=base_model))
+    names = list(DATAFRAME_COLUMNS) + [c for c in result_columns() if c not in DATAFRAME_COLUMNS]
+    out = [
+        _call_row(cid, group, cols, role_map, analyzer, names)
+        for cid, group in df.groupby(call_id, sort=True, dropna=False)
+    ]
+    return pd.DataFrame.from_records(out, columns=names)
+
+
+@dataclass(frozen=True)
+class _CueColumns:
+    """The columns of a cue table that :func:`score_dataframe` reads (None: absent)."""
+
+    speaker: str
+    text: str
+    start: str | None
+    end: str | None
+    role: str | None
+
+
+def _call_row(
+    cid: Any, group: "pd.DataFrame", cols: _CueColumns, role_map: RoleMap, analyzer: "Analyzer", names: list[str]
+) -> dict[str, Any]:
+    """One call's row: its cues analysed as one transcript, or an error row saying why they cannot be."""
+    if cols.start is not None:
+        group = group.sort_values(cols.start, kind="stable", na_position="last")
+    source = str(cid)
+    row: dict[str, Any] = dict.fromkeys(names)
+    row.update(call_id=cid, status=ERROR, analyzer_version=__version__)
+    try:
+        transcript = _transcript_of(group, cols, source)
+        given = role_map.for_call(source, transcript.speakers)
+        if cols.role:
+            for spk, r in zip(group[cols.speaker], group[cols.role]):
+                r = _cell_text(r).strip().lower()
+                if r:
+                    given.setdefault(_cell_text(spk), r)
+        result = analyzer.analyze_transcript(transcript, roles=given or None)
+    except Exception as exc:  # noqa: BLE001 - one bad call must not stop the table
+        row["error"] = error_message(exc, source)
+    else:
+        row.update({k: v for k, v in result.to_row().items() if k in row})
+        row["status"] = OK
+    return row
+
+
+def _transcript_of(group: "pd.DataFrame", cols: _CueColumns, source: str) -> "Transcript":
+    """The cues of one call, in table order, as a transcript."""
+    from ..transcript import Cue, Transcript
+
+    untimed = [None] * len(group)
+    cues = [
+        Cue(speaker=_cell_text(spk), text=_cell_text(txt), start=_cell_float(s), end=_cell_float(e), line=i)
+        for i, (spk, txt, s, e) in enumerate(
+            zip(
+                group[cols.speaker],
+                group[cols.text],
+                group[cols.start] if cols.start is not None else untimed,
+                group[cols.end] if cols.end is not None else untimed,
+            ),
+            1,
+        )
+    ]
+    return Transcript.from_cues(cues, source=source, format="dataframe")
+
+
+def _optional_column(df, name: str | None, default: str) -> str | None:
+    if name is None:
+        return None
+    if name in df.columns:
+        return name
+    if name == default:
+        return None
+    raise KeyError(f"no column {name!r} in the DataFrame; its columns are: {', '.join(map(str, df.columns))}")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _cell_float(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x

@@ -1,0 +1,61 @@
+"""What every call of a batch is scored with: :class:`BatchOptions`, and its fingerprint for resume."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from ..about import __version__
+from .rolemap import RoleMap
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import Thresholds
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Everything a worker needs to score a call, sent to each worker once.
+
+    format (str | None): force a transcript format (``analyzer.readers.FORMATS``).
+    roles (RoleMap): given roles; calls and speakers it does not name are inferred.
+    thresholds (Thresholds | None): defaults to ``analyzer/defaults.cfg``.
+    base_model (str | None): an installed spaCy pipeline to build on.
+    reports_dir (str | None): write one HTML report per call there
+        (:func:`report_path`), from the worker that holds the result.
+    model (str | None): the classifier: ``"default"`` (the shipped one), a
+        model file, or None (no score). Each worker loads and checks it once
+        (the parent stays light: it never imports the model's libraries).
+    """
+
+    format: str | None = None
+    roles: RoleMap = field(default_factory=RoleMap)
+    thresholds: "Thresholds | None" = None
+    base_model: str | None = None
+    reports_dir: str | None = None
+    model: Any = "default"
+
+
+def with_model(options: BatchOptions, model: Any) -> BatchOptions:
+    """``options`` with the classifier ``model`` (``"default"``, a path, or None)."""
+    if model is not None and not isinstance(model, str):
+        model = os.fspath(model)
+    return replace(options, model=model)
+
+
+def settings_fingerprint(options: BatchOptions) -> str:
+    """A short hash of everything besides the file and the model that decides a row.
+
+    Resume keeps a row only when the file, the model and these settings (the
+    thresholds, roles, forced format, base pipeline and analyzer version) are
+    all the same as in this run.
+    """
+    thresholds = dataclasses.asdict(options.thresholds) if options.thresholds is not None else None
+    key = json.dumps(
+        [thresholds, repr(options.roles), options.format, options.base_model, __version__],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

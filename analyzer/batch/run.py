@@ -1,0 +1,182 @@
+"""A whole run into one output file: :func:`score_to_file`, and what it did (:class:`BatchRun`).
+
+The flow::
+
+    files -> iter_rows (an engine) -> rows in path order -> the journal
+          -> finalize: the output file (JSON Lines, CSV or Parquet), written atomically
+          -> per-seller summary
+
+``resume=True`` skips every call whose path is in the output (or journal)
+with the same content hash (sha256 of the file's bytes), model and
+settings, error rows included (the same bytes fail the same way; a file
+that could not be read has no hash and is tried again); the final output
+keeps one row per path, the newest, sorted by path.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from .columns import ERROR, OK, SKIPPED, columns
+from .engines import iter_rows
+from .journal import Journal, iter_journal, journal_path, repair_tail, scan_journal, seed_journal
+from .options import BatchOptions
+from .summary import SellerSummary
+from .writers import output_format, write_output
+
+
+@dataclass
+class BatchRun:
+    """What a run did (:func:`score_to_file`).
+
+    output (Path): the file written.
+    calls (int): rows in the output (one per call, this run's and earlier ones).
+    ok, failed (int): of those, scored and failed.
+    scored (int): calls analysed by this run (ok or error).
+    skipped (int): calls already in the output with the same hash (resume).
+    words (int): words in the calls this run scored.
+    seconds (float): how long this run took.
+    stopped (bool): the run stopped early at an error (``fail_fast``).
+    errors (list[tuple[str, str]]): (path, message) of the first failed calls.
+    summary (SellerSummary): per-seller figures over every ``ok`` row of the output.
+    rows (list[dict] | None): every output row, when asked for (``keep_rows``).
+    """
+
+    output: Path
+    calls: int = 0
+    ok: int = 0
+    failed: int = 0
+    scored: int = 0
+    skipped: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    stopped: bool = False
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    summary: SellerSummary = field(default_factory=SellerSummary)
+    rows: list[dict[str, Any]] | None = None
+
+    @property
+    def calls_per_second(self) -> float:
+        return self.scored / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds > 0 else 0.0
+
+
+MAX_ERRORS_KEPT = 50
+
+
+def score_to_file(
+    files: Sequence[str],
+    output: str | os.PathLike,
+    options: BatchOptions | None = None,
+    *,
+    engine: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    fail_fast: bool = False,
+    on_row: Callable[[Mapping[str, Any]], None] | None = None,
+    keep_rows: bool = False,
+    fsync_seconds: float = 1.0,
+) -> BatchRun:
+    """Score ``files`` into ``output`` (JSON Lines, CSV or Parquet, by extension).
+
+    Rows stream to the journal (:func:`journal_path`) as they come; at the
+    end the output holds one row per call sorted by path, written atomically
+    (or, for JSON Lines, appended to and only rewritten, through a temporary
+    file, when a resumed run left it out of order). A run that is killed
+    leaves the journal valid up to its last complete row: run again with
+    ``resume=True`` to finish.
+
+    files (Sequence[str]): the calls, sorted (:func:`discover`).
+    output (str | PathLike): the output file.
+    options (BatchOptions | None): the options for every call.
+    engine, workers, scheduler: see :func:`iter_rows`.
+    resume (bool): skip calls already in the output (or the journal of a
+        killed run) with the same content hash. Defaults to False (the
+        output is replaced).
+    fail_fast (bool): stop at the first call that fails. Defaults to False.
+    on_row (Callable | None): called with every row as it comes (progress),
+        ``skipped`` rows included.
+    keep_rows (bool): also return every output row (for the HTML dashboard).
+    fsync_seconds (float): fsync the journal at least this often; 0 for
+        every row. Defaults to 1.
+    RETURNS (BatchRun): counts, errors and the per-seller summary.
+    RAISES: ValueError for an output of unknown format; OSError when the
+        output cannot be written.
+    """
+    output = Path(output)
+    fmt = output_format(output)
+    journal_file = journal_path(output)
+    t0 = time.perf_counter()
+    run = BatchRun(output=output)
+    done = _already_scored(output, fmt, journal_file) if resume else {}
+    if not resume and fmt != "jsonl":
+        journal_file.unlink(missing_ok=True)
+    journal = Journal(journal_file, fresh=not resume, fsync_seconds=fsync_seconds)
+    rows = iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler, done=done)
+    finished = False
+    try:
+        for row in rows:
+            if row["status"] == SKIPPED:
+                run.skipped += 1
+            else:
+                journal.write(row)
+                run.scored += 1
+                run.words += int(row.get("words") or 0)
+            if on_row is not None:
+                on_row(row)
+            if fail_fast and row["status"] == ERROR:
+                run.stopped = True
+                break
+        finished = True
+    finally:
+        rows.close()
+        journal.close(create=finished)
+    _finalize(journal_file, output, fmt, run, keep_rows)
+    run.seconds = time.perf_counter() - t0
+    return run
+
+
+def _already_scored(output: Path, fmt: str, journal_file: Path) -> dict[str, tuple[str, Any, Any]]:
+    """Resume: path to (sha256, model, settings) of each row already in the output or its journal."""
+    if fmt != "jsonl" and not journal_file.exists() and output.exists():
+        seed_journal(output, journal_file)
+    if not journal_file.exists():
+        return {}
+    repair_tail(journal_file)
+    index = scan_journal(journal_file)
+    return {p: (sha, *index.work.get(p, (None, None))) for p, (_, _, sha) in index.offsets.items() if sha}
+
+
+def _finalize(journal_file: Path, output: Path, fmt: str, run: BatchRun, keep_rows: bool) -> None:
+    """Write the output from the journal (one row per path, sorted) and count what it holds."""
+    index = scan_journal(journal_file)
+    if keep_rows:
+        run.rows = []
+
+    def account(row: dict[str, Any]) -> None:
+        run.calls += 1
+        if row.get("status") == OK:
+            run.ok += 1
+            run.summary.add(row)
+        else:
+            run.failed += 1
+            if len(run.errors) < MAX_ERRORS_KEPT:
+                run.errors.append((row.get("path"), row.get("error") or ""))
+        if run.rows is not None:
+            run.rows.append(row)
+
+    if fmt == "jsonl" and index.clean:  # the journal is the output, already in order
+        for _, row in iter_journal(journal_file, index):
+            account(row)
+        return
+    cols = list(columns()) + index.extra_columns
+    write_output(iter_journal(journal_file, index), output, fmt, cols, index.column_kinds(), on_row=account)
+    if fmt != "jsonl":
+        journal_file.unlink(missing_ok=True)

@@ -1,0 +1,116 @@
+"""Per-seller figures over a batch: :class:`SellerSummary` (row by row) and :func:`summarize`."""
+from __future__ import annotations
+
+import math
+import statistics
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from .columns import OK
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+NO_SELLER = "(no seller)"
+
+
+SUMMARY_COLUMNS = (
+    "seller",
+    "calls",
+    "mean_score",
+    "median_score",
+    "median_seller_talk_share",
+    "buyer_questions_per_call",
+    "pitch_dumps",
+    "pitch_dumps_per_call",
+    "if_then_closes",
+    "if_then_closes_per_call",
+)
+
+
+class SellerSummary:
+    """Per-seller figures over the ``ok`` rows of a batch, built row by row.
+
+    A call with two sellers counts for each of them; a call whose sellers
+    column is empty counts for :data:`NO_SELLER`. Scores and talk shares that
+    are null are left out of their mean and median (a figure with no values
+    is None).
+    """
+
+    def __init__(self) -> None:
+        self._sellers: dict[str, _Tally] = {}
+        self._all = _Tally()
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        if row.get("status") != OK:
+            return
+        names = [s.strip() for s in str(row.get("sellers") or "").split(";") if s.strip()]
+        self._all.add(row)
+        for name in dict.fromkeys(names or [NO_SELLER]):
+            self._sellers.setdefault(name, _Tally()).add(row)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per seller (:data:`SUMMARY_COLUMNS`), sorted by name."""
+        return [{"seller": name, **self._sellers[name].figures()} for name in sorted(self._sellers)]
+
+    def headline(self) -> dict[str, Any]:
+        """The same figures over every call (each counted once), and the number of sellers."""
+        return {"sellers": len([s for s in self._sellers if s != NO_SELLER]), **self._all.figures()}
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.calls = 0
+        self.scores: list[float] = []
+        self.shares: list[float] = []
+        self.buyer_questions = 0
+        self.pitch_dumps = 0
+        self.if_then_closes = 0
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        self.calls += 1
+        score = _number(row.get("score"))
+        if score is not None:
+            self.scores.append(score)
+        share = _number(row.get("seller_talk_share"))
+        if share is not None:
+            self.shares.append(share)
+        self.buyer_questions += int(_number(row.get("buyer_questions")) or 0)
+        self.pitch_dumps += int(_number(row.get("pitch_dumps")) or 0)
+        self.if_then_closes += int(_number(row.get("if_then_closes")) or 0)
+
+    def figures(self) -> dict[str, Any]:
+        n = self.calls
+        return {
+            "calls": n,
+            "mean_score": statistics.fmean(self.scores) if self.scores else None,
+            "median_score": statistics.median(self.scores) if self.scores else None,
+            "median_seller_talk_share": statistics.median(self.shares) if self.shares else None,
+            "buyer_questions_per_call": self.buyer_questions / n if n else None,
+            "pitch_dumps": self.pitch_dumps,
+            "pitch_dumps_per_call": self.pitch_dumps / n if n else None,
+            "if_then_closes": self.if_then_closes,
+            "if_then_closes_per_call": self.if_then_closes / n if n else None,
+        }
+
+
+def _number(value: Any) -> float | None:
+    """A number from a row cell (CSV cells are strings); None for empty or NaN."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x
+
+
+def summarize(rows: Iterable[Mapping[str, Any]] | "pd.DataFrame") -> "pd.DataFrame":
+    """The per-seller summary of batch rows (dicts or the DataFrame of :func:`score_paths`)."""
+    import pandas as pd
+
+    if isinstance(rows, pd.DataFrame):
+        rows = rows.to_dict("records")
+    summary = SellerSummary()
+    for row in rows:
+        summary.add(row)
+    return pd.DataFrame.from_records(summary.rows(), columns=list(SUMMARY_COLUMNS))

@@ -1,0 +1,165 @@
+"""The work function of every engine: one path in, one flat row out.
+
+:func:`score_path` reads the file's bytes (to hash them, so that a resumed
+run can skip a call it has already scored), hands them to the one entry
+point of the analysis, :meth:`Analyzer.analyze_source
+<analyzer.analysis.Analyzer.analyze_source>`, and turns the result, or
+the coded error, into a row. It never raises for a bad file.
+
+The :class:`~analyzer.analysis.Analyzer` (the spaCy pipeline and the
+classifier) is built once per worker process and cached here
+(:func:`analyzer_for`), never pickled per call; the process pool's
+initializer (:func:`init_worker`) builds it as the worker starts.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from functools import partial
+from typing import TYPE_CHECKING, Any, Mapping
+
+from ..errors import CallcoachError
+from .columns import ERROR, OK, SKIPPED, blank_row
+from .options import BatchOptions, settings_fingerprint
+from .reports import report_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis import Analyzer
+
+_ANALYZERS: dict[tuple, "Analyzer"] = {}
+_ANALYZERS_LOCK = threading.Lock()
+_WORKER_OPTIONS: BatchOptions | None = None
+
+
+class AnalyzerSetupError(CallcoachError):
+    """The analyzer cannot be built (a base model that is not installed, a model
+    file that cannot be used): no call can be scored, so the run stops."""
+
+
+def analyzer_for(options: BatchOptions | None = None) -> "Analyzer":
+    """The :class:`Analyzer` for ``options``, built once per process and cached.
+
+    This is how every engine loads the pipeline once per worker: the first
+    call in a process builds it, later calls reuse it.
+    """
+    options = options or BatchOptions()
+    key = (options.thresholds, options.base_model, _model_key(options.model))
+    found = _ANALYZERS.get(key)
+    if found is not None:
+        return found
+    with _ANALYZERS_LOCK:
+        if key not in _ANALYZERS:
+            from ..analysis import Analyzer
+
+            if len(_ANALYZERS) >= 2:  # a long-lived worker fed other options
+                _ANALYZERS.clear()
+            try:
+                _ANALYZERS[key] = Analyzer(
+                    thresholds=options.thresholds, base_model=options.base_model, model=options.model
+                )
+            except Exception as exc:  # noqa: BLE001 - any reason, one message
+                raise AnalyzerSetupError(f"cannot build the analyzer: {exc}") from None
+        return _ANALYZERS[key]
+
+
+def _model_key(model: Any) -> Any:
+    if model is None or isinstance(model, str):
+        return model
+    return ("artifact", getattr(model, "source", None), getattr(model, "name", None))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Stop this worker when the process that started it is gone (killed, say)."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def init_worker(options: BatchOptions) -> None:
+    """Process-pool initializer: remember the options and build the analyzer.
+
+    A daemon thread ends the worker if its parent dies, so a killed run leaves
+    no orphaned workers holding memory and the caller's pipes.
+    """
+    global _WORKER_OPTIONS
+    _WORKER_OPTIONS = options
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    try:
+        analyzer_for(options)
+    except AnalyzerSetupError:
+        pass  # raised again by the first call, in the parent, where it stops the run
+
+
+def score_path(
+    path: str | os.PathLike,
+    expected_sha256: str | None = None,
+    options: BatchOptions | None = None,
+) -> dict[str, Any]:
+    """Score one file: the work function of every engine. Never raises for a bad file.
+
+    path (str | PathLike): the transcript file.
+    expected_sha256 (str | None): the hash of the row already in the output
+        (resume); when the file still has it, the call is not analysed again
+        and the row is ``{"path", "status": "skipped", "sha256"}``.
+    options (BatchOptions | None): defaults to the worker's (set by the pool
+        initializer), else to the defaults.
+    RETURNS (dict): one flat row (:func:`~analyzer.batch.columns.columns`);
+        ``status`` is ``ok`` or ``error``, with the message in ``error``.
+    """
+    from ..readers import read_bytes
+
+    options = options or _WORKER_OPTIONS or BatchOptions()
+    source = os.fspath(path)
+    analyzer = analyzer_for(options)  # AnalyzerSetupError stops the run: no call could be scored
+    row = blank_row(source)
+    row["model"] = getattr(getattr(analyzer, "model", None), "name", None)
+    row["settings"] = settings_fingerprint(options)
+    try:
+        data = read_bytes(source)
+        digest = hashlib.sha256(data).hexdigest()
+        row["sha256"] = digest
+        row["bytes"] = len(data)
+        if expected_sha256 is not None and _same_work(expected_sha256, digest, row):
+            return {"path": source, "status": SKIPPED, "sha256": digest}
+        roles = partial(options.roles.for_call, source) if options.roles else None
+        result = analyzer.analyze_source(data, name=source, format=options.format, roles=roles)
+    except Exception as exc:  # noqa: BLE001 - a bad file must never stop the run
+        row["error"] = error_message(exc, source)
+        return row
+    row.update(result.to_row())
+    row["status"] = OK
+    if options.reports_dir:
+        try:
+            from ..html import write_report
+
+            write_report(result, report_path(options.reports_dir, source), thresholds=analyzer.thresholds)
+        except Exception as exc:  # noqa: BLE001
+            row["status"] = ERROR
+            row["error"] = f"{source}: scored, but the HTML report was not written: {error_message(exc, source)}"
+    return row
+
+
+def _same_work(expected: Any, digest: str, row: Mapping[str, Any]) -> bool:
+    """Whether the row already in the output came from this file, model and settings."""
+    if isinstance(expected, str):  # a bare hash: only the content is known
+        return digest == expected
+    sha, model, settings = expected
+    return digest == sha and model == row.get("model") and settings == row.get("settings")
+
+
+def error_message(exc: BaseException, source: str) -> str:
+    """The message of an error row: the error's own text, naming the file."""
+    if isinstance(exc, CallcoachError):
+        msg = str(exc)
+    elif isinstance(exc, UnicodeError):
+        msg = f"cannot decode the text: {exc}"
+    elif isinstance(exc, OSError):
+        msg = f"cannot read: {exc.strerror or exc}"
+    elif isinstance(exc, MemoryError):
+        msg = "out of memory while analysing this call"
+    else:
+        msg = f"internal error ({type(exc).__name__}: {exc}); please report this"
+    return msg if source in msg else f"{source}: {msg}"

@@ -1,0 +1,170 @@
+"""Output files of a batch: CSV, Parquet or JSON Lines by extension, always written atomically.
+
+- :func:`output_format` tells the format by the file's extension;
+- :func:`write_output` writes rows (as the journal holds them) to the
+  output, :func:`write_table` a small table such as the per-seller summary;
+- :func:`read_output_rows` reads a finished CSV or Parquet output back, with
+  its column types (resume);
+- :class:`atomic_file` is the temporary file beside the target that is
+  renamed over it only when writing succeeded.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from .columns import cell, column_kinds, convert, scan_kinds
+
+#: Output formats by file extension.
+OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+#: Rows per Parquet row group.
+ROW_GROUP_ROWS = 2048
+
+_ARROW_TYPES = {"str": "string", "int": "int64", "float": "float64", "bool": "bool_"}
+
+
+def output_format(path: str | os.PathLike) -> str:
+    """``jsonl``, ``csv`` or ``parquet``, by the file's extension.
+
+    RAISES: ValueError for another extension.
+    """
+    ext = Path(path).suffix.lower()
+    if ext not in OUTPUT_FORMATS:
+        raise ValueError(
+            f"cannot tell the output format of {os.fspath(path)!r} by its extension; "
+            f"use one of: {', '.join(OUTPUT_FORMATS)}"
+        )
+    return OUTPUT_FORMATS[ext]
+
+
+def write_output(
+    lines: Iterable[tuple[bytes, dict[str, Any]]],
+    output: Path,
+    fmt: str,
+    cols: Sequence[str],
+    kinds: Mapping[str, str],
+    on_row: Callable[[dict[str, Any]], None],
+) -> None:
+    """Write rows to ``output`` in ``fmt``, atomically.
+
+    lines (Iterable[tuple[bytes, dict]]): each row as its JSON line and as a
+        dict (the journal holds both); JSON Lines output keeps the line as it is.
+    cols (Sequence[str]): the columns of CSV and Parquet output, in order.
+    kinds (Mapping[str, str]): the kind of each column (Parquet types).
+    on_row (Callable): called with every row as it is written.
+    """
+    with atomic_file(output) as tmp:
+        if fmt == "jsonl":
+            with open(tmp, "wb") as fh:
+                for line, row in lines:
+                    fh.write(line if line.endswith(b"\n") else line + b"\n")
+                    on_row(row)
+        elif fmt == "csv":
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(cols), extrasaction="ignore")
+                writer.writeheader()
+                for _, row in lines:
+                    writer.writerow(row)
+                    on_row(row)
+        else:
+            _write_parquet((row for _, row in lines), tmp, cols, kinds, on_row)
+
+
+def write_table(rows: Sequence[Mapping[str, Any]], path: str | os.PathLike, cols: Sequence[str]) -> None:
+    """Write a small table (the summary) by extension (CSV, Parquet, JSON Lines), atomically."""
+    path = Path(path)
+    lines = (
+        ((json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n").encode("utf-8"), dict(row))
+        for row in rows
+    )
+    write_output(lines, path, output_format(path), cols, scan_kinds(rows, cols), on_row=lambda row: None)
+
+
+def _write_parquet(
+    rows: Iterable[dict[str, Any]],
+    path: Path,
+    cols: Sequence[str],
+    kinds: Mapping[str, str],
+    on_row: Callable[[dict[str, Any]], None],
+) -> None:
+    """Parquet in row groups of :data:`ROW_GROUP_ROWS`, so memory stays flat."""
+    import pyarrow.parquet as pq
+
+    writer = None
+    group: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        nonlocal writer
+        table = arrow_table(group, cols, kinds)
+        writer = writer or pq.ParquetWriter(path, table.schema)
+        writer.write_table(table)
+        group.clear()
+
+    try:
+        for row in rows:
+            group.append(row)
+            on_row(row)
+            if len(group) >= ROW_GROUP_ROWS:
+                flush()
+        if group or writer is None:
+            flush()
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def arrow_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[str], kinds: Mapping[str, str]):
+    """A ``pyarrow.Table`` of ``rows``, each column typed by its kind."""
+    import pyarrow as pa
+
+    arrays = []
+    for c in cols:
+        kind = kinds.get(c, "str")
+        arrays.append(pa.array([convert(r.get(c), kind) for r in rows], type=getattr(pa, _ARROW_TYPES[kind])()))
+    return pa.Table.from_arrays(arrays, names=list(cols))
+
+
+def read_output_rows(output: Path, fmt: str) -> Iterator[dict[str, Any]]:
+    """The rows of a finished CSV or Parquet output, each value of its column's type."""
+    if fmt == "csv":
+        kinds = column_kinds()
+        with open(output, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                yield {k: cell(v, kinds.get(k, "str")) for k, v in row.items()}
+    else:
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(output).iter_batches(batch_size=1024):
+            yield from batch.to_pylist()
+
+
+class atomic_file:
+    """A temporary file beside ``path``, renamed over it when the block succeeds."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def __enter__(self) -> Path:
+        fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        os.close(fd)
+        self.tmp = Path(name)
+        os.chmod(self.tmp, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.tmp.unlink(missing_ok=True)
+            return
+        with open(self.tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(self.tmp, self.path)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
