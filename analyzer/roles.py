@@ -8,9 +8,14 @@ roles file maps names to roles (JSON ``{"Dana Reyes": "seller"}`` or CSV
 
 The inference heuristic, measured on ``data/samples/`` (see the README):
 
-1. A speaker with at most ``other_max_word_share`` of the words who says
-   something only a recording notice, operator or interpreter says ("this
-   call may be recorded") is ``other``.
+1. A speaker is ``other`` when the label names a role that takes no side
+   ("Front Desk", "Operator", "Ana Ruiz (Interpreter)", "Recording": the word
+   class ``other_name_words``); when they relay what others said, as an
+   interpreter does ("she says...", "he's asking...", at least twice and
+   more often than they use either side's phrases); or when they have at most
+   ``other_max_word_share`` of the words and say something only a recording
+   notice, operator or front desk says ("this call may be recorded", "I'll
+   put you through").
 2. Every remaining speaker gets a seller score: the phrases sellers use
    (self-introductions with a company, "our platform", "we help", "let me show
    you", questions about the listener's situation) count for, the phrases
@@ -43,6 +48,7 @@ from .transcript import Role, Transcript
 GIVEN = "given"
 INFERRED = "inferred"
 _WORD = re.compile(r"[a-z']+")
+_NAME_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 def assign_roles(
@@ -130,7 +136,7 @@ def speaker_evidence(transcript: Transcript) -> dict[str, dict[str, float]]:
     for turn in transcript.turns:
         ev = out.setdefault(
             turn.speaker,
-            {"words": 0, "SELLER": 0, "BUYER": 0, "OTHER": 0, "you_questions": 0, "self": 0, "you": 0},
+            {"words": 0, "SELLER": 0, "BUYER": 0, "OTHER": 0, "RELAY": 0, "you_questions": 0, "self": 0, "you": 0},
         )
         text = turn.text.lower().replace("’", "'")
         ev["words"] += turn.words
@@ -160,8 +166,7 @@ def infer_roles(
     roles: dict[str, Role] = dict(given)
     open_speakers = [s for s in speakers if s not in given]
     for s in list(open_speakers):
-        ev = evidence[s]
-        if len(speakers) > 1 and ev["OTHER"] > 0 and ev["words"] / total_words <= thresholds.other_max_word_share:
+        if len(speakers) > 1 and _is_other(s, evidence[s], total_words, thresholds):
             roles[s] = Role.OTHER
             open_speakers.remove(s)
     if not open_speakers:
@@ -192,6 +197,17 @@ def infer_roles(
         )
         roles[s] = Role.SELLER if co_seller else Role.BUYER
     return roles
+
+
+def _is_other(name: str, ev: Mapping[str, float], total_words: float, thresholds: Thresholds) -> bool:
+    """Step 1 of the heuristic: a role that takes neither side (see the module docstring)."""
+    words = set(_NAME_WORD.findall(name.lower()))
+    words |= {a + b for a, b in zip(_NAME_WORD.findall(name.lower()), _NAME_WORD.findall(name.lower())[1:])}
+    if words & load_lexicon().other_name_words:
+        return True
+    if ev.get("RELAY", 0) >= 2 and ev["RELAY"] * 100 >= ev["words"] and ev["RELAY"] > max(ev["SELLER"], ev["BUYER"]):
+        return True
+    return ev["OTHER"] > 0 and ev["words"] / total_words <= thresholds.other_max_word_share
 
 
 def seller_score(ev: Mapping[str, float], thresholds: Thresholds | None = None) -> float:

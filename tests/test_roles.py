@@ -177,9 +177,38 @@ def test_roles_infer_recording_notice_is_other(call):
     assert infer_roles(call)["Bot"] is Role.OTHER
 
 
-def test_roles_infer_recording_notice_with_many_words_is_not_other(call):
+def test_roles_infer_recording_notice_with_many_words_is_not_other():
     """A speaker with more than other_max_word_share of the words is a person, whatever they say."""
-    assert infer_roles(call, thresholds=Thresholds.from_defaults(other_max_word_share=0.01))["Bot"] is not Role.OTHER
+    call = build_transcript([("Sam Lee", CALL[0][1]), *CALL[1:]], infer=True)
+    assert infer_roles(call, thresholds=Thresholds.from_defaults(other_max_word_share=0.01))["Sam Lee"] is not Role.OTHER
+
+
+@pytest.mark.parametrize("name", ["Front Desk", "Operator", "Ana Ruiz (Interpreter)", "Recording", "Reception"])
+def test_roles_infer_label_naming_a_role_without_side_is_other(name):
+    call = build_transcript([(name, "Good morning, how can I help?"), *CALL[1:]], infer=True)
+    assert infer_roles(call)[name] is Role.OTHER
+
+
+def test_roles_infer_interpreter_by_what_they_say():
+    turns = [
+        *CALL[1:3],
+        ("Luis Ortega", "Bueno, queremos saber cuánto cuesta y cuándo pueden empezar."),
+        ("Marta Diaz", "He says they want to know what it costs. And he is asking when you could start."),
+        ("Luis Ortega", "Y si funciona con nuestro sistema actual."),
+        ("Marta Diaz", "He wants to know if it works with the system they have now."),
+    ]
+    roles = infer_roles(build_transcript(turns, infer=True))
+    assert roles["Marta Diaz"] is Role.OTHER and roles["Priya Nair"] is Role.SELLER
+
+
+def test_roles_infer_buyer_reporting_what_someone_said_is_not_other():
+    turns = [
+        *CALL[1:3],
+        ("Tammy Boyd", "My office manager, she says the old system lost two weeks of hours last spring, "
+         "and she says nobody could tell her why. We spent the whole month fixing records by hand, "
+         "calling every hygienist, checking every timesheet, and it was honestly the worst month of the year."),
+    ]
+    assert infer_roles(build_transcript(turns, infer=True))["Tammy Boyd"] is Role.BUYER
 
 
 def test_roles_infer_order_does_not_decide(call):

@@ -1,0 +1,124 @@
+"""The taggers' trained sentence models: features, fitting, files, and how components use them."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analyzer.errors import ConfigError
+from analyzer.nlp import learned
+from analyzer.nlp.learned import SentenceModel, fit_sentence_model, load_models, ngrams, person_features
+from analyzer.nlp.pipeline import LEARNED_COMPONENTS, analyse_doc, build_nlp
+
+from helpers import build_transcript
+
+ROWS = [["W:what", "R:kind=wh"], ["W:can", "R:excl=CHECKIN"], ["W:how", "R:kind=wh"], ["W:see", "R:excl=CHECKIN"]] * 5
+LABELS = [1, 0, 1, 0] * 5
+
+
+def _constant(name: str, intercept: float) -> SentenceModel:
+    """A model that keeps every candidate (intercept > 0) or none (< 0)."""
+    return SentenceModel(name, np.zeros(0, dtype=np.int64), np.zeros(0), intercept)
+
+
+@pytest.mark.parametrize(
+    "words,expected",
+    [
+        (["how", "are", "you"], {"W:how", "W:are you", "W:<s> how are", "W:you </s>"}),
+        (["call", "me", "at", "5"], {"W:0", "W:at 0"}),
+    ],
+)
+def test_learned_ngrams_hold_words_bigrams_trigrams_and_fold_digits(words, expected):
+    assert expected <= set(ngrams(words, "W:"))
+
+
+@pytest.mark.parametrize(
+    "words,expected",
+    [
+        (["what", "does", "your", "team", "use"], ["P:you", "P:first=you"]),
+        (["we", "can", "help", "you"], ["P:we", "P:you", "P:first=we"]),
+        (["sounds", "good"], ["P:none"]),
+    ],
+)
+def test_learned_person_features_name_who_a_sentence_speaks_of(words, expected):
+    assert person_features(words) == expected
+
+
+def test_learned_fit_is_deterministic_for_a_seed():
+    a = fit_sentence_model("buyer_question", ROWS, LABELS, seed=3)
+    b = fit_sentence_model("buyer_question", ROWS, LABELS, seed=3)
+    assert np.array_equal(a.indices, b.indices) and np.array_equal(a.weights, b.weights)
+    assert a.intercept == b.intercept
+    assert list(a.accept([["W:what", "R:kind=wh"], ["W:can", "R:excl=CHECKIN"]])) == [True, False]
+
+
+def test_learned_fit_refuses_one_class():
+    with pytest.raises(ValueError, match="only one class"):
+        fit_sentence_model("buyer_question", ROWS, [0] * len(ROWS))
+
+
+def test_learned_save_and_load_round_trip(tmp_path):
+    model = fit_sentence_model("buyer_question", ROWS, LABELS, threshold=0.4, card={"trained_on": {"calls": 2}})
+    model.save(tmp_path / "buyer_question.npz")
+    back = SentenceModel.load(tmp_path / "buyer_question.npz")
+    assert back.threshold == 0.4 and back.card["trained_on"] == {"calls": 2}
+    assert np.allclose(back.decision(ROWS[:4]), model.decision(ROWS[:4]), atol=1e-5)
+    assert set(load_models(tmp_path)) == {"buyer_question"}
+
+
+def test_learned_load_refuses_other_feature_versions(tmp_path, monkeypatch):
+    fit_sentence_model("buyer_question", ROWS, LABELS).save(tmp_path / "m.npz")
+    monkeypatch.setattr(learned, "FEATURE_VERSION", learned.FEATURE_VERSION + 1)
+    with pytest.raises(ConfigError, match="E320.*retrain"):
+        SentenceModel.load(tmp_path / "m.npz")
+
+
+def test_learned_load_refuses_pickled_content(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, indices=np.array([object()], dtype=object), weights=np.zeros(1), intercept=np.zeros(1),
+             threshold=np.array([0.5]), feature_version=np.array([learned.FEATURE_VERSION]))
+    with pytest.raises(ConfigError, match="E320"):
+        SentenceModel.load(path)
+
+
+def test_learned_load_models_none_and_missing_folder(tmp_path):
+    assert load_models("none") == {}
+    assert load_models(None) == {}
+    with pytest.raises(ConfigError, match="E320"):
+        load_models(tmp_path / "nowhere")
+
+
+def test_learned_shipped_models_load_from_the_package_without_network():
+    models = load_models("default")
+    assert {"buyer_question", "pitch_invite", "if_then_close", "segment_start", "segment_question"} <= set(models)
+    for model in models.values():
+        assert model.card["trained_on"]["calls"] > 0 and 0 < model.threshold < 1
+    nlp = build_nlp()
+    assert all(nlp.get_pipe(name).model is not None for name in LEARNED_COMPONENTS)
+
+
+@pytest.mark.parametrize("intercept,expected", [(10.0, 2), (-10.0, 0)])
+def test_learned_buyer_question_follows_its_model(intercept, expected):
+    """The model, not the rules, decides: keep-all tags the screen check too; keep-none tags nothing."""
+    nlp = build_nlp(learned="none")
+    nlp.get_pipe("callcoach_buyer_question").model = _constant("buyer_question", intercept)
+    t = build_transcript([("Dana", "How do you handle renewals today? Can you see my screen?")], {"Dana": "seller"})
+    doc = analyse_doc(nlp, t)
+    assert len(doc.spans["buyer_question"]) == expected
+
+
+def test_learned_pitch_invite_joins_adjacent_sentences_into_one_tag():
+    nlp = build_nlp(learned="none")
+    nlp.get_pipe("callcoach_pitch_invite").model = _constant("pitch_invite", 10.0)
+    t = build_transcript(
+        [("Sam", "Before we start. Who are you guys? What do you do?")], {"Sam": "buyer"}
+    )
+    doc = analyse_doc(nlp, t)
+    assert [s.text for s in doc.spans["pitch_invite"]] == ["Who are you guys? What do you do?"]
+
+
+def test_learned_rules_only_pipeline_keeps_rule_decisions():
+    nlp = build_nlp(learned="none")
+    assert all(nlp.get_pipe(name).model is None for name in LEARNED_COMPONENTS)
+    t = build_transcript([("Dana", "How do you handle renewals today? Can you see my screen?")], {"Dana": "seller"})
+    doc = analyse_doc(nlp, t)
+    assert [s.text for s in doc.spans["buyer_question"]] == ["How do you handle renewals today?"]
