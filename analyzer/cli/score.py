@@ -19,7 +19,19 @@ from typing import Any, Mapping
 
 import click
 
-from .cli import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, FORMAT_CHOICES, _err, _load_thresholds, _model_arg
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT_ERROR,
+    EXIT_INTERNAL_ERROR,
+    EXIT_OK,
+    base_model_option,
+    config_option,
+    err,
+    format_option,
+    load_thresholds,
+    model_arg,
+    model_option,
+)
 
 EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
 ERRORS_SHOWN = 10
@@ -34,10 +46,10 @@ ERRORS_SHOWN = 10
 @click.option("--roles", "roles_file", type=click.Path(dir_okay=False, path_type=Path), help="A roles file: JSON {name: role} or {\"files\": {file: {name: role}}}, or CSV speaker,role or file,speaker,role.")
 @click.option("--seller", "sellers", multiple=True, metavar="NAME", help="A seller's name, for every call in which it speaks (repeatable).")
 @click.option("--buyer", "buyers", multiple=True, metavar="NAME", help="A buyer's name, for every call in which it speaks (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), help="Force the transcript format instead of detecting it.")
-@click.option("--config", type=click.Path(dir_okay=False), help="A thresholds file overriding analyzer/defaults.cfg.")
-@click.option("--base-model", help="An installed spaCy pipeline to build on (default: a blank English one).")
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="A classifier trained with `callcoach train` (default: the shipped one).")
+@format_option
+@config_option
+@base_model_option
+@model_option
 @click.option("--no-model", is_flag=True, help="Do not score the calls (measurements and tags only).")
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: every core).")
 @click.option("--engine", type=click.Choice(["process", "dask", "sequential"]), help="process: a pool on this machine (the default for more than one worker); dask: a local Dask cluster; sequential: this process.")
@@ -60,17 +72,17 @@ def score(
     becomes an error row and the run goes on; the exit code is 1 when any
     file failed.
     """
-    from . import batch
-    from .errors import CallcoachError
+    from .. import batch
+    from ..errors import CallcoachError
 
     try:
         options, files = _prepare(
             paths, output, globs, excludes, hidden, roles_file, sellers, buyers, fmt, config,
             base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
         )  # fmt: skip
-        options = batch.with_model(options, _model_arg(model_path, no_model))
+        options = batch.with_model(options, model_arg(model_path, no_model))
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
-        _err(str(exc))
+        err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
 
     progress = _Progress(len(files), enabled=not quiet)
@@ -89,42 +101,53 @@ def score(
                 keep_rows=html_path is not None,
             )
     except KeyboardInterrupt:
-        _err("interrupted; the calls scored so far are kept: run the same command with --resume to finish")
+        err("interrupted; the calls scored so far are kept: run the same command with --resume to finish")
         sys.exit(EXIT_INTERRUPTED)
     except (CallcoachError, OSError) as exc:
-        _err(str(exc))
+        err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
     except Exception:  # noqa: BLE001
-        _err(f"internal error while scoring; please report this:\n{traceback.format_exc()}")
+        err(f"internal error while scoring; please report this:\n{traceback.format_exc()}")
         sys.exit(EXIT_INTERNAL_ERROR)
 
     try:
-        if summary_path is not None:
-            batch.write_table(run.summary.rows(), summary_path, batch.SUMMARY_COLUMNS)
-        if html_path is not None:
-            from .html import write_dashboard
-
-            reports = None
-            if reports_dir is not None:  # a row's path -> its report, relative to the page
-                reports = {
-                    r["path"]: Path(os.path.relpath(batch.report_path(reports_dir, r["path"]), html_path.parent)).as_posix()
-                    for r in run.rows
-                    if r.get("status") == "ok"
-                }
-            write_dashboard(run.rows, html_path, reports=reports)
+        _write_extras(run, summary_path, html_path, reports_dir)
     except OSError as exc:
-        _err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
+        err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
         sys.exit(EXIT_INPUT_ERROR)
-
     if not quiet:
         _headline(run, summary_path, html_path, reports_dir)
-    for path, message in run.errors[:ERRORS_SHOWN]:
-        _err(message)
-    if run.failed > ERRORS_SHOWN:
-        _err(f"... and {run.failed - ERRORS_SHOWN} more failed calls: see the rows with status 'error' in {output}")
-    if run.stopped:
-        _err("stopped at the first failed call (--fail-fast); run again with --resume to go on")
+    _report_errors(run, output)
     sys.exit(EXIT_FINDINGS if run.failed else EXIT_OK)
+
+
+def _write_extras(run, summary_path: Path | None, html_path: Path | None, reports_dir: Path | None) -> None:
+    """The per-seller summary and the dashboard, when asked for."""
+    from .. import batch
+
+    if summary_path is not None:
+        batch.write_table(run.summary.rows(), summary_path, batch.SUMMARY_COLUMNS)
+    if html_path is not None:
+        from ..html import write_dashboard
+
+        reports = None
+        if reports_dir is not None:  # a row's path -> its report, relative to the page
+            reports = {
+                r["path"]: Path(os.path.relpath(batch.report_path(reports_dir, r["path"]), html_path.parent)).as_posix()
+                for r in run.rows
+                if r.get("status") == "ok"
+            }
+        write_dashboard(run.rows, html_path, reports=reports)
+
+
+def _report_errors(run, output: Path) -> None:
+    """The first failed calls on stderr, and how the run stopped."""
+    for _, message in run.errors[:ERRORS_SHOWN]:
+        err(message)
+    if run.failed > ERRORS_SHOWN:
+        err(f"... and {run.failed - ERRORS_SHOWN} more failed calls: see the rows with status 'error' in {output}")
+    if run.stopped:
+        err("stopped at the first failed call (--fail-fast); run again with --resume to go on")
 
 
 def _prepare(
@@ -132,7 +155,7 @@ def _prepare(
     base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
 ):  # fmt: skip
     """Check every option before any work starts; returns (options, files)."""
-    from . import batch
+    from .. import batch
 
     batch.output_format(output)
     if summary_path is not None:
@@ -151,7 +174,7 @@ def _prepare(
     options = batch.BatchOptions(
         format=fmt,
         roles=batch.RoleMap.build(sellers=sellers, buyers=buyers, roles=roles),
-        thresholds=_load_thresholds(config) if config else None,
+        thresholds=load_thresholds(config) if config else None,
         base_model=base_model,
         reports_dir=str(reports_dir) if reports_dir is not None else None,
     )

@@ -1,0 +1,80 @@
+"""``callcoach feedback FILE``: the coaching report on one call (text, ``--json``, ``--html``)."""
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT_ERROR,
+    EXIT_INTERNAL_ERROR,
+    SEVERITY_ORDER,
+    base_model_option,
+    config_option,
+    err,
+    format_option,
+    load_thresholds,
+    model_arg,
+    model_option,
+)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--seller", "sellers", multiple=True, metavar="NAME", help="A seller's name as the transcript spells it (repeatable).")
+@click.option("--buyer", "buyers", multiple=True, metavar="NAME", help="A buyer's name (repeatable).")
+@click.option("--other", "others", multiple=True, metavar="NAME", help="A speaker on neither side, e.g. a recording notice (repeatable).")
+@click.option("--roles", "roles_file", type=click.Path(dir_okay=False, path_type=Path), help="A roles file: JSON {name: role} or CSV speaker,role.")
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (spec/output.md) instead of the report.")
+@config_option
+@base_model_option
+@model_option
+@click.option("--no-model", is_flag=True, help="Do not score the call (measurements and feedback only).")
+@click.option("--fail-on", type=click.Choice(["info", "warning"]), help="Exit with 1 when feedback of this severity or worse is found.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as a self-contained HTML page.")
+def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, base_model, model_path, no_model, fail_on, html_path) -> None:
+    """Coaching feedback on one call FILE."""
+    from ..analysis import Analyzer
+    from ..errors import CallcoachError
+    from ..roles import read_roles_file
+
+    if html_path is not None and not html_path.resolve().parent.is_dir():
+        err(f"cannot write {html_path}: the folder {html_path.parent} does not exist")
+        sys.exit(EXIT_INPUT_ERROR)
+    try:
+        roles = read_roles_file(roles_file) if roles_file else None
+        analyzer = Analyzer(thresholds=load_thresholds(config), base_model=base_model, model=model_arg(model_path, no_model))
+        result = analyzer.analyze_file(file, format=fmt, sellers=sellers, buyers=buyers, others=others, roles=roles)
+    except CallcoachError as exc:
+        err(str(exc))
+        sys.exit(EXIT_INPUT_ERROR)
+    except OSError as exc:  # e.g. a base model that is not installed
+        err(str(exc))
+        sys.exit(EXIT_INPUT_ERROR)
+    except Exception:  # noqa: BLE001
+        err(f"internal error while analysing {file}; please report this:\n{traceback.format_exc()}")
+        sys.exit(EXIT_INTERNAL_ERROR)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from ..render import report
+
+        report(result, Console(soft_wrap=True, highlight=False))
+    if html_path is not None:
+        from ..html import write_report
+
+        try:
+            write_report(result, html_path, thresholds=analyzer.thresholds)
+        except OSError as exc:
+            err(f"cannot write {html_path}: {exc.strerror}")
+            sys.exit(EXIT_INPUT_ERROR)
+        click.echo(f"wrote {html_path}", err=True)
+    if fail_on and any(SEVERITY_ORDER.get(f.severity, 0) >= SEVERITY_ORDER[fail_on] for f in result.feedback):
+        sys.exit(EXIT_FINDINGS)
