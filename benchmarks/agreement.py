@@ -1,0 +1,86 @@
+"""Agreement between two annotators who labelled the same calls blind.
+
+``data/agreement/`` holds copies of calls from ``data/train/`` with a second
+annotator's sidecars. For each tag this prints how the second annotator's
+spans match the first's (F1 with either as reference is the same number),
+the share of matched buyer questions on which both give the same ``open``,
+and the call labels side by side.
+
+Spans match as ``callcoach evaluate`` matches them: same tag, same turn,
+overlapping characters. Turns are compared by position, so a call converted
+to another format (speaker ids instead of names) still lines up.
+
+Usage: python benchmarks/agreement.py [data/agreement] [data/train]
+"""
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from analyzer.gold import find_gold_files, gold_ranges, load_gold, turn_offsets
+from analyzer.nlp.extensions import TAG_NAMES
+from analyzer.readers import FAMILIES, read_transcript
+
+
+def spans(gold_path: Path) -> tuple[dict[str, list[tuple[int, int, int, bool | None]]], str | None]:
+    """Each tag's spans as ``(turn, start, end, open)`` with offsets inside the turn."""
+    gold = load_gold(gold_path)
+    transcript = read_transcript(gold.transcript_path, gold.format if gold.format in FAMILIES else None)
+    offs = turn_offsets(transcript)
+    out: dict[str, list] = defaultdict(list)
+    for gt in gold.tags:
+        s, e = gold_ranges(gold, gt, transcript, offs)[0]
+        turn = max(i for i, o in enumerate(offs) if o <= s)
+        out[gt.tag].append((turn, s - offs[turn], e - offs[turn], gt.open))
+    return out, gold.label
+
+
+def main(agreement: Path, primary_dir: Path) -> None:
+    counts = {tag: [0, 0, 0] for tag in TAG_NAMES}  # matched, only first, only second
+    open_same = open_total = 0
+    labels = []
+    for second in find_gold_files([agreement]):
+        first = primary_dir / second.name
+        if not first.exists():
+            print(f"{second.name}: no first annotation in {primary_dir}")
+            continue
+        a, la = spans(first)
+        b, lb = spans(second)
+        labels.append((second.name.split(".")[0], la, lb))
+        for tag in TAG_NAMES:
+            used: set[int] = set()
+            for ta, sa, ea, oa in a.get(tag, []):
+                hit = next(
+                    (k for k, (tb, sb, eb, _) in enumerate(b.get(tag, [])) if k not in used and tb == ta and sa < eb and sb < ea),
+                    None,
+                )
+                if hit is None:
+                    counts[tag][1] += 1
+                    continue
+                used.add(hit)
+                counts[tag][0] += 1
+                if tag == "buyer_question" and oa is not None and b[tag][hit][3] is not None:
+                    open_total += 1
+                    open_same += oa == b[tag][hit][3]
+            counts[tag][2] += len(b.get(tag, [])) - len(used)
+    print(f"{len(labels)} calls labelled by two annotators\n")
+    print(f"{'tag':15s} {'both':>5s} {'first only':>10s} {'second only':>11s} {'F1':>6s}")
+    for tag, (m, fa, sb) in counts.items():
+        f1 = 2 * m / (2 * m + fa + sb) if m + fa + sb else float("nan")
+        print(f"{tag:15s} {m:5d} {fa:10d} {sb:11d} {f1:6.3f}")
+    m = sum(c[0] for c in counts.values())
+    rest = sum(c[1] + c[2] for c in counts.values())
+    print(f"{'all':15s} {m:5d} {'':10s} {'':11s} {2 * m / (2 * m + rest):6.3f}")
+    if open_total:
+        print(f"\nopen: same on {open_same} of {open_total} matched buyer questions ({open_same / open_total:.3f})")
+    same = sum(1 for _, x, y in labels if x == y)
+    print(f"call label: same on {same} of {len(labels)} calls")
+    for name, x, y in labels:
+        if x != y:
+            print(f"  {name}: {x} / {y}")
+
+
+if __name__ == "__main__":
+    args = [Path(a) for a in sys.argv[1:]]
+    main(args[0] if args else Path("data/agreement"), args[1] if len(args) > 1 else Path("data/train"))
