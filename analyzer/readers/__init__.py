@@ -51,6 +51,7 @@ from typing import Callable
 from ..errors import TranscriptFormatError
 from ..transcript import Transcript
 from . import csv, json, otter, srt, txt, vtt
+from .limits import MAX_FILE_BYTES, check_size
 
 FAMILIES = ("txt", "vtt", "srt", "otter", "csv", "json")
 FORMATS = FAMILIES + json.FLAVOURS
@@ -72,7 +73,8 @@ READERS: dict[str, Reader] = {
 }
 
 _BY_EXTENSION = {".txt": "txt", ".vtt": "vtt", ".srt": "srt", ".csv": "csv", ".json": "json"}
-_HEAD_CHARS = 4096  # detection looks at the start of the file only
+_HEAD_CHARS = 16384  # detection looks at the start of the file only
+_HEAD_LINES = 24
 _CONTENT_RE = re.compile(r"[^\s\ufeff]")
 _ARROW_RE = re.compile(r"\d\d:\d\d[.,]\d{3}[ \t]+-->")
 _SRT_TIMING_RE = re.compile(r"[ \t]*(?:\d+:)?\d\d:\d\d,\d{3}[ \t]+-->")
@@ -100,6 +102,7 @@ def decode(data: bytes, source: str) -> str:
         UTF-8 (E105, with the line of the first bad byte), binary data (E106)
         or broken UTF-16 (E107).
     """
+    check_size(len(data), source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(
         codecs.BOM_UTF32_LE
     ):
@@ -176,7 +179,7 @@ def _detect(text: str, filename: str | None) -> str:
     extension = os.path.splitext(filename or "")[1].lower()
     if head[0] == "{" or (head[0] == "[" and (extension == ".json" or head[1:].lstrip()[:1] in ("{", "]"))):
         return "json"
-    lines = head.split("\n", 12)[:12]
+    lines = head.split("\n", _HEAD_LINES)[:_HEAD_LINES]
     first = lines[0]
     if vtt.HEADER_RE.match(first.rstrip()):
         return "vtt"
@@ -186,9 +189,9 @@ def _detect(text: str, filename: str | None) -> str:
         return "vtt"
     if "," in first and csv.header_columns([c.strip().strip('"') for c in first.split(",")]):
         return "csv"
-    if otter.HEADER_RE.match(first):
+    if otter.looks_like(lines):
         return "otter"
-    if txt.LABEL_RE.match(first):
+    if txt.looks_like(lines):
         return "txt"
     if extension in _BY_EXTENSION:
         return _BY_EXTENSION[extension]
@@ -226,6 +229,7 @@ def read_text(
         raise ValueError(
             f"speech_rate_words_per_second must be positive, got {speech_rate_words_per_second!r}"
         )
+    check_size(len(text), source)
     text = _normalise(text, source)
     if name is None:
         name = _detect(text, source)
@@ -235,11 +239,19 @@ def read_text(
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:
-    """A file's bytes; an OS error becomes TranscriptFormatError E100 with its reason."""
+    """A file's bytes; an OS error becomes TranscriptFormatError E100 with its reason.
+
+    A file over the size limit (E109) is refused by its size, before any of
+    it is read; one that grows while it is read stops at one byte past the
+    limit, so memory stays bounded either way.
+    """
     source = os.fspath(path)
     try:
         with open(source, "rb") as fh:
-            return fh.read()
+            check_size(os.fstat(fh.fileno()).st_size, source)
+            data = fh.read(MAX_FILE_BYTES + 1)
+        check_size(len(data), source)
+        return data
     except OSError as exc:
         raise TranscriptFormatError(
             source, None, "a readable file", exc.strerror or str(exc), code="E100"

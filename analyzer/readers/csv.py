@@ -19,6 +19,8 @@ import re
 
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
+from .limits import MAX_SECONDS, check_cue_count, split_lines
+from .names import name_problem
 
 FORMAT = "csv"
 
@@ -29,7 +31,7 @@ _COLUMNS = {
     "end": ("end", "end_time", "stop"),
     "text": ("text", "transcript", "utterance"),
 }
-_CLOCK_RE = re.compile(r"[ \t]*(?:(\d+):)?(\d+):(\d\d(?:\.\d+)?)[ \t]*$")
+_CLOCK_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,4}):(\d\d(?:\.\d{1,9})?)")
 
 
 def header_columns(row: list[str]) -> dict[str, int] | None:
@@ -52,19 +54,19 @@ def _seconds(value: str, source: str, lineno: int, column: str) -> float | None:
     if not value:
         return None
     try:
-        seconds = float(value)
+        seconds = float(value) if len(value) < 40 else math.nan
     except ValueError:
-        m = _CLOCK_RE.match(value)
+        m = _CLOCK_RE.fullmatch(value)
         if m is None:
             seconds = math.nan
         else:
             h, mm, ss = m.groups()
             seconds = (int(h) * 3600 if h else 0) + int(mm) * 60 + float(ss)
-    if not (math.isfinite(seconds) and seconds >= 0):
+    if not (math.isfinite(seconds) and 0 <= seconds <= MAX_SECONDS):
         raise TranscriptFormatError(
             source,
             lineno,
-            f"a time in seconds in column {column!r} (like 7.3 or 0:07.3)",
+            f"a time in seconds in column {column!r} (like 7.3 or 0:07.3, below 168 hours)",
             value,
             code="E120",
         )
@@ -82,9 +84,11 @@ def read(
     RETURNS (Transcript): the turns, timed when the rows have start times.
     RAISES: TranscriptFormatError for a missing header (E140), a row with the
         wrong number of fields (E141), broken quoting (E142), an empty speaker
-        (E124), a time that is not a number (E120) or an end before the
-        start (E121).
+        (E124), a speaker name with a control character or over 200
+        characters (E125), a time that is not a number (E120), an end before
+        the start (E121), or a line or a call over the limits (E110, E111).
     """
+    split_lines(text, source)
     reader = _csv.reader(io.StringIO(text), strict=True)
     cues: list[Cue] = []
     columns: dict[str, int] | None = None
@@ -122,6 +126,11 @@ def read(
                 raise TranscriptFormatError(
                     source, lineno, "a speaker name", ",".join(row), code="E124"
                 )
+            problem = name_problem(speaker)
+            if problem is not None:
+                raise TranscriptFormatError(
+                    source, lineno, "a speaker name of printable characters", problem, code="E125"
+                )
             start = None if i_start is None else _seconds(row[i_start], source, lineno, "start")
             end = None if i_end is None else _seconds(row[i_end], source, lineno, "end")
             if start is not None and end is not None and end < start:
@@ -129,6 +138,7 @@ def read(
                     source, lineno, "an end time after the start time", ",".join(row), code="E121"
                 )
             cues.append(Cue(speaker, row[i_text], start, end, lineno))
+            check_cue_count(len(cues), source, lineno)
     except _csv.Error as exc:
         raise TranscriptFormatError(
             source, done + 1, "valid CSV quoting (RFC 4180)", str(exc), code="E142"

@@ -23,6 +23,8 @@ from typing import Any, Callable, Iterator
 
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
+from .limits import MAX_JSON_DEPTH, MAX_SECONDS, check_cue_count
+from .names import name_problem
 
 FORMAT = "json"
 FLAVOURS = ("assemblyai", "deepgram", "aws", "gong", "whisper", "callcoach")
@@ -30,6 +32,10 @@ FLAVOURS = ("assemblyai", "deepgram", "aws", "gong", "whisper", "callcoach")
 JsonPath = list  # of str keys and int indices
 
 _WS_RE = re.compile(r"[ \t\n\r]*")
+_STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET_RE = re.compile(r"[^\[\]{}]+")
+_EMPTY_PAIR_RE = re.compile(r"\[\]|\{\}")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 _DECODER = _json.JSONDecoder()
 _SENTENCE_END = frozenset(".?!")
 
@@ -102,7 +108,35 @@ def locate(text: str, path: JsonPath) -> int | None:
 
 
 def _shown(value: Any) -> str:
-    return _json.dumps(value, ensure_ascii=False)[:80]
+    """A short picture of a JSON value for an error message (bounded cost)."""
+    if isinstance(value, str):
+        return _json.dumps(value[:100], ensure_ascii=False)[:80]
+    if isinstance(value, dict):
+        keys = ", ".join(str(k)[:20] for k in list(value)[:6])
+        return f"an object with keys {keys}" if value else "{}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items" if value else "[]"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return f"a number of {len(str(abs(value)))} digits"
+    return _json.dumps(value)[:80]
+
+
+def _too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when valid JSON ``text`` nests arrays and objects more than ``limit`` deep.
+
+    Strings are cut out, then the brackets that are left lose their innermost
+    empty pairs once a pass; JSON ``limit`` deep is empty after ``limit``
+    passes. Each pass is one C-level substitution over a shrinking string.
+    """
+    skeleton = _NOT_BRACKET_RE.sub("", _STRING_RE.sub("", text))
+    for _ in range(limit):
+        if not skeleton:
+            return False
+        shorter = _EMPTY_PAIR_RE.sub("", skeleton)
+        if shorter == skeleton:
+            return True  # unbalanced; cannot happen for JSON that parsed
+        skeleton = shorter
+    return bool(skeleton)
 
 
 class _Doc:
@@ -135,15 +169,22 @@ class _Doc:
         value = self.get(obj, key, path, what)
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             self.fail(path + [key], f"a speaker name or number at `{path_str(path + [key])}`", _shown(value), "E153")
+        if isinstance(value, int) and abs(value) > 10**30:
+            self.fail(path + [key], f"a speaker name or number at `{path_str(path + [key])}`", _shown(value), "E125")
         name = " ".join(str(value).split())
         if not name:
             self.fail(path + [key], f"a speaker name at `{path_str(path + [key])}`", _shown(value), "E124")
+        problem = name_problem(name)
+        if problem is not None:
+            self.fail(path + [key], f"a speaker name of printable characters at `{path_str(path + [key])}`", problem, "E125")
         return name
 
     def string(self, obj: Any, key: str, path: JsonPath, what: str = "the spoken text") -> str:
         value = self.get(obj, key, path, what)
         if not isinstance(value, str):
             self.fail(path + [key], f"a string at `{path_str(path + [key])}` ({what})", _shown(value), "E153")
+        if _SURROGATE_RE.search(value):
+            self.fail(path + [key], f"text that is valid Unicode at `{path_str(path + [key])}`", "a lone surrogate escape such as \\ud800", "E157")
         return value
 
     def time(self, obj: Any, key: str, path: JsonPath, per_second: int, unit: str) -> float | None:
@@ -153,13 +194,14 @@ class _Doc:
             return None
         if isinstance(value, str):
             try:
-                value = float(value)
+                value = float(value) if len(value) < 40 else math.nan
             except ValueError:
                 pass
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            math.isfinite(value) and value >= 0
-        ):
-            self.fail(path + [key], f"a time in {unit} at `{path_str(path + [key])}`", _shown(obj.get(key)), "E120")
+            0 <= value <= MAX_SECONDS * per_second
+        ):  # NaN fails the comparison; a huge int compares without overflow
+            limit = " below 168 hours" if isinstance(value, (int, float)) and value == value and value > 0 else ""
+            self.fail(path + [key], f"a time in {unit}{limit} at `{path_str(path + [key])}`", _shown(obj.get(key)), "E120")
         return value / per_second
 
     def cue(
@@ -273,9 +315,9 @@ def _aws(doc: _Doc, data: Any) -> list[Cue]:
             w_start = float(item["start_time"])
             w_end = float(item["end_time"])
             label = item.get("speaker_label")
-        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError):
             _aws_check(doc, item, i)
-        if kind != "pronunciation" or content.__class__ is not str or not 0 <= w_start <= w_end < math.inf:
+        if kind != "pronunciation" or content.__class__ is not str or not 0 <= w_start <= w_end <= MAX_SECONDS:
             _aws_check(doc, item, i)
         if label is None:
             if by_start is None:
@@ -290,9 +332,11 @@ def _aws(doc: _Doc, data: Any) -> list[Cue]:
                     None,
                     "E152",
                 )
-        if label.__class__ is not str:
-            label = str(label)
         if label != speaker:
+            if label.__class__ is not str:
+                label = doc.speaker(item, "speaker_label", ["results", "items", i])
+            elif name_problem(label) is not None:
+                doc.speaker(item, "speaker_label", ["results", "items", i])  # raises E124/E125
             if words:
                 cues.append(Cue(speaker, " ".join(words), start, end))  # type: ignore[arg-type]
                 words = []
@@ -362,13 +406,29 @@ _FLAVOURS: dict[str, Callable[[_Doc, Any], list[Cue]]] = {
 
 def _parse(text: str, source: str) -> Any:
     try:
-        return _json.loads(text)
+        data = _json.loads(text)
     except _json.JSONDecodeError as exc:
         line = text.split("\n", exc.lineno)[exc.lineno - 1] if exc.lineno else None
         raise TranscriptFormatError(
             source, exc.lineno, f"valid JSON ({exc.msg}, column {exc.colno})",
-            line.strip() if line else None, code="E150",
+            line.strip()[:200] if line else None, code="E150",
         ) from None
+    except RecursionError:
+        data = _TOO_DEEP
+    except ValueError as exc:  # an integer too long to convert
+        raise TranscriptFormatError(source, None, "valid JSON", str(exc)[:80], code="E150") from None
+    if data is _TOO_DEEP or (isinstance(data, (dict, list)) and _too_deep(text)):
+        raise TranscriptFormatError(
+            source,
+            None,
+            f"JSON nested at most {MAX_JSON_DEPTH} levels deep",
+            "deeper nesting",
+            code="E156",
+        )
+    return data
+
+
+_TOO_DEEP = object()
 
 
 @contextmanager
@@ -413,6 +473,12 @@ def _read_json(text: str, source: str, flavour: str | None) -> Transcript:
                 code="E151",
             )
     cues = _FLAVOURS[flavour](_Doc(text, source), data)
+    check_cue_count(len(cues), source)
+    for cue in cues:
+        if _SURROGATE_RE.search(cue.text):
+            raise TranscriptFormatError(
+                source, None, "text that is valid Unicode", "a lone surrogate escape such as \\ud800", code="E157"
+            )
     return Transcript.from_cues(cues, source=source, format=FORMAT)
 
 
@@ -427,9 +493,11 @@ def read(
     RETURNS (Transcript): the turns, format ``json``.
     RAISES: TranscriptFormatError for invalid JSON (E150), an unknown shape
         (E151), a missing key (E152), a value of the wrong type (E153), a bad
-        time (E120), an end before the start (E121), an empty speaker (E124),
-        a Gong file without exactly one call (E154) or a callcoach file of
-        another version (E155).
+        time (E120), an end before the start (E121), an empty speaker (E124)
+        or one with a control character (E125), a Gong file without exactly
+        one call (E154), a callcoach file of another version (E155), nesting
+        deeper than 64 levels (E156), a lone surrogate in a string (E157), or
+        more cues than the limit (E111).
     """
     return _read(text, source, None)
 

@@ -14,8 +14,10 @@ number is optional, and a dot before the milliseconds is accepted too.
 """
 from __future__ import annotations
 
+from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
-from .vtt import blocks, cue_block
+from .limits import split_lines
+from .vtt import blocks, cue_block, no_speaker_error
 
 FORMAT = "srt"
 _EXAMPLE = "00:00:01,000 --> 00:00:04,000"
@@ -31,12 +33,17 @@ def read(
     speech_rate_words_per_second (float | None): unused (SRT cues have end times).
     RETURNS (Transcript): the timed turns.
     RAISES: TranscriptFormatError for a block without a timing line (E132), a
-        malformed timing line (E120), a cue ending before it starts (E121) or
-        words before any speaker (E123).
+        malformed timing line (E120), a cue ending before it starts (E121),
+        words before any speaker (E123), no speaker in any cue (E126), or a
+        line or a call over the limits (E110, E111).
     """
+    lines = split_lines(text, source)
     cues: list[Cue] = []
     known: set[str] = set()
     speaker: str | None = None
-    for lineno, block in blocks(text.split("\n")):
-        speaker = cue_block(block, lineno, source, _EXAMPLE, speaker, known, cues)
+    try:
+        for lineno, block in blocks(lines):
+            speaker = cue_block(block, lineno, source, _EXAMPLE, speaker, known, cues)
+    except TranscriptFormatError as exc:
+        raise no_speaker_error(source, lines, exc) from None
     return Transcript.from_cues(cues, source=source, format=FORMAT)

@@ -24,17 +24,23 @@ from typing import Iterator
 
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
-from .txt import LABEL_RE, clean_name
+from .limits import MAX_SECONDS, check_cue_count, split_lines
+from .names import display_name, is_sentence_like, split_label
 
 FORMAT = "vtt"
 
 HEADER_RE = re.compile(r"\ufeff?WEBVTT(?:[ \t].*)?$")
 _SKIP_RE = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
 # [hh:]mm:ss.mmm (a comma before the milliseconds is accepted too, for SRT).
-_TS = r"(?:(\d+):)?([0-5]\d):([0-5]\d)[.,](\d{3})"
+_TS = r"(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)[.,](\d{3})"
 TIMING_RE = re.compile(rf"[ \t]*{_TS}[ \t]+-->[ \t]+{_TS}(?:[ \t].*)?$")
-_VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*?)[ \t]*>")
-_TAG_RE = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+# Bounded repeats and no ">" or "<" inside a tag keep every match linear in the line.
+_VOICE_RE = re.compile(r"<v(?:\.[^\s<>]{0,64})?[ \t]+([^<>]{0,300})>")
+_TAG_RE = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
+_NO_SPEAKER = (
+    "speaker names in the captions (`Name: text` or `<v Name>`): without them the roles"
+    " (who sells, who buys) cannot be known; export the captions or transcript with speaker names"
+)
 
 
 def blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -70,6 +76,10 @@ def parse_timing(
     start = (((int(h1) * 60 if h1 else 0) + int(m1)) * 60 + int(s1)) * 1000 + int(ms1)
     end = (((int(h2) * 60 if h2 else 0) + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)
     start, end = start / 1000, end / 1000
+    if end > MAX_SECONDS:
+        raise TranscriptFormatError(
+            source, lineno, "times below 168 hours", line.strip(), code="E120"
+        )
     if end < start:
         raise TranscriptFormatError(
             source, lineno, "a cue that ends after it starts", line.strip(), code="E121"
@@ -123,15 +133,20 @@ def cue_block(
                 line.strip(),
                 code="E132",
             )
-        if "<v" in line:
-            pieces = _VOICE_RE.split(line)  # [before, name1, text1, name2, text2, ...]
+        pieces = _VOICE_RE.split(line) if "<v" in line else None
+        if pieces is not None and len(pieces) > 1:
+            # [before, name1, text1, name2, text2, ...]
             chunks = [(None, pieces[0])] + [
-                (clean_name(pieces[j]), pieces[j + 1]) for j in range(1, len(pieces), 2)
+                (voice_name(pieces[j]), pieces[j + 1]) for j in range(1, len(pieces), 2)
             ]
         else:
-            m = LABEL_RE.match(line)
-            if m is not None and (first_text or clean_name(m.group(1)) in known):
-                chunks = [(clean_name(m.group(1)), line[m.end():])]
+            label = split_label(line)
+            if label is not None and "&" in label[0]:
+                label = (display_name(html.unescape(label[0])) or label[0], label[1])
+            if label is not None and (
+                label[0] in known or (first_text and not is_sentence_like(label[0]))
+            ):
+                chunks = [label]
             else:
                 chunks = [(None, line)]
         first_text = False
@@ -160,6 +175,7 @@ def cue_block(
                 parts.append([speaker, [chunk]])
     if len(parts) == 1:
         cues.append(Cue(parts[0][0], " ".join(parts[0][1]), start, end, lineno))
+        check_cue_count(len(cues), source, lineno)
     elif parts:
         # Several speakers in one cue: share its time by length of text.
         texts = [" ".join(p[1]) for p in parts]
@@ -169,7 +185,32 @@ def cue_block(
             nxt = at + (end - start) * len(x) / total
             cues.append(Cue(name, x, round(at, 3), round(nxt, 3), lineno))
             at = nxt
+        check_cue_count(len(cues), source, lineno)
     return speaker
+
+
+def voice_name(raw: str) -> str | None:
+    """The speaker of a ``<v Name>`` voice span (entities unescaped), or None."""
+    return display_name(html.unescape(raw) if "&" in raw else raw)
+
+
+def has_speaker(lines: list[str]) -> bool:
+    """True when any caption line names a speaker (``<v Name>`` or ``Name: text``)."""
+    for line in lines:
+        if "-->" in line:
+            continue
+        if "<v" in line and any(voice_name(m.group(1)) for m in _VOICE_RE.finditer(line)):
+            return True
+        if split_label(line) is not None:
+            return True
+    return False
+
+
+def no_speaker_error(source: str, lines: list[str], error: TranscriptFormatError) -> TranscriptFormatError:
+    """E126 when no caption in the file names a speaker, else ``error`` (E123) itself."""
+    if error.code != "E123" or has_speaker(lines):
+        return error
+    return TranscriptFormatError(source, None, _NO_SPEAKER, "captions without any speaker", code="E126")
 
 
 def read(
@@ -181,11 +222,20 @@ def read(
     source (str): the file name, for error messages.
     speech_rate_words_per_second (float | None): unused (VTT cues have end times).
     RETURNS (Transcript): the timed turns.
-    RAISES: TranscriptFormatError (E131) without a ``WEBVTT`` header, and the
-        cue errors of :func:`cue_block`.
+    RAISES: TranscriptFormatError (E131) without a ``WEBVTT`` header, (E126)
+        when no cue names a speaker, the cue errors of :func:`cue_block`, and
+        the limits (E110, E111).
     """
     example = "00:00:01.000 --> 00:00:04.000"
-    it = blocks(text.split("\n"))
+    lines = split_lines(text, source)
+    try:
+        return _read(lines, source, example)
+    except TranscriptFormatError as exc:
+        raise no_speaker_error(source, lines, exc) from None
+
+
+def _read(lines: list[str], source: str, example: str) -> Transcript:
+    it = blocks(lines)
     head = next(it, None)
     if head is None or not HEADER_RE.match(head[1][0]):
         raise TranscriptFormatError(

@@ -1,0 +1,131 @@
+"""Speaker names and clock times as the text formats write them.
+
+A display name is what a meeting tool shows for a participant, kept as
+written: ``Dana Reyes <dana@acme.io>``, ``José Núñez (Ops)``, ``Speaker 1``,
+``王伟``, ``"Bob" O'Neil``, ``Yahoo! Sales``. Runs of whitespace become one
+space; a name may hold any printable character except the separator of the
+label it sits in (a ``:`` for ``Name: text``), and none of the control
+characters that could rewrite a terminal. Every check here looks at a
+bounded prefix of a line, so a very long line costs no more than a short one.
+"""
+from __future__ import annotations
+
+import re
+
+from .limits import MAX_SECONDS, MAX_SPEAKER_CHARACTERS
+
+#: At most this many words before a ``:`` make a speaker label (an e-mail
+#: address in angle brackets not counted); more is a sentence with a colon.
+MAX_LABEL_WORDS = 6
+
+_BAD_CHARS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_EMAIL_RE = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
+# ":" then a space or tab, or a full-width colon (CJK text puts no space after it).
+_SEPARATOR_RE = re.compile(r":[ \t]|\uff1a")
+_SENTENCE_BREAK_RE = re.compile(r"[?!][ \t]")
+_LABEL_SCAN = MAX_SPEAKER_CHARACTERS + 64
+_CLOCK_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,4}):(\d\d)(?:[.,](\d{1,3}))?")
+_CLOCK_CHARS = 16
+
+
+def display_name(raw: str) -> str | None:
+    """``raw`` as a speaker name (whitespace runs collapsed), or None when it
+    is empty, longer than the name limit, or holds a control character."""
+    name = " ".join(raw.split())
+    if not name or len(name) > MAX_SPEAKER_CHARACTERS or _BAD_CHARS_RE.search(name):
+        return None
+    return name
+
+
+def name_problem(raw: str) -> str | None:
+    """Why ``raw`` cannot be a speaker name, or None when it can."""
+    name = " ".join(raw.split())
+    if not name:
+        return "an empty name"
+    if len(name) > MAX_SPEAKER_CHARACTERS:
+        return f"a name of {len(name):,} characters (at most {MAX_SPEAKER_CHARACTERS})"
+    if _BAD_CHARS_RE.search(name):
+        return "a control character in the name"
+    return None
+
+
+def name_words(name: str) -> int:
+    """Words in a name, an e-mail address in angle brackets not counted."""
+    return len(_EMAIL_RE.sub(" ", name).split()) if "@" in name else len(name.split())
+
+
+def is_sentence_like(name: str) -> bool:
+    """True when a label reads like a sentence ("Why not? Because"): a ``?``
+    or ``!`` with more words after it. Such a label is a speaker only when
+    the same name labels more than one line."""
+    return _SENTENCE_BREAK_RE.search(name) is not None
+
+
+def split_label(line: str) -> tuple[str, str] | None:
+    """``(name, rest)`` for a ``Name: text`` line, or None.
+
+    The label is everything before the first colon that a space, a tab or
+    the end of the line follows (or a full-width colon), when that is a
+    display name of at most :data:`MAX_LABEL_WORDS` words with no colon in
+    it. ``10:30``, ``https://...`` and long sentences with a colon are not
+    labels.
+    """
+    head = line[:_LABEL_SCAN]
+    m = _SEPARATOR_RE.search(head)
+    if m is not None:
+        name_raw, rest = line[: m.start()], line[m.end():]
+    else:
+        stripped = head.rstrip()
+        if len(line) > _LABEL_SCAN or not stripped.endswith(":"):
+            return None
+        name_raw, rest = stripped[:-1], ""
+    if ":" in name_raw and ":" in _without_time(name_raw):
+        return None
+    name = display_name(name_raw)
+    if name is None or name_words(name) > MAX_LABEL_WORDS:
+        return None
+    return name, rest
+
+
+def _without_time(name: str) -> str:
+    """``name`` without a trailing ``(01:02)`` time, as in ``Dana Reyes (01:02)``."""
+    stripped = name.rstrip()
+    if stripped.endswith(")"):
+        open_ = stripped.rfind("(")
+        if open_ >= 0:
+            try:
+                if clock_seconds(stripped[open_ + 1 : -1].strip()) is not None:
+                    return stripped[:open_]
+            except ValueError:
+                return stripped[:open_]  # the reader reports the bad time
+    return name
+
+
+def clock_seconds(token: str) -> float | None:
+    """Seconds of a clock time ``[h:]mm:ss[.fff]``, or None when ``token`` is
+    not one.
+
+    RAISES: ValueError for a clock time out of range (``0:75``, ``1:61:00``,
+        more than 168 hours).
+    """
+    if len(token) > _CLOCK_CHARS:
+        return None
+    m = _CLOCK_RE.fullmatch(token)
+    if m is None:
+        return None
+    h, mm, ss, frac = m.groups()
+    if int(ss) > 59 or (h is not None and int(mm) > 59):
+        raise ValueError(token)
+    seconds = (int(h) * 3600 if h else 0) + int(mm) * 60 + int(ss)
+    if frac:
+        seconds += int(frac) / 10 ** len(frac)
+    if seconds > MAX_SECONDS:
+        raise ValueError(token)
+    return float(seconds)
+
+
+def bracketed_clock(token: str) -> float | None:
+    """Like :func:`clock_seconds`, for a time alone or in ``[...]`` or ``(...)``."""
+    if len(token) > 2 and token[0] + token[-1] in ("[]", "()"):
+        token = token[1:-1].strip()
+    return clock_seconds(token)
