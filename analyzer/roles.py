@@ -78,17 +78,39 @@ def assign_roles(
 
 
 def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role]:
+    """Given names resolved to speakers: exactly as written; else ignoring case
+    (and runs of whitespace); else by the name before an e-mail address
+    (``Dana Reyes`` for ``Dana Reyes <dana@acme.io>``), or by the address
+    itself. A name that fits more than one speaker at its step is an error."""
     speakers = transcript.speakers
-    by_lower: dict[str, list[str]] = {}
+    email = re.compile(r"\s*<([^<>\s@]+@[^<>\s]+)>\s*")
+
+    def key(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    by_key: dict[str, list[str]] = {}
+    by_part: dict[str, list[str]] = {}  # name before the address, and the address
     for s in speakers:
-        by_lower.setdefault(s.lower(), []).append(s)
+        by_key.setdefault(key(s), []).append(s)
+        m = email.search(s)
+        if m is not None:
+            for part in {key(email.sub(" ", s)), m.group(1).casefold()}:
+                if part:
+                    by_part.setdefault(part, []).append(s)
 
     def resolve(name: str) -> str:
         if name in speakers:
             return name
-        found = by_lower.get(name.strip().lower(), [])
-        if len(found) == 1:
-            return found[0]
+        for table in (by_key, by_part):
+            found = table.get(key(name), [])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise RolesError(
+                    f"{transcript.source}: {name!r} is not a speaker in this call; it fits more than"
+                    f" one: {', '.join(repr(s) for s in found)}; give the name as the call writes it",
+                    code="E201",
+                )
         raise RolesError(
             f"{transcript.source}: {name!r} is not a speaker in this call; "
             f"its speakers are: {', '.join(repr(s) for s in speakers)}",

@@ -1,0 +1,251 @@
+"""Tests of the export shapes meeting tools write, and of speaker display names.
+
+Fixtures are in tests/fixtures/readers/; the timed text shapes all hold the
+same short call, so their expected turns differ only in names and times.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analyzer.errors import RolesError, TranscriptFormatError
+from analyzer.readers import detect_format, read_text, read_transcript
+from analyzer.roles import assign_roles
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "readers"
+
+TEXTS = [
+    "Good morning, thanks for making time.",
+    "Morning.",
+    "How is the quarter going? Any surprises so far?",
+    "Busy, but good.",
+]
+# Start-only shapes: each turn ends at the next start or after its words at 2.5 words/s.
+STARTS = [1.0, 7.0, 8.0, 12.0]
+ENDS = [3.4, 7.4, 11.6, 13.2]
+
+
+def _turns(names, texts=TEXTS, starts=STARTS, ends=ENDS):
+    starts = starts or [None] * len(texts)
+    ends = ends or [None] * len(texts)
+    return [(names[i % 2], t, s, e) for i, (t, s, e) in enumerate(zip(texts, starts, ends))]
+
+
+NAMES = ("Dana Reyes", "Sam Cho")
+LAST_WITH_NOTE = "Busy, but good. Note: the board meets in May."
+
+GOOD = {
+    "timed-brackets.txt": ("txt", _turns(("Dana Reyes <dana@acme.io>", "Sam Cho"))),
+    "timed-clock-first.txt": ("txt", _turns(NAMES)),
+    "timed-name-time.txt": ("txt", _turns(NAMES)),
+    "rev.txt": ("txt", _turns(NAMES, TEXTS[:3] + [LAST_WITH_NOTE], ends=ENDS[:3] + [15.6])),
+    "zoom-captions.txt": (
+        "txt",
+        _turns(
+            NAMES,
+            TEXTS[:3] + [LAST_WITH_NOTE],
+            [s + 54300 for s in STARTS],
+            [e + 54300 for e in ENDS[:3]] + [54315.6],
+        ),
+    ),
+    "meet.txt": ("txt", _turns(NAMES, starts=None, ends=None)),
+    "meet-attendees.txt": ("txt", _turns(NAMES, starts=None, ends=None)),
+    "teams.txt": ("otter", _turns(("Dana Reyes", "Sam Cho (Guest)"))),
+    "names.txt": ("txt", [
+        ("Dana Reyes <dana@acme.io>", TEXTS[0], None, None),
+        ("José Núñez (Ops)", TEXTS[1], None, None),
+        ("Dana Reyes <dana@acme.io>", TEXTS[2], None, None),
+        ("José Núñez (Ops)", TEXTS[3], None, None),
+        ("Speaker 1", "Why not? Because: we grew.", None, None),
+        ("王伟", "Two new regions.", None, None),
+        ('"Bob" O\'Neil', "Yahoo!", None, None),
+        ("Yahoo! Sales", "Hello. Hello again.", None, None),
+    ]),
+    "names-zoom.vtt": ("vtt", [
+        ("Dana Reyes <dana@acme.io>", TEXTS[0], 1.0, 6.5),
+        ("José Núñez (Ops)", TEXTS[1], 7.3, 8.0),
+        ("AT&T Sales <sam@att.example>", "How is the quarter going?", 8.5, 12.25),
+    ]),
+    "names.csv": ("csv", [
+        ("Dana Reyes <dana@acme.io>", TEXTS[0], 1.0, 6.5),
+        ("Núñez, José (Ops)", TEXTS[1], 7.3, 8.0),
+    ]),
+}
+
+
+def _as_tuples(transcript):
+    return [(t.speaker, t.text, t.start, t.end) for t in transcript.turns]
+
+
+def _approx(expected):
+    return [
+        (s, t, None if a is None else pytest.approx(a), None if b is None else pytest.approx(b))
+        for s, t, a, b in expected
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(GOOD))
+def test_readers_shape_good_fixture(name):
+    family, expected = GOOD[name]
+    transcript = read_transcript(FIXTURES / name)
+    assert transcript.format == family
+    assert _as_tuples(transcript) == _approx(expected)
+
+
+@pytest.mark.parametrize("name", sorted(GOOD))
+@pytest.mark.parametrize("filename", ["call.data", "call.vtt", "call.csv"])
+def test_readers_shape_detected_by_content(tmp_path, name, filename):
+    family, _ = GOOD[name]
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    found = detect_format(text, filename)
+    assert (found if family != "json" else "json") == family
+    target = tmp_path / filename
+    shutil.copyfile(FIXTURES / name, target)
+    assert read_transcript(target).format == family
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["timed-brackets.txt", "timed-clock-first.txt", "timed-name-time.txt", "rev.txt", "zoom-captions.txt", "teams.txt"],
+)
+def test_readers_shape_timed_by_start_only_rule(name):
+    transcript = read_transcript(FIXTURES / name)
+    assert transcript.timed
+    turns = transcript.turns
+    for turn, following in zip(turns, turns[1:]):
+        assert turn.end <= following.start  # a silence is nobody's talk-time
+        assert turn.end == pytest.approx(min(following.start, turn.start + turn.words / 2.5))
+
+
+@pytest.mark.parametrize("rate,end", [(0.5, 7.0), (1.0, 7.0), (10.0, 1.6)])
+def test_readers_shape_speech_rate_bounds_ends(rate, end):
+    # six words from 0:01; the next turn starts at 0:07
+    transcript = read_transcript(FIXTURES / "timed-brackets.txt", speech_rate_words_per_second=rate)
+    assert transcript.turns[0].end == pytest.approx(end)
+
+
+def test_readers_shape_time_line_before_every_turn_times_the_call():
+    text = "[00:00:08]\nDana Reyes: Please state your name.\n[00:00:11]\nSam Cho: Sam Cho.\n"
+    transcript = read_text(text)
+    assert [(t.speaker, t.start) for t in transcript.turns] == [("Dana Reyes", 8.0), ("Sam Cho", 11.0)]
+    assert transcript.timed
+
+
+def test_readers_shape_meet_section_marks_read_untimed():
+    transcript = read_transcript(FIXTURES / "meet.txt")
+    assert not transcript.timed
+    assert all(t.start is None for t in transcript.turns)
+
+
+def test_readers_shape_zoom_captions_past_midnight():
+    text = "[Dana Reyes] 23:59:58\nStill here?\n\n[Sam Cho] 00:00:03\nYes.\n"
+    transcript = read_text(text, source="closed_caption.txt")
+    assert [t.start for t in transcript.turns] == [86398.0, 86403.0]
+
+
+def test_readers_shape_label_in_a_timed_file_is_text():
+    text = "[00:00:01] Dana Reyes: The plan:\nNote: this is still Dana.\n[00:00:09] Sam Cho: OK.\n"
+    assert [(t.speaker, t.text) for t in read_text(text).turns] == [
+        ("Dana Reyes", "The plan: Note: this is still Dana."),
+        ("Sam Cho", "OK."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line,speaker",
+    [
+        ("Dana Reyes <dana@acme.io>: Hi.", "Dana Reyes <dana@acme.io>"),
+        ("José Núñez (Ops): Hi.", "José Núñez (Ops)"),
+        ("Speaker 1: Hi.", "Speaker 1"),
+        ("王伟: Hi.", "王伟"),
+        ("王伟：Hi.", "王伟"),
+        ("Robert \"Bob\" O'Neil: Hi.", 'Robert "Bob" O\'Neil'),
+        ("Yahoo!: Hi.", "Yahoo!"),
+        ("Who?: Hi.", "Who?"),
+        ("Reyes, Dana [Acme] <dana@acme.io>: Hi.", "Reyes, Dana [Acme] <dana@acme.io>"),
+        ("  Dana\t Reyes :  Hi.", "Dana Reyes"),
+        # not labels: they continue the turn above
+        ("Why not? Because: it works.", None),
+        ("Here is one thing you should know: it works.", None),
+        ("We meet at 10:30 tomorrow.", None),
+        ("See https://example.com for details.", None),
+        ("Dana\x07 Reyes: Hi.", None),
+        ("x" * 201 + ": Hi.", None),
+    ],
+)
+def test_readers_shape_display_names(line, speaker):
+    transcript = read_text(f"Sam Cho: Before.\n{line}\n", format="txt")
+    if speaker is None:
+        assert transcript.speakers == ("Sam Cho",)
+    else:
+        assert transcript.turns[-1].speaker == speaker
+        assert transcript.turns[-1].text == "Hi."
+
+
+def test_readers_shape_sentence_like_name_counts_when_it_recurs():
+    text = "Sam Cho: Hi.\nWhy not? Ask: later.\nSam Cho: Hm.\nWhy not? Ask: now.\n"
+    assert read_text(text).speakers == ("Sam Cho", "Why not? Ask")
+
+
+@pytest.mark.parametrize(
+    "name,match",
+    [
+        ("bad-vtt-no-speakers.vtt", r"\[E126\] .*bad-vtt-no-speakers\.vtt: expected speaker names in the captions.*roles .* cannot be known"),
+        ("bad-srt-no-speakers.srt", r"\[E126\] .*bad-srt-no-speakers\.srt: expected speaker names in the captions"),
+        ("bad-timed-order.txt", r"\[E122\] .*bad-timed-order\.txt, line 3: expected start times in order"),
+        ("bad-timed-clock.txt", r"\[E120\] .*bad-timed-clock\.txt, line 2: expected a time `m:ss` or `h:mm:ss`"),
+        ("bad-timed-mixed.txt", r"\[E103\] .*bad-timed-mixed\.txt, line 3: expected a start time on every cue"),
+        ("bad-rev-preamble.txt", r"\[E130\] .*bad-rev-preamble\.txt, line 1: expected a `Name: text` line"),
+        ("bad-teams-preamble.txt", r"\[E130\] .*bad-teams-preamble\.txt, line 1: expected a `Name: text` line"),
+        ("bad-csv-control-name.csv", r"\[E125\] .*bad-csv-control-name\.csv, line 3: expected a speaker name of printable characters"),
+        ("bad-json-control-name.json", r"\[E125\] .*bad-json-control-name\.json, line 5: expected a speaker name of printable characters at `turns\[1\]\.speaker`"),
+        ("bad-json-surrogate.json", r"\[E157\] .*bad-json-surrogate\.json, line 5: expected text that is valid Unicode at `turns\[1\]\.text`"),
+        ("bad-json-huge-time.json", r"\[E120\] .*bad-json-huge-time\.json, line 4: expected a time in milliseconds below 168 hours at `utterances\[1\]\.end`"),
+        ("bad-json-deep.json", r"\[E156\] .*bad-json-deep\.json: expected JSON nested at most 64 levels deep"),
+    ],
+)
+def test_readers_shape_broken_file(name, match):
+    with pytest.raises(TranscriptFormatError, match=match):
+        read_transcript(FIXTURES / name)
+
+
+def test_readers_shape_teams_head_needs_teams_lines():
+    with pytest.raises(TranscriptFormatError, match=r"\[E133\] .*line 1: expected an Otter header"):
+        read_transcript(FIXTURES / "bad-teams-preamble.txt", "otter")
+
+
+def test_readers_shape_vtt_speakerless_cue_after_speakers_is_e123():
+    text = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello.\n\n00:00:03.000 --> 00:00:04.000\nSam: Hi.\n"
+    with pytest.raises(TranscriptFormatError, match=r"\[E123\] call\.vtt, line 4"):
+        read_text(text, source="call.vtt")
+
+
+@pytest.mark.parametrize(
+    "given,speaker",
+    [
+        ("Dana Reyes <dana@acme.io>", "Dana Reyes <dana@acme.io>"),
+        ("dana reyes <DANA@acme.io>", "Dana Reyes <dana@acme.io>"),
+        ("Dana Reyes", "Dana Reyes <dana@acme.io>"),
+        ("DANA  REYES", "Dana Reyes <dana@acme.io>"),
+        ("dana@acme.io", "Dana Reyes <dana@acme.io>"),
+        ("josé núñez (ops)", "José Núñez (Ops)"),
+        ("王伟", "王伟"),
+        ("yahoo! sales", "Yahoo! Sales"),
+        ('"bob" o\'neil', '"Bob" O\'Neil'),
+    ],
+)
+def test_readers_shape_seller_matches_display_name(given, speaker):
+    transcript = assign_roles(read_transcript(FIXTURES / "names.txt"), sellers=[given])
+    assert transcript.role_source[speaker] == "given"
+    assert transcript.roles[speaker].value == "seller"
+
+
+def test_readers_shape_seller_name_before_two_addresses_is_ambiguous():
+    transcript = read_text("Dana Reyes <d@a.io>: Hi.\nDana Reyes <d@b.io>: Hello.\n")
+    with pytest.raises(RolesError, match=re.escape("'Dana Reyes' is not a speaker in this call; it fits more than one")):
+        assign_roles(transcript, sellers=["Dana Reyes"])
+    given = assign_roles(transcript, sellers=["Dana Reyes <d@b.io>"])
+    assert given.roles["Dana Reyes <d@b.io>"].value == "seller"
