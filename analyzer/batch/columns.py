@@ -7,6 +7,7 @@ names and kinds from here, so a row read back keeps its types.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..about import __version__
@@ -128,3 +129,14 @@ def convert(value: Any, kind: str) -> Any:
     if kind == "int":
         return int(float(value))
     return float(value)
+
+
+def number(value: Any) -> float | None:
+    """A number from a cell (CSV cells are strings); None for empty, NaN, a bool or not a number."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x

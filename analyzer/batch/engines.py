@@ -9,6 +9,7 @@ order, which is path order, whatever the worker count.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import uuid
@@ -110,26 +111,17 @@ def _process_rows(
         return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker, initargs=(options,))
 
     pools = [new_pool(workers)]
-    pending: deque = deque()
-    tasks = iter(tasks)
+    flight = _Window(tasks, window)
     try:
-        while True:
-            while len(pending) < window:
-                task = next(tasks, None)
-                if task is None:
-                    break
-                pending.append((task, pools[0].submit(work, task[0], task[1])))
-            if not pending:
-                return
-            task, future = pending.popleft()
+        while flight.fill(lambda t: pools[0].submit(work, t[0], t[1])):
+            task, future = flight.next()
             try:
                 row = future.result()
             except BrokenProcessPool:
-                suspects = [task] + [t for t, _ in pending]
-                pending.clear()
+                suspects = [task] + flight.clear()
                 pools[0].shutdown(wait=True, cancel_futures=True)
                 pools[0] = new_pool(1)
-                for t in suspects:
+                for t in suspects:  # one at a time: the call that kills its worker again is the culprit
                     try:
                         row = pools[0].submit(work, t[0], t[1]).result()
                     except BrokenProcessPool:
@@ -144,7 +136,7 @@ def _process_rows(
                 continue
             yield row
     finally:
-        for _, future in pending:
+        for _, future in flight.pending:
             future.cancel()
         pools[0].shutdown(wait=True, cancel_futures=True)
 
@@ -177,23 +169,13 @@ def _dask_rows(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
-    pending: deque = deque()
     run = uuid.uuid4().hex[:12]
-    tasks = iter(tasks)
+    keys = (f"callcoach-score-{run}-{i}" for i in itertools.count())
+    flight = _Window(tasks, window)
     try:
         opts = client.scatter(options, broadcast=True, hash=False)
-        i = 0
-        while True:
-            while len(pending) < window:
-                task = next(tasks, None)
-                if task is None:
-                    break
-                key = f"callcoach-score-{run}-{i}"
-                i += 1
-                pending.append((task, client.submit(score_path, task[0], task[1], opts, key=key, pure=False)))
-            if not pending:
-                return
-            task, future = pending.popleft()
+        while flight.fill(lambda t: client.submit(score_path, t[0], t[1], opts, key=next(keys), pure=False)):
+            task, future = flight.next()
             try:
                 row = future.result()
             except AnalyzerSetupError:
@@ -203,8 +185,36 @@ def _dask_rows(
             future.release()
             yield row
     finally:
-        if pending:
-            client.cancel([f for _, f in pending])
+        if flight.pending:
+            client.cancel([f for _, f in flight.pending])
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+class _Window:
+    """The calls in flight, at most ``size`` of them, handed back in the order they were submitted."""
+
+    def __init__(self, tasks: Iterable[Any], size: int) -> None:
+        self.tasks = iter(tasks)
+        self.size = size
+        self.pending: deque = deque()
+
+    def fill(self, submit: Callable[[Any], Any]) -> bool:
+        """Submit tasks until ``size`` are in flight; False when none is left in flight."""
+        while len(self.pending) < self.size:
+            task = next(self.tasks, None)
+            if task is None:
+                break
+            self.pending.append((task, submit(task)))
+        return bool(self.pending)
+
+    def next(self) -> tuple[Any, Any]:
+        """The oldest (task, future) in flight."""
+        return self.pending.popleft()
+
+    def clear(self) -> list[Any]:
+        """Forget the tasks in flight, and return them."""
+        tasks = [t for t, _ in self.pending]
+        self.pending.clear()
+        return tasks

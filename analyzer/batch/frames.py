@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..about import __version__
-from .columns import ERROR, OK, columns, result_columns
+from .columns import ERROR, OK, columns, number, result_columns
 from .discover import discover
 from .engines import iter_rows
 from .options import BatchOptions, with_model
@@ -183,7 +183,7 @@ def _transcript_of(group: "pd.DataFrame", cols: _CueColumns, source: str) -> "Tr
 
     untimed = [None] * len(group)
     cues = [
-        Cue(speaker=_cell_text(spk), text=_cell_text(txt), start=_cell_float(s), end=_cell_float(e), line=i)
+        Cue(speaker=_cell_text(spk), text=_cell_text(txt), start=number(s), end=number(e), line=i)
         for i, (spk, txt, s, e) in enumerate(
             zip(
                 group[cols.speaker],
@@ -211,13 +211,3 @@ def _cell_text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
-
-
-def _cell_float(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) else x

@@ -1,11 +1,10 @@
 """Per-seller figures over a batch: :class:`SellerSummary` (row by row) and :func:`summarize`."""
 from __future__ import annotations
 
-import math
 import statistics
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .columns import OK
+from .columns import OK, number
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,15 +67,15 @@ class _Tally:
 
     def add(self, row: Mapping[str, Any]) -> None:
         self.calls += 1
-        score = _number(row.get("score"))
+        score = number(row.get("score"))
         if score is not None:
             self.scores.append(score)
-        share = _number(row.get("seller_talk_share"))
+        share = number(row.get("seller_talk_share"))
         if share is not None:
             self.shares.append(share)
-        self.buyer_questions += int(_number(row.get("buyer_questions")) or 0)
-        self.pitch_dumps += int(_number(row.get("pitch_dumps")) or 0)
-        self.if_then_closes += int(_number(row.get("if_then_closes")) or 0)
+        self.buyer_questions += int(number(row.get("buyer_questions")) or 0)
+        self.pitch_dumps += int(number(row.get("pitch_dumps")) or 0)
+        self.if_then_closes += int(number(row.get("if_then_closes")) or 0)
 
     def figures(self) -> dict[str, Any]:
         n = self.calls
@@ -91,17 +90,6 @@ class _Tally:
             "if_then_closes": self.if_then_closes,
             "if_then_closes_per_call": self.if_then_closes / n if n else None,
         }
-
-
-def _number(value: Any) -> float | None:
-    """A number from a row cell (CSV cells are strings); None for empty or NaN."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) else x
 
 
 def summarize(rows: Iterable[Mapping[str, Any]] | "pd.DataFrame") -> "pd.DataFrame":
