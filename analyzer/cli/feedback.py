@@ -8,19 +8,8 @@ from pathlib import Path
 
 import click
 
-from .common import (
-    EXIT_FINDINGS,
-    EXIT_INPUT_ERROR,
-    EXIT_INTERNAL_ERROR,
-    SEVERITY_ORDER,
-    base_model_option,
-    config_option,
-    err,
-    format_option,
-    load_thresholds,
-    model_arg,
-    model_option,
-)
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, SEVERITY_ORDER, err, load_thresholds, model_arg
+from .common import base_model_option, config_option, format_option, model_option
 
 
 @click.command()

@@ -19,19 +19,8 @@ from typing import Any, Mapping
 
 import click
 
-from .common import (
-    EXIT_FINDINGS,
-    EXIT_INPUT_ERROR,
-    EXIT_INTERNAL_ERROR,
-    EXIT_OK,
-    base_model_option,
-    config_option,
-    err,
-    format_option,
-    load_thresholds,
-    model_arg,
-    model_option,
-)
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, err, load_thresholds, model_arg
+from .common import base_model_option, config_option, format_option, model_option
 
 EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
 ERRORS_SHOWN = 10
@@ -85,6 +74,26 @@ def score(
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
 
+    run = _run(
+        files, output, options, quiet=quiet, engine=engine, workers=workers, scheduler=scheduler,
+        resume=resume, fail_fast=fail_fast, keep_rows=html_path is not None,
+    )  # fmt: skip
+    try:
+        _write_extras(run, summary_path, html_path, reports_dir)
+    except OSError as exc:
+        err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
+        sys.exit(EXIT_INPUT_ERROR)
+    if not quiet:
+        _headline(run, summary_path, html_path, reports_dir)
+    _report_errors(run, output)
+    sys.exit(EXIT_FINDINGS if run.failed else EXIT_OK)
+
+
+def _run(files, output, options, *, quiet, engine, workers, scheduler, resume, fail_fast, keep_rows):
+    """Score the files into the output with a progress bar; exit with the right code when the run fails."""
+    from .. import batch
+    from ..errors import CallcoachError
+
     progress = _Progress(len(files), enabled=not quiet)
     try:
         with progress:
@@ -98,7 +107,7 @@ def score(
                 resume=resume,
                 fail_fast=fail_fast,
                 on_row=progress.update,
-                keep_rows=html_path is not None,
+                keep_rows=keep_rows,
             )
     except KeyboardInterrupt:
         err("interrupted; the calls scored so far are kept: run the same command with --resume to finish")
@@ -109,16 +118,7 @@ def score(
     except Exception:  # noqa: BLE001
         err(f"internal error while scoring; please report this:\n{traceback.format_exc()}")
         sys.exit(EXIT_INTERNAL_ERROR)
-
-    try:
-        _write_extras(run, summary_path, html_path, reports_dir)
-    except OSError as exc:
-        err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
-        sys.exit(EXIT_INPUT_ERROR)
-    if not quiet:
-        _headline(run, summary_path, html_path, reports_dir)
-    _report_errors(run, output)
-    sys.exit(EXIT_FINDINGS if run.failed else EXIT_OK)
+    return run
 
 
 def _write_extras(run, summary_path: Path | None, html_path: Path | None, reports_dir: Path | None) -> None:
