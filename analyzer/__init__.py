@@ -7,7 +7,22 @@ Library use::
     result.to_dict()      # the JSON contract of spec/output.md
     result.to_row()       # one flat row for pandas
 
-For many calls, build the pipeline once with :func:`load_analyzer`.
+For many calls, build the pipeline once with :func:`load_analyzer`; for a
+folder of calls, :func:`score_paths` gives a DataFrame.
+
+What lives where (the README's Layout section has the whole tree):
+
+- :mod:`analyzer.analysis`: the :class:`Analyzer` and its entry points;
+  :mod:`analyzer.readers`, :mod:`analyzer.roles`, :mod:`analyzer.nlp`,
+  :mod:`analyzer.metrics`, :mod:`analyzer.feedback` are its steps, and
+  :mod:`analyzer.result` the result and its JSON;
+- :mod:`analyzer.classifier`: the call classifier (scoring apart from training);
+- :mod:`analyzer.gold` and :mod:`analyzer.evaluate`: gold sidecars and the
+  taggers measured against them;
+- :mod:`analyzer.batch`: many calls into one table; :mod:`analyzer.html`:
+  the report and dashboard pages; :mod:`analyzer.cli`: the ``callcoach`` command.
+
+This module imports nothing heavy: each name below is loaded on first use.
 """
 from __future__ import annotations
 
