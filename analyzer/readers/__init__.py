@@ -21,12 +21,18 @@ Error codes (``TranscriptFormatError.code``), one per kind of problem:
 | E106 | binary data: NUL bytes without a UTF-16 byte-order mark        | decode             |
 | E107 | a UTF-16 byte-order mark, then bytes that are not UTF-16       | decode             |
 | E108 | a call longer than the pipeline accepts (2 million characters) | nlp.pipeline       |
-| E120 | a malformed time or timing line                                | vtt srt otter csv json |
+| E109 | a file over 64 MiB (refused before it is read)                 | read_bytes, decode, read_text |
+| E110 | a line over 200,000 characters                                 | txt vtt srt otter csv |
+| E111 | more than 100,000 cues in one call                             | every reader       |
+| E112 | more than 500,000 lines                                        | txt vtt srt otter csv |
+| E120 | a malformed time or timing line, or a time past 168 hours      | txt vtt srt otter csv json |
 | E121 | a cue that ends before it starts                               | vtt srt csv json   |
-| E122 | a start time before the previous block's                       | otter              |
+| E122 | a start time before the previous block's                       | txt otter          |
 | E123 | words with no speaker (no label and no cue before to continue) | vtt srt            |
 | E124 | an empty speaker name                                          | csv json           |
-| E130 | words before the first `Name: text` label                      | txt                |
+| E125 | a speaker name with a control character, or over 200 characters | csv json          |
+| E126 | captions in which no cue names a speaker: roles cannot be known | vtt srt           |
+| E130 | words before the first speaker label (or a time and label)     | txt                |
 | E131 | no `WEBVTT` header                                             | vtt                |
 | E132 | a cue block without a timing line, or cues not blank-separated | vtt srt            |
 | E133 | text before the first `Name  m:ss` header                      | otter              |
@@ -39,6 +45,11 @@ Error codes (``TranscriptFormatError.code``), one per kind of problem:
 | E153 | a JSON value of the wrong type (its path is named)             | json               |
 | E154 | a Gong file without exactly one call                           | json               |
 | E155 | a callcoach JSON file of another version than 1                | json               |
+| E156 | JSON nested more than 64 levels deep                           | json               |
+| E157 | a JSON string with a lone surrogate escape (`\\ud800`)           | json               |
+
+The limits behind E109-E112, E125, E156 and the 168-hour bound on times
+(E120) are in :mod:`.limits`.
 """
 from __future__ import annotations
 
@@ -148,8 +159,11 @@ def detect_format(text: str, filename: str | None = None) -> str:
     JSON is dispatched by its keys to a flavour (``assemblyai``, ``gong``,
     ...). A ``WEBVTT`` header means vtt; ``-->`` timing lines without it mean
     srt; a ``speaker,...,text`` header row means csv; a ``Name  m:ss`` header
-    means otter and a ``Name: text`` line means txt, whatever the extension.
-    Only when the content fits none of these does the extension decide.
+    (after a Teams transcript's head) means otter; and a first turn in any
+    of the plain text shapes (``Name: text``, with a time before the label
+    or after the name, Rev, Zoom captions, after a Google Meet head) means
+    txt, whatever the extension. Only when the content fits none of these
+    does the extension decide.
 
     text (str): the decoded transcript.
     filename (str | None): the file name, whose extension is the hint.

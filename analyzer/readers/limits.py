@@ -4,14 +4,16 @@
 | ------------------------- | -------------------- | ---- | -------------------------------- |
 | file size                 | 64 MiB               | E109 | read_bytes (before reading), decode, read_text |
 | line length               | 200,000 characters   | E110 | the line-based readers (not JSON) |
+| lines in one file         | 500,000              | E112 | the line-based readers (not JSON) |
 | cues in one call          | 100,000              | E111 | every reader                     |
 | JSON nesting depth        | 64 levels            | E156 | json                             |
 | speaker name              | 200 characters       | E125 | every reader                     |
 | a time                    | 0 to 168 hours       | E120 | every timed reader               |
 
 A real call stays far below each one: a five-hour call transcribed word by
-word by AWS is about 10 MB of JSON and 5,000 cues, and the deepest JSON
-export (AWS, Gong) nests 7 levels. The limits bound the work a reader does
+word by AWS is about 10 MB of JSON and 5,000 cues, a call at the pipeline's
+limit of 2 million characters is about 200,000 lines of WebVTT, and the
+deepest JSON export (AWS, Gong) nests 7 levels. The limits bound the work a reader does
 on a hostile or broken file; the pipeline then bounds the call's text
 (E108, 2 million characters).
 """
@@ -21,6 +23,7 @@ from ..errors import TranscriptFormatError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_LINE_CHARACTERS = 200_000
+MAX_LINES = 500_000
 MAX_CUES = 100_000
 MAX_JSON_DEPTH = 64
 MAX_SPEAKER_CHARACTERS = 200
@@ -62,7 +65,17 @@ def check_lines(lines: list[str], source: str) -> list[str]:
 
 
 def split_lines(text: str, source: str) -> list[str]:
-    """The lines of ``text`` (split at ``\\n``), within the line limit (E110)."""
+    """The lines of ``text`` (split at newlines), within the limits on their
+    number (E112, counted before splitting) and length (E110)."""
+    count = text.count("\n") + 1
+    if count > MAX_LINES:
+        raise TranscriptFormatError(
+            source,
+            MAX_LINES + 1,
+            f"a file of at most {MAX_LINES:,} lines",
+            f"{count:,} lines",
+            code="E112",
+        )
     return check_lines(text.split("\n"), source)
 
 

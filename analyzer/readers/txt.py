@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
@@ -45,12 +46,14 @@ from .names import bracketed_clock, clock_seconds, display_name, is_sentence_lik
 FORMAT = "txt"
 
 _DAY = 24 * 3600.0
+_HEAD = 300  # a label, a time or a header sits in the first characters of a line
 # Lines a meeting tool writes around the speech (Google Meet): dropped anywhere.
 _META_RE = re.compile(
     r"(?i)(?:(?:transcription|transcript|meeting|recording) ended after \d{1,2}:\d\d:\d\d\W*"
     r"|this editable transcript was computer generated.*"
     r"|people can also change the text after it was created\W*)"
 )
+_META_FIRST = frozenset("TtMmRrPp")
 # Lines of a Google Meet transcript's head: dropped before the first turn only.
 _PREAMBLE_RE = re.compile(
     r"(?i)(?:.{0,300}[-\u2013] transcript|transcript|attendees|notes"
@@ -62,7 +65,7 @@ _ATTENDEES = "attendees"
 _TEXT, _TIME, _META, _LABEL, _PREFIXED, _SUFFIXED, _HEADER = range(7)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     lineno: int
     kind: int
@@ -94,6 +97,12 @@ def _classify(line: str, lineno: int, source: str) -> _Line:
 
 def _classify_stripped(s: str, lineno: int) -> _Line:
     first = s[0]
+    if first not in "[(" and not first.isdigit():
+        head = s[:_HEAD]
+        if ":" not in head and "\uff1a" not in head:
+            if first in _META_FIRST and len(s) < 400 and _META_RE.fullmatch(s):
+                return _Line(lineno, _META, s, s)
+            return _Line(lineno, _TEXT, s, s)  # the common case: words, no label
     if first in "[(":
         close = s.find("]" if first == "[" else ")", 1, 20)
         if close > 0:
@@ -164,12 +173,24 @@ def _zoom_header(s: str) -> tuple[str, float] | None:
     return name, start
 
 
-def _lines(text: str, source: str) -> list[_Line]:
-    out = []
-    for lineno, line in enumerate(split_lines(text, source), 1):
+def _lines(lines: list[str], source: str) -> Iterator[_Line]:
+    for lineno, line in enumerate(lines, 1):
         if line and not line.isspace():
-            out.append(_classify(line, lineno, source))
-    return out
+            yield _classify(line, lineno, source)
+
+
+def _recurring_sentence_labels(lines: list[str]) -> dict[str, int]:
+    """How often each sentence-like label ("Why not? Ask: ...") labels a line:
+    a cheap first pass, since only lines with a ``?`` or ``!`` near their
+    start can hold one."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        head = line[:_HEAD]
+        if ("?" in head or "!" in head) and (":" in head or "\uff1a" in head):
+            label = split_label(line.strip())
+            if label is not None and is_sentence_like(label[0]):
+                counts[label[0]] = counts.get(label[0], 0) + 1
+    return counts
 
 
 # Which kinds start a turn in a file whose first turn is of a given kind.
@@ -220,17 +241,14 @@ def read(
         (E122), some turns timed and others not (E103), a line or a call
         over the limits (E110, E111).
     """
-    lines = _lines(text, source)
-    counts: dict[str, int] = {}
-    for ln in lines:
-        if ln.kind == _LABEL and ln.weak:
-            counts[ln.name] = counts.get(ln.name, 0) + 1  # type: ignore[index]
+    raw_lines = split_lines(text, source)
+    counts = _recurring_sentence_labels(raw_lines)
     starts: tuple[int, ...] = ()
     known: set[str] = set()
     cues: list[list] = []  # [name, parts, start, line, start from a time line]
     pending: float | None = None
     attendees = False
-    for ln in lines:
+    for ln in _lines(raw_lines, source):
         kind = ln.kind
         if kind == _META:
             continue
