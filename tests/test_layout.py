@@ -153,3 +153,19 @@ def test_layout_functions_at_most_80_lines():
     assert not too_long, f"functions over {MAX_FUNCTION_LINES} lines: {too_long}"
     stale = {key: sizes.get(key) for key in KNOWN_LONG_FUNCTIONS if sizes.get(key, 0) <= MAX_FUNCTION_LINES}
     assert not stale, f"these functions are short enough now; remove them from KNOWN_LONG_FUNCTIONS: {stale}"
+
+
+def test_layout_cli_commands_import_the_library_never_each_other():
+    graph = import_graph()
+    commands = [m for m in graph if m.startswith("analyzer.cli.") and m != "analyzer.cli.common"]
+    assert {"analyzer.cli.feedback", "analyzer.cli.score"} <= set(commands)
+    for command in commands:
+        others = {m for m in graph[command] if m.startswith("analyzer.cli")} - {"analyzer.cli.common"}
+        assert not others, f"{command} imports {sorted(others)}"
+
+
+def test_layout_scoring_never_imports_training():
+    graph = import_graph()
+    training = {"analyzer.classifier.training", "analyzer.classifier.crossval", "analyzer.classifier.card"}
+    for module in ("analyzer.classifier.model", "analyzer.analysis"):
+        assert not graph[module] & training, f"{module} imports {sorted(graph[module] & training)}"
