@@ -18,6 +18,20 @@ Definitions follow ``spec/tags.md``:
 - ``interactivity``: switches between the seller and buyer sides per minute
   (timed) or per 100 words (untimed), backchannels and ``other`` turns left
   out.
+- ``seller_patience_seconds``: the mean pause between the end of the buyer's
+  speech and the start of the seller's next turn, over every hand-over from
+  the buyer side to the seller side (backchannels are not turns here; a
+  seller who starts before the buyer has finished waited 0 seconds).
+- ``seller_interruptions``: those hand-overs in which the seller started
+  before the buyer had finished.
+- ``seller_words_per_minute`` / ``buyer_words_per_minute``: a side's words
+  over its speaking time.
+- ``seller_filler_rate``: filler words per 100 seller words (the fillers are
+  found by the ``callcoach_trackers`` component and counted by the caller).
+
+Pauses, overlaps and speaking rates need real start and end times: they are
+``None`` for untimed calls and for calls whose source gave start times only
+(``Transcript.ends_estimated``), where every end is an estimate.
 
 A value that cannot be measured is ``None`` (JSON ``null``), never 0.
 """
@@ -64,6 +78,14 @@ class Metrics:
     buyer_seconds: float | None
     longest_seller_monologue_turn: int | None
     longest_buyer_story_turn: int | None
+    buyer_side_questions: int = 0
+    buyer_side_questions_per_10_minutes: float | None = None
+    seller_patience_seconds: float | None = None
+    seller_interruptions: int | None = None
+    seller_words_per_minute: float | None = None
+    buyer_words_per_minute: float | None = None
+    seller_fillers: int = 0
+    seller_filler_rate: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -189,16 +211,84 @@ def interactivity(transcript: Transcript, *, backchannel_max_words: int) -> floa
     return round(switches * 100.0 / words, 3) if words else None
 
 
+def ends_known(transcript: Transcript) -> bool:
+    """Whether the call has real start and end times (not untimed, not start-only)."""
+    return transcript.timed and not transcript.ends_estimated
+
+
+def handovers(transcript: Transcript, *, backchannel_max_words: int) -> list[float] | None:
+    """The gap at each hand-over from the buyer side to the seller side, in seconds.
+
+    A hand-over is a seller turn whose previous turn on either side was a
+    buyer's; backchannels (``backchannel_max_words`` words or fewer) and
+    ``other`` speakers are not turns here. The gap runs from the end of the
+    buyer's speech (the latest end among the buyer turns since the seller
+    last spoke) to the start of the seller's turn, and is negative when the
+    seller started before the buyer had finished. None when the call's ends
+    are not known (:func:`ends_known`).
+    """
+    if not ends_known(transcript):
+        return None
+    gaps: list[float] = []
+    last: Role | None = None
+    buyer_end = 0.0
+    for turn in transcript.turns:
+        role = transcript.roles.get(turn.speaker)
+        if role not in (Role.SELLER, Role.BUYER) or turn.words <= backchannel_max_words:
+            continue
+        if role is Role.BUYER:
+            buyer_end = max(buyer_end, turn.end) if last is Role.BUYER else turn.end  # type: ignore[type-var,assignment]
+        elif last is Role.BUYER:
+            gaps.append(turn.start - buyer_end)  # type: ignore[operator]
+        last = role
+    return gaps
+
+
+def seller_patience(gaps: list[float] | None) -> float | None:
+    """The mean pause before the seller answers (overlaps count as 0); None without a hand-over."""
+    if not gaps:
+        return None
+    return round(sum(max(0.0, g) for g in gaps) / len(gaps), 3)
+
+
+def seller_interruptions(gaps: list[float] | None) -> int | None:
+    """Hand-overs in which the seller started before the buyer had finished."""
+    return None if gaps is None else sum(1 for g in gaps if g < 0)
+
+
+def words_per_minute(words: int, seconds: float | None, transcript: Transcript) -> float | None:
+    """``words`` over ``seconds`` of speech, per minute; None when the ends are not known or nobody spoke."""
+    if not ends_known(transcript) or not seconds:
+        return None
+    return round(words * 60.0 / seconds, 1)
+
+
+def per_100_words(count: int, words: int) -> float | None:
+    """``count`` per 100 ``words``; None for no words."""
+    return round(count * 100.0 / words, 3) if words else None
+
+
+def per_10_minutes(count: int, transcript: Transcript) -> float | None:
+    """``count`` per 10 minutes of the call; None when untimed."""
+    duration = transcript.duration_seconds
+    return round(count / (duration / 600.0), 3) if duration else None
+
+
 def compute_metrics(
     transcript: Transcript,
     tag_counts: Mapping[str, int],
     open_questions: int,
     thresholds: Thresholds | None = None,
+    *,
+    buyer_side_questions: int = 0,
+    seller_fillers: int = 0,
 ) -> Metrics:
     """All metrics of one call.
 
     tag_counts (Mapping[str, int]): number of spans per tag name.
     open_questions (int): number of buyer questions that are open.
+    buyer_side_questions (int): questions asked by the buyer side.
+    seller_fillers (int): filler words in the seller side's turns.
     """
     thresholds = thresholds or default_thresholds()
     bc = thresholds.backchannel_max_words
@@ -206,8 +296,8 @@ def compute_metrics(
     story = longest_stretch(transcript, Role.BUYER, backchannel_max_words=bc)
     totals = side_totals(transcript)
     questions = tag_counts.get("buyer_question", 0)
-    duration = transcript.duration_seconds
-    per_10 = round(questions / (duration / 600.0), 3) if duration else None
+    gaps = handovers(transcript, backchannel_max_words=bc)
+    (seller_words, seller_seconds), (buyer_words, buyer_seconds) = totals[Role.SELLER], totals[Role.BUYER]
     return Metrics(
         seller_talk_share=seller_talk_share(transcript),
         longest_seller_monologue_seconds=mono.seconds if mono else None,
@@ -217,7 +307,7 @@ def compute_metrics(
         interactivity=interactivity(transcript, backchannel_max_words=bc),
         buyer_questions=questions,
         open_buyer_questions=open_questions,
-        buyer_questions_per_10_minutes=per_10,
+        buyer_questions_per_10_minutes=per_10_minutes(questions, transcript),
         pitch_invites=tag_counts.get("pitch_invite", 0),
         pitch_dumps=tag_counts.get("pitch_dump", 0),
         pitch_pivots=tag_counts.get("pitch_pivot", 0),
@@ -228,4 +318,12 @@ def compute_metrics(
         buyer_seconds=totals[Role.BUYER][1],
         longest_seller_monologue_turn=mono.first_turn if mono else None,
         longest_buyer_story_turn=story.first_turn if story else None,
+        buyer_side_questions=buyer_side_questions,
+        buyer_side_questions_per_10_minutes=per_10_minutes(buyer_side_questions, transcript),
+        seller_patience_seconds=seller_patience(gaps),
+        seller_interruptions=seller_interruptions(gaps),
+        seller_words_per_minute=words_per_minute(seller_words, seller_seconds, transcript),
+        buyer_words_per_minute=words_per_minute(buyer_words, buyer_seconds, transcript),
+        seller_fillers=seller_fillers,
+        seller_filler_rate=per_100_words(seller_fillers, seller_words),
     )

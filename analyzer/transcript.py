@@ -114,6 +114,9 @@ class Transcript:
     turns (tuple[Turn]): the merged turns.
     roles (Mapping[str, Role]): speaker name to role; empty until assigned.
     role_source (Mapping[str, str]): speaker name to ``given`` or ``inferred``.
+    ends_estimated (bool): the source gave start times only, so every end is
+        an estimate (see :meth:`from_cues`); measures that need a real end
+        (pauses, overlaps, speaking rate) cannot be known.
     """
 
     source: str
@@ -121,6 +124,7 @@ class Transcript:
     turns: tuple[Turn, ...]
     roles: Mapping[str, Role] = field(default_factory=dict)
     role_source: Mapping[str, str] = field(default_factory=dict)
+    ends_estimated: bool = False
 
     @classmethod
     def from_cues(
@@ -144,6 +148,7 @@ class Transcript:
             some cues are timed and others not (E103).
         """
         kept = [c for c in cues if c.text and c.text.strip()]
+        estimated = False
         if not kept:
             raise TranscriptFormatError(
                 source, None, "at least one line of speech", "no speech", code="E102"
@@ -172,6 +177,7 @@ class Transcript:
             kept.sort(key=lambda c: c.start)  # type: ignore[arg-type,return-value]
             if not any(ends):
                 kept = _estimated_ends(kept, speech_rate_words_per_second)
+                estimated = True
         turns: list[Turn] = []
         group: list[Cue] = []
         for cue in kept:
@@ -180,7 +186,7 @@ class Transcript:
                 group = []
             group.append(cue)
         turns.append(_merge(len(turns), group))
-        return cls(source=source, format=format, turns=tuple(turns))
+        return cls(source=source, format=format, turns=tuple(turns), ends_estimated=estimated)
 
     @property
     def timed(self) -> bool:

@@ -16,6 +16,7 @@ from analyzer.metrics import (
     seller_talk_share,
     side_totals,
     cue_intervals,
+    handovers,
     union_seconds,
 )
 from analyzer.transcript import Role
@@ -264,3 +265,103 @@ def test_metrics_analyzer_counts_tagged_questions(analyze):
     )
     m = result.metrics
     assert (m.buyer_questions, m.open_buyer_questions, m.buyer_questions_per_10_minutes) == (2, 1, 4.0)
+
+
+# patience, interruptions, pace (hand-overs from the buyer side to the seller side) -----
+
+
+@pytest.mark.parametrize(
+    "turns,patience,interruptions",
+    [
+        # two hand-overs after 1.5 s and 0.5 s
+        ([("Sam", words(10), 0, 10), ("Dana", words(10), 11.5, 20), ("Sam", words(10), 20, 30), ("Dana", words(10), 30.5, 40)], 1.0, 0),
+        # the seller starts 2 s before the buyer ends: 0 s of patience, one interruption
+        ([("Sam", words(10), 0, 10), ("Dana", words(10), 8, 15)], 0.0, 1),
+        # an overlap (0 s) and a 2 s pause: mean 1 s
+        ([("Sam", words(10), 0, 10), ("Dana", words(10), 8, 15), ("Sam", words(10), 15, 25), ("Dana", words(10), 27, 30)], 1.0, 1),
+        # the seller's backchannel is not a turn: the buyer's speech ends at 20, the seller answers at 21
+        ([("Sam", words(10), 0, 10), ("Dana", "Mm-hmm.", 9.8, 10.4), ("Sam", words(10), 10.5, 20), ("Dana", words(10), 21, 30)], 1.0, 0),
+        # a buyer's backchannel inside the seller's speech is no hand-over at all
+        ([("Dana", words(20), 0, 20), ("Sam", "Right.", 10, 10.5), ("Dana", words(10), 20.2, 30)], None, 0),
+        # two buyers: the seller waits for the later end (12 s)
+        ([("Sam", words(10), 0, 10), ("Lee", words(10), 5, 12), ("Dana", words(10), 13, 20)], 1.0, 0),
+        # a recording notice between them is nobody's turn
+        ([("Sam", words(10), 0, 10), ("Bot", words(10), 10, 12), ("Dana", words(10), 13, 20)], 3.0, 0),
+        # the seller answering a buyer's backchannel is not a hand-over
+        ([("Dana", words(10), 0, 10), ("Sam", "Yeah.", 10.1, 10.5), ("Dana", words(10), 11, 20)], None, 0),
+    ],
+    ids=["pauses", "overlap", "overlap-and-pause", "seller-backchannel", "buyer-backchannel", "two-buyers", "other-speaker", "no-handover"],
+)
+def test_metrics_patience_and_interruptions(turns, patience, interruptions):
+    m = compute_metrics(build_transcript(turns), {}, 0)
+    assert (m.seller_patience_seconds, m.seller_interruptions) == (patience, interruptions)
+
+
+def test_metrics_handovers_gap_signs():
+    transcript = build_transcript([("Sam", words(10), 0, 10), ("Dana", words(10), 8, 15), ("Sam", words(10), 15, 25), ("Dana", words(10), 27, 30)])
+    assert handovers(transcript, backchannel_max_words=BC) == [-2, 2]
+
+
+def test_metrics_words_per_minute():
+    """Dana: 50 words in 20 s of speech (two cues); Sam: 20 words in 20 s."""
+    transcript = build_transcript(
+        [("Dana", words(30), 0, 10), ("Sam", words(20), 10, 30), ("Dana", words(20), 30, 40)]
+    )
+    m = compute_metrics(transcript, {}, 0)
+    assert (m.seller_words_per_minute, m.buyer_words_per_minute) == (150.0, 60.0)
+
+
+def test_metrics_words_per_minute_none_without_the_side():
+    m = compute_metrics(build_transcript([("Dana", words(30), 0, 10)]), {}, 0)
+    assert (m.seller_words_per_minute, m.buyer_words_per_minute) == (180.0, None)
+
+
+TIMED_FIELDS = ("seller_patience_seconds", "seller_interruptions", "seller_words_per_minute", "buyer_words_per_minute")
+CALL = [("Sam", words(10), 0, 10), ("Dana", words(10), 8, 15), ("Sam", words(10), 15, 25), ("Dana", words(10), 27, 30)]
+
+
+@pytest.mark.parametrize("field", TIMED_FIELDS)
+def test_metrics_pause_measures_none_when_untimed(field):
+    assert getattr(compute_metrics(build_transcript([t[:2] for t in CALL]), {}, 0), field) is None
+
+
+@pytest.mark.parametrize("field", TIMED_FIELDS)
+def test_metrics_pause_measures_none_when_start_only(field):
+    """Start times only: every end is estimated, so no pause, overlap or pace is known."""
+    transcript = build_transcript([t[:3] for t in CALL])
+    assert transcript.timed and transcript.ends_estimated
+    assert getattr(compute_metrics(transcript, {}, 0), field) is None
+
+
+def test_metrics_start_only_still_has_talk_time():
+    transcript = build_transcript([t[:3] for t in CALL])
+    m = compute_metrics(transcript, {"buyer_question": 1}, 1)
+    assert m.seller_seconds is not None and m.buyer_questions_per_10_minutes is not None
+
+
+def test_metrics_ends_estimated_only_for_start_only():
+    assert build_transcript(CALL).ends_estimated is False
+    assert build_transcript([t[:2] for t in CALL]).ends_estimated is False
+
+
+@pytest.mark.parametrize(
+    "turns,fillers,rate",
+    [
+        ([("Dana", words(60), 0, 30), ("Sam", words(10), 30, 40)], 3, 5.0),
+        ([("Dana", words(60)), ("Sam", words(10))], 3, 5.0),  # untimed: still known
+        ([("Dana", words(40)), ("Sam", words(10))], 0, 0.0),
+        ([("Sam", words(10))], 0, None),  # no seller words
+    ],
+    ids=["timed", "untimed", "none-said", "no-seller"],
+)
+def test_metrics_seller_filler_rate(turns, fillers, rate):
+    m = compute_metrics(build_transcript(turns), {}, 0, seller_fillers=fillers)
+    assert (m.seller_fillers, m.seller_filler_rate) == (fillers, rate)
+
+
+def test_metrics_buyer_side_questions_per_10_minutes():
+    timed = build_transcript([("Dana", words(10), 0, 150), ("Sam", words(10), 150, 300)])
+    m = compute_metrics(timed, {}, 0, buyer_side_questions=2)
+    assert (m.buyer_side_questions, m.buyer_side_questions_per_10_minutes) == (2, 4.0)
+    untimed = compute_metrics(build_transcript([("Dana", words(10)), ("Sam", words(10))]), {}, 0, buyer_side_questions=2)
+    assert (untimed.buyer_side_questions, untimed.buyer_side_questions_per_10_minutes) == (2, None)
