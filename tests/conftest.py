@@ -26,6 +26,20 @@ from analyzer.nlp.pipeline import build_nlp
 from helpers import SAMPLES, TurnSpec, build_transcript
 
 
+def pytest_addoption(parser):
+    """``--slow``: also run the tests marked ``@pytest.mark.slow`` (pyproject.toml)."""
+    parser.addoption("--slow", action="store_true", default=False, help="also run the tests marked slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with pytest --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def make_transcript():
     """The :func:`build_transcript` helper, as a fixture."""
@@ -60,14 +74,16 @@ def fresh_nlp():
 
 @pytest.fixture(scope="session")
 def analyzer_for(analyzer):
-    """``analyzer_for(**overrides)``: an analyzer with some thresholds changed, cached."""
-    cache: dict[Thresholds, Analyzer] = {analyzer.thresholds: analyzer}
+    """``analyzer_for(taggers="default", **overrides)``: an analyzer with some
+    thresholds changed (and the taggers' sentence models, or ``"none"`` for the
+    rules alone), cached."""
+    cache: dict[tuple[Thresholds, str], Analyzer] = {(analyzer.thresholds, "default"): analyzer}
 
-    def get(**overrides: Any) -> Analyzer:
+    def get(taggers: str = "default", **overrides: Any) -> Analyzer:
         thresholds = Thresholds.from_defaults(**overrides)
-        if thresholds not in cache:
-            cache[thresholds] = model_free(thresholds=thresholds)
-        return cache[thresholds]
+        if (thresholds, taggers) not in cache:
+            cache[(thresholds, taggers)] = model_free(thresholds=thresholds, taggers=taggers)
+        return cache[(thresholds, taggers)]
 
     return get
 

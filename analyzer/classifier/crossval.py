@@ -1,7 +1,11 @@
 """Cross-validation of candidate models, and the choice between them.
 
 - :func:`check_trainable` refuses labels that grouped, stratified folds
-  cannot use, saying why (E518-E520);
+  cannot use, saying why (E518-E520): at least :data:`MIN_CALLS_PER_LABEL`
+  calls of each label, in at least two groups;
+- :func:`n_folds` and :func:`adapt_folds`: the folds fit the data, outer
+  (at most 5, never more than the calls of the rarer label or the groups
+  holding it) and inner (a calibrated candidate's own folds);
 - :func:`cross_validate` gives a candidate's out-of-fold figures
   (:class:`CVReport`);
 - :func:`choose` picks the candidate :func:`~analyzer.classifier.training.train`
@@ -59,13 +63,11 @@ def cross_validate(
     from sklearn.metrics import accuracy_score, brier_score_loss, confusion_matrix, roc_auc_score
     from sklearn.model_selection import StratifiedGroupKFold
 
-    n_groups = len(set(groups))
-    n_splits = max(2, min(5, n_groups, int(np.bincount(y).min())))
-    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    folds = StratifiedGroupKFold(n_splits=n_folds(y, groups), shuffle=True, random_state=seed)
     proba = np.zeros(len(y))
     X = list(X)
     for train_idx, test_idx in folds.split(X, y, groups):
-        m = clone(model).fit([X[i] for i in train_idx], y[train_idx])
+        m = adapt_folds(clone(model), y[train_idx], seed=seed).fit([X[i] for i in train_idx], y[train_idx])
         proba[test_idx] = m.predict_proba([X[i] for i in test_idx])[:, 1]
     pred = (proba >= 0.5).astype(int)
     conf = np.asarray(confidence)
@@ -109,10 +111,47 @@ def choose(reports: Sequence[CVReport]) -> CVReport:
     return best
 
 
+#: The fewest calls of each label that training accepts: with fewer, some
+#: cross-validation fold would train a calibrated model on one or two calls of
+#: a label, and its figures would say nothing.
+MIN_CALLS_PER_LABEL = 5
+#: The most folds of any cross-validation (outer or inner).
+MAX_FOLDS = 5
+
+
+def n_folds(y: np.ndarray, groups: Sequence[str]) -> int:
+    """Outer folds for ``y``: at most :data:`MAX_FOLDS`, and no more than the calls
+    of the rarer label, or the groups that hold it (each fold must test both labels)."""
+    garr = np.asarray(groups)
+    per_label = [len(set(garr[y == k].tolist())) for k in np.unique(y)]
+    return max(2, min(MAX_FOLDS, int(np.bincount(y).min()), *per_label))
+
+
+def adapt_folds(model: Any, y: np.ndarray, *, seed: int = 0) -> Any:
+    """``model`` with every inner cross-validation (a ``cv`` parameter, as in
+    ``CalibratedClassifierCV``) cut to the folds that ``y`` can fill."""
+    from sklearn.model_selection import StratifiedKFold
+
+    smallest = int(np.bincount(np.asarray(y)).min()) if len(y) else 0
+    updates = {}
+    for key, value in model.get_params(deep=True).items():
+        if key.rsplit("__", 1)[-1] != "cv":
+            continue
+        wanted = value if isinstance(value, int) else getattr(value, "n_splits", None)
+        if isinstance(wanted, int) and wanted > smallest:
+            updates[key] = StratifiedKFold(max(2, smallest), shuffle=True, random_state=seed)
+    return model.set_params(**updates) if updates else model
+
+
 def check_trainable(y: np.ndarray, groups: Sequence[str], *, source: str = "labels") -> None:
-    """Refuse labels that cross-validation cannot use, with a message that says why."""
-    if len(set(y.tolist())) < 2 or np.bincount(y, minlength=2).min() < 2:
-        raise LabelsError(source, None, "training needs at least two calls of each label", code="E518")
+    """Refuse labels that cross-validation cannot use, with a message that says why.
+
+    RAISES: LabelsError E518 (fewer than :data:`MIN_CALLS_PER_LABEL` calls of
+        a label), E519 (one group), E520 (a group without which one label is left).
+    """
+    counts = np.bincount(np.asarray(y, dtype=int), minlength=len(LABELS))
+    if counts.min() < 2:  # nothing else can be judged
+        _too_few(counts, source)
     if len(set(groups)) < 2:
         raise LabelsError(
             source, None,
@@ -130,3 +169,15 @@ def check_trainable(y: np.ndarray, groups: Sequence[str], *, source: str = "labe
                 "leave calls of both labels",
                 code="E520",
             )
+    if counts.min() < MIN_CALLS_PER_LABEL:
+        _too_few(counts, source)
+
+
+def _too_few(counts: np.ndarray, source: str) -> None:
+    have = " and ".join(f"{int(n)} {label}" for n, label in zip(counts, LABELS))
+    raise LabelsError(
+        source, None,
+        f"training needs at least {MIN_CALLS_PER_LABEL} calls of each label "
+        f"({' and '.join(LABELS)}) to cross-validate; this file has {have}",
+        code="E518",
+    )

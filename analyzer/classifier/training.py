@@ -25,7 +25,7 @@ import numpy as np
 from ..errors import LabelsError
 from ..features import FEATURE_BY_NAME, FEATURE_NAMES, CallFeaturizer, call_features
 from ..gold import load_gold, sidecar_of
-from .crossval import CVReport, check_trainable, choose, cross_validate
+from .crossval import CVReport, adapt_folds, check_trainable, choose, cross_validate
 from .model import LABELS, MODEL_FORMAT, MODEL_SCHEMA_VERSION, ModelArtifact, file_sha256
 
 
@@ -215,7 +215,7 @@ def train(
         cross_validate(models[n], X, y, groups, conf, name=n, seed=seed)[0] for n in names
     ]
     best = choose(reports)
-    final = candidate_models(seed)[best.name].fit(X, y)
+    final = adapt_folds(candidate_models(seed)[best.name], y, seed=seed).fit(X, y)
     reference = {n: float(np.median([row[n] for row in X])) for n in FEATURE_NAMES}
     artifact = ModelArtifact(
         model=final,

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, FORMAT_CHOICES
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, FORMAT_CHOICES, CommandGroup
 from .evaluate import evaluate
 from .feedback import feedback
 from .score import score
 from .train import train
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="callcoach", prog_name="callcoach")
 def main() -> None:
     """callcoach: is a sales call about the buyer or about the seller?

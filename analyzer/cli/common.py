@@ -8,9 +8,16 @@ Exit codes:
   be evaluated; for ``score``, some files could not be scored.
 - ``EXIT_INPUT_ERROR`` (2): bad input: a transcript, roles file, config or
   option the analyzer cannot use (click's own usage errors are 2 as well).
-- ``EXIT_INTERNAL_ERROR`` (3): a bug; please report it with the traceback.
+- ``EXIT_INTERNAL_ERROR`` (3): a bug. The message is one short line; run
+  again with ``--debug`` (before or after the command's name) to see the
+  traceback for a report.
 """
 from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import NoReturn
 
 import click
 
@@ -60,3 +67,71 @@ def load_thresholds(config: str | None):
     from ..config import Thresholds, default_thresholds
 
     return Thresholds.from_file(config) if config else default_thresholds()
+
+
+#: ``ctx.meta`` key (shared by every context of one run) set by ``--debug``.
+DEBUG_KEY = "callcoach.debug"
+DEBUG_HELP = "On an internal error, print the traceback (for a bug report)."
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[DEBUG_KEY] = True
+
+
+def debug_option() -> click.Option:
+    """A ``--debug`` flag; it sets :data:`DEBUG_KEY` and is not passed to the command."""
+    return click.Option(["--debug"], is_flag=True, expose_value=False, is_eager=True, callback=_set_debug, help=DEBUG_HELP)
+
+
+def debug_enabled() -> bool:
+    """Whether ``--debug`` was given (or ``CALLCOACH_DEBUG`` is set to something other than 0)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get(DEBUG_KEY):
+        return True
+    return os.environ.get("CALLCOACH_DEBUG", "") not in ("", "0")
+
+
+def internal_error(what: str, exc: BaseException | None = None, *, note: str = "") -> NoReturn:
+    """Report a bug in one line on stderr and exit with ``EXIT_INTERNAL_ERROR``.
+
+    what (str): what was being done ("analysing call.vtt").
+    exc (BaseException | None): the error; defaults to the one being handled.
+    note (str): a sentence to add, e.g. what was kept of the work.
+    The traceback is printed only with ``--debug``.
+    """
+    exc = exc if exc is not None else sys.exc_info()[1]
+    debug = debug_enabled()
+    if debug and exc is not None:
+        click.echo("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(), err=True)
+    detail = f"{type(exc).__name__}: {exc}" if exc is not None else "unknown error"
+    message = f"internal error while {what} ({detail}). This is a bug in callcoach; please report it"
+    message += "." if debug else ", with the traceback that --debug prints."
+    if note:
+        message += " " + note
+    err(message)
+    sys.exit(EXIT_INTERNAL_ERROR)
+
+
+class CommandGroup(click.Group):
+    """The ``callcoach`` group: ``--debug`` on the group and on every command, and no
+    raw traceback from any command: an unexpected error exits with
+    ``EXIT_INTERNAL_ERROR`` and one line (:func:`internal_error`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(debug_option())
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(p.name == "debug" for p in cmd.params):
+            cmd.params.append(debug_option())
+        super().add_command(cmd, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - every bug ends the same way
+            command = ctx.invoked_subcommand
+            internal_error(f"running `callcoach {command}`" if command else "running callcoach", exc)

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import json
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, SEVERITY_ORDER, err, load_thresholds, model_arg
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, SEVERITY_ORDER, err, internal_error, load_thresholds, model_arg
 from .common import base_model_option, config_option, format_option, model_option
 
 
+#: The call's name in the report when it comes from standard input (``feedback -``).
+STDIN_NAME = "<stdin>"
+
+
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--seller", "sellers", multiple=True, metavar="NAME", help="A seller's name as the transcript spells it (repeatable).")
 @click.option("--buyer", "buyers", multiple=True, metavar="NAME", help="A buyer's name (repeatable).")
 @click.option("--other", "others", multiple=True, metavar="NAME", help="A speaker on neither side, e.g. a recording notice (repeatable).")
@@ -27,7 +30,7 @@ from .common import base_model_option, config_option, format_option, model_optio
 @click.option("--fail-on", type=click.Choice(["info", "warning"]), help="Exit with 1 when feedback of this severity or worse is found.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as a self-contained HTML page.")
 def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, base_model, model_path, no_model, fail_on, html_path) -> None:
-    """Coaching feedback on one call FILE."""
+    """Coaching feedback on one call FILE ('-' reads the transcript from standard input)."""
     from ..analysis import Analyzer
     from ..errors import CallcoachError
     from ..roles import read_roles_file
@@ -38,7 +41,9 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
     try:
         roles = read_roles_file(roles_file) if roles_file else None
         analyzer = Analyzer(thresholds=load_thresholds(config), base_model=base_model, model=model_arg(model_path, no_model))
-        result = analyzer.analyze_file(file, format=fmt, sellers=sellers, buyers=buyers, others=others, roles=roles)
+        source = sys.stdin.buffer.read() if str(file) == "-" else file
+        name = STDIN_NAME if str(file) == "-" else None
+        result = analyzer.analyze_source(source, name=name, format=fmt, sellers=sellers, buyers=buyers, others=others, roles=roles)
     except CallcoachError as exc:
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
@@ -46,8 +51,7 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
     except Exception:  # noqa: BLE001
-        err(f"internal error while analysing {file}; please report this:\n{traceback.format_exc()}")
-        sys.exit(EXIT_INTERNAL_ERROR)
+        internal_error(f"analysing {file}")
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

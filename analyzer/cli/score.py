@@ -13,13 +13,12 @@ import importlib.util
 import os
 import sys
 import time
-import traceback
 from pathlib import Path
 from typing import Any, Mapping
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, err, load_thresholds, model_arg
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, err, internal_error, load_thresholds, model_arg
 from .common import base_model_option, config_option, format_option, model_option
 
 EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
@@ -35,6 +34,7 @@ ERRORS_SHOWN = 10
 @click.option("--roles", "roles_file", type=click.Path(dir_okay=False, path_type=Path), help="A roles file: JSON {name: role} or {\"files\": {file: {name: role}}}, or CSV speaker,role or file,speaker,role.")
 @click.option("--seller", "sellers", multiple=True, metavar="NAME", help="A seller's name, for every call in which it speaks (repeatable).")
 @click.option("--buyer", "buyers", multiple=True, metavar="NAME", help="A buyer's name, for every call in which it speaks (repeatable).")
+@click.option("--other", "others", multiple=True, metavar="NAME", help="A speaker on neither side (a recording notice, an interpreter), for every call in which it speaks (repeatable).")
 @format_option
 @config_option
 @base_model_option
@@ -50,7 +50,7 @@ ERRORS_SHOWN = 10
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a dashboard page of the run.")
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write one HTML report per call into this folder.")
 def score(
-    paths, output, globs, excludes, hidden, roles_file, sellers, buyers, fmt, config, base_model,
+    paths, output, globs, excludes, hidden, roles_file, sellers, buyers, others, fmt, config, base_model,
     model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
     html_path, reports_dir,
 ) -> None:  # fmt: skip
@@ -66,7 +66,7 @@ def score(
 
     try:
         options, files = _prepare(
-            paths, output, globs, excludes, hidden, roles_file, sellers, buyers, fmt, config,
+            paths, output, globs, excludes, hidden, roles_file, sellers, buyers, others, fmt, config,
             base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
         )  # fmt: skip
         options = batch.with_model(options, model_arg(model_path, no_model))
@@ -116,9 +116,18 @@ def _run(files, output, options, *, quiet, engine, workers, scheduler, resume, f
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
     except Exception:  # noqa: BLE001
-        err(f"internal error while scoring; please report this:\n{traceback.format_exc()}")
-        sys.exit(EXIT_INTERNAL_ERROR)
+        internal_error("scoring", note=_kept_note(output))
     return run
+
+
+def _kept_note(output: Path) -> str:
+    """What survives a run that stopped on an internal error, and how to finish it."""
+    from .. import batch
+
+    journal = batch.journal_path(output)
+    if journal.exists() and journal.stat().st_size > 0:
+        return f"The calls scored so far are kept in {journal}: run the same command with --resume to finish."
+    return ""
 
 
 def _write_extras(run, summary_path: Path | None, html_path: Path | None, reports_dir: Path | None) -> None:
@@ -151,7 +160,7 @@ def _report_errors(run, output: Path) -> None:
 
 
 def _prepare(
-    paths, output, globs, excludes, hidden, roles_file, sellers, buyers, fmt, config,
+    paths, output, globs, excludes, hidden, roles_file, sellers, buyers, others, fmt, config,
     base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
 ):  # fmt: skip
     """Check every option before any work starts; returns (options, files)."""
@@ -173,7 +182,7 @@ def _prepare(
     roles = batch.read_batch_roles(roles_file) if roles_file else None
     options = batch.BatchOptions(
         format=fmt,
-        roles=batch.RoleMap.build(sellers=sellers, buyers=buyers, roles=roles),
+        roles=batch.RoleMap.build(sellers=sellers, buyers=buyers, others=others, roles=roles),
         thresholds=load_thresholds(config) if config else None,
         base_model=base_model,
         reports_dir=str(reports_dir) if reports_dir is not None else None,
