@@ -147,6 +147,40 @@ def report(result: AnalysisResult, console: Console) -> None:
         console.print(line)
 
 
+def comparison_table(columns: dict[str, dict[str, Any]], console: Console, *, title: str) -> None:
+    """Per-tag precision, recall and F1 of several evaluations side by side.
+
+    columns: a heading (``rules``, ``learned``, ``punctuated``...) to the
+        ``to_dict()`` of an :class:`analyzer.evaluate.Evaluation`.
+    """
+    table = Table(title=title, show_edge=False)
+    table.add_column("tag", no_wrap=True)
+    table.add_column("gold", justify="right")
+    for name in columns:
+        for col in ("P", "R", "F1"):
+            table.add_column(f"{name}\n{col}", justify="right")
+
+    def fmt(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.3f}"
+
+    first = next(iter(columns.values()))
+    for tag in list(first["tags"]) + ["all (micro)"]:
+        cells = [tag, str(_tag_counts(first, tag)["tp"] + _tag_counts(first, tag)["fn"])]
+        for ev in columns.values():
+            c = _tag_counts(ev, tag)
+            cells += [fmt(c["precision"]), fmt(c["recall"]), fmt(c["f1"])]
+        table.add_row(*cells)
+    console.print(table)
+    console.print(
+        "open attribute accuracy: "
+        + ", ".join(f"{name} {fmt(ev['open_accuracy'])} on {ev['open_matched']}" for name, ev in columns.items())
+    )
+
+
+def _tag_counts(ev: dict[str, Any], tag: str) -> dict[str, Any]:
+    return ev["micro"] if tag == "all (micro)" else ev["tags"][tag]
+
+
 def evaluation_table(ev: dict[str, Any], console: Console) -> None:
     """Print per-tag precision, recall and F1 and the other evaluation figures."""
     table = Table(title=f"Tags on {ev['calls']} annotated calls", show_edge=False)

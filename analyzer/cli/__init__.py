@@ -12,6 +12,7 @@ never another command.
 - :mod:`~analyzer.cli.feedback`: ``callcoach feedback FILE``;
 - :mod:`~analyzer.cli.evaluate`: ``callcoach evaluate PATHS``;
 - :mod:`~analyzer.cli.train`: ``callcoach train LABELS``;
+- :mod:`~analyzer.cli.taggers`: ``callcoach train-taggers GOLD...``;
 - :mod:`~analyzer.cli.score`: ``callcoach score PATHS -o OUTPUT`` (batch).
 
 This module only builds the ``main`` group (the ``callcoach`` entry point,
@@ -25,6 +26,7 @@ from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_O
 from .evaluate import evaluate
 from .feedback import feedback
 from .score import score
+from .taggers import train_taggers
 from .train import train
 
 
@@ -40,7 +42,7 @@ def main() -> None:
     """
 
 
-for _command in (feedback, evaluate, train, score):
+for _command in (feedback, evaluate, train, train_taggers, score):
     main.add_command(_command)
 
 __all__ = [

@@ -71,6 +71,7 @@ class Lexicon:
     invite_narrowing: frozenset[str]
     invite_self_after_narrowing: frozenset[str]
     other_name_words: frozenset[str]
+    offer_parts: frozenset[str]
 
 
 @lru_cache(maxsize=None)

@@ -17,7 +17,14 @@ Case file shape::
         "roles": {"Dana": "seller"},                   # optional, default conftest.DEFAULT_ROLES
         "thresholds": {"pitch_dump_min_words": 60},    # optional overrides
         "expect": [...] or {"<tag>": [...]},
-        "xfail": "why"}]}                               # optional: a known bug (strict xfail)
+        "xfail": "why",                                 # optional: a known bug (strict xfail)
+        "learned_xfail": "why"}]}                       # optional: the trained models disagree
+
+Every case runs twice: with the phrase rules alone (``[rules]``), which must
+follow the case exactly, and with the shipped sentence models (``[learned]``),
+where ``learned_xfail`` records, with its reason, a case the models trained
+on the project's corpus decide otherwise (a strict xfail, so that a model
+that comes to agree is noticed).
 
 An expected tag is its text, ``{"text": ..., "open": bool}`` (buyer
 questions), or ``{"turns": [a, b]}`` (the text of turns a..b joined by
@@ -49,14 +56,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     data = load_case_file(tag)
     ids = [c["id"] for c in data["cases"]]
     assert len(ids) == len(set(ids)), f"duplicate case ids in cases/{tag}.json"
-    params = [
-        pytest.param(
-            dict(case, _file=data),
-            id=case["id"],
-            marks=[pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else [],
-        )
-        for case in data["cases"]
-    ]
+    params = []
+    for case in data["cases"]:
+        for taggers in ("none", "default"):
+            reason = case.get("xfail") or (case.get("learned_xfail") if taggers == "default" else None)
+            params.append(
+                pytest.param(
+                    dict(case, _file=data, _taggers=taggers),
+                    id=f"{case['id']}[{'rules' if taggers == 'none' else 'learned'}]",
+                    marks=[pytest.mark.xfail(strict=True, reason=reason)] if reason else [],
+                )
+            )
     metafunc.parametrize("case", params)
 
 
@@ -93,7 +103,7 @@ def check_case(analyzer_for):
             expect = {checks[0]: expect}
         assert set(expect) <= set(checks), f"case {case['id']} expects tags the file does not check"
         transcript = build_transcript(case_turns(case), case.get("roles"))
-        result = analyzer_for(**case.get("thresholds", {})).analyze_transcript(transcript)
+        result = analyzer_for(case.get("_taggers", "default"), **case.get("thresholds", {})).analyze_transcript(transcript)
         for tag in checks:
             wanted = [_expected(e, transcript) for e in expect.get(tag, [])]
             got = [t for t in result.tags if t.tag == tag]

@@ -97,13 +97,17 @@ def test_learned_shipped_models_load_from_the_package_without_network():
 
 
 @pytest.mark.parametrize("intercept,expected", [(10.0, 2), (-10.0, 0)])
-def test_learned_buyer_question_follows_its_model(intercept, expected):
-    """The model, not the rules, decides: keep-all tags the screen check too; keep-none tags nothing."""
+def test_learned_buyer_question_follows_its_model_within_the_guide(intercept, expected):
+    """The model decides among the candidates (keep-all tags the rules' reject too),
+    but the guide's own exclusions bind it: the screen check is never tagged."""
     nlp = build_nlp(learned="none")
     nlp.get_pipe("callcoach_buyer_question").model = _constant("buyer_question", intercept)
-    t = build_transcript([("Dana", "How do you handle renewals today? Can you see my screen?")], {"Dana": "seller"})
+    t = build_transcript(
+        [("Dana", "How do you handle renewals today? Should we get going? Can you see my screen?")], {"Dana": "seller"}
+    )
     doc = analyse_doc(nlp, t)
     assert len(doc.spans["buyer_question"]) == expected
+    assert "Can you see my screen?" not in [s.text for s in doc.spans["buyer_question"]]
 
 
 def test_learned_pitch_invite_joins_adjacent_sentences_into_one_tag():

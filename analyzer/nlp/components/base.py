@@ -18,12 +18,15 @@ class Candidate:
     features (list[str]): feature strings for :class:`analyzer.nlp.learned.SentenceModel`.
     rule (bool): the decision of the rules alone.
     open (bool | None): for questions, whether the question is open.
+    veto (bool): the annotation guide rules it out by definition, whatever the
+        model says.
     """
 
     span: Span
     features: list[str]
     rule: bool
     open: bool | None = None
+    veto: bool = False
 
 
 class Tagger:

@@ -90,6 +90,7 @@ class IfThenCloseTagger(Tagger):
                 nxt = info[k + 1][0] if k + 1 < len(sents) else []
                 feats = [
                     f"R:rule={hit is not None}",
+                    f"R:gap={hit}",
                     f"R:condition={cond}",
                     f"R:commit={commit[0]}",
                     f"R:asks={asks[0]}",

@@ -20,7 +20,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import PITCH_INVITE, TURNS_KEY, role_turns
+from ..extensions import PITCH_INVITE, role_turns
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
 from ..learned import SentenceModel, load_models, person_features, merge_adjacent, ngrams
 from ..questions import question_form
@@ -52,42 +52,62 @@ class PitchInviteTagger(Tagger):
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
 
-    def rule_sentences(self, doc: Doc, turn: Span) -> dict[int, str]:
-        """Start token of each sentence the phrase rules accept, with the pattern label."""
+    def rule_sentences(self, doc: Doc, turn: Span) -> tuple[dict[int, str], set[int]]:
+        """Start token of each sentence the phrase rules accept, with the pattern label;
+        and the starts of sentences where a strict pattern matched but the sentence
+        goes on to ask about something else ("what do you do to exercise?")."""
         accepted: dict[int, str] = {}
+        refused: set[int] = set()
         # Only turns holding a word some pattern starts with go to the matcher.
         if self.triggers is not None and not any(t.lower_ in self.triggers for t in turn):
-            return accepted
+            return accepted, refused
         for label, _pid, start, end in match_labels(turn, self.matchers):
+            sent_start = max(doc[start].sent.start, turn.start)
             if self._accept(doc, label, end, turn.end):
-                accepted.setdefault(max(doc[start].sent.start, turn.start), label)
-        return accepted
+                accepted.setdefault(sent_start, label)
+            elif label == "INVITE_STRICT":
+                refused.add(sent_start)
+        return accepted, refused - set(accepted)
+
+    def _one_part(self, words: list[str]) -> bool:
+        """The guide's "request for one specific part of the offer": a second-person
+        possessive followed closely by a part of the offer ("your pricing", "your
+        company's fees", "walk me through your onboarding")."""
+        for i, w in enumerate(words):
+            if w in ("your", "yours", "y'all's") and any(x in self.lex.offer_parts for x in words[i + 1 : i + 4]):
+                return True
+        return False
 
     def candidates(self, doc: Doc) -> list[Candidate]:
-        """Buyer sentences that could invite a pitch, with features and the rules' decision."""
+        """Buyer sentences that could invite a pitch, with features and the rules' decision.
+
+        A candidate the guide rules out by definition (a request for one part of
+        the offer, or a strict invitation that goes on to ask about something
+        else) is marked ``veto``: no model can tag it.
+        """
         found: list[Candidate] = []
-        n_turns = len(doc.spans[TURNS_KEY]) if TURNS_KEY in doc.spans else 1
-        for k, turn in role_turns(doc, "buyer"):
-            rules = self.rule_sentences(doc, turn)
+        for _, turn in role_turns(doc, "buyer"):
+            rules, refused = self.rule_sentences(doc, turn)
             for sent in turn.sents:
                 start, end = max(sent.start, turn.start), min(sent.end, turn.end)
                 words, titles = sentence_words(doc[start:end])
                 if start not in rules and not any(w in self.cues for w in words):
                     continue
                 rule = start in rules
-                feats = [f"R:rule={rule}", f"R:label={rules.get(start, '-')}"]
+                veto = not rule and (start in refused or self._one_part(words))
+                feats = [f"R:rule={rule}", f"R:label={rules.get(start, '-')}", f"R:veto={veto}"]
                 form = question_form(words, titles, lex=self.lex)
                 feats.append(f"R:kind={form.kind if form else '-'}")
                 if any(titles[i] for i in range(1, len(titles))):
                     feats.append("C:names_someone")
-                feats.append(f"C:part={min(4, 5 * k // n_turns)}")
                 feats += person_features(words) + ngrams(words, "W:")
-                found.append(Candidate(doc[start:end], feats, rule))
+                found.append(Candidate(doc[start:end], feats, rule, veto=veto))
         return found
 
     def match(self, doc: Doc) -> list[Span]:
         cands = self.candidates(doc)
         keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
+        keep = [k and not c.veto for c, k in zip(cands, keep)]
         # An invitation said over two sentences of one turn is one tag.
         by_turn: dict[int, list[tuple[int, int]]] = {}
         for cand, ok in zip(cands, keep):

@@ -22,9 +22,9 @@ from typing import Sequence
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token  # noqa: F401
+from spacy.tokens import Doc, Span
 
-from ..extensions import QEND, TURNS_KEY
+from ..extensions import QEND, TRANSCRIPT, TURNS_KEY
 from ..learned import SentenceModel, load_models
 from ..resources import load_lexicon
 
@@ -38,15 +38,18 @@ SENTENCE_MARKS = frozenset(".?!")
 START_MODEL = "segment_start"
 QUESTION_MODEL = "segment_question"
 
-def lacks_punctuation(span: Span | Sequence[Token]) -> bool:
-    """True for a turn of at least :data:`MIN_WORDS` words with too few sentence marks."""
-    words = marks = 0
-    for t in span:
-        if t.is_punct:
-            marks += t.text in SENTENCE_MARKS
-        elif not t.is_space:
-            words += 1
-    return words >= MIN_WORDS and marks * WORDS_PER_MARK < words
+def lacks_punctuation(text: str | Span) -> bool:
+    """True for a turn of at least :data:`MIN_WORDS` words with too few sentence marks.
+
+    Counted on the text with string methods, so that punctuated calls pay
+    almost nothing for the segmenter.
+    """
+    text = text if isinstance(text, str) else text.text
+    words = len(text.split())
+    if words < MIN_WORDS:
+        return False
+    marks = text.count(".") + text.count("?") + text.count("!") - 3 * text.count("...")
+    return marks * WORDS_PER_MARK < words
 
 
 def word_features(words: Sequence[str], lex=None) -> list[list[str]]:
@@ -121,7 +124,12 @@ class Segmenter:
     def __call__(self, doc: Doc) -> Doc:
         if self.start_model is None or TURNS_KEY not in doc.spans:
             return doc
-        todo = [turn for turn in doc.spans[TURNS_KEY] if lacks_punctuation(turn)]
+        transcript = doc._.get(TRANSCRIPT)
+        turns = doc.spans[TURNS_KEY]
+        if transcript is not None and len(transcript.turns) == len(turns):
+            todo = [span for span, turn in zip(turns, transcript.turns) if lacks_punctuation(turn.text)]
+        else:
+            todo = [span for span in turns if lacks_punctuation(span.text)]
         if not todo:
             return doc
         starts = doc.to_array([SENT_START]).reshape(-1, 1).astype("int64")

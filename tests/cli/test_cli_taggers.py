@@ -1,0 +1,87 @@
+"""`callcoach train-taggers` and `callcoach evaluate --taggers/--asr/--cv` through click's CliRunner."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analyzer.cli import EXIT_INPUT_ERROR, EXIT_OK, main
+from analyzer.nlp.learned import load_models
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def gold_folder(tmp_path_factory):
+    """A few calls by each of three writers (the folder name stands for the writer)."""
+    root = tmp_path_factory.mktemp("gold")
+    picks = {"samples": ["01-*", "04-*", "07-*"], "train": ["ta-001.*", "tb-004.*", "td-001.*", "td-004.*"]}
+    for folder, globs in picks.items():
+        for pattern in globs:
+            for f in (DATA / folder).glob(pattern):
+                shutil.copy(f, root / f.name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def trained(gold_folder, tmp_path_factory):
+    out = tmp_path_factory.mktemp("models") / "taggers"
+    result = CliRunner().invoke(main, ["train-taggers", str(gold_folder), "--out", str(out), "--no-cv", "--json"])
+    return result, out
+
+
+def test_cli_train_taggers_writes_every_model_with_a_card(trained):
+    result, out = trained
+    assert result.exit_code == EXIT_OK, result.output
+    data = json.loads(result.stdout)
+    assert set(data["models"]) == {"pitch_invite", "buyer_question", "if_then_close", "segment_start", "segment_question"}
+    assert data["models"]["buyer_question"]["positives"] > 0
+    assert (out / "CARD.md").read_text(encoding="utf-8").startswith("# Tagger models")
+    assert set(load_models(out)) == set(data["models"])
+
+
+def test_cli_train_taggers_is_deterministic(trained, gold_folder, tmp_path):
+    _, out = trained
+    again = tmp_path / "again"
+    result = CliRunner().invoke(main, ["train-taggers", str(gold_folder), "--out", str(again), "--no-cv"])
+    assert result.exit_code == EXIT_OK, result.output
+    first, second = load_models(out), load_models(again)
+    for name, model in first.items():
+        assert (model.indices == second[name].indices).all() and (model.weights == second[name].weights).all()
+
+
+def test_cli_train_taggers_without_gold_is_an_input_error(tmp_path):
+    result = CliRunner().invoke(main, ["train-taggers", str(tmp_path)])
+    assert result.exit_code == EXIT_INPUT_ERROR
+    assert "no *.gold.json" in result.stderr
+
+
+def test_cli_evaluate_with_trained_taggers_and_rules_only(trained, gold_folder):
+    _, out = trained
+    for taggers in (str(out), "none"):
+        result = CliRunner().invoke(main, ["evaluate", str(gold_folder), "--no-model", "--json", "--taggers", taggers])
+        assert result.exit_code == EXIT_OK, result.output
+        data = json.loads(result.stdout)
+        assert data["calls"] == 7 and data["tags"]["buyer_question"]["tp"] > 0
+
+
+def test_cli_evaluate_asr_prints_punctuated_beside_unpunctuated(gold_folder):
+    result = CliRunner().invoke(main, ["evaluate", str(gold_folder), "--no-model", "--asr", "--json"])
+    assert result.exit_code == EXIT_OK, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"punctuated", "unpunctuated"}
+    gold = data["punctuated"]["tags"]["buyer_question"]
+    plain = data["unpunctuated"]["tags"]["buyer_question"]
+    assert gold["tp"] + gold["fn"] == plain["tp"] + plain["fn"]  # the same gold questions, found in the rewrite
+
+
+@pytest.mark.slow
+def test_cli_evaluate_cv_holds_out_writers(gold_folder):
+    result = CliRunner().invoke(main, ["evaluate", str(gold_folder), "--cv", "--json"])
+    assert result.exit_code == EXIT_OK, result.output
+    data = json.loads(result.stdout)
+    assert {"rules", "learned", "writers", "per_writer"} <= set(data)
+    assert data["rules"]["calls"] == data["learned"]["calls"] == 7
