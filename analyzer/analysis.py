@@ -27,7 +27,7 @@ from .nlp import extensions as ext
 from .nlp.pipeline import analyse_doc, build_nlp
 from .readers import decode, read_bytes, read_text
 from .result import AnalysisResult, SpeakerSummary, Tag
-from .roles import assign_roles
+from .roles import assign_roles, check_roles
 from .transcript import Role, Transcript
 
 if TYPE_CHECKING:
@@ -188,6 +188,7 @@ class Analyzer:
             feedback=tuple(findings),
             model=None,
             transcript=transcript,
+            roles_check=check_roles(transcript),
         )
         if self.model is None:
             return result

@@ -2,7 +2,9 @@
 
 Every message the analyzer raises for bad input has a code (``E1xx`` for
 transcripts, ``E2xx`` for roles, ``E3xx`` for configuration, ``E4xx`` for
-gold files, ``E5xx`` for models and labels files). Codes are never reused; the code is part of the
+gold files, ``E5xx`` for models and labels files, ``E6xx`` for the files a
+command reads and writes: inputs that are not regular files or too large,
+outputs it may not write). Codes are never reused; the code is part of the
 message so that a user can search for it.
 """
 from __future__ import annotations
@@ -102,3 +104,34 @@ class LabelsError(CallcoachError, ValueError):
         self.code = code
         where = f"{source}, line {line}" if line else source
         super().__init__(f"[{code}] {where}: {message}")
+
+
+class InputFileError(CallcoachError, ValueError):
+    """A file a command was given is not one it reads: not a regular file, a
+    link out of the folder being scanned, or over the size limit (E601-E603).
+
+    source (str): the file, as shown (:func:`analyzer.display.shown_path`).
+    """
+
+    code = "E601"
+
+    def __init__(self, source: str, message: str, *, code: str = "E601") -> None:
+        self.source = source
+        self.code = code
+        super().__init__(f"[{code}] {source}: {message}")
+
+
+class OutputError(CallcoachError, ValueError):
+    """An output a command may not write: a missing or read-only folder, one
+    of its own inputs, a file inside the folder it scans, or an output another
+    run holds (E610-E616). Raised before any work, so that nothing is written.
+
+    target (str): the output, as shown.
+    """
+
+    code = "E610"
+
+    def __init__(self, target: str, message: str, *, code: str = "E610") -> None:
+        self.target = target
+        self.code = code
+        super().__init__(f"[{code}] {target}: {message}")

@@ -9,8 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from .metrics import Metrics
 from .transcript import Transcript
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .roles import RoleCheck
 
 SCHEMA_VERSION = 1
 
@@ -158,6 +163,7 @@ class AnalysisResult:
     model: str | None = None
     reasons: tuple[ScoreReason, ...] = ()
     transcript: Transcript | None = field(default=None, compare=False, repr=False)
+    roles_check: "RoleCheck | None" = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``spec/output.md``)."""
@@ -172,6 +178,7 @@ class AnalysisResult:
             "label": self.label,
             "model": self.model,
             "reasons": [r.to_dict() for r in self.reasons],
+            "roles_check": self.roles_check.to_dict() if self.roles_check is not None else None,
             "speakers": [s.to_dict() for s in self.speakers],
             "metrics": {k: metrics[k] for k in METRIC_KEYS},
             "tags": [t.to_dict() for t in self.tags],
@@ -194,6 +201,7 @@ class AnalysisResult:
             "sellers": "; ".join(s.name for s in self.speakers if s.role == "seller"),
             "buyers": "; ".join(s.name for s in self.speakers if s.role == "buyer"),
             "roles_inferred": any(s.role_source == "inferred" for s in self.speakers),
+            "roles_confidence": self.roles_check.confidence if self.roles_check is not None else None,
             "words": sum(s.words for s in self.speakers),
         }
         row.update({k: metrics[k] for k in METRIC_KEYS})
