@@ -1,31 +1,178 @@
-"""The one typed configuration object: every threshold, with units in names.
+"""The typed configuration: every threshold and limit, units in names, validated in one place.
 
-Defaults live in ``analyzer/defaults.cfg``. :meth:`Thresholds.from_defaults`
-reads them, :meth:`Thresholds.from_file` layers a user's file on top, and
-keyword overrides win over both. An unknown key or a value of the wrong type
-is a :class:`~analyzer.errors.ConfigError` that names the key.
+Defaults live in ``analyzer/defaults.cfg``: a ``[thresholds]`` section
+(:class:`Thresholds`, every number the analyzer and its feedback rules use)
+and a ``[limits]`` section (:class:`Limits`, how much a run reads).
+``from_defaults`` reads them, ``from_file`` layers a user's file on top, and
+keyword overrides win over both.
+
+Every value is checked here, and only here, when a file is loaded or a value
+is overridden:
+
+- its type and range (:data:`BOUNDS`): shares in [0, 1], rates above 0,
+  counts, words and seconds within what a call can hold, always finite;
+- its order against another where one exists (:data:`ORDERS`): a minimum
+  or target is never above its maximum;
+- a file is UTF-8 text, read without interpolation (``%`` is an ordinary
+  character), with no section or key this version does not know.
+
+Every refusal is a :class:`~analyzer.errors.ConfigError` whose message names
+the key and where the value came from (the file and section, or "keyword
+argument"):
+
+| code | refusal |
+| ---- | ------- |
+| E301 | an unknown key |
+| E302 | a value of the wrong type (not a finite number; a fraction for a count) |
+| E303 | a value outside its range |
+| E304 | a file that cannot be read (missing, not a regular file, over 1 MiB) |
+| E305 | a file that is not UTF-8 text, or not valid INI syntax |
+| E306 | a file with none of the known sections |
+| E307 | a key without a default in defaults.cfg (a packaging error) |
+| E308 | two values out of order (a minimum above its maximum) |
+| E309 | an unknown section |
 """
 from __future__ import annotations
 
 import configparser
-import math
 import dataclasses
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from .errors import ConfigError
+from .errors import CallcoachError, ConfigError
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.cfg")
 SECTION = "thresholds"
+LIMITS_SECTION = "limits"
+SECTIONS = (SECTION, LIMITS_SECTION)
+#: A config file larger than this is not a config file.
+MAX_CONFIG_BYTES = 1024 * 1024
+KEYWORD = "keyword argument"
 
 
 @dataclass(frozen=True)
-class Thresholds:
+class Bound:
+    """The type and range of one value: a ``kind`` from ``low`` to ``high``.
+
+    low_open (bool): ``low`` itself is not allowed (a rate must be above 0).
+    """
+
+    kind: type
+    low: float
+    high: float
+    low_open: bool = False
+
+    def holds(self, value: float) -> bool:
+        return (value > self.low if self.low_open else value >= self.low) and value <= self.high
+
+    def describe(self) -> str:
+        if self.low_open:
+            return f"above {_number(self.low)} and at most {_number(self.high)}"
+        return f"from {_number(self.low)} to {_number(self.high)}"
+
+
+_SHARE = Bound(float, 0.0, 1.0)
+_SECONDS = Bound(float, 0.0, 168 * 3600.0)  # the readers' longest time: a week
+_WORDS = Bound(int, 0, 1_000_000)
+_COUNT = Bound(int, 0, 10_000)
+
+#: The type and range of every value, by key.
+BOUNDS: dict[str, Bound] = {
+    "backchannel_max_words": Bound(int, 0, 50),
+    "pitch_dump_min_words": Bound(int, 1, 1_000_000),
+    "pitch_dump_min_seconds": _SECONDS,
+    "pitch_dump_question_window_words": _WORDS,
+    "pitch_dump_min_self_share": _SHARE,
+    "pitch_answer_max_turn_gap": Bound(int, 0, 1_000),
+    "if_then_close_max_sentence_gap": Bound(int, 0, 100),
+    "speech_rate_words_per_second": Bound(float, 0.0, 20.0, low_open=True),
+    "seller_talk_share_max": _SHARE,
+    "seller_talk_share_target": _SHARE,
+    "pitch_dump_long_seconds": _SECONDS,
+    "discovery_min_seconds": _SECONDS,
+    "buyer_questions_min": _COUNT,
+    "buyer_questions_max": _COUNT,
+    "open_question_share_min": _SHARE,
+    "open_question_min_questions": _COUNT,
+    "seller_monologue_target_seconds": _SECONDS,
+    "seller_monologue_max_seconds": _SECONDS,
+    "seller_monologue_max_words": Bound(int, 1, 1_000_000),
+    "other_max_word_share": _SHARE,
+    "role_question_points": Bound(float, 0.0, 100.0),
+    "role_addressing_points": Bound(float, 0.0, 1_000.0),
+    "role_co_seller_min_share": _SHARE,
+    # Never above the readers' own cap (analyzer.readers.limits.MAX_FILE_BYTES).
+    "max_file_bytes": Bound(int, 1024, 64 * 1024 * 1024),
+}
+
+#: Pairs of keys whose values must be in this order: (smaller or equal, larger or equal).
+ORDERS: tuple[tuple[str, str], ...] = (
+    ("backchannel_max_words", "pitch_dump_min_words"),
+    ("pitch_dump_min_seconds", "pitch_dump_long_seconds"),
+    ("seller_talk_share_target", "seller_talk_share_max"),
+    ("buyer_questions_min", "buyer_questions_max"),
+    ("seller_monologue_target_seconds", "seller_monologue_max_seconds"),
+)
+
+
+class _Validated:
+    """What :class:`Thresholds` and :class:`Limits` share: building from the
+    defaults, a file and keyword overrides, with every value validated."""
+
+    _section = ""
+
+    @classmethod
+    def from_defaults(cls, **overrides: Any):
+        """The defaults from ``defaults.cfg``, with keyword overrides applied."""
+        return cls._layered(None, overrides)
+
+    @classmethod
+    def from_file(cls, path: str | Path, **overrides: Any):
+        """The defaults, then this class's section of ``path`` (when it has one), then overrides."""
+        return cls._layered(Path(path), overrides)
+
+    def replace(self, **overrides: Any):
+        """A copy with some values changed (unknown keys are an error)."""
+        values = {k: (v, KEYWORD) for k, v in dataclasses.asdict(self).items()}
+        values.update({k: (v, KEYWORD) for k, v in _known(type(self), overrides, KEYWORD).items()})
+        return type(self)._build(values)
+
+    @classmethod
+    def _layered(cls, path: Path | None, overrides: Mapping[str, Any]):
+        where = _where(DEFAULTS_PATH, cls._section)
+        values = {k: (v, where) for k, v in dataclasses.asdict(cls._defaults()).items()}
+        if path is not None:
+            where = _where(path, cls._section)
+            values.update({k: (v, where) for k, v in read_config(path).get(cls._section, {}).items()})
+        values.update({k: (v, KEYWORD) for k, v in _known(cls, overrides, KEYWORD).items()})
+        return cls._build(values)
+
+    @classmethod
+    def _defaults(cls):
+        raise NotImplementedError  # pragma: no cover
+
+    @classmethod
+    def _build(cls, values: Mapping[str, tuple[Any, str]]):
+        converted = {name: _convert(name, raw, where) for name, (raw, where) in values.items()}
+        for low, high in ORDERS:
+            if low in converted and high in converted and converted[low] > converted[high]:
+                raise ConfigError(
+                    f"threshold {low!r} ({_number(converted[low])}, {values[low][1]}) must not be above "
+                    f"{high!r} ({_number(converted[high])}, {values[high][1]})",
+                    code="E308",
+                )
+        return cls(**converted)
+
+
+@dataclass(frozen=True)
+class Thresholds(_Validated):
     """Every number the analyzer and its feedback rules use.
 
-    See ``analyzer/defaults.cfg`` for the meaning and default of each field.
+    See ``analyzer/defaults.cfg`` for the meaning and default of each field,
+    and :data:`BOUNDS` and :data:`ORDERS` for what each may be.
     """
 
     backchannel_max_words: int
@@ -52,95 +199,146 @@ class Thresholds:
     role_addressing_points: float
     role_co_seller_min_share: float
 
-    @classmethod
-    def from_defaults(cls, **overrides: Any) -> "Thresholds":
-        """The defaults from ``defaults.cfg``, with keyword overrides applied."""
-        base = dataclasses.asdict(_defaults())
-        return cls._build({**base, **_check_keys(overrides, "keyword argument")})
+    _section = SECTION
 
     @classmethod
-    def from_file(cls, path: str | Path, **overrides: Any) -> "Thresholds":
-        """The defaults, then the ``[thresholds]`` section of ``path``, then overrides."""
-        values = dataclasses.asdict(_defaults())
-        values.update(_read_cfg(Path(path)))
-        values.update(_check_keys(overrides, "keyword argument"))
-        return cls._build(values)
+    def _defaults(cls) -> "Thresholds":
+        return _defaults()
 
-    def replace(self, **overrides: Any) -> "Thresholds":
-        """A copy with some values changed (unknown keys are an error)."""
-        values = dataclasses.asdict(self)
-        values.update(_check_keys(overrides, "keyword argument"))
-        return self._build(values)
+
+@dataclass(frozen=True)
+class Limits(_Validated):
+    """How much a run reads: the ``[limits]`` section of ``defaults.cfg``.
+
+    max_file_bytes (int): the largest transcript file read, in bytes; a
+        larger one is refused by its size before it is opened (E603).
+    """
+
+    max_file_bytes: int
+
+    _section = LIMITS_SECTION
 
     @classmethod
-    def _build(cls, values: dict[str, Any]) -> "Thresholds":
-        converted = {}
-        for f in dataclasses.fields(cls):
-            raw = values[f.name]
-            kind = int if f.type in ("int", int) else float
-            converted[f.name] = _convert(f.name, raw, kind)
-            if converted[f.name] < 0:
-                raise ConfigError(
-                    f"threshold {f.name!r} must not be negative, got {raw!r}",
-                    code="E303",
-                )
-        return cls(**converted)
+    def _defaults(cls) -> "Limits":
+        return default_limits()
 
 
-def _convert(name: str, raw: Any, kind: type) -> int | float:
-    """``raw`` as ``kind``, refusing what only looks like one (True, 120.9 for an int, NaN)."""
-    bad = ConfigError(f"threshold {name!r} must be a finite {kind.__name__}, got {raw!r}", code="E302")
+def _where(path: Path, section: str) -> str:
+    return f"{path}, [{section}]"
+
+
+def _number(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _noun(name: str) -> str:
+    return "limit" if name in _field_names(Limits) else "threshold"
+
+
+def _convert(name: str, raw: Any, where: str) -> int | float:
+    """``raw`` as the key's type, within its range; never what only looks like
+    one (True, 120.9 for a count, NaN, 1e308)."""
+    bound = BOUNDS[name]
+    kind = bound.kind
+    bad = ConfigError(f"{_noun(name)} {name!r} must be a finite {kind.__name__}, got {raw!r} ({where})", code="E302")
     if isinstance(raw, bool):
         raise bad
     try:
         value = float(raw.strip()) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise bad from None
     if not math.isfinite(value):
         raise bad
     if kind is int:
         if not value.is_integer():
             raise bad
-        return int(value)
+        value = int(value)
+    if not bound.holds(value):
+        raise ConfigError(
+            f"{_noun(name)} {name!r} must be {bound.describe()}, got {raw!r} ({where})",
+            code="E303",
+        )
     return value
 
 
-def _field_names() -> set[str]:
-    return {f.name for f in dataclasses.fields(Thresholds)}
+def _field_names(cls: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)}
 
 
-def _check_keys(values: dict[str, Any], where: str) -> dict[str, Any]:
-    unknown = sorted(set(values) - _field_names())
+def _known(cls: type, values: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    known = _field_names(cls)
+    unknown = sorted(set(values) - known)
     if unknown:
+        noun = "limit" if cls is Limits else "threshold"
         raise ConfigError(
-            f"unknown threshold {unknown[0]!r} ({where}); known thresholds: "
-            + ", ".join(sorted(_field_names())),
+            f"unknown {noun} {unknown[0]!r} ({where}); known {noun}s: " + ", ".join(sorted(known)),
             code="E301",
         )
     return values
 
 
-def _read_cfg(path: Path) -> dict[str, Any]:
-    parser = configparser.ConfigParser()
+_CLASSES = {SECTION: Thresholds, LIMITS_SECTION: Limits}
+
+
+def read_config(path: str | Path) -> dict[str, dict[str, str]]:
+    """The sections of a config file, each key checked against its section.
+
+    RAISES: ConfigError: E304 the file cannot be read, E305 it is not UTF-8
+        INI text, E306 it has no known section, E309 an unknown section,
+        E301 an unknown key.
+    """
+    from .inputs import read_file
+
+    path = Path(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            parser.read_file(fh)
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}", code="E304") from None
+        data = read_file(path, max_bytes=MAX_CONFIG_BYTES, name=str(path))
+    except CallcoachError as exc:
+        reason = getattr(exc, "found", None) or str(exc).split(": ", 1)[-1]
+        raise ConfigError(f"cannot read config file {path}: {reason}", code="E304") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", code="E305"
+        ) from None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text, source=str(path))
     except configparser.Error as exc:
         raise ConfigError(f"{path}: not a valid config file: {exc}", code="E305") from None
-    if not parser.has_section(SECTION):
-        raise ConfigError(f"{path}: expected a [{SECTION}] section", code="E306")
-    return _check_keys(dict(parser.items(SECTION)), str(path))
+    unknown = [s for s in parser.sections() if s not in SECTIONS]
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown section [{unknown[0]}]; known sections: "
+            + ", ".join(f"[{s}]" for s in SECTIONS),
+            code="E309",
+        )
+    if not parser.sections():
+        raise ConfigError(f"{path}: expected a [{SECTION}] or [{LIMITS_SECTION}] section", code="E306")
+    return {
+        section: dict(_known(_CLASSES[section], dict(parser.items(section)), _where(path, section)))
+        for section in parser.sections()
+    }
+
+
+def _from_defaults_file(cls: type) -> Any:
+    values = read_config(DEFAULTS_PATH).get(cls._section, {})
+    missing = sorted(_field_names(cls) - set(values))
+    if missing:  # pragma: no cover - a packaging error, caught by the tests
+        raise ConfigError(f"{DEFAULTS_PATH}: no default for {', '.join(missing)}", code="E307")
+    where = _where(DEFAULTS_PATH, cls._section)
+    return cls._build({k: (v, where) for k, v in values.items()})
 
 
 @lru_cache(maxsize=1)
 def _defaults() -> Thresholds:
-    values = _read_cfg(DEFAULTS_PATH)
-    missing = sorted(_field_names() - set(values))
-    if missing:  # pragma: no cover - a packaging error, caught by the tests
-        raise ConfigError(f"{DEFAULTS_PATH}: no default for {', '.join(missing)}", code="E307")
-    return Thresholds._build(values)
+    return _from_defaults_file(Thresholds)
+
+
+@lru_cache(maxsize=1)
+def default_limits() -> Limits:
+    """The default limits (read once, then cached)."""
+    return _from_defaults_file(Limits)
 
 
 def default_thresholds() -> Thresholds:

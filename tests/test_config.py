@@ -105,7 +105,7 @@ def test_config_unknown_key_lists_known_keys(build):
         ("pitch_dump_min_words", "many", r"\[E302\] threshold 'pitch_dump_min_words' must be a finite int, got 'many'"),
         ("pitch_dump_min_words", "1.5", r"\[E302\] threshold 'pitch_dump_min_words' must be a finite int, got '1.5'"),
         ("seller_talk_share_max", None, r"\[E302\] threshold 'seller_talk_share_max' must be a finite float, got None"),
-        ("backchannel_max_words", -1, r"\[E303\] threshold 'backchannel_max_words' must not be negative, got -1"),
+        ("backchannel_max_words", -1, r"\[E303\] threshold 'backchannel_max_words' must be from 0 to 50, got -1 \(keyword argument\)"),
     ],
 )
 def test_config_bad_value(key, raw, match):
@@ -130,13 +130,13 @@ def test_config_file_then_keyword_overrides(tmp_path):
 @pytest.mark.parametrize(
     "content,match",
     [
-        ("[limits]\npitch_dump_min_words = 90\n", r"\[E306\] .*my\.cfg: expected a \[thresholds\] section"),
-        ("", r"\[E306\] .*my\.cfg: expected a \[thresholds\] section"),
-        ("[thresholds]\npitch_dump_words = 90\n", r"\[E301\] unknown threshold 'pitch_dump_words' \(.*my\.cfg\); known thresholds: "),
+        ("[limits]\npitch_dump_min_words = 90\n", r"\[E301\] unknown limit 'pitch_dump_min_words' \(.*my\.cfg, \[limits\]\); known limits: max_file_bytes"),
+        ("", r"\[E306\] .*my\.cfg: expected a \[thresholds\] or \[limits\] section"),
+        ("[thresholds]\npitch_dump_words = 90\n", r"\[E301\] unknown threshold 'pitch_dump_words' \(.*my\.cfg, \[thresholds\]\); known thresholds: "),
         ("[thresholds]\npitch_dump_min_words = lots\n", r"\[E302\] threshold 'pitch_dump_min_words' must be a finite int, got 'lots'"),
         ("pitch_dump_min_words = 90\n", r"\[E305\] .*my\.cfg: not a valid config file"),
     ],
-    ids=["missing-section", "empty", "unknown-key", "bad-type", "no-section-header"],
+    ids=["key-in-the-wrong-section", "empty", "unknown-key", "bad-type", "no-section-header"],
 )
 def test_config_file_errors(tmp_path, content, match):
     path = tmp_path / "my.cfg"
