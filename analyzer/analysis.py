@@ -188,7 +188,7 @@ class Analyzer:
             feedback=tuple(findings),
             model=None,
             transcript=transcript,
-            roles_check=check_roles(transcript),
+            roles_check=check_roles(transcript, questions=_questions_by_speaker(tags)),
         )
         if self.model is None:
             return result
@@ -198,6 +198,14 @@ class Analyzer:
             result, backchannel_max_words=self.thresholds.backchannel_max_words
         )
         return replace(result, score=score, label=label, reasons=reasons, model=self.model.name)
+
+
+def _questions_by_speaker(tags: list[Tag]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for t in tags:
+        if t.tag == ext.BUYER_QUESTION:
+            out[t.speaker] = out.get(t.speaker, 0) + 1
+    return out
 
 
 def scorable(result: AnalysisResult) -> bool:

@@ -185,11 +185,9 @@ def read(
         texts = []
         blocks.append((name, start, lineno, texts))
         check_cue_count(len(blocks), source, lineno)
-    cues = []
-    for k, (name, start, lineno, parts) in enumerate(blocks):
-        body = " ".join(parts)
-        end = start + len(body.split()) / rate
-        if k + 1 < len(blocks):
-            end = min(end, blocks[k + 1][1])
-        cues.append(Cue(name, body, start, round(end, 3), lineno))
-    return Transcript.from_cues(cues, source=source, format=FORMAT)
+    # Start times only: the transcript ends each block by the rule for such
+    # formats (and records that its ends are estimates).
+    cues = [Cue(name, " ".join(parts), start, None, lineno) for name, start, lineno, parts in blocks]
+    return Transcript.from_cues(
+        cues, source=source, format=FORMAT, speech_rate_words_per_second=rate
+    )
