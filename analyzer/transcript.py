@@ -117,6 +117,9 @@ class Transcript:
     ends_estimated (bool): the source gave start times only, so every end is
         an estimate (see :meth:`from_cues`); measures that need a real end
         (pauses, overlaps, speaking rate) cannot be known.
+    role_scores (Mapping[str, float]): the seller score of each speaker whose
+        role was inferred (:func:`analyzer.roles.seller_score`), for judging
+        how sure the inference is; empty when no role was inferred.
     """
 
     source: str
@@ -125,6 +128,7 @@ class Transcript:
     roles: Mapping[str, Role] = field(default_factory=dict)
     role_source: Mapping[str, str] = field(default_factory=dict)
     ends_estimated: bool = False
+    role_scores: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_cues(
@@ -214,10 +218,13 @@ class Transcript:
         return sum(t.words for t in self.turns)
 
     def with_roles(
-        self, roles: Mapping[str, Role], role_source: Mapping[str, str]
+        self,
+        roles: Mapping[str, Role],
+        role_source: Mapping[str, str],
+        role_scores: Mapping[str, float] | None = None,
     ) -> "Transcript":
-        """A copy of the transcript with roles attached."""
-        return replace(self, roles=dict(roles), role_source=dict(role_source))
+        """A copy of the transcript with roles attached (and the seller scores behind inferred ones)."""
+        return replace(self, roles=dict(roles), role_source=dict(role_source), role_scores=dict(role_scores or {}))
 
 
 def _estimated_ends(cues: list[Cue], rate: float | None) -> list[Cue]:
