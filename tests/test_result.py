@@ -14,9 +14,9 @@ SPEC_KEYS = {
     "schema_version", "file", "format", "duration_seconds", "timed", "score", "label",
     "speakers", "metrics", "tags", "feedback",
 }
-#: Additions: ``model`` (README, "The result"), and ``reasons`` (the classifier's
-#: score reasons; not yet described in spec/output.md or the README).
-ADDED_KEYS = {"model", "reasons"}
+#: Additions: ``model`` (README, "The result"), ``reasons`` (the classifier's
+#: score reasons) and ``roles_check`` (how sure the roles are), in docs/output.md.
+ADDED_KEYS = {"model", "reasons", "roles_check"}
 TOP_KEYS = SPEC_KEYS | ADDED_KEYS
 SPEAKER_KEYS = {"name", "role", "role_source", "words", "seconds", "turns"}
 SPEC_METRICS = [
