@@ -24,7 +24,7 @@ from ..config import Thresholds, default_thresholds
 from ..errors import TranscriptFormatError
 from ..transcript import Role, Transcript
 from . import extensions as ext
-from .components import buyer_question, if_then_close, pitch_dump, pitch_invite, segmenter  # noqa: F401  (registers the factories)
+from .components import buyer_question, if_then_close, pitch_dump, pitch_invite, segmenter, trackers  # noqa: F401  (registers the factories)
 
 #: The longest call (in characters) the blank pipeline accepts: about
 #: 350,000 words, some forty hours of speech. Longer input is refused with a
@@ -89,6 +89,7 @@ def build_nlp(
         if name in LEARNED_COMPONENTS:
             config["models"] = str(learned)
         nlp.add_pipe(name, config=config)
+    nlp.add_pipe("callcoach_trackers")  # last: it reads turns and roles, never the tags
     return nlp
 
 

@@ -28,8 +28,9 @@ def test_pipeline_pipe_order(nlp):
         "callcoach_buyer_question",
         "callcoach_pitch_dump",
         "callcoach_if_then_close",
+        "callcoach_trackers",
     ]
-    assert tuple(nlp.pipe_names[2:]) == COMPONENTS
+    assert tuple(nlp.pipe_names[2:-1]) == COMPONENTS
 
 
 def test_pipeline_analyze_pipes_has_no_problems(nlp):
@@ -73,7 +74,7 @@ def test_pipeline_keeps_base_sentence_boundaries():
 
 def test_pipeline_doc_spans_keys(nlp):
     doc = analyse_doc(nlp, build_transcript(CALL))
-    assert set(doc.spans) == {ext.TURNS_KEY, *ext.TAG_NAMES}
+    assert set(doc.spans) == {ext.TURNS_KEY, *ext.TAG_NAMES, "trackers", "fillers"}
     assert {k: [s.text for s in doc.spans[k]] for k in ext.TAG_NAMES} == {
         "pitch_invite": ["So what do you guys do?"],
         "pitch_dump": [],
