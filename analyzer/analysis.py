@@ -26,8 +26,11 @@ from .metrics import compute_metrics, cue_intervals, union_seconds
 from .nlp import extensions as ext
 from .nlp.pipeline import analyse_doc, build_nlp
 from .readers import decode, read_bytes, read_text
+from .mentions import TRACKERS_PIPE, seller_filler_count, tracker_results
 from .result import AnalysisResult, SpeakerSummary, Tag
 from .roles import assign_roles, check_roles
+from .side_questions import buyer_side_questions
+from .trackers import TrackerSet, resolve_trackers
 from .transcript import Role, Transcript
 
 if TYPE_CHECKING:
@@ -46,6 +49,9 @@ class Analyzer:
     taggers (str | Path): the taggers' trained sentence models: ``"default"``
         (the shipped ones), a folder written by ``callcoach train-taggers``, or
         ``"none"`` for the phrase rules alone.
+    trackers (str | Path | TrackerSet): the phrases counted on every call:
+        ``"default"`` (the shipped set), ``"none"``, a TOML or JSON Lines
+        trackers file, or a :class:`~analyzer.trackers.TrackerSet`.
     """
 
     def __init__(
@@ -54,9 +60,15 @@ class Analyzer:
         base_model: str | Language | None = None,
         model: "str | Path | ModelArtifact | None" = "default",
         taggers: str | Path = "default",
+        trackers: "str | Path | TrackerSet" = "default",
     ) -> None:
         self.thresholds = thresholds or default_thresholds()
         self.nlp = build_nlp(self.thresholds, base_model, learned=str(taggers))
+        self.trackers = resolve_trackers(trackers)
+        if self.nlp.has_pipe(TRACKERS_PIPE):
+            pipe = self.nlp.get_pipe(TRACKERS_PIPE)
+            if pipe.trackers.fingerprint() != self.trackers.fingerprint():
+                pipe.set_trackers(self.trackers)
         self.model = resolve_model(model)
 
     def analyze_file(
@@ -172,7 +184,14 @@ class Analyzer:
         for t in tags:
             counts[t.tag] = counts.get(t.tag, 0) + 1
         open_q = sum(1 for t in tags if t.tag == ext.BUYER_QUESTION and t.open)
-        metrics = compute_metrics(transcript, counts, open_q, self.thresholds)
+        metrics = compute_metrics(
+            transcript,
+            counts,
+            open_q,
+            self.thresholds,
+            buyer_side_questions=len(buyer_side_questions(doc)),
+            seller_fillers=seller_filler_count(doc, transcript),
+        )
         ctx = fb.Context(transcript=transcript, metrics=metrics, tags=tags, thresholds=self.thresholds)
         findings = fb.check_all(ctx)
         result = AnalysisResult(
@@ -189,6 +208,7 @@ class Analyzer:
             model=None,
             transcript=transcript,
             roles_check=check_roles(transcript, questions=_questions_by_speaker(tags)),
+            trackers=tracker_results(doc, transcript, self.trackers),
         )
         if self.model is None:
             return result

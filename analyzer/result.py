@@ -2,7 +2,8 @@
 
 ``AnalysisResult.to_dict()`` is the JSON contract of ``spec/output.md``.
 Fields are only ever added; ``SCHEMA_VERSION`` changes when the shape does.
-``AnalysisResult.to_row()`` flattens it into one DataFrame row.
+``AnalysisResult.to_row()`` flattens it into one DataFrame row; each
+tracker adds the columns ``tracker_<name>_seller`` and ``tracker_<name>_buyer``.
 """
 from __future__ import annotations
 
@@ -38,6 +39,14 @@ METRIC_KEYS = (
     "buyer_words",
     "seller_seconds",
     "buyer_seconds",
+    "buyer_side_questions",
+    "buyer_side_questions_per_10_minutes",
+    "seller_patience_seconds",
+    "seller_interruptions",
+    "seller_words_per_minute",
+    "buyer_words_per_minute",
+    "seller_fillers",
+    "seller_filler_rate",
 )
 
 
@@ -65,6 +74,69 @@ class Tag:
         if self.tag == "buyer_question":
             out["open"] = self.open
         return out
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a tracker's phrase (:mod:`analyzer.trackers`).
+
+    role (str): the speaker's side, ``seller`` or ``buyer``.
+    turn (int): the 0-based turn, as for tags; start and end its times
+        (None when untimed).
+    """
+
+    tracker: str
+    speaker: str
+    role: str
+    turn: int
+    start: float | None
+    end: float | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tracker": self.tracker,
+            "speaker": self.speaker,
+            "role": self.role,
+            "turn": self.turn,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class TrackerResult:
+    """A tracker on one call: mentions per side, the first, and every one."""
+
+    name: str
+    side: str
+    mentions: tuple[Mention, ...] = ()
+
+    @property
+    def seller(self) -> int:
+        return sum(1 for m in self.mentions if m.role == "seller")
+
+    @property
+    def buyer(self) -> int:
+        return sum(1 for m in self.mentions if m.role == "buyer")
+
+    @property
+    def first(self) -> Mention | None:
+        return self.mentions[0] if self.mentions else None
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.first
+        return {
+            "name": self.name,
+            "side": self.side,
+            "seller": self.seller,
+            "buyer": self.buyer,
+            "first_mention": None
+            if first is None
+            else {"turn": first.turn, "start": first.start, "speaker": first.speaker, "role": first.role},
+            "mentions": [m.to_dict() for m in self.mentions],
+        }
 
 
 @dataclass(frozen=True)
@@ -183,6 +255,7 @@ class AnalysisResult:
             "metrics": {k: metrics[k] for k in METRIC_KEYS},
             "tags": [t.to_dict() for t in self.tags],
             "feedback": [f.to_dict() for f in self.feedback],
+    trackers: tuple[TrackerResult, ...] = ()
         }
 
     def to_row(self) -> dict[str, Any]:
@@ -202,8 +275,12 @@ class AnalysisResult:
             "buyers": "; ".join(s.name for s in self.speakers if s.role == "buyer"),
             "roles_inferred": any(s.role_source == "inferred" for s in self.speakers),
             "roles_confidence": self.roles_check.confidence if self.roles_check is not None else None,
+            "trackers": [t.to_dict() for t in self.trackers],
             "words": sum(s.words for s in self.speakers),
         }
         row.update({k: metrics[k] for k in METRIC_KEYS})
         row["feedback_codes"] = " ".join(sorted({f.code for f in self.feedback}))
         return row
+        for t in self.trackers:
+            row[f"tracker_{t.name}_seller"] = t.seller
+            row[f"tracker_{t.name}_buyer"] = t.buyer

@@ -16,7 +16,7 @@ SPEC_KEYS = {
 }
 #: Additions: ``model`` (README, "The result"), ``reasons`` (the classifier's
 #: score reasons) and ``roles_check`` (how sure the roles are), in docs/output.md.
-ADDED_KEYS = {"model", "reasons", "roles_check"}
+ADDED_KEYS = {"model", "reasons", "roles_check", "trackers"}
 TOP_KEYS = SPEC_KEYS | ADDED_KEYS
 SPEAKER_KEYS = {"name", "role", "role_source", "words", "seconds", "turns"}
 SPEC_METRICS = [
@@ -35,7 +35,14 @@ SPEC_METRICS = [
     "if_then_closes",
 ]
 #: Metrics added to the spec's list (fields are only ever added).
-ADDED_METRICS = ["seller_words", "buyer_words", "seller_seconds", "buyer_seconds"]
+ADDED_METRICS = [
+    "seller_words", "buyer_words", "seller_seconds", "buyer_seconds",
+    "buyer_side_questions", "buyer_side_questions_per_10_minutes", "seller_patience_seconds",
+    "seller_interruptions", "seller_words_per_minute", "buyer_words_per_minute", "seller_fillers",
+    "seller_filler_rate",
+]  # fmt: skip
+TRACKER_KEYS = {"name", "side", "seller", "buyer", "first_mention", "mentions"}
+MENTION_KEYS = {"tracker", "speaker", "role", "turn", "start", "end", "text"}
 TAG_KEYS = {"tag", "speaker", "turn", "start", "end", "text"}
 #: spec/output.md shows code, severity, message, turn and start; the rest are additions.
 FEEDBACK_KEYS = {"code", "severity", "message", "turn", "start"}
@@ -201,3 +208,27 @@ def test_result_sample_round_trip(analyzer):
 def test_result_tag_times_from_cues(analyze, turns, expected):
     (tag,) = analyze(turns).tags
     assert (tag.turn, tag.start, tag.end) == expected
+
+
+def test_result_trackers_shape(timed):
+    trackers = timed.to_dict()["trackers"]
+    assert [t["name"] for t in trackers] == [
+        "pricing", "competitors", "next_steps", "budget", "timeline", "decision_process", "security_legal",
+    ]  # fmt: skip
+    assert all(set(t) == TRACKER_KEYS for t in trackers)
+    assert all(set(m) == MENTION_KEYS for t in trackers for m in t["mentions"])
+
+
+def test_result_tracker_columns_in_row(analyzer):
+    result = analyzer.analyze_transcript(
+        __import__("helpers").build_transcript(
+            [("Sam", "What would the price be per seat?", 0, 4), ("Dana", "It depends on the discount and your budget.", 5, 9)]
+        )
+    )
+    row = result.to_row()
+    assert {k: row[k] for k in ("tracker_pricing_seller", "tracker_pricing_buyer", "tracker_budget_seller", "tracker_budget_buyer")} == {
+        "tracker_pricing_seller": 1, "tracker_pricing_buyer": 2, "tracker_budget_seller": 1, "tracker_budget_buyer": 0,
+    }  # fmt: skip
+    assert [k for k in row if k.startswith("tracker_")] == [
+        f"tracker_{name}_{side}" for name in analyzer.trackers.names for side in ("seller", "buyer")
+    ]
