@@ -215,7 +215,7 @@ class Analyzer:
         if not scorable(result):
             return replace(result, model=self.model.name)
         score, label, reasons = self.model.score(
-            result, backchannel_max_words=self.thresholds.backchannel_max_words
+            result, backchannel_max_words=self.thresholds.backchannel_max_words, thresholds=self.thresholds
         )
         return replace(result, score=score, label=label, reasons=reasons, model=self.model.name)
 

@@ -82,6 +82,8 @@ class SellerTalkShareHigh(Rule):
     best calls run near 43:57, seller to buyer.
     Example: the seller speaks 71% of a 30-minute call.
     Better: ask about the buyer's situation and let the answer run.
+    Not on a call where only one side speaks (a voicemail): there is no
+    share to judge.
     """
 
     code = "CC101"
@@ -93,6 +95,8 @@ class SellerTalkShareHigh(Rule):
         t = ctx.thresholds
         if share is None or share <= t.seller_talk_share_max:
             return []
+        if not ctx.metrics.seller_words or not ctx.metrics.buyer_words:
+            return []  # one side only (a voicemail, or roles that need a look): no share to judge
         basis = "of the time" if ctx.transcript.timed else "of the words"
         turn = ctx.metrics.longest_seller_monologue_turn
         start = ctx.transcript.turns[turn].start if turn is not None else None
@@ -104,7 +108,7 @@ class SellerTalkShareHigh(Rule):
                 + (f" ({_clock(start)})." if start is not None else "."),
                 turn=turn,
                 start=start,
-                value=share,
+                value=round(share, 4),
                 threshold=t.seller_talk_share_max,
             )
         ]
@@ -133,12 +137,17 @@ class PitchDump(Rule):
         for tag in ctx.tags_named("pitch_dump"):
             words = len(tag.text.split())
             secs = (tag.end - tag.start) if tag.start is not None and tag.end is not None else None
-            length = f"{words}-word" + (f", {secs:.0f}-second" if secs is not None else "")
-            limit = f"over {t.pitch_dump_min_words} words" + (
-                f" or {t.pitch_dump_min_seconds:.0f} seconds" if secs is not None else ""
-            )
+            # The limit that made it a dump: its time where the call is timed and
+            # it ran past the time limit, else its words.
+            by_time = secs is not None and secs > t.pitch_dump_min_seconds
+            if by_time:
+                length = f"ran {secs:.0f} seconds ({words} words)"
+                limit = f"an answer over {t.pitch_dump_min_seconds:.0f} seconds that asks nothing back is a dump"
+            else:
+                length = f"ran {words} words" + (f" ({secs:.0f} seconds)" if secs is not None else "")
+                limit = f"an answer over {t.pitch_dump_min_words} words that asks nothing back is a dump"
             long_note = (
-                f", past the {t.pitch_dump_long_seconds / 60:.0f}-minute mark where overviews lose the buyer"
+                f" It went past {_clock(t.pitch_dump_long_seconds)}, where company overviews lose the buyer."
                 if secs is not None and secs > t.pitch_dump_long_seconds
                 else ""
             )
@@ -146,14 +155,14 @@ class PitchDump(Rule):
                 self.finding(
                     f"Turn {tag.turn}"
                     + (f" ({_clock(tag.start)})" if tag.start is not None else "")
-                    + f": the invitation to talk about yourselves got a {length} pitch ({limit} is a "
-                    f"dump){long_note} that asked the buyer nothing; target: a few sentences, then a "
-                    f"question about them. It began: \"{_first_sentence(tag.text)}\"",
+                    + f": the buyer asked about you, and the answer {length} without a question about "
+                    f"them ({limit}).{long_note} Target: a few sentences, then a question about the buyer. "
+                    f"It began: \"{_first_sentence(tag.text)}\"",
                     turn=tag.turn,
                     start=tag.start,
                     quote=_first_sentence(tag.text),
-                    value=secs if secs is not None else words,
-                    threshold=t.pitch_dump_long_seconds if secs is not None else t.pitch_dump_min_words,
+                    value=round(secs, 1) if by_time else words,
+                    threshold=t.pitch_dump_min_seconds if by_time else t.pitch_dump_min_words,
                 )
             )
         return out
@@ -291,17 +300,17 @@ class LongSellerMonologue(Rule):
                 return []
             msg = (
                 f"Turn {turn} ({_clock(start)}): the seller spoke for "
-                f"{m.longest_seller_monologue_seconds:.0f} seconds without the buyer; target at most "
-                f"{t.seller_monologue_max_seconds:.0f} seconds."
+                f"{_clock(m.longest_seller_monologue_seconds)} without the buyer; target at most "
+                f"{_clock(t.seller_monologue_max_seconds)}."
             )
-            value, limit = m.longest_seller_monologue_seconds, t.seller_monologue_max_seconds
+            value, limit = round(m.longest_seller_monologue_seconds, 1), t.seller_monologue_max_seconds
         else:
             if m.longest_seller_monologue_words <= t.seller_monologue_max_words:
                 return []
             msg = (
                 f"Turn {turn}: the seller spoke {m.longest_seller_monologue_words} words without the "
-                f"buyer; target at most {t.seller_monologue_max_words} (about "
-                f"{t.seller_monologue_max_seconds:.0f} seconds)."
+                f"buyer; target at most {t.seller_monologue_max_words} words (about "
+                f"{_clock(t.seller_monologue_max_seconds)} of speech)."
             )
             value, limit = m.longest_seller_monologue_words, t.seller_monologue_max_words
         return [self.finding(msg + f" It began: \"{quote}\"", turn=turn, start=start, quote=quote, value=value, threshold=limit)]

@@ -4,12 +4,15 @@ Formatting only; every number shown here was computed elsewhere.
 """
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import wording
+from .config import Thresholds, default_thresholds
 from .result import AnalysisResult
 
 SEVERITY_STYLE = {"warning": "bold yellow", "info": "green", "error": "bold red"}
@@ -24,14 +27,11 @@ TAG_LABEL = {
 
 def clock(seconds: float | None) -> str:
     """``m:ss`` (or ``h:mm:ss``); an empty string when untimed."""
-    if seconds is None:
-        return ""
-    s = int(round(seconds))
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    return wording.clock(seconds)
 
 
 def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x * 100:.0f}%"
+    return wording.pct(x)
 
 
 def score_line(result: AnalysisResult) -> Text:
@@ -57,35 +57,82 @@ def score_line(result: AnalysisResult) -> Text:
 
 
 def reason_lines(result: AnalysisResult) -> list[str]:
-    """The features that moved the score most, in plain words."""
+    """The behaviours that moved the score most: each measured value and its target, with its weight."""
     out = []
     for r in result.reasons:
-        direction = "raised" if r.effect > 0 else "lowered"
-        if "share" in r.feature:
-            value = f"{r.value:.0%}"
-        elif float(r.value).is_integer():
-            value = f"{r.value:.0f}"
-        else:
-            value = f"{r.value:.1f}"
-        out.append(f"{r.description} = {value} {direction} the score by {abs(r.effect):.0f} points")
+        weight = r.log_odds or r.effect
+        sign = "+" if weight > 0 else "-"
+        text = r.text if r.measured else f"{r.description}: {r.value:g}"
+        out.append(f"{sign} {text} (weight {weight:+.1f})")
     return out
 
 
-def report(result: AnalysisResult, console: Console) -> None:
-    """Print the coaching report of one call."""
-    m = result.metrics
+def roles_line(result: AnalysisResult) -> Text | None:
+    """The roles note when they need a look: the inferred roles and the option that fixes them."""
+    check = result.roles_check
+    if check is None or not check.needs_look:
+        return None
+    line = Text("Check the roles: ", style="bold yellow")
+    line.append(check.message or "")
+    return line
+
+
+def say(console: Console, body: str | Text, *, head: str | Text = "", indent: int | None = None) -> None:
+    """Print ``head`` then ``body``, wrapped by words at the console's width; the
+    lines after the first start under the body (a hanging indent). No line
+    ends in spaces, and a word breaks only when it alone is wider than a line."""
+    head = head if isinstance(head, Text) else Text(head)
+    body = body if isinstance(body, Text) else Text(body)
+    indent = len(head.plain) if indent is None else indent
+    room = max(12, console.width - indent)
+    lines = textwrap.wrap(body.plain, width=room, break_on_hyphens=False) or [""]
+    pos = 0
+    for k, line in enumerate(lines):
+        start = body.plain.find(line, pos)
+        piece = body[start : start + len(line)] if start >= 0 else Text(line)
+        pos = start + len(line) if start >= 0 else pos
+        out = head.copy() if k == 0 else Text(" " * indent)
+        if k == 0 and len(head.plain) < indent:
+            out.append(" " * (indent - len(head.plain)))
+        out.append_text(piece)
+        console.print(out, soft_wrap=True)
+
+
+def report(result: AnalysisResult, console: Console, *, thresholds: Thresholds | None = None) -> None:
+    """Print the coaching report of one call.
+
+    result (AnalysisResult): the analysed call.
+    console (Console): where to print; long lines wrap by words at its width.
+    thresholds (Thresholds | None): where the targets come from (the
+        analyzer's); defaults to ``analyzer/defaults.cfg``.
+    """
+    th = thresholds or default_thresholds()
     console.print(Text(f"callcoach - {result.file}", style="bold"))
     length = (
         f"{clock(result.duration_seconds)} long"
         if result.duration_seconds is not None
         else "untimed (shares by words)"
     )
-    console.print(f"{result.format} transcript, {length}, {sum(s.words for s in result.speakers)} words")
-    console.print(score_line(result))
-    for line in reason_lines(result):
-        console.print(f"  {line}")
+    console.print(f"{result.format} transcript, {length}, {wording.plural(sum(s.words for s in result.speakers), 'word')}")
+    say(console, score_line(result), indent=0)
+    if result.reasons:
+        say(console, Text("What moved it most (weights on the model's log-odds scale; + is towards buyer-centric):", style="dim"), head="  ")
+        for line in reason_lines(result):
+            say(console, line[2:], head="  " + line[:2])
+    note = roles_line(result)
+    if note is not None:
+        say(console, note, indent=0)
     console.print()
+    _speakers(result, console)
+    _measures(result, console, th)
+    _moments(result, console)
+    _feedback(result, console)
+    if result.tags or any(f.turn is not None for f in result.feedback):
+        console.print()
+        say(console, Text("Turns count from 0, as in --json and the HTML report.", style="dim"))
 
+
+def _speakers(result: AnalysisResult, console: Console) -> None:
     table = Table(title="Speakers", show_edge=False, pad_edge=False)
     for col in ("speaker", "role", "words", "time", "turns"):
         table.add_column(col, justify="right" if col in ("words", "time", "turns") else "left")
@@ -95,56 +142,76 @@ def report(result: AnalysisResult, console: Console) -> None:
     console.print(table)
     console.print()
 
+
+def _measures(result: AnalysisResult, console: Console, th: Thresholds) -> None:
+    m = result.metrics
     console.print(Text("Talk-time and questions", style="bold"))
+    rows = []
     basis = "time" if result.timed else "words"
-    console.print(f"  seller talk share      {_pct(m.seller_talk_share)} by {basis} (best calls: about 43%)")
-    mono = f"{m.longest_seller_monologue_words} words"
-    if m.longest_seller_monologue_seconds is not None:
-        mono = f"{clock(m.longest_seller_monologue_seconds)} ({mono})"
-    console.print(f"  longest seller stretch {mono} (target: under 2:30)")
-    story = f"{m.longest_buyer_story_words} words"
-    if m.longest_buyer_story_seconds is not None:
-        story = f"{clock(m.longest_buyer_story_seconds)} ({story})"
-    console.print(f"  longest buyer story    {story}")
+    rows.append(("seller talk share", f"{_pct(m.seller_talk_share)} by {basis}; target: {wording.talk_share_target(th)}"))
+    if m.longest_seller_monologue_turn is None:
+        mono = "none"
+    else:
+        mono = wording.plural(m.longest_seller_monologue_words, "word")
+        if m.longest_seller_monologue_seconds is not None:
+            mono = f"{clock(m.longest_seller_monologue_seconds)} ({mono})"
+    rows.append(("longest seller stretch", f"{mono}; target: {wording.monologue_target(th, result.timed)}"))
+    if m.longest_buyer_story_turn is None:
+        story = "none"
+    else:
+        story = wording.plural(m.longest_buyer_story_words, "word")
+        if m.longest_buyer_story_seconds is not None:
+            story = f"{clock(m.longest_buyer_story_seconds)} ({story})"
+    rows.append(("longest buyer story", story))
     rate = (
         f", {m.buyer_questions_per_10_minutes:.1f} per 10 minutes"
         if m.buyer_questions_per_10_minutes is not None
         else ""
     )
-    console.print(
-        f"  buyer questions        {m.buyer_questions} ({m.open_buyer_questions} open){rate}"
-        " (discovery target: 11-14)"
-    )
+    rows.append((
+        "buyer questions",
+        f"{m.buyer_questions} in the call ({m.open_buyer_questions} open){rate}; target: {wording.questions_target(th)}",
+    ))  # fmt: skip
     if m.interactivity is not None:
         unit = "per minute" if result.timed else "per 100 words"
-        console.print(f"  interactivity          {m.interactivity:.1f} switches {unit}")
+        rows.append(("interactivity", f"{m.interactivity:.1f} switches between the sides {unit}"))
+    width = max(len(name) for name, _ in rows) + 3
+    for name, value in rows:
+        say(console, value, head="  " + name, indent=width)
     console.print()
 
+
+def _moments(result: AnalysisResult, console: Console) -> None:
     console.print(Text(f"Tagged moments ({len(result.tags)})", style="bold"))
     if not result.tags:
         console.print("  none")
-    for t in result.tags:
-        when = clock(t.start) or f"turn {t.turn}"
+    whens = [clock(t.start) or f"turn {t.turn}" for t in result.tags]
+    w = max((len(x) for x in whens), default=0)
+    for t, when in zip(result.tags, whens):
         label = TAG_LABEL[t.tag]
         if t.tag == "buyer_question":
             label += " (open)" if t.open else " (closed)"
         text = t.text if len(t.text) <= 160 else t.text[:157] + "..."
-        line = Text(f"  {when:>7}  ")
-        line.append(f"{label:<24}", style="cyan")
-        line.append(f"{t.speaker}: ", style="bold")
-        line.append(f"\"{text}\"")
-        console.print(line)
+        head = Text(f"  {when:>{w}}  ")
+        head.append(f"{label:<24}", style="cyan")
+        body = Text(f"{t.speaker}: ", style="bold")
+        body.append(f"\"{text}\"")
+        say(console, body, head=head)
     console.print()
 
+
+def _feedback(result: AnalysisResult, console: Console) -> None:
     console.print(Text(f"Feedback ({len(result.feedback)})", style="bold"))
     if not result.feedback:
         console.print("  nothing to flag")
+        return
     for f in result.feedback:
-        line = Text("  ")
-        line.append(f"{f.code} {f.severity:<7}", style=SEVERITY_STYLE.get(f.severity, ""))
-        line.append(f" {f.name}: ", style="bold")
-        line.append(f.message)
-        console.print(line)
+        head = Text("  ")
+        head.append(f"{f.code} {f.severity:<7}", style=SEVERITY_STYLE.get(f.severity, ""))
+        head.append(" ")
+        body = Text(f"{f.name}: ", style="bold")
+        body.append(f.message)
+        say(console, body, head=head, indent=4)
 
 
 def comparison_table(columns: dict[str, dict[str, Any]], console: Console, *, title: str) -> None:

@@ -175,13 +175,28 @@ class ScoreReason:
     description (str): the feature in plain words.
     value (float): its value in this call.
     effect (float): how far it moved the score, in points (negative: towards
-        seller-centric).
+        seller-centric); small near 0 and 100, where the score saturates.
+    log_odds (float): its contribution on the model's log-odds scale (the
+        call's log-odds minus those with the feature at its typical value);
+        reasons are ranked by its size.
+    measured (str): the value in words ("the seller asked 2 questions about
+        the buyer (1.5 per 1,000 words)").
+    target (str): what good looks like ("buyer-centric calls ask 11-14 in a
+        discovery call of 30 minutes or more").
     """
 
     feature: str
     description: str
     value: float
     effect: float
+    log_odds: float = 0.0
+    measured: str = ""
+    target: str = ""
+
+    @property
+    def text(self) -> str:
+        """The reason as one sentence: what was measured; the target."""
+        return f"{self.measured[:1].upper()}{self.measured[1:]}; {self.target}." if self.measured else self.description
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -189,6 +204,10 @@ class ScoreReason:
             "description": self.description,
             "value": self.value,
             "effect": self.effect,
+            "log_odds": self.log_odds,
+            "measured": self.measured,
+            "target": self.target,
+            "text": self.text,
         }
 
 

@@ -172,10 +172,10 @@ def shipped_rows(plain_analyzer):
 def test_classifier_monotonic_in_dumps_and_closes(shipped_rows, k, extra):
     model = load_model(SHIPPED)
     row = shipped_rows[k % len(shipped_rows)]
-    base = model.predict_proba([row])[0]
+    base = model.predict_proba([row])[0, 1]
     for feature in ("pitch_dumps", "if_then_closes"):
         more = dict(row, **{feature: row[feature] + extra})
-        assert model.predict_proba([more])[0] <= base + 1e-9, feature
+        assert model.predict_proba([more])[0, 1] <= base + 1e-9, feature
 
 
 @needs_model
@@ -188,7 +188,7 @@ def test_classifier_more_buyer_questions_never_lower_the_score(shipped_rows, k, 
     more = dict(row)
     more["buyer_questions_per_1000_words"] = row["buyer_questions_per_1000_words"] + questions * 1000.0 / words
     more["buyer_question_turn_share"] = min(1.0, row["buyer_question_turn_share"] + 0.05 * questions)
-    assert model.predict_proba([more])[0] >= model.predict_proba([row])[0] - 1e-9
+    assert model.predict_proba([more])[0, 1] >= model.predict_proba([row])[0, 1] - 1e-9
 
 
 @needs_model

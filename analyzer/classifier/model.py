@@ -86,43 +86,87 @@ class ModelArtifact:
         created = self.metadata.get("created")
         return f"{name}@{created}" if created else name
 
-    def predict_proba(self, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
-        """Probability of ``buyer_centric`` for feature mappings."""
-        return self.model.predict_proba(list(rows))[:, 1]
+    @property
+    def classes_(self) -> np.ndarray:
+        """The labels, in the column order of :meth:`predict_proba`: ``seller_centric``, ``buyer_centric``."""
+        return np.asarray(LABELS)
+
+    def predict_proba(self, rows: Sequence[Any]) -> np.ndarray:
+        """Class probabilities, as scikit-learn gives them.
+
+        Parameters
+        ----------
+        rows : sequence
+            Analysed calls (:class:`~analyzer.result.AnalysisResult`) or
+            feature mappings (name to value).
+
+        Returns
+        -------
+        ndarray of shape (n, 2)
+            The probability of each label of :attr:`classes_`; column 1 is
+            ``buyer_centric``, the score divided by 100.
+        """
+        return np.asarray(self.model.predict_proba(list(rows)), dtype=float).reshape(-1, 2)
+
+    def log_odds(self, rows: Sequence[Any]) -> np.ndarray:
+        """The log-odds of ``buyer_centric`` for each row: the scale on which the model is linear."""
+        rows = list(rows)
+        if hasattr(self.model, "decision_function"):
+            try:
+                return np.asarray(self.model.decision_function(rows), dtype=float).reshape(-1)
+            except (AttributeError, NotImplementedError):
+                pass
+        p = np.clip(self.predict_proba(rows)[:, 1], 1e-12, 1 - 1e-12)
+        return np.log(p / (1 - p))
 
     def score(
-        self, result: Any, *, top: int = 3, backchannel_max_words: int = 3
+        self, result: Any, *, top: int = 3, backchannel_max_words: int = 3, thresholds: Any = None
     ) -> tuple[float, str, tuple[ScoreReason, ...]]:
-        """Score one analysed call: (score 0-100, label, the features that moved it most).
+        """Score one analysed call: (score 0-100, label, the behaviours that moved it most).
 
-        A feature's effect is how far the score moves when that feature alone
-        is set back to its typical value (the median of the training calls):
-        positive effects pushed the call towards buyer-centric.
+        A feature's contribution is measured on the log-odds scale: the
+        call's log-odds minus those with that feature alone set back to its
+        typical value (the median of the training calls). The ``top`` largest
+        contributions are the reasons, each with its measured value and
+        target in words (:func:`analyzer.reasons.explain`); there are reasons
+        whenever there is a score, however close to 0 or 100.
         """
+        from ..config import default_thresholds
+        from ..reasons import explain
+
+        thresholds = thresholds or default_thresholds()
         feats = call_features(result, backchannel_max_words=backchannel_max_words)
         rows = [feats]
         for name in self.feature_names:
             alt = dict(feats)
             alt[name] = self.reference[name]
             rows.append(alt)
-        proba = self.predict_proba(rows)
+        z = self.log_odds(rows)
+        proba = 1.0 / (1.0 + np.exp(-z))
         score = float(proba[0] * 100.0)
         effects = [
-            (name, score - float(p * 100.0)) for name, p in zip(self.feature_names, proba[1:])
+            (name, float(z[0] - zi), score - float(pi * 100.0))
+            for name, zi, pi in zip(self.feature_names, z[1:], proba[1:])
         ]
         effects.sort(key=lambda e: -abs(e[1]))
-        reasons = tuple(
-            ScoreReason(
-                feature=name,
-                description=FEATURE_BY_NAME[name].description,
-                value=round(float(feats[name]), 4),
-                effect=round(effect, 2),
+        reasons = []
+        for name, contribution, points in effects[:top]:
+            if abs(contribution) < 1e-6:
+                continue
+            measured, target = explain(name, feats[name], result, thresholds, self.reference)
+            reasons.append(
+                ScoreReason(
+                    feature=name,
+                    description=FEATURE_BY_NAME[name].description,
+                    value=round(float(feats[name]), 4),
+                    effect=round(points, 2),
+                    log_odds=round(contribution, 3),
+                    measured=measured,
+                    target=target,
+                )
             )
-            for name, effect in effects[:top]
-            if abs(effect) >= 0.5
-        )
         label = LABELS[1] if score >= 50.0 else LABELS[0]
-        return round(score, 2), label, reasons
+        return round(score, 2), label, tuple(reasons)
 
 
 def file_sha256(path: str | Path) -> str:

@@ -59,7 +59,7 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
 
         from ..render import report
 
-        report(result, Console(soft_wrap=True, highlight=False))
+        report(result, Console(highlight=False), thresholds=analyzer.thresholds)
     if html_path is not None:
         from ..html import write_report
 

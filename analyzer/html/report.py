@@ -22,6 +22,7 @@ from ..render import clock
 from ..result import AnalysisResult, Finding, Tag
 from ..transcript import Turn
 from .context import ReportContext
+from ..wording import plural
 from .format import TAG_LETTER, css_percent, num_text
 from .spans import Piece, nest
 from .targets import metrics_view
@@ -61,9 +62,11 @@ def header_view(result: AnalysisResult) -> dict[str, Any]:
         if result.duration_seconds is not None
         else "untimed (shares by words)"
     )
+    check = result.roles_check
     return {
         "file": result.file,
-        "summary": f"{result.format} transcript, {length}, {words:,} words",
+        "summary": f"{result.format} transcript, {length}, {plural(words, 'word')}",
+        "roles_note": check.to_dict() if check is not None and check.needs_look else None,
         "model": result.model,
         "speakers": [
             {
@@ -83,8 +86,8 @@ def gauge_view(result: AnalysisResult) -> dict[str, Any] | None:
     if result.score is None:
         return None
     side = "buyer-centric" if result.label == "buyer_centric" else "seller-centric"
-    reasons = sorted(result.reasons, key=lambda r: -abs(r.effect))[:MAX_REASONS]
-    biggest = max((abs(r.effect) for r in reasons), default=0.0) or 1.0
+    reasons = sorted(result.reasons, key=lambda r: -abs(_weight(r)))[:MAX_REASONS]
+    biggest = max((abs(_weight(r)) for r in reasons), default=0.0) or 1.0
     return {
         "value": f"{result.score:.0f}",
         "left": css_percent(result.score),
@@ -95,14 +98,20 @@ def gauge_view(result: AnalysisResult) -> dict[str, Any] | None:
                 "description": r.description,
                 "feature": r.feature,
                 "value": num_text(r.value, 2),
-                "effect": f"{r.effect:+.1f}",
-                "direction": "up" if r.effect >= 0 else "down",
-                "towards": "towards buyer-centric" if r.effect >= 0 else "towards seller-centric",
-                "width": css_percent(abs(r.effect) / biggest * 50.0),
+                "text": r.text if r.measured else f"{r.description} (value {num_text(r.value, 2)})",
+                "weight": f"{_weight(r):+.1f}",
+                "direction": "up" if _weight(r) >= 0 else "down",
+                "towards": "towards buyer-centric" if _weight(r) >= 0 else "towards seller-centric",
+                "width": css_percent(abs(_weight(r)) / biggest * 50.0),
             }
             for r in reasons
         ],
     }
+
+
+def _weight(r: Any) -> float:
+    """A reason's weight: its log-odds contribution (its points, for a reason made without one)."""
+    return r.log_odds or r.effect
 
 
 def moments_view(ctx: ReportContext) -> list[dict[str, Any]]:

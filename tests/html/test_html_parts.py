@@ -58,7 +58,7 @@ def test_html_parts_gauge_only_for_a_scored_call(timed):
     scored = dataclasses.replace(timed, score=71.6, label="buyer_centric", reasons=reasons, model="m@1")
     gauge = gauge_view(scored)
     assert (gauge["value"], gauge["left"], gauge["side"]) == ("72", "71.6", "buyer-centric")
-    assert [(r["feature"], r["effect"], r["direction"], r["width"]) for r in gauge["reasons"]] == [
+    assert [(r["feature"], r["weight"], r["direction"], r["width"]) for r in gauge["reasons"]] == [
         ("open_question_share", "+12.0", "up", "50"),
         ("seller_talk_share", "-3.0", "down", "12.5"),
     ]

@@ -324,9 +324,9 @@ def test_html_score_gauge_and_reasons(demo):
     assert section.find(cls="gauge-needle").attrs["style"] == "left:31.2%"
     items = list(section.find_all("li", cls="reason"))
     assert [norm(i.text()) for i in items] == [
-        "-18.4 points towards seller-centric: the seller's share of the talk (value 0.73)",
-        "-6.2 points towards seller-centric: pitch dumps (value 1.00)",
-        "+4.1 points towards buyer-centric: open questions about the buyer (value 3.00)",
+        "-18.4 towards seller-centric: the seller's share of the talk (value 0.73)",
+        "-6.2 towards seller-centric: pitch dumps (value 1.00)",
+        "+4.1 towards buyer-centric: open questions about the buyer (value 3.00)",
     ]
 
 
