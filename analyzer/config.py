@@ -104,17 +104,18 @@ BOUNDS: dict[str, Bound] = {
     "role_question_points": Bound(float, 0.0, 100.0),
     "role_addressing_points": Bound(float, 0.0, 1_000.0),
     "role_co_seller_min_share": _SHARE,
+    "seller_patience_min_seconds": Bound(float, 0.0, 60.0),
+    "seller_patience_min_handovers": Bound(int, 1, 10_000),
     # Never above the readers' own cap (analyzer.readers.limits.MAX_FILE_BYTES).
     "max_file_bytes": Bound(int, 1024, 64 * 1024 * 1024),
 }
 
 #: Pairs of keys whose values must be in this order: (smaller or equal, larger or equal).
+#: (A target shown beside a measure is not ordered against the limit that
+#: fires a rule: a stricter limit alone is a fair setting.)
 ORDERS: tuple[tuple[str, str], ...] = (
-    ("backchannel_max_words", "pitch_dump_min_words"),
-    ("pitch_dump_min_seconds", "pitch_dump_long_seconds"),
-    ("seller_talk_share_target", "seller_talk_share_max"),
     ("buyer_questions_min", "buyer_questions_max"),
-    ("seller_monologue_target_seconds", "seller_monologue_max_seconds"),
+    ("backchannel_max_words", "pitch_dump_min_words"),
 )
 
 
@@ -198,6 +199,8 @@ class Thresholds(_Validated):
     role_question_points: float
     role_addressing_points: float
     role_co_seller_min_share: float
+    seller_patience_min_seconds: float
+    seller_patience_min_handovers: int
 
     _section = SECTION
 

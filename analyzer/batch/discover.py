@@ -5,6 +5,8 @@ import os
 import re
 from typing import Iterable, Sequence
 
+from ..display import shown_path
+
 #: File extensions scored by default when a folder is given (case-insensitive).
 TRANSCRIPT_EXTENSIONS = (".txt", ".vtt", ".srt", ".csv", ".json")
 #: Gold annotation sidecars (``spec/gold-format.md``): never transcripts.
@@ -43,7 +45,9 @@ def discover(
     extensions (Sequence[str]): the default filter. Defaults to
         :data:`TRANSCRIPT_EXTENSIONS`.
     skip (Iterable[str | PathLike]): files never to take (the output itself).
-    RETURNS (list[str]): normalised paths, sorted.
+    RETURNS (list[str]): normalised paths, sorted as rows show them
+        (:func:`~analyzer.display.shown_path`), so that the output's order is
+        the order they are scored in.
     RAISES: FileNotFoundError for a path that does not exist.
     """
     includes = [g for g in include if not g.startswith("!")]
@@ -86,7 +90,7 @@ def discover(
                     found.add(os.path.normpath(os.path.join(dirpath, name)))
     if skip_real:
         found = {p for p in found if os.path.realpath(p) not in skip_real}
-    return sorted(found)
+    return sorted(found, key=shown_path)
 
 
 class _Glob:

@@ -16,6 +16,7 @@ import uuid
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from ..display import shown_path
 from .columns import error_row
 from .options import BatchOptions
 from .work import AnalyzerSetupError, init_worker, score_path
@@ -67,8 +68,9 @@ def iter_rows(
     engine (str | None): ``sequential``, ``process`` or ``dask`` (see :func:`resolve_engine`).
     workers (int | None): worker processes. Defaults to every core.
     scheduler (str | None): the address of a Dask scheduler.
-    done (Mapping[str, str] | None): path to the content hash already in the
-        output; those calls yield a ``skipped`` row when unchanged.
+    done (Mapping[str, str] | None): path (as rows show it,
+        :func:`~analyzer.display.shown_path`) to the content hash already in
+        the output; those calls yield a ``skipped`` row when unchanged.
     window (int | None): calls in flight at most (memory stays flat).
         Defaults to 8 per worker, at least 16.
     YIELDS (dict): rows, as :func:`score_path` returns them.
@@ -77,7 +79,7 @@ def iter_rows(
     engine, n = resolve_engine(engine, workers, scheduler)
     n = max(1, min(n, len(files)))
     done = done or {}
-    tasks = ((p, done.get(p)) for p in files)
+    tasks = ((p, done.get(shown_path(p))) for p in files)
     window = window or max(16, 8 * n)
     if engine == "sequential":
         for path, expected in tasks:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from .columns import column_kinds, columns, kind_of, merge_kind
-from .writers import atomic_file, output_format, read_output_rows
+from .writers import atomic_file, json_line, output_format, read_output_rows
 
 
 def journal_path(output: str | os.PathLike) -> Path:
@@ -50,7 +50,7 @@ class Journal:
     def write(self, row: Mapping[str, Any]) -> None:
         if self.fh is None:
             self.fh = open(self.path, self.mode)
-        self.fh.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.fh.write(json_line(row))
         self.fh.flush()
         now = time.monotonic()
         if now - self.synced >= self.fsync_seconds:
@@ -162,4 +162,4 @@ def seed_journal(output: Path, journal: Path) -> None:
     fmt = output_format(output)
     with atomic_file(journal) as tmp, open(tmp, "wb") as out:
         for row in read_output_rows(output, fmt):
-            out.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+            out.write(json_line(row))

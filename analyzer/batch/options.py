@@ -28,6 +28,11 @@ class BatchOptions:
     model (str | None): the classifier: ``"default"`` (the shipped one), a
         model file, or None (no score). Each worker loads and checks it once
         (the parent stays light: it never imports the model's libraries).
+    max_file_bytes (int | None): the largest file read (E603 past it).
+        Defaults to ``[limits] max_file_bytes`` of ``defaults.cfg``.
+    roots (tuple[str, ...]): the folders being scanned: a link found in one
+        that leads out of it is not followed (E602) unless ``follow_links``.
+    follow_links (bool): follow such links. Defaults to False.
     """
 
     format: str | None = None
@@ -36,6 +41,9 @@ class BatchOptions:
     base_model: str | None = None
     reports_dir: str | None = None
     model: Any = "default"
+    max_file_bytes: int | None = None
+    roots: tuple[str, ...] = ()
+    follow_links: bool = False
 
 
 def with_model(options: BatchOptions, model: Any) -> BatchOptions:

@@ -20,6 +20,7 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING, Any, Mapping
 
+from ..display import shown_path
 from ..errors import CallcoachError
 from .columns import ERROR, OK, SKIPPED, blank_row
 from .options import BatchOptions, settings_fingerprint
@@ -100,7 +101,9 @@ def score_path(
 ) -> dict[str, Any]:
     """Score one file: the work function of every engine. Never raises for a bad file.
 
-    path (str | PathLike): the transcript file.
+    path (str | PathLike): the transcript file. Rows, messages and reports
+        name it by :func:`~analyzer.display.shown_path` (any name a file
+        system allows becomes plain UTF-8).
     expected_sha256 (str | None): the hash of the row already in the output
         (resume); when the file still has it, the call is not analysed again
         and the row is ``{"path", "status": "skipped", "sha256"}``.
@@ -109,25 +112,28 @@ def score_path(
     RETURNS (dict): one flat row (:func:`~analyzer.batch.columns.columns`);
         ``status`` is ``ok`` or ``error``, with the message in ``error``.
     """
-    from ..readers import read_bytes
+    from ..inputs import read_file
 
     options = options or _WORKER_OPTIONS or BatchOptions()
     source = os.fspath(path)
+    shown = shown_path(source)
     analyzer = analyzer_for(options)  # AnalyzerSetupError stops the run: no call could be scored
-    row = blank_row(source)
+    row = blank_row(shown)
     row["model"] = getattr(getattr(analyzer, "model", None), "name", None)
     row["settings"] = settings_fingerprint(options)
     try:
-        data = read_bytes(source)
+        data = read_file(
+            source, max_bytes=_max_bytes(options), name=shown, roots=options.roots, follow_links=options.follow_links
+        )
         digest = hashlib.sha256(data).hexdigest()
         row["sha256"] = digest
         row["bytes"] = len(data)
         if expected_sha256 is not None and _same_work(expected_sha256, digest, row):
-            return {"path": source, "status": SKIPPED, "sha256": digest}
+            return {"path": shown, "status": SKIPPED, "sha256": digest}
         roles = partial(options.roles.for_call, source) if options.roles else None
-        result = analyzer.analyze_source(data, name=source, format=options.format, roles=roles)
+        result = analyzer.analyze_source(data, name=shown, format=options.format, roles=roles)
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop the run
-        row["error"] = error_message(exc, source)
+        row["error"] = error_message(exc, shown)
         return row
     row.update(result.to_row())
     row["status"] = OK
@@ -135,11 +141,19 @@ def score_path(
         try:
             from ..html import write_report
 
-            write_report(result, report_path(options.reports_dir, source), thresholds=analyzer.thresholds)
+            write_report(result, report_path(options.reports_dir, shown), thresholds=analyzer.thresholds)
         except Exception as exc:  # noqa: BLE001
             row["status"] = ERROR
-            row["error"] = f"{source}: scored, but the HTML report was not written: {error_message(exc, source)}"
+            row["error"] = f"{shown}: scored, but the HTML report was not written: {error_message(exc, shown)}"
     return row
+
+
+def _max_bytes(options: BatchOptions) -> int:
+    if options.max_file_bytes is not None:
+        return options.max_file_bytes
+    from ..config import default_limits
+
+    return default_limits().max_file_bytes
 
 
 def _same_work(expected: Any, digest: str, row: Mapping[str, Any]) -> bool:

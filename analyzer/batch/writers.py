@@ -74,11 +74,21 @@ def write_output(
             _write_parquet((row for _, row in lines), tmp, cols, kinds, on_row)
 
 
+def json_line(row: Mapping[str, Any]) -> bytes:
+    """One row as a line of UTF-8 JSON. A string that is not text (a lone
+    surrogate) is written as a JSON escape rather than failing the run."""
+    text = json.dumps(row, ensure_ascii=False)
+    try:
+        return (text + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(row, ensure_ascii=True) + "\n").encode("ascii")
+
+
 def write_table(rows: Sequence[Mapping[str, Any]], path: str | os.PathLike, cols: Sequence[str]) -> None:
     """Write a small table (the summary) by extension (CSV, Parquet, JSON Lines), atomically."""
     path = Path(path)
     lines = (
-        ((json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n").encode("utf-8"), dict(row))
+        (json_line({c: row.get(c) for c in cols}), dict(row))
         for row in rows
     )
     write_output(lines, path, output_format(path), cols, scan_kinds(rows, cols), on_row=lambda row: None)

@@ -135,3 +135,10 @@ class CommandGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - every bug ends the same way
             command = ctx.invoked_subcommand
             internal_error(f"running `callcoach {command}`" if command else "running callcoach", exc)
+
+
+def load_limits(config: str | None):
+    """The ``[limits]`` of ``--config`` (over the defaults), or the defaults."""
+    from ..config import Limits, default_limits
+
+    return Limits.from_file(config) if config else default_limits()

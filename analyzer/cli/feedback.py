@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, SEVERITY_ORDER, err, internal_error, load_thresholds, model_arg
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, SEVERITY_ORDER, err, internal_error, load_limits, load_thresholds, model_arg
 from .common import base_model_option, config_option, format_option, model_option
 
 
@@ -41,9 +41,8 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
     try:
         roles = read_roles_file(roles_file) if roles_file else None
         analyzer = Analyzer(thresholds=load_thresholds(config), base_model=base_model, model=model_arg(model_path, no_model))
-        source = sys.stdin.buffer.read() if str(file) == "-" else file
-        name = STDIN_NAME if str(file) == "-" else None
-        result = analyzer.analyze_source(source, name=name, format=fmt, sellers=sellers, buyers=buyers, others=others, roles=roles)
+        name, data = _read_call(file, load_limits(config).max_file_bytes)
+        result = analyzer.analyze_source(data, name=name, format=fmt, sellers=sellers, buyers=buyers, others=others, roles=roles)
     except CallcoachError as exc:
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
@@ -71,3 +70,18 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
         click.echo(f"wrote {html_path}", err=True)
     if fail_on and any(SEVERITY_ORDER.get(f.severity, 0) >= SEVERITY_ORDER[fail_on] for f in result.feedback):
         sys.exit(EXIT_FINDINGS)
+
+
+def _read_call(file: Path, max_bytes: int) -> tuple[str, bytes]:
+    """The call's name as shown and its bytes: a regular file (or standard
+    input) within the size limit, never more than the limit read."""
+    from ..display import shown_path
+    from ..inputs import read_file, too_large
+
+    if str(file) == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise too_large(STDIN_NAME, len(data), max_bytes, grew=True)
+        return STDIN_NAME, data
+    name = shown_path(file)
+    return name, read_file(file, max_bytes=max_bytes, name=name)

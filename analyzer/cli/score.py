@@ -13,12 +13,13 @@ import importlib.util
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, err, internal_error, load_thresholds, model_arg
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, err, internal_error, load_limits, load_thresholds, model_arg
 from .common import base_model_option, config_option, format_option, model_option
 
 EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
@@ -31,6 +32,7 @@ ERRORS_SHOWN = 10
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Take only files matching PATTERN in folders (repeatable); '!PATTERN' leaves files out. Default: *.txt *.vtt *.srt *.csv *.json.")
 @click.option("--exclude", "excludes", multiple=True, metavar="PATTERN", help="Leave out files and folders matching PATTERN (repeatable).")
 @click.option("--hidden", is_flag=True, help="Also take hidden files and folders (names starting with '.').")
+@click.option("--follow-links", is_flag=True, help="Follow symbolic links in the folders that lead out of them (by default such a file is an error row, E602).")
 @click.option("--roles", "roles_file", type=click.Path(dir_okay=False, path_type=Path), help="A roles file: JSON {name: role} or {\"files\": {file: {name: role}}}, or CSV speaker,role or file,speaker,role.")
 @click.option("--seller", "sellers", multiple=True, metavar="NAME", help="A seller's name, for every call in which it speaks (repeatable).")
 @click.option("--buyer", "buyers", multiple=True, metavar="NAME", help="A buyer's name, for every call in which it speaks (repeatable).")
@@ -50,8 +52,8 @@ ERRORS_SHOWN = 10
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a dashboard page of the run.")
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write one HTML report per call into this folder.")
 def score(
-    paths, output, globs, excludes, hidden, roles_file, sellers, buyers, others, fmt, config, base_model,
-    model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
+    paths, output, globs, excludes, hidden, follow_links, roles_file, sellers, buyers, others, fmt, config,
+    base_model, model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
     html_path, reports_dir,
 ) -> None:  # fmt: skip
     """Score every call in PATHS (files, and folders searched recursively) into OUTPUT.
@@ -70,6 +72,7 @@ def score(
             base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
         )  # fmt: skip
         options = batch.with_model(options, model_arg(model_path, no_model))
+        options = replace(options, follow_links=follow_links)
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
@@ -186,6 +189,8 @@ def _prepare(
         thresholds=load_thresholds(config) if config else None,
         base_model=base_model,
         reports_dir=str(reports_dir) if reports_dir is not None else None,
+        max_file_bytes=load_limits(config).max_file_bytes,
+        roots=tuple(os.fspath(p) for p in paths if p.is_dir()),
     )
     skip = [output, batch.journal_path(output)] + [p for p in (summary_path, html_path) if p is not None]
     files = batch.discover(paths, include=globs, exclude=excludes, hidden=hidden, skip=skip)

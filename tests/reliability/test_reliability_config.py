@@ -24,15 +24,14 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "06-farm-sol
         ("[thresholds]\npitch_dump_min_seconds = 1e309\n", "E302", "pitch_dump_min_seconds"),
         ("[thresholds]\npitch_dump_min_words = %(nope)s\n", "E302", "pitch_dump_min_words"),
         ("[thresholds]\nbuyer_questions_min = 20\n", "E308", "buyer_questions_min"),
-        ("[thresholds]\nseller_talk_share_target = 0.9\n", "E308", "seller_talk_share_target"),
-        ("[thresholds]\nseller_monologue_target_seconds = 200\n", "E308", "seller_monologue_target_seconds"),
+        ("[thresholds]\nbackchannel_max_words = 40\npitch_dump_min_words = 30\n", "E308", "backchannel_max_words"),
         ("[limits]\nmax_file_bytes = 0\n", "E303", "max_file_bytes"),
         ("[limits]\nmax_file_bytes = 1e12\n", "E303", "max_file_bytes"),
         ("[limits]\nmax_file_bytes = 1.5\n", "E302", "max_file_bytes"),
     ],
     ids=[
         "rate-zero", "rate-negative", "share-5", "share-42", "1e308", "overflow", "interpolation",
-        "min-above-max", "target-above-max", "monologue-target-above-max", "limit-zero", "limit-huge", "limit-fraction",
+        "min-above-max", "backchannel-above-dump", "limit-zero", "limit-huge", "limit-fraction",
     ],
 )
 def test_reliability_config_value_refused_with_file_and_key(tmp_path, content, code, key):
