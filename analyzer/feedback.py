@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
 from .config import Thresholds
-from .metrics import Metrics
+from .metrics import Metrics, handover_turns
 from .result import Finding, Tag
 from .transcript import Transcript
 
@@ -316,6 +316,55 @@ class LongSellerMonologue(Rule):
         return [self.finding(msg + f" It began: \"{quote}\"", turn=turn, start=start, quote=quote, value=value, threshold=limit)]
 
 
+class SellerPatienceShort(Rule):
+    """The seller answered the buyer before the buyer had a moment to go on.
+
+    What it does: flags a ``seller_patience_seconds`` (the mean pause between
+    the end of the buyer's speech and the seller's answer) below
+    ``seller_patience_min_seconds``, over at least
+    ``seller_patience_min_handovers`` hand-overs. Silent on calls without
+    real end times (untimed, or start times only), and where no hand-over
+    shows any pause at all: captions whose cues end where the next begins
+    say nothing about pauses.
+    Why it matters to the buyer: a buyer who pauses is often still thinking;
+    an answer in the same breath cuts off what they were about to add.
+    Example: the buyer finishes, and the seller starts talking 0.3 seconds later,
+    every time.
+    Better: let a second of silence pass before answering; the buyer often
+    fills it with what matters.
+    """
+
+    code = "CC107"
+    name = "seller-patience-short"
+    config_keywords = ("seller_patience_min_seconds", "seller_patience_min_handovers", "backchannel_max_words")
+
+    def check(self, ctx: Context) -> list[Finding]:
+        t = ctx.thresholds
+        patience = ctx.metrics.seller_patience_seconds
+        found = handover_turns(ctx.transcript, backchannel_max_words=t.backchannel_max_words)
+        if patience is None or not found or len(found) < t.seller_patience_min_handovers:
+            return []
+        if patience >= t.seller_patience_min_seconds or not any(gap > 0 for _, gap in found):
+            return []
+        turn, gap = min(found, key=lambda h: (h[1], h[0]))  # the quickest answer (an interruption first)
+        start = ctx.transcript.turns[turn].start
+        quick = "started before the buyer had finished" if gap < 0 else f"answered after {gap:.1f} seconds"
+        interruptions = ctx.metrics.seller_interruptions or 0
+        return [
+            self.finding(
+                f"The seller waited {patience:.1f} seconds on average before answering the buyer "
+                f"({len(found)} answers, {interruptions} of them before the buyer had finished); target at "
+                f"least {t.seller_patience_min_seconds:.1f} second. The quickest, turn {turn} ({_clock(start)}), "
+                f"{quick}.",
+                turn=turn,
+                start=start,
+                quote=_first_sentence(ctx.transcript.turns[turn].text),
+                value=patience,
+                threshold=t.seller_patience_min_seconds,
+            )
+        ]
+
+
 class PitchPivot(Rule):
     """The seller answered "what do you do?" briefly and turned to the buyer.
 
@@ -352,6 +401,7 @@ RULES: tuple[Rule, ...] = (
     MostlyClosedQuestions(),
     IfThenClose(),
     LongSellerMonologue(),
+    SellerPatienceShort(),
     PitchPivot(),
 )
 

@@ -217,7 +217,14 @@ def ends_known(transcript: Transcript) -> bool:
 
 
 def handovers(transcript: Transcript, *, backchannel_max_words: int) -> list[float] | None:
-    """The gap at each hand-over from the buyer side to the seller side, in seconds.
+    """The gap at each hand-over from the buyer side to the seller side, in seconds
+    (:func:`handover_turns` without the turns)."""
+    found = handover_turns(transcript, backchannel_max_words=backchannel_max_words)
+    return None if found is None else [gap for _, gap in found]
+
+
+def handover_turns(transcript: Transcript, *, backchannel_max_words: int) -> list[tuple[int, float]] | None:
+    """``(seller turn, gap)`` at each hand-over from the buyer side to the seller side.
 
     A hand-over is a seller turn whose previous turn on either side was a
     buyer's; backchannels (``backchannel_max_words`` words or fewer) and
@@ -229,7 +236,7 @@ def handovers(transcript: Transcript, *, backchannel_max_words: int) -> list[flo
     """
     if not ends_known(transcript):
         return None
-    gaps: list[float] = []
+    gaps: list[tuple[int, float]] = []
     last: Role | None = None
     buyer_end = 0.0
     for turn in transcript.turns:
@@ -239,7 +246,7 @@ def handovers(transcript: Transcript, *, backchannel_max_words: int) -> list[flo
         if role is Role.BUYER:
             buyer_end = max(buyer_end, turn.end) if last is Role.BUYER else turn.end  # type: ignore[type-var,assignment]
         elif last is Role.BUYER:
-            gaps.append(turn.start - buyer_end)  # type: ignore[operator]
+            gaps.append((turn.index, round(turn.start - buyer_end, 3)))  # type: ignore[operator]
         last = role
     return gaps
 
