@@ -237,8 +237,37 @@ class SpeakerSummary:
 class AnalysisResult:
     """Everything the analyzer says about one call.
 
-    ``transcript`` is kept for renderers (the HTML page shows the turns) and
-    is not part of the JSON.
+    Parameters
+    ----------
+    file, format : str
+        The call's source name and the format it was read as.
+    duration_seconds : float or None
+        The call's length; None when untimed.
+    timed : bool
+        Whether the transcript had times.
+    score : float or None
+        The probability of ``buyer_centric`` times 100; None when unscored.
+    label : str or None
+        ``buyer_centric`` or ``seller_centric``, the side of 50 the score is on.
+    speakers : tuple of SpeakerSummary
+    metrics : Metrics
+    tags : tuple of Tag
+    feedback : tuple of Finding
+    model : str or None
+        The classifier's name and version.
+    reasons : tuple of ScoreReason
+        The behaviours that moved the score most (log-odds scale).
+    transcript : Transcript or None
+        Kept for renderers (the HTML page shows the turns); not in the JSON.
+    roles_check : RoleCheck or None
+        How sure the roles are, and the option that fixes them.
+
+    Examples
+    --------
+    >>> import analyzer
+    >>> r = analyzer.analyze_file("data/samples/01-payroll-dental-discovery.txt")
+    >>> r.to_dict()["schema_version"], r.to_row()["buyer_questions"]
+    (1, 12)
     """
 
     file: str
@@ -255,6 +284,7 @@ class AnalysisResult:
     reasons: tuple[ScoreReason, ...] = ()
     transcript: Transcript | None = field(default=None, compare=False, repr=False)
     roles_check: "RoleCheck | None" = None
+    trackers: tuple[TrackerResult, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``spec/output.md``)."""
@@ -274,7 +304,7 @@ class AnalysisResult:
             "metrics": {k: metrics[k] for k in METRIC_KEYS},
             "tags": [t.to_dict() for t in self.tags],
             "feedback": [f.to_dict() for f in self.feedback],
-    trackers: tuple[TrackerResult, ...] = ()
+            "trackers": [t.to_dict() for t in self.trackers],
         }
 
     def to_row(self) -> dict[str, Any]:
@@ -294,12 +324,11 @@ class AnalysisResult:
             "buyers": "; ".join(s.name for s in self.speakers if s.role == "buyer"),
             "roles_inferred": any(s.role_source == "inferred" for s in self.speakers),
             "roles_confidence": self.roles_check.confidence if self.roles_check is not None else None,
-            "trackers": [t.to_dict() for t in self.trackers],
             "words": sum(s.words for s in self.speakers),
         }
         row.update({k: metrics[k] for k in METRIC_KEYS})
         row["feedback_codes"] = " ".join(sorted({f.code for f in self.feedback}))
-        return row
         for t in self.trackers:
             row[f"tracker_{t.name}_seller"] = t.seller
             row[f"tracker_{t.name}_buyer"] = t.buyer
+        return row
