@@ -26,73 +26,138 @@ This module imports nothing heavy: each name below is loaded on first use.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Iterable, Mapping
+from functools import lru_cache as _lru_cache
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from .about import __version__
+
+if _TYPE_CHECKING:  # pragma: no cover
+    import os
+    from typing import Iterable, Mapping
+
+    import pandas as pd
+
+    from .analysis import Analyzer
+    from .result import AnalysisResult
+    from .transcript import Transcript
 
 __all__ = [
     "__version__",
     "Analyzer",
     "AnalysisResult",
+    "TranscriptFileNotFoundError",
+    "TranscriptFormatError",
     "analyze_file",
     "analyze_text",
     "load_analyzer",
     "read_transcript",
     "score_dataframe",
     "score_paths",
-    "TranscriptFormatError",
+    "summarize",
+    "tags_frame",
 ]
 
+#: Names loaded on first use (spaCy and pandas are heavy), by the module that defines them.
+_LAZY = {
+    "Analyzer": "analysis",
+    "AnalysisResult": "result",
+    "TranscriptFormatError": "errors",
+    "TranscriptFileNotFoundError": "errors",
+    "score_paths": "batch",
+    "score_dataframe": "batch",
+    "summarize": "batch",
+    "tags_frame": "tables",
+}
 
-def __getattr__(name: str) -> Any:
+
+def __getattr__(name: str):
     # Heavy imports (spaCy) happen on first use, so `callcoach --help` is quick.
-    if name == "Analyzer":
-        from .analysis import Analyzer
+    if name in _LAZY:
+        import importlib
 
-        return Analyzer
-    if name == "AnalysisResult":
-        from .result import AnalysisResult
-
-        return AnalysisResult
-    if name == "read_transcript":
-        from .readers import read_transcript
-
-        return read_transcript
-    if name == "TranscriptFormatError":
-        from .errors import TranscriptFormatError
-
-        return TranscriptFormatError
-    if name == "score_paths":
-        from .batch import score_paths
-
-        return score_paths
-    if name == "score_dataframe":
-        from .batch import score_dataframe
-
-        return score_dataframe
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'analyzer' has no attribute {name!r}")
 
 
-@lru_cache(maxsize=4)
-def load_analyzer(base_model: str | None = None):
-    """An :class:`Analyzer` with the default thresholds, built once and cached."""
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+@_lru_cache(maxsize=4)
+def load_analyzer(base_model: str | None = None) -> "Analyzer":
+    """An :class:`Analyzer` with the default thresholds, built once and cached.
+
+    Parameters
+    ----------
+    base_model : str or None, default=None
+        An installed spaCy pipeline to build on; None for a blank English one.
+
+    Returns
+    -------
+    Analyzer
+        The same object for the same ``base_model`` on every call.
+
+    Raises
+    ------
+    OSError
+        When ``base_model`` is not installed.
+
+    Examples
+    --------
+    >>> import analyzer
+    >>> analyzer.load_analyzer() is analyzer.load_analyzer()
+    True
+    """
     from .analysis import Analyzer
 
     return Analyzer(base_model=base_model)
 
 
 def analyze_file(
-    path: str | Path,
+    path: "str | os.PathLike",
     *,
     format: str | None = None,
-    sellers: Iterable[str] = (),
-    buyers: Iterable[str] = (),
-    others: Iterable[str] = (),
-    roles: Mapping[str, str] | None = None,
-):
-    """Read and analyse one transcript; returns an :class:`AnalysisResult`."""
+    sellers: "Iterable[str]" = (),
+    buyers: "Iterable[str]" = (),
+    others: "Iterable[str]" = (),
+    roles: "Mapping[str, str] | None" = None,
+) -> "AnalysisResult":
+    """Read and analyse one transcript.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The transcript: plain text, WebVTT, SRT, Otter, CSV, JSON from the
+        speech services, or a Word (.docx) transcript.
+    format : str or None, default=None
+        Force a reader (``analyzer.readers.FORMATS``); None detects it.
+    sellers, buyers, others : iterable of str, default=()
+        Speakers the caller names; the others' roles are inferred.
+    roles : mapping of str to str or None, default=None
+        More given roles, speaker name to ``seller``, ``buyer`` or ``other``.
+
+    Returns
+    -------
+    AnalysisResult
+        ``to_dict()`` is the JSON of ``docs/output.md``, ``to_row()`` one
+        flat row.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` does not exist (:class:`TranscriptFileNotFoundError`, E100).
+    TranscriptFormatError
+        When the file cannot be read as a transcript; the message has a code and the line.
+    RolesError
+        When a given name is not a speaker in the call.
+
+    Examples
+    --------
+    >>> import analyzer
+    >>> r = analyzer.analyze_file("data/samples/01-payroll-dental-discovery.txt", sellers=["Priya Nair"])
+    >>> r.metrics.buyer_questions, r.speakers[0].role_source
+    (12, 'given')
+    """
     return load_analyzer().analyze_file(
         path, format=format, sellers=sellers, buyers=buyers, others=others, roles=roles
     )
@@ -103,12 +168,83 @@ def analyze_text(
     *,
     source: str = "<text>",
     format: str | None = None,
-    sellers: Iterable[str] = (),
-    buyers: Iterable[str] = (),
-    others: Iterable[str] = (),
-    roles: Mapping[str, str] | None = None,
-):
-    """Analyse a transcript given as a string; returns an :class:`AnalysisResult`."""
+    sellers: "Iterable[str]" = (),
+    buyers: "Iterable[str]" = (),
+    others: "Iterable[str]" = (),
+    roles: "Mapping[str, str] | None" = None,
+) -> "AnalysisResult":
+    """Analyse a transcript given as a string.
+
+    Parameters
+    ----------
+    text : str
+        The transcript in any text format.
+    source : str, default="<text>"
+        The call's name in the result and in error messages.
+    format, sellers, buyers, others, roles
+        As for :func:`analyze_file`.
+
+    Returns
+    -------
+    AnalysisResult
+
+    Raises
+    ------
+    TranscriptFormatError
+        When the text is not a transcript of a known shape.
+
+    Examples
+    --------
+    >>> import analyzer
+    >>> r = analyzer.analyze_text("Dana: How are you handling renewals today?\nSam: Badly.", sellers=["Dana"])
+    >>> r.metrics.buyer_questions
+    1
+    """
     return load_analyzer().analyze_text(
         text, source=source, format=format, sellers=sellers, buyers=buyers, others=others, roles=roles
     )
+
+
+def read_transcript(
+    path: "str | os.PathLike", format: str | None = None, *, speech_rate_words_per_second: float | None = None
+) -> "Transcript":
+    """Read a transcript file into turns, without analysing it.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The transcript file.
+    format : str or None, default=None
+        Force a reader; None detects the format by content.
+    speech_rate_words_per_second : float or None, default=None
+        The rate that ends turns where a format gives start times only.
+
+    Returns
+    -------
+    Transcript
+        The speakers and turns (no roles yet).
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` does not exist (:class:`TranscriptFileNotFoundError`, E100).
+    TranscriptFormatError
+        When the file cannot be read as a transcript.
+
+    Examples
+    --------
+    >>> import analyzer
+    >>> analyzer.read_transcript("data/samples/01-payroll-dental-discovery.txt").speakers
+    ('Priya Nair', 'Tammy Boyd')
+    """
+    import os
+
+    from .errors import TranscriptFileNotFoundError, TranscriptFormatError
+    from .readers import read_transcript as _read
+
+    try:
+        return _read(path, format, speech_rate_words_per_second=speech_rate_words_per_second)
+    except TranscriptFormatError as exc:
+        if exc.code == "E100" and not os.path.lexists(path):
+            raise TranscriptFileNotFoundError(os.fspath(path)) from None
+        raise

@@ -40,18 +40,46 @@ if TYPE_CHECKING:
 class Analyzer:
     """Analyse calls with one pipeline, built once.
 
-    thresholds (Thresholds | None): defaults to ``analyzer/defaults.cfg``.
-    base_model (str | Language | None): a spaCy pipeline to build on; defaults
-        to ``spacy.blank("en")`` with a sentencizer.
-    model (str | Path | ModelArtifact | None): the classifier that scores
-        calls. ``"default"`` loads the shipped model when there is one; a path
-        loads that file; None scores nothing (``score`` and ``label`` stay None).
-    taggers (str | Path): the taggers' trained sentence models: ``"default"``
-        (the shipped ones), a folder written by ``callcoach train-taggers``, or
-        ``"none"`` for the phrase rules alone.
-    trackers (str | Path | TrackerSet): the phrases counted on every call:
-        ``"default"`` (the shipped set), ``"none"``, a TOML or JSON Lines
-        trackers file, or a :class:`~analyzer.trackers.TrackerSet`.
+    Parameters
+    ----------
+    thresholds : Thresholds or None, default=None
+        Every number the analysis uses; None reads ``analyzer/defaults.cfg``.
+    base_model : str or Language or None, default=None
+        A spaCy pipeline to build on; None is ``spacy.blank("en")`` with a
+        sentencizer (nothing is downloaded).
+    model : str or Path or ModelArtifact or None, default="default"
+        The classifier that scores calls: ``"default"`` loads the shipped
+        model when there is one, a path loads that file, None scores nothing
+        (``score`` and ``label`` stay None).
+    taggers : str or Path, default="default"
+        The taggers' trained sentence models: ``"default"`` (the shipped
+        ones), a folder written by ``callcoach train-taggers``, or ``"none"``
+        for the phrase rules alone.
+    trackers : str or Path or TrackerSet, default="default"
+        The phrases counted on every call: ``"default"`` (the shipped set),
+        ``"none"``, a TOML or JSON Lines trackers file, or a
+        :class:`~analyzer.trackers.TrackerSet`.
+
+    Attributes
+    ----------
+    thresholds : Thresholds
+    nlp : spacy.language.Language
+        The pipeline; its components' thresholds are in ``nlp.config``.
+    model : ModelArtifact or None
+
+    Raises
+    ------
+    ModelArtifactError
+        When the model file cannot be used (the message says how to retrain).
+    OSError
+        When ``base_model`` is not an installed spaCy pipeline.
+
+    Examples
+    --------
+    >>> an = Analyzer()
+    >>> result = an.analyze_file("data/samples/07-hr-analytics-demo.vtt")
+    >>> result.label in ("buyer_centric", "seller_centric")
+    True
     """
 
     def __init__(
@@ -81,7 +109,39 @@ class Analyzer:
         others: Iterable[str] = (),
         roles: Mapping[str, str] | None = None,
     ) -> AnalysisResult:
-        """Read and analyse one transcript file (see :meth:`analyze_source`)."""
+        """Read and analyse one transcript file.
+
+        Parameters
+        ----------
+        path : str or Path
+            The transcript (any format of ``analyzer.readers.FORMATS``).
+        format : str or None, default=None
+            Force a reader; None detects the format by content.
+        sellers, buyers, others : iterable of str
+            Speakers the caller names (as the transcript spells them, any case).
+        roles : mapping of str to str or None
+            More given roles, speaker name to ``seller``, ``buyer`` or ``other``.
+
+        Returns
+        -------
+        AnalysisResult
+            The analysed call; ``result.to_dict()`` is the JSON of ``docs/output.md``.
+
+        Raises
+        ------
+        FileNotFoundError
+            When ``path`` does not exist (a :class:`TranscriptFileNotFoundError`, code E100).
+        TranscriptFormatError
+            When the file cannot be read as a transcript (the message has the code and line).
+        RolesError
+            When a given name is not a speaker of the call.
+
+        Examples
+        --------
+        >>> an = Analyzer(model=None)
+        >>> an.analyze_file("data/samples/01-payroll-dental-discovery.txt").metrics.buyer_questions
+        12
+        """
         return self.analyze_source(path, format=format, sellers=sellers, buyers=buyers, others=others, roles=roles)
 
     def analyze_source(
@@ -120,7 +180,7 @@ class Analyzer:
             data = bytes(source)
         else:
             name = name or os.fspath(source)
-            data = read_bytes(source)
+            data = _read(source)
         transcript = read_text(
             decode(data, name),
             source=name,
@@ -141,7 +201,33 @@ class Analyzer:
         others: Iterable[str] = (),
         roles: Mapping[str, str] | None = None,
     ) -> AnalysisResult:
-        """Analyse a transcript given as a string."""
+        """Analyse a transcript given as a string.
+
+        Parameters
+        ----------
+        text : str
+            The transcript, in any text format.
+        source : str, default="<text>"
+            The call's name in the result and in error messages.
+        format, sellers, buyers, others, roles
+            As for :meth:`analyze_file`.
+
+        Returns
+        -------
+        AnalysisResult
+
+        Raises
+        ------
+        TranscriptFormatError, RolesError
+            As for :meth:`analyze_file`.
+
+        Examples
+        --------
+        >>> an = Analyzer(model=None)
+        >>> r = an.analyze_text("Dana: How are you handling renewals today?\nSam: Badly.", sellers=["Dana"])
+        >>> r.metrics.buyer_questions
+        1
+        """
         transcript = read_text(
             text,
             source=source,
@@ -161,7 +247,32 @@ class Analyzer:
         others: Iterable[str] = (),
         roles: Mapping[str, str] | None = None,
     ) -> AnalysisResult:
-        """Analyse a transcript that is already read."""
+        """Analyse a transcript that is already read.
+
+        Parameters
+        ----------
+        transcript : Transcript
+            From :func:`analyzer.read_transcript`; roles are inferred for the
+            speakers it has none for, unless given here.
+        sellers, buyers, others, roles
+            As for :meth:`analyze_file`.
+
+        Returns
+        -------
+        AnalysisResult
+
+        Raises
+        ------
+        RolesError
+            When a given name is not a speaker of the call.
+
+        Examples
+        --------
+        >>> from analyzer import read_transcript
+        >>> t = read_transcript("data/samples/01-payroll-dental-discovery.txt")
+        >>> Analyzer(model=None).analyze_transcript(t).timed
+        False
+        """
         if not transcript.roles or sellers or buyers or others or roles:
             transcript = assign_roles(
                 transcript,
@@ -174,8 +285,45 @@ class Analyzer:
         doc = analyse_doc(self.nlp, transcript)
         return self.result_from_doc(doc, transcript)
 
-    def doc(self, transcript: Transcript) -> Doc:
-        """The analysed spaCy Doc of a transcript with roles (for other pipelines)."""
+    def doc(
+        self,
+        transcript: Transcript,
+        *,
+        sellers: Iterable[str] = (),
+        buyers: Iterable[str] = (),
+        others: Iterable[str] = (),
+        roles: Mapping[str, str] | None = None,
+    ) -> Doc:
+        """The analysed spaCy Doc of a call, for other pipelines.
+
+        Roles are assigned first, as :meth:`analyze_transcript` does (given
+        ones, the rest inferred), so the Doc carries them.
+
+        Parameters
+        ----------
+        transcript : Transcript
+            A transcript, with or without roles.
+        sellers, buyers, others, roles
+            As for :meth:`analyze_file`.
+
+        Returns
+        -------
+        spacy.tokens.Doc
+            One Doc for the call: the turns in ``doc.spans["turns"]``
+            (labelled with the speaker), each tag in ``doc.spans[<tag>]``,
+            and the roles in ``doc._.callcoach_roles``.
+
+        Examples
+        --------
+        >>> from analyzer import read_transcript
+        >>> doc = Analyzer(model=None).doc(read_transcript("data/samples/01-payroll-dental-discovery.txt"))
+        >>> len(doc.spans["buyer_question"]) > 0, doc._.callcoach_roles["Priya Nair"]
+        (True, 'seller')
+        """
+        if not transcript.roles or sellers or buyers or others or roles:
+            transcript = assign_roles(
+                transcript, sellers=sellers, buyers=buyers, others=others, roles=roles, thresholds=self.thresholds
+            )
         return analyse_doc(self.nlp, transcript)
 
     def result_from_doc(self, doc: Doc, transcript: Transcript) -> AnalysisResult:
@@ -226,6 +374,18 @@ def _questions_by_speaker(tags: list[Tag]) -> dict[str, int]:
         if t.tag == ext.BUYER_QUESTION:
             out[t.speaker] = out.get(t.speaker, 0) + 1
     return out
+
+
+def _read(path: str | os.PathLike) -> bytes:
+    """A file's bytes; a path that does not exist is a FileNotFoundError (and E100)."""
+    from .errors import TranscriptFileNotFoundError, TranscriptFormatError
+
+    try:
+        return read_bytes(path)
+    except TranscriptFormatError as exc:
+        if exc.code == "E100" and not os.path.lexists(path):
+            raise TranscriptFileNotFoundError(os.fspath(path)) from None
+        raise
 
 
 def scorable(result: AnalysisResult) -> bool:

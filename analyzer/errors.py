@@ -19,11 +19,23 @@ class CallcoachError(Exception):
 class TranscriptFormatError(CallcoachError, ValueError):
     """A transcript could not be read.
 
-    source (str): the file (or other source name) that was being read.
-    line (int | None): 1-based line number where the problem is, when known.
-    expected (str): what the reader expected to find there.
-    found (str | None): what it found instead (shortened).
-    code (str): a stable error code.
+    Parameters
+    ----------
+    source : str
+        The file (or other source name) that was being read.
+    line : int or None
+        The 1-based line where the problem is, when known.
+    expected : str
+        What the reader expected to find there.
+    found : str or None, default=None
+        What it found instead (shortened to 80 characters).
+    code : str, default="E101"
+        A stable error code (the table in ``analyzer/readers/__init__.py``).
+
+    Examples
+    --------
+    >>> str(TranscriptFormatError("call.vtt", 4, "a cue timing line", "00:00:01 -> 4", code="E132"))
+    "[E132] call.vtt, line 4: expected a cue timing line, found '00:00:01 -> 4'"
     """
 
     def __init__(
@@ -49,6 +61,38 @@ class TranscriptFormatError(CallcoachError, ValueError):
             found = self.found if len(self.found) <= 80 else self.found[:77] + "..."
             msg += f", found {found!r}"
         return msg
+
+
+class TranscriptFileNotFoundError(TranscriptFormatError, FileNotFoundError):
+    """A transcript path that does not exist (E100).
+
+    Both a :class:`TranscriptFormatError` (its code and message, as every
+    file that cannot be read) and a :class:`FileNotFoundError` (``errno``,
+    ``filename``), so ``except FileNotFoundError`` catches it as Python users
+    expect.
+
+    Parameters
+    ----------
+    source : str
+        The path that does not exist.
+
+    Examples
+    --------
+    >>> isinstance(TranscriptFileNotFoundError("gone.vtt"), FileNotFoundError)
+    True
+    """
+
+    def __init__(self, source: str) -> None:
+        import errno
+        import os
+
+        super().__init__(source, None, "a readable file", os.strerror(errno.ENOENT), code="E100")
+        self.errno = errno.ENOENT
+        self.strerror = os.strerror(errno.ENOENT)
+        self.filename = source
+
+    def __str__(self) -> str:
+        return self._format()
 
 
 class RolesError(CallcoachError, ValueError):
