@@ -125,6 +125,7 @@ def report(result: AnalysisResult, console: Console, *, thresholds: Thresholds |
     console.print()
     _speakers(result, console)
     _measures(result, console, th)
+    _trackers(result, console)
     _moments(result, console)
     _feedback(result, console)
     if result.tags or any(f.turn is not None for f in result.feedback):
@@ -175,9 +176,64 @@ def _measures(result: AnalysisResult, console: Console, th: Thresholds) -> None:
     if m.interactivity is not None:
         unit = "per minute" if result.timed else "per 100 words"
         rows.append(("interactivity", f"{m.interactivity:.1f} switches between the sides {unit}"))
+    rows += conversation_rows(result, th)
     width = max(len(name) for name, _ in rows) + 3
     for name, value in rows:
         say(console, value, head="  " + name, indent=width)
+    console.print()
+
+
+def conversation_rows(result: AnalysisResult, th: Thresholds) -> list[tuple[str, str]]:
+    """The buyer's own questions, patience, interruptions, pace and fillers, each with its
+    target where a published one exists; a measure the call cannot give is left out."""
+    m = result.metrics
+    rate = (
+        f", {m.buyer_side_questions_per_10_minutes:.1f} per 10 minutes"
+        if m.buyer_side_questions_per_10_minutes is not None
+        else ""
+    )
+    asked = f"{m.buyer_side_questions} in the call{rate}"
+    if m.buyer_side_questions:
+        asked += "; a buyer who asks is taking part"
+    rows = [("buyer's own questions", asked)]
+    if m.seller_patience_seconds is not None:
+        rows.append((
+            "seller patience",
+            f"{m.seller_patience_seconds:.1f} s on average before answering the buyer; "
+            f"target: at least {th.seller_patience_min_seconds:.1f} s",
+        ))  # fmt: skip
+    if m.seller_interruptions is not None:
+        rows.append(("interruptions", f"the seller started before the buyer had finished {wording.plural(m.seller_interruptions, 'time')}"))
+    if m.seller_words_per_minute is not None or m.buyer_words_per_minute is not None:
+        pace = [f"{side} {v:.0f}" for side, v in (("seller", m.seller_words_per_minute), ("buyer", m.buyer_words_per_minute)) if v is not None]
+        rows.append(("pace", ", ".join(pace) + " words a minute"))
+    if m.seller_filler_rate is not None:
+        rows.append((
+            "seller filler words",
+            f"{m.seller_filler_rate:.1f} per 100 words ({m.seller_fillers} in all); shown, not judged",
+        ))  # fmt: skip
+    return rows
+
+
+def _trackers(result: AnalysisResult, console: Console) -> None:
+    """One line per tracker mentioned: per side and the first mention; the rest on one line."""
+    if not result.trackers:
+        return
+    mentioned = [t for t in result.trackers if t.mentions]
+    console.print(Text(f"Trackers ({len(mentioned)} of {len(result.trackers)} mentioned)", style="bold"))
+    width = max(len(t.name) for t in result.trackers) + 4
+    for t in mentioned:
+        first = t.first
+        when = clock(first.start) or f"turn {first.turn}"
+        say(
+            console,
+            f"seller {t.seller}, buyer {t.buyer}; first at {when} by {first.speaker}: \"{first.text}\"",
+            head="  " + t.name,
+            indent=width,
+        )
+    quiet = [t.name for t in result.trackers if not t.mentions]
+    if quiet:
+        say(console, Text("not mentioned: " + ", ".join(quiet), style="dim"), head="  ")
     console.print()
 
 

@@ -41,6 +41,13 @@ config_option = click.option(
 base_model_option = click.option(
     "--base-model", help="An installed spaCy pipeline to build on (default: a blank English one)."
 )
+#: ``--trackers``: the phrases counted on every call.
+trackers_option = click.option(
+    "--trackers",
+    "trackers_path",
+    metavar="FILE",
+    help="A trackers file (TOML or JSON Lines) used instead of the shipped trackers; 'none' for no trackers.",
+)
 #: ``--model``: a classifier file (``--no-model`` differs per command in its help).
 model_option = click.option(
     "--model",
