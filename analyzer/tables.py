@@ -7,7 +7,9 @@
   Parquet files) use it.
 - :func:`tags_frame` is the table of the tags themselves: one row per
   tagged moment, with the call's path, the tag, who said it, the turn, its
-  times, its text and, for buyer questions, whether it is open.
+  times, its text and, for buyer questions, whether it is open. Each
+  tracker mention is a row too, with the tag ``tracker`` and the tracker's
+  name in ``tracker`` (null for the other tags).
 """
 from __future__ import annotations
 
@@ -29,7 +31,10 @@ TAG_COLUMNS: dict[str, str] = {
     "end": "float",
     "text": "str",
     "open": "bool",
+    "tracker": "str",
 }
+#: The ``tag`` of a tracker mention's row.
+TRACKER_TAG = "tracker"
 
 
 def typed_frame(
@@ -69,9 +74,9 @@ def typed_frame(
 
 
 def tag_rows(result: Any, path: str | None = None) -> list[dict[str, Any]]:
-    """The tags of one result as rows of :data:`TAG_COLUMNS`."""
+    """The tags and tracker mentions of one result as rows of :data:`TAG_COLUMNS`, by turn."""
     name = path if path is not None else result.file
-    return [
+    rows = [
         {
             "path": name,
             "tag": t.tag,
@@ -81,9 +86,27 @@ def tag_rows(result: Any, path: str | None = None) -> list[dict[str, Any]]:
             "end": t.end,
             "text": t.text,
             "open": t.open if t.tag == "buyer_question" else None,
+            "tracker": None,
         }
         for t in result.tags
     ]
+    rows += [
+        {
+            "path": name,
+            "tag": TRACKER_TAG,
+            "speaker": m.speaker,
+            "turn": m.turn,
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            "open": None,
+            "tracker": m.tracker,
+        }
+        for tracker in getattr(result, "trackers", ())
+        for m in tracker.mentions
+    ]
+    rows.sort(key=lambda r: r["turn"])  # stable: tags before mentions within a turn
+    return rows
 
 
 def tags_frame(results: Any) -> "pd.DataFrame":

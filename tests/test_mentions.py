@@ -144,3 +144,22 @@ def test_mentions_seller_filler_rate(analyzer):
     )
     m = result.metrics
     assert (m.seller_words, m.seller_fillers, m.seller_filler_rate) == (20, 2, 10.0)
+
+
+# the tags table ---------------------------------------------------------------------------
+
+
+def test_mentions_in_the_tags_table(analyzer):
+    from analyzer.tables import tags_frame
+
+    result = analyzer.analyze_transcript(
+        build_transcript([("Sam", "What is the price?", 0.0, 3.0), ("Dana", "How do you budget today? A discount applies.", 3.0, 9.0)])
+    )
+    df = tags_frame([result])
+    mentions = df[df["tag"] == "tracker"]
+    assert mentions[["tracker", "speaker", "turn", "text"]].values.tolist() == [
+        ["pricing", "Sam", 0, "price"],
+        ["pricing", "Dana", 1, "discount"],
+    ]
+    assert df[df["tag"] != "tracker"]["tracker"].isna().all()
+    assert df["turn"].tolist() == sorted(df["turn"].tolist())

@@ -7,6 +7,8 @@
 - the talk-time timeline and its legend (:mod:`analyzer.html.timeline`);
 - the metrics beside their targets (:mod:`analyzer.html.targets`);
 - :func:`moments_view`: the tagged moments, the timeline's text equivalent;
+- the tracker mentions on the timeline and as a table, and the conversation
+  measures (:mod:`analyzer.html.mentions`);
 - :func:`feedback_view`: the feedback, each finding linked to its moment;
 - :func:`transcript_view`: the turns, every tagged span highlighted.
 
@@ -24,6 +26,7 @@ from ..transcript import Turn
 from .context import ReportContext
 from ..wording import plural
 from .format import TAG_LETTER, css_percent, num_text
+from .mentions import conversation_metrics, mention_markers, mentions_view, tracker_legend
 from .spans import Piece, nest
 from .targets import metrics_view
 from .timeline import legend_view, timeline_view
@@ -47,8 +50,11 @@ def report_view(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
         "score": gauge_view(result),
         "timeline": timeline_view(ctx),
         "legend": legend_view(ctx.tags),
-        "metrics": metrics_view(result, th, ctx.timed),
+        "metrics": metrics_view(result, th, ctx.timed) + conversation_metrics(result, th),
         "moments": moments_view(ctx),
+        "trackers": tracker_legend(result),
+        "mention_timeline": mention_markers(ctx),
+        "mentions": mentions_view(ctx),
         "feedback": feedback_view(ctx),
         "turns": transcript_view(ctx),
     }
