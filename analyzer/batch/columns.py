@@ -41,7 +41,8 @@ def columns() -> tuple[str, ...]:
     """Every column of a batch row: :data:`BATCH_COLUMNS`, then the result's."""
     global _COLUMNS
     if _COLUMNS is None:
-        _COLUMNS = BATCH_COLUMNS + tuple(c for c in result_columns() if c not in BATCH_COLUMNS)
+        # `path` is the one path column: the result's `file` would repeat it
+        _COLUMNS = BATCH_COLUMNS + tuple(c for c in result_columns() if c not in BATCH_COLUMNS and c != "file")
     return _COLUMNS
 
 
@@ -50,7 +51,7 @@ def blank_row(source: str) -> dict[str, Any]:
     from ..result import SCHEMA_VERSION
 
     row: dict[str, Any] = dict.fromkeys(columns())
-    row.update(path=source, status=ERROR, analyzer_version=__version__, schema_version=SCHEMA_VERSION, file=source)
+    row.update(path=source, status=ERROR, analyzer_version=__version__, schema_version=SCHEMA_VERSION)
     return row
 
 
@@ -70,7 +71,7 @@ def column_kinds() -> dict[str, str]:
         "analyzer_version": "str", "settings": "str", "schema_version": "int", "file": "str", "format": "str",
         "duration_seconds": "float", "timed": "bool", "score": "float", "label": "str",
         "model": "str", "speakers": "int", "sellers": "str", "buyers": "str",
-        "roles_inferred": "bool", "words": "int", "feedback_codes": "str",
+        "roles_inferred": "bool", "roles_confidence": "str", "words": "int", "feedback_codes": "str",
     }  # fmt: skip
     for f in dataclasses.fields(Metrics):
         kinds[f.name] = "float" if "float" in str(f.type) else "int"

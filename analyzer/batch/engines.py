@@ -14,10 +14,13 @@ import multiprocessing
 import os
 import uuid
 from collections import deque
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..display import shown_path
+from ..display import shown_path
 from .columns import error_row
+from .guard import check_main_guarded
 from .options import BatchOptions
 from .work import AnalyzerSetupError, init_worker, score_path
 
@@ -77,6 +80,8 @@ def iter_rows(
     """
     options = options or BatchOptions()
     engine, n = resolve_engine(engine, workers, scheduler)
+    if engine == "process" or (engine == "dask" and not scheduler):
+        check_main_guarded(f"a run with {n} worker processes")  # before any worker starts
     n = max(1, min(n, len(files)))
     done = done or {}
     tasks = ((p, done.get(shown_path(p))) for p in files)
@@ -154,8 +159,10 @@ def _dask_rows(
 
     The options are scattered to every worker once; each worker builds its
     analyzer on its first call (:func:`analyzer_for`) and keeps it. With a
-    remote cluster the paths must be readable on the workers (a shared
-    mount, absolute paths).
+    scheduler the client makes every path absolute (workers started in
+    another folder resolve a relative path there), and the rows keep the
+    paths as given; a file a worker cannot read at that path is an error row
+    that says it must be readable on the workers (a shared mount).
     """
     try:
         from distributed import Client, LocalCluster
@@ -175,8 +182,16 @@ def _dask_rows(
     keys = (f"callcoach-score-{run}-{i}" for i in itertools.count())
     flight = _Window(tasks, window)
     try:
+        if scheduler:
+            options = replace(options, roots=tuple(os.path.abspath(r) for r in options.roots))
         opts = client.scatter(options, broadcast=True, hash=False)
-        while flight.fill(lambda t: client.submit(score_path, t[0], t[1], opts, key=next(keys), pure=False)):
+
+        def submit(t):
+            path = os.path.abspath(t[0]) if scheduler else t[0]
+            name = shown_path(t[0]) if scheduler else None
+            return client.submit(score_path, path, t[1], opts, name, key=next(keys), pure=False)
+
+        while flight.fill(submit):
             task, future = flight.next()
             try:
                 row = future.result()
@@ -185,6 +200,11 @@ def _dask_rows(
             except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: one call, not the run
                 row = error_row(task[0], f"the Dask task failed: {type(exc).__name__}: {exc}")
             future.release()
+            if scheduler and row.get("status") == "error" and row.get("sha256") is None:
+                row["error"] = (
+                    f"{row.get('error')} (a Dask worker read {os.path.abspath(task[0])}: the file must be "
+                    "readable on the workers at that path, e.g. on a shared mount)"
+                )
             yield row
     finally:
         if flight.pending:

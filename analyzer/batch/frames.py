@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..about import __version__
-from .columns import ERROR, OK, columns, number, result_columns
+from .columns import ERROR, OK, column_kinds, columns, number, result_columns, scan_kinds
 from .discover import discover
 from .engines import iter_rows
 from .options import BatchOptions, with_model
@@ -50,39 +50,86 @@ def score_paths(
 ) -> "pd.DataFrame":
     """Score every transcript under ``paths``; one row a call, sorted by path.
 
-    paths: files and folders (see :func:`discover` for ``include``/``exclude``).
-    format (str | None): force a transcript format.
-    sellers, buyers (Iterable[str]): names of sellers and buyers, for every
-        call in which they speak.
-    roles: a mapping of name to role, a :class:`RoleMap`, or a roles file
+    Parameters
+    ----------
+    paths : iterable of str or PathLike
+        Files and folders (folders are searched recursively; see
+        :func:`discover` for ``include`` and ``exclude`` globs).
+    include, exclude : sequence of str, default=()
+        Globs that choose files in folders (``*.vtt``, ``archive/``).
+    format : str or None, default=None
+        Force a transcript format.
+    sellers, buyers : iterable of str, default=()
+        Names of sellers and buyers, for every call in which they speak.
+    roles : mapping, RoleMap, str or PathLike, or None, default=None
+        A mapping of name to role, a :class:`RoleMap`, or a roles file
         (:func:`read_batch_roles`).
-    thresholds (Thresholds | None): defaults to ``analyzer/defaults.cfg``.
-    base_model (str | None): an installed spaCy pipeline to build on.
-    workers (int | None): worker processes; None for every core. Defaults to 1
-        (this process). Worker processes are spawned, so a script that asks
-        for more than one must call this under ``if __name__ == "__main__":``.
-    engine, scheduler: see :func:`iter_rows`.
-    model: the classifier: ``"default"`` (the shipped one), a model file, a
+    thresholds : Thresholds or None, default=None
+        None reads ``analyzer/defaults.cfg``.
+    base_model : str or None, default=None
+        An installed spaCy pipeline to build on.
+    workers : int or None, default=1
+        Worker processes; None for every core; 1 scores in this process.
+        Worker processes start by importing the script that called this;
+        called from a script's top level, outside
+        ``if __name__ == "__main__":``, a run with more than one worker
+        stops at once with :class:`~analyzer.batch.guard.UnguardedScriptError`,
+        whose message shows the two-line fix.
+    engine, scheduler : str or None, default=None
+        See :func:`iter_rows`. Paths sent to an existing Dask scheduler are
+        made absolute here, so the workers read the same files wherever they
+        were started; the rows keep the paths as given.
+    model : str, PathLike, ModelArtifact or None, default="default"
+        The classifier: ``"default"`` (the shipped one), a model file, a
         loaded model, or None for no score.
-    RETURNS (pandas.DataFrame): :func:`columns`; bad files are rows with
-        ``status == "error"``.
-    """
-    import pandas as pd
 
+    Returns
+    -------
+    pandas.DataFrame
+        One row a call, the columns of :func:`columns` (``path`` is the one
+        path column). Counts are ``Int64`` and flags ``boolean`` (nullable),
+        so a file that cannot be read (a row with ``status == "error"`` and
+        its message in ``error``) leaves them null rather than making every
+        count a float.
+
+    Raises
+    ------
+    FileNotFoundError
+        When a path does not exist.
+    UnguardedScriptError
+        See ``workers``.
+
+    Examples
+    --------
+    >>> import analyzer
+    >>> df = analyzer.score_paths(["data/samples/01-payroll-dental-discovery.txt"])
+    >>> df.loc[0, "status"], int(df.loc[0, "buyer_questions"]), str(df["buyer_questions"].dtype)
+    ('ok', 12, 'Int64')
+    """
     if isinstance(roles, (str, os.PathLike)):
         roles = read_batch_roles(roles)
-    paths = list(paths)
     options = BatchOptions(
         format=format,
         roles=RoleMap.build(sellers=sellers, buyers=buyers, roles=roles),
         thresholds=thresholds,
         base_model=base_model,
-        roots=tuple(os.fspath(p) for p in paths if os.path.isdir(p)),
     )
     options = with_model(options, model)
     files = discover(paths, include=include, exclude=exclude)
     rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
-    return pd.DataFrame.from_records(rows, columns=list(columns()))
+    return rows_frame(rows)
+
+
+def rows_frame(rows: Sequence[Mapping[str, Any]]) -> "pd.DataFrame":
+    """Batch rows as a DataFrame with nullable dtypes: :func:`columns`, then any
+    columns the rows add (trackers), in the order they first appear."""
+    from ..tables import typed_frame
+
+    cols = list(columns())
+    known = set(cols)
+    extra = list(dict.fromkeys(k for r in rows for k in r if k not in known and not k.startswith("_")))
+    kinds = {**scan_kinds(rows, extra), **column_kinds()}
+    return typed_frame(rows, cols + extra, kinds)
 
 
 def score_dataframe(
@@ -139,7 +186,10 @@ def score_dataframe(
         _call_row(cid, group, cols, role_map, analyzer, names)
         for cid, group in df.groupby(call_id, sort=True, dropna=False)
     ]
-    return pd.DataFrame.from_records(out, columns=names)
+    from ..tables import typed_frame
+
+    kinds = {k: v for k, v in column_kinds().items() if k != "call_id"}
+    return typed_frame(out, names, kinds)
 
 
 @dataclass(frozen=True)

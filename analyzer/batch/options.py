@@ -33,6 +33,7 @@ class BatchOptions:
     roots (tuple[str, ...]): the folders being scanned: a link found in one
         that leads out of it is not followed (E602) unless ``follow_links``.
     follow_links (bool): follow such links. Defaults to False.
+    tags (bool): also send each call's tags back with its row (``--tags``).
     """
 
     format: str | None = None
@@ -44,6 +45,7 @@ class BatchOptions:
     max_file_bytes: int | None = None
     roots: tuple[str, ...] = ()
     follow_links: bool = False
+    tags: bool = False
 
 
 def with_model(options: BatchOptions, model: Any) -> BatchOptions:

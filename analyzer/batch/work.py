@@ -29,6 +29,9 @@ from .reports import report_path
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis import Analyzer
 
+#: The key under which a row carries its call's tags to the run (never written as a column).
+TAGS_KEY = "_tags"
+
 _ANALYZERS: dict[tuple, "Analyzer"] = {}
 _ANALYZERS_LOCK = threading.Lock()
 _WORKER_OPTIONS: BatchOptions | None = None
@@ -98,6 +101,7 @@ def score_path(
     path: str | os.PathLike,
     expected_sha256: str | None = None,
     options: BatchOptions | None = None,
+    name: str | None = None,
 ) -> dict[str, Any]:
     """Score one file: the work function of every engine. Never raises for a bad file.
 
@@ -109,6 +113,9 @@ def score_path(
         and the row is ``{"path", "status": "skipped", "sha256"}``.
     options (BatchOptions | None): defaults to the worker's (set by the pool
         initializer), else to the defaults.
+    name (str | None): the call's name in the row when the file is read by
+        another path (a Dask worker reads the absolute path the client
+        resolved; the row keeps the path as it was given).
     RETURNS (dict): one flat row (:func:`~analyzer.batch.columns.columns`);
         ``status`` is ``ok`` or ``error``, with the message in ``error``.
     """
@@ -116,7 +123,7 @@ def score_path(
 
     options = options or _WORKER_OPTIONS or BatchOptions()
     source = os.fspath(path)
-    shown = shown_path(source)
+    shown = name if name is not None else shown_path(source)
     analyzer = analyzer_for(options)  # AnalyzerSetupError stops the run: no call could be scored
     row = blank_row(shown)
     row["model"] = getattr(getattr(analyzer, "model", None), "name", None)
@@ -136,7 +143,12 @@ def score_path(
         row["error"] = error_message(exc, shown)
         return row
     row.update(result.to_row())
+    row.pop("file", None)  # the row's one path column is `path`
     row["status"] = OK
+    if options.tags:
+        from ..tables import tag_rows
+
+        row[TAGS_KEY] = tag_rows(result, shown)
     if options.reports_dir:
         try:
             from ..html import write_report

@@ -174,6 +174,7 @@ def test_batch_score_path_good_file_matches_analyze_file():
     assert row["status"] == "ok" and row["error"] is None
     assert row["analyzer_version"] == analyzer.__version__
     expected = analyzer.analyze_file(path).to_row()  # the default analyzer, model included
+    assert row["path"] == expected.pop("file") and "file" not in row  # one path column
     assert {k: row[k] for k in expected} == expected
     import hashlib
 
@@ -193,7 +194,9 @@ def test_batch_score_path_skips_an_unchanged_call():
 def test_batch_score_paths_every_good_call_scored_every_bad_one_an_error(folder):
     root, expected = folder
     df = batch.score_paths([root])
-    assert list(df.columns) == list(batch.columns())
+    # the batch columns, then the trackers' (tracker_<name>_seller, tracker_<name>_buyer)
+    assert list(df.columns)[: len(batch.columns())] == list(batch.columns())
+    assert all(c.startswith("tracker_") for c in list(df.columns)[len(batch.columns()) :])
     assert list(df["path"]) == sorted(expected["good"] + expected["bad"])
     status = dict(zip(df["path"], df["status"]))
     assert all(status[p] == "ok" for p in expected["good"])
