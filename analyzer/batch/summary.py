@@ -4,6 +4,7 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from ..speakers import seller_key
 from .columns import OK, number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,16 +24,25 @@ SUMMARY_COLUMNS = (
     "pitch_dumps_per_call",
     "if_then_closes",
     "if_then_closes_per_call",
+    "roles_to_check",
 )
+#: Decimal places of the summary's figures: scores in points, shares as fractions, counts per call.
+ROUNDING = {"mean_score": 1, "median_score": 1, "median_seller_talk_share": 3, "buyer_questions_per_call": 2,
+            "pitch_dumps_per_call": 2, "if_then_closes_per_call": 2}  # fmt: skip
 
 
 class SellerSummary:
     """Per-seller figures over the ``ok`` rows of a batch, built row by row.
 
     A call with two sellers counts for each of them; a call whose sellers
-    column is empty counts for :data:`NO_SELLER`. Scores and talk shares that
-    are null are left out of their mean and median (a figure with no values
-    is None).
+    column is empty counts for :data:`NO_SELLER`. A generic label from a
+    speech service (``0``, ``A``, ``SPEAKER_00``, ``Speaker 1``) names nobody
+    across calls, so it is counted for its own call only, as ``unnamed
+    SPEAKER_00 in calls/a.json`` (:func:`analyzer.speakers.seller_key`).
+    Scores and talk shares that are null are left out of their mean and
+    median (a figure with no values is None). Figures are rounded
+    (:data:`ROUNDING`). ``roles_to_check`` counts the calls whose inferred
+    roles need a look (``roles_confidence`` low).
     """
 
     def __init__(self) -> None:
@@ -42,7 +52,8 @@ class SellerSummary:
     def add(self, row: Mapping[str, Any]) -> None:
         if row.get("status") != OK:
             return
-        names = [s.strip() for s in str(row.get("sellers") or "").split(";") if s.strip()]
+        call = str(row.get("path") or row.get("file") or "")
+        names = [seller_key(s.strip(), call) for s in str(row.get("sellers") or "").split(";") if s.strip()]
         self._all.add(row)
         for name in dict.fromkeys(names or [NO_SELLER]):
             self._sellers.setdefault(name, _Tally()).add(row)
@@ -55,6 +66,11 @@ class SellerSummary:
         """The same figures over every call (each counted once), and the number of sellers."""
         return {"sellers": len([s for s in self._sellers if s != NO_SELLER]), **self._all.figures()}
 
+    @property
+    def roles_to_check(self) -> int:
+        """Calls whose inferred roles need a look."""
+        return self._all.roles_to_check
+
 
 class _Tally:
     def __init__(self) -> None:
@@ -64,9 +80,11 @@ class _Tally:
         self.buyer_questions = 0
         self.pitch_dumps = 0
         self.if_then_closes = 0
+        self.roles_to_check = 0
 
     def add(self, row: Mapping[str, Any]) -> None:
         self.calls += 1
+        self.roles_to_check += row.get("roles_confidence") == "low"
         score = number(row.get("score"))
         if score is not None:
             self.scores.append(score)
@@ -79,7 +97,7 @@ class _Tally:
 
     def figures(self) -> dict[str, Any]:
         n = self.calls
-        return {
+        return _rounded({
             "calls": n,
             "mean_score": statistics.fmean(self.scores) if self.scores else None,
             "median_score": statistics.median(self.scores) if self.scores else None,
@@ -89,7 +107,12 @@ class _Tally:
             "pitch_dumps_per_call": self.pitch_dumps / n if n else None,
             "if_then_closes": self.if_then_closes,
             "if_then_closes_per_call": self.if_then_closes / n if n else None,
-        }
+            "roles_to_check": self.roles_to_check,
+        })
+
+
+def _rounded(figures: dict[str, Any]) -> dict[str, Any]:
+    return {k: (round(v, ROUNDING[k]) if k in ROUNDING and v is not None else v) for k, v in figures.items()}
 
 
 def summarize(rows: Iterable[Mapping[str, Any]] | "pd.DataFrame") -> "pd.DataFrame":

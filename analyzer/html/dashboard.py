@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from ..config import default_thresholds
 from ..render import clock
+from ..speakers import seller_key
 from .format import css_percent, pct_text
 
 NO_SELLER = "(no seller identified)"
@@ -93,10 +94,14 @@ def _call_view(r: Mapping[str, Any], reports: Mapping[str, str], folder: str, ra
 
 
 def seller_views(ok: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One row per seller over the scored calls; a call with two sellers counts for each of them."""
+    """One row per seller over the scored calls; a call with two sellers counts for each of them.
+
+    The talk share is the median, as in the summary file and the headline; a
+    generic label (``SPEAKER_00``) is an entry of its own call only.
+    """
     sellers: dict[str, list[Mapping[str, Any]]] = {}
     for r in ok:
-        names = [s.strip() for s in str(value(r, "sellers") or "").split(";") if s.strip()]
+        names = [seller_key(s.strip(), _path(r)) for s in str(value(r, "sellers") or "").split(";") if s.strip()]
         for name in names or [NO_SELLER]:
             sellers.setdefault(name, []).append(r)
     out = []
@@ -104,7 +109,7 @@ def seller_views(ok: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         rs = sellers[name]
         sc = _numbers(rs, "score")
         mean_sc = _mean(sc)
-        mean_sh = _mean(_numbers(rs, "seller_talk_share"))
+        mean_sh = _median(_numbers(rs, "seller_talk_share"))
         mean_q = _mean([int(value(r, "buyer_questions")) for r in rs if value(r, "buyer_questions") is not None])
         out.append(
             {
@@ -191,6 +196,12 @@ def _status(r: Mapping[str, Any]) -> str:
 
 def _numbers(rows: Sequence[Mapping[str, Any]], key: str) -> list[float]:
     return [float(value(r, key)) for r in rows if value(r, key) is not None]
+
+
+def _median(xs: Sequence[float]) -> float | None:
+    import statistics
+
+    return statistics.median(xs) if xs else None
 
 
 def _mean(xs: Sequence[float]) -> float | None:
