@@ -47,6 +47,7 @@ Error codes (``TranscriptFormatError.code``), one per kind of problem:
 | E155 | a callcoach JSON file of another version than 1                | json               |
 | E156 | JSON nested more than 64 levels deep                           | json               |
 | E157 | a JSON string with a lone surrogate escape (`\\ud800`)           | json               |
+| E158 | a Word file (.docx) that cannot be opened                      | docx               |
 
 The limits behind E109-E112, E125, E156 and the 168-hour bound on times
 (E120) are in :mod:`.limits`.
@@ -61,7 +62,7 @@ from typing import Callable
 
 from ..errors import TranscriptFormatError
 from ..transcript import Transcript
-from . import csv, json, otter, srt, txt, vtt
+from . import csv, docx, json, otter, srt, txt, vtt
 from .limits import MAX_FILE_BYTES, check_size
 
 FAMILIES = ("txt", "vtt", "srt", "otter", "csv", "json")
@@ -114,6 +115,8 @@ def decode(data: bytes, source: str) -> str:
         or broken UTF-16 (E107).
     """
     check_size(len(data), source)
+    if docx.is_docx(data):  # a Word transcript: its paragraphs, read as the text shape they hold
+        return _normalise(docx.docx_text(data, source), source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(
         codecs.BOM_UTF32_LE
     ):
