@@ -10,7 +10,7 @@ The flow of a batch run (``callcoach score``, :func:`score_to_file`)::
 
 What lives where (each module does one thing):
 
-- :mod:`~analyzer.batch.discover`: which files a run takes (:func:`discover`, globs);
+- :mod:`~analyzer.batch.discover`: which files a run takes (:func:`discover`, globs, :class:`Scan`);
 - :mod:`~analyzer.batch.rolemap`: given roles for a batch (:class:`RoleMap`)
   and the roles files that fill it (:func:`read_batch_roles`);
 - :mod:`~analyzer.batch.options`: what every call is scored with
@@ -24,6 +24,10 @@ What lives where (each module does one thing):
 - :mod:`~analyzer.batch.columns`: the columns of a row, their types, the statuses;
 - :mod:`~analyzer.batch.journal`: the append-only journal and resume's index of it;
 - :mod:`~analyzer.batch.writers`: CSV, Parquet and JSON Lines outputs, written atomically;
+- :mod:`~analyzer.batch.outputs`: every output checked before any work
+  (:func:`check_outputs`: its folder, never an input, never inside the
+  scanned folder unless left out of the scan) and one run per output
+  (:class:`OutputLock`);
 - :mod:`~analyzer.batch.run`: a whole run into one file (:func:`score_to_file`, :class:`BatchRun`);
 - :mod:`~analyzer.batch.summary`: per-seller figures (:class:`SellerSummary`, :func:`summarize`);
 - :mod:`~analyzer.batch.reports`: where ``--reports`` writes each call's HTML report;
@@ -37,11 +41,12 @@ other directly, never this package.
 from __future__ import annotations
 
 from .columns import BATCH_COLUMNS, ERROR, OK, SKIPPED, column_kinds, columns, result_columns
-from .discover import GOLD_SUFFIX, TRANSCRIPT_EXTENSIONS, discover
+from .discover import GOLD_SUFFIX, TRANSCRIPT_EXTENSIONS, Scan, discover
 from .engines import ENGINES, iter_rows, resolve_engine
 from .frames import DATAFRAME_COLUMNS, score_dataframe, score_paths
 from .journal import journal_path
 from .options import BatchOptions, settings_fingerprint, with_model
+from .outputs import OutputLock, check_outputs, lock_path
 from .reports import report_path
 from .rolemap import ROLE_NAMES, RoleMap, read_batch_roles
 from .run import MAX_ERRORS_KEPT, BatchRun, score_to_file
@@ -66,15 +71,19 @@ __all__ = [
     "AnalyzerSetupError",
     "BatchOptions",
     "BatchRun",
+    "OutputLock",
     "RoleMap",
+    "Scan",
     "SellerSummary",
     "analyzer_for",
+    "check_outputs",
     "column_kinds",
     "columns",
     "discover",
     "error_message",
     "iter_rows",
     "journal_path",
+    "lock_path",
     "output_format",
     "read_batch_roles",
     "report_path",

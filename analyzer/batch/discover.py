@@ -1,9 +1,9 @@
-"""Which files a batch scores: :func:`discover` walks files and folders with globs."""
+"""Which files a batch scores: :func:`discover` walks files and folders with globs (the rules of :class:`Scan`)."""
 from __future__ import annotations
 
 import os
 import re
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from ..display import shown_path
 
@@ -50,47 +50,76 @@ def discover(
         the order they are scored in.
     RAISES: FileNotFoundError for a path that does not exist.
     """
-    includes = [g for g in include if not g.startswith("!")]
-    excludes = list(exclude) + [g[1:] for g in include if g.startswith("!")]
-    inc = [_Glob(g) for g in includes]
-    exc = [_Glob(g) for g in excludes]
-    exts = tuple(e.lower() for e in extensions)
+    scan = Scan(include=include, exclude=exclude, hidden=hidden, gold=gold, extensions=extensions)
     skip_real = {os.path.realpath(p) for p in skip}
     found: set[str] = set()
-
-    def take(rel: str, name: str) -> bool:
-        if not hidden and any(part.startswith(".") for part in rel.split("/")):
-            return False
-        if not gold and name.lower().endswith(GOLD_SUFFIX):
-            return False
-        if any(g.match(rel) for g in exc):
-            return False
-        if inc:
-            return any(g.match(rel) for g in inc)
-        return name.lower().endswith(exts)
-
     for given in paths:
         root = os.path.normpath(os.fspath(given))
         if os.path.isfile(root):
             found.add(root)
             continue
         if not os.path.isdir(root):
-            raise FileNotFoundError(f"no such file or folder: {given}")
-        for dirpath, dirnames, filenames in os.walk(root):
-            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-            rel_dir = "" if rel_dir == "." else rel_dir + "/"
-            dirnames[:] = sorted(
-                d
-                for d in dirnames
-                if (hidden or not d.startswith("."))
-                and not any(g.match(rel_dir + d) for g in exc)
-            )
-            for name in filenames:
-                if take(rel_dir + name, name):
-                    found.add(os.path.normpath(os.path.join(dirpath, name)))
+            raise FileNotFoundError(f"no such file or folder: {shown_path(given)}")
+        found.update(scan.walk(root))
     if skip_real:
         found = {p for p in found if os.path.realpath(p) not in skip_real}
     return sorted(found, key=shown_path)
+
+
+class Scan:
+    """Which files a walk of a folder takes (the rules of :func:`discover`).
+
+    :meth:`takes` answers for one path relative to the folder, so that a
+    run can tell whether an output it is about to write would be taken as a
+    call by the next scan of the same folder.
+    """
+
+    def __init__(
+        self,
+        *,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        hidden: bool = False,
+        gold: bool = False,
+        extensions: Sequence[str] = TRANSCRIPT_EXTENSIONS,
+    ) -> None:
+        self.include = [_Glob(g) for g in include if not g.startswith("!")]
+        self.exclude = [_Glob(g) for g in exclude] + [_Glob(g[1:]) for g in include if g.startswith("!")]
+        self.hidden = hidden
+        self.gold = gold
+        self.extensions = tuple(e.lower() for e in extensions)
+
+    def takes(self, rel: str) -> bool:
+        """Whether a walk takes the file at ``rel`` (``/``-separated, relative to the folder)."""
+        parts = rel.split("/")
+        for i in range(1, len(parts)):
+            if self._prunes("/".join(parts[:i]), parts[i - 1]):
+                return False
+        return self._takes(rel, parts[-1])
+
+    def walk(self, root: str) -> Iterator[str]:
+        """The files under ``root`` this scan takes (links to folders are not followed)."""
+        for dirpath, dirnames, filenames in os.walk(root):
+            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+            rel_dir = "" if rel_dir == "." else rel_dir + "/"
+            dirnames[:] = sorted(d for d in dirnames if not self._prunes(rel_dir + d, d))
+            for name in filenames:
+                if self._takes(rel_dir + name, name):
+                    yield os.path.normpath(os.path.join(dirpath, name))
+
+    def _prunes(self, rel_dir: str, name: str) -> bool:
+        return (not self.hidden and name.startswith(".")) or any(g.match(rel_dir) for g in self.exclude)
+
+    def _takes(self, rel: str, name: str) -> bool:
+        if not self.hidden and any(part.startswith(".") for part in rel.split("/")):
+            return False
+        if not self.gold and name.lower().endswith(GOLD_SUFFIX):
+            return False
+        if any(g.match(rel) for g in self.exclude):
+            return False
+        if self.include:
+            return any(g.match(rel) for g in self.include)
+        return name.lower().endswith(self.extensions)
 
 
 class _Glob:

@@ -108,11 +108,13 @@ def score_paths(
     """
     if isinstance(roles, (str, os.PathLike)):
         roles = read_batch_roles(roles)
+    paths = list(paths)
     options = BatchOptions(
         format=format,
         roles=RoleMap.build(sellers=sellers, buyers=buyers, roles=roles),
         thresholds=thresholds,
         base_model=base_model,
+        roots=tuple(os.fspath(p) for p in paths if os.path.isdir(p)),  # links out of them are not followed
     )
     options = with_model(options, model)
     files = discover(paths, include=include, exclude=exclude)

@@ -14,6 +14,7 @@ keeps one row per path, the newest, sorted by path.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .columns import ERROR, OK, SKIPPED, columns
 from .engines import iter_rows
 from .journal import Journal, iter_journal, journal_path, repair_tail, scan_journal, seed_journal
 from .options import BatchOptions
+from .outputs import OutputLock, check_outputs, lock_path
 from .summary import SellerSummary
 from .writers import output_format, write_output
 
@@ -83,6 +85,7 @@ def score_to_file(
     on_row: Callable[[Mapping[str, Any]], None] | None = None,
     keep_rows: bool = False,
     fsync_seconds: float = 1.0,
+    lock: bool = True,
 ) -> BatchRun:
     """Score ``files`` into ``output`` (JSON Lines, CSV or Parquet, by extension).
 
@@ -106,20 +109,39 @@ def score_to_file(
     keep_rows (bool): also return every output row (for the HTML dashboard).
     fsync_seconds (float): fsync the journal at least this often; 0 for
         every row. Defaults to 1.
+    lock (bool): before any work, check the output (E610-E615: its folder,
+        not one of ``files``) and hold its lock (E616: one run per output)
+        until the run ends. Defaults to True; False when the caller does
+        both itself (``callcoach score`` checks and locks every output).
     RETURNS (BatchRun): counts, errors and the per-seller summary.
-    RAISES: ValueError for an output of unknown format; OSError when the
-        output cannot be written.
+    RAISES: ValueError for an output of unknown format; OutputError (E61x)
+        for an output the run may not write; OSError when the output cannot
+        be written.
     """
     output = Path(output)
     fmt = output_format(output)
     journal_file = journal_path(output)
-    t0 = time.perf_counter()
-    run = BatchRun(output=output)
-    done = _already_scored(output, fmt, journal_file) if resume else {}
-    if not resume and fmt != "jsonl":
-        journal_file.unlink(missing_ok=True)
-    journal = Journal(journal_file, fresh=not resume, fsync_seconds=fsync_seconds)
-    rows = iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler, done=done)
+    held = contextlib.nullcontext()
+    if lock:
+        targets = [("output", output), ("lock", lock_path(output))]
+        check_outputs(targets + ([("journal", journal_file)] if journal_file != output else []), files)
+        held = OutputLock([output])
+    with held:
+        t0 = time.perf_counter()
+        run = BatchRun(output=output)
+        done = _already_scored(output, fmt, journal_file) if resume else {}
+        if not resume and fmt != "jsonl":
+            journal_file.unlink(missing_ok=True)
+        journal = Journal(journal_file, fresh=not resume, fsync_seconds=fsync_seconds)
+        rows = iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler, done=done)
+        _stream(rows, journal, run, on_row, fail_fast)
+        _finalize(journal_file, output, fmt, run, keep_rows)
+        run.seconds = time.perf_counter() - t0
+    return run
+
+
+def _stream(rows, journal: Journal, run: BatchRun, on_row, fail_fast: bool) -> None:
+    """Rows to the journal as they come; the journal is valid whenever the run stops."""
     finished = False
     try:
         for row in rows:
@@ -138,9 +160,6 @@ def score_to_file(
     finally:
         rows.close()
         journal.close(create=finished)
-    _finalize(journal_file, output, fmt, run, keep_rows)
-    run.seconds = time.perf_counter() - t0
-    return run
 
 
 def _already_scored(output: Path, fmt: str, journal_file: Path) -> dict[str, tuple[str, Any, Any]]:

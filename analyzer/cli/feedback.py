@@ -33,12 +33,18 @@ STDIN_NAME = "<stdin>"
 def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, base_model, model_path, no_model, fail_on, html_path, trackers_path) -> None:
     """Coaching feedback on one call FILE ('-' reads the transcript from standard input)."""
     from ..analysis import Analyzer
+    from ..display import shown_path
     from ..errors import CallcoachError
     from ..roles import read_roles_file
 
-    if html_path is not None and not html_path.resolve().parent.is_dir():
-        err(f"cannot write {html_path}: the folder {html_path.parent} does not exist")
-        sys.exit(EXIT_INPUT_ERROR)
+    if html_path is not None:  # before any work: its folder, and never the call itself (E610-E614)
+        from ..batch.outputs import check_outputs
+
+        try:
+            check_outputs([("--html", html_path)], [] if str(file) == "-" else [file])
+        except CallcoachError as exc:
+            err(str(exc))
+            sys.exit(EXIT_INPUT_ERROR)
     try:
         roles = read_roles_file(roles_file) if roles_file else None
         analyzer = Analyzer(
@@ -71,9 +77,9 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
         try:
             write_report(result, html_path, thresholds=analyzer.thresholds)
         except OSError as exc:
-            err(f"cannot write {html_path}: {exc.strerror}")
+            err(f"cannot write {shown_path(html_path)}: {exc.strerror}")
             sys.exit(EXIT_INPUT_ERROR)
-        click.echo(f"wrote {html_path}", err=True)
+        click.echo(f"wrote {shown_path(html_path)}", err=True)
     if fail_on and any(SEVERITY_ORDER.get(f.severity, 0) >= SEVERITY_ORDER[fail_on] for f in result.feedback):
         sys.exit(EXIT_FINDINGS)
 

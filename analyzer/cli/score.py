@@ -73,19 +73,24 @@ def score(
         )  # fmt: skip
         options = batch.with_model(options, model_arg(model_path, no_model))
         options = replace(options, follow_links=follow_links)
+        _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden)
+        lock = _lock([output, summary_path, html_path])
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
 
-    run = _run(
-        files, output, options, quiet=quiet, engine=engine, workers=workers, scheduler=scheduler,
-        resume=resume, fail_fast=fail_fast, keep_rows=html_path is not None,
-    )  # fmt: skip
-    try:
-        _write_extras(run, summary_path, html_path, reports_dir)
-    except OSError as exc:
-        err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
-        sys.exit(EXIT_INPUT_ERROR)
+    with lock:
+        if reports_dir is not None:
+            reports_dir.mkdir(parents=True, exist_ok=True)
+        run = _run(
+            files, output, options, quiet=quiet, engine=engine, workers=workers, scheduler=scheduler,
+            resume=resume, fail_fast=fail_fast, keep_rows=html_path is not None,
+        )  # fmt: skip
+        try:
+            _write_extras(run, summary_path, html_path, reports_dir)
+        except OSError as exc:
+            err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
+            sys.exit(EXIT_INPUT_ERROR)
     if not quiet:
         _headline(run, summary_path, html_path, reports_dir)
     _report_errors(run, output)
@@ -111,6 +116,7 @@ def _run(files, output, options, *, quiet, engine, workers, scheduler, resume, f
                 fail_fast=fail_fast,
                 on_row=progress.update,
                 keep_rows=keep_rows,
+                lock=False,  # the command has checked and locked every output
             )
     except KeyboardInterrupt:
         err("interrupted; the calls scored so far are kept: run the same command with --resume to finish")
@@ -172,16 +178,11 @@ def _prepare(
     batch.output_format(output)
     if summary_path is not None:
         batch.output_format(summary_path)
-    for target in (output, summary_path, html_path):
-        if target is not None and not target.parent.is_dir():
-            raise ValueError(f"the folder of {target} does not exist")
     batch.resolve_engine(engine, workers, scheduler)
     if (engine == "dask" or scheduler) and importlib.util.find_spec("distributed") is None:
         raise ImportError("the dask engine needs Dask distributed: pip install 'callcoach[dask]'")
     if (html_path or reports_dir) and importlib.util.find_spec("analyzer.html") is None:
         raise ImportError("HTML output (--html, --reports) is not available in this version of callcoach")
-    if reports_dir is not None:
-        reports_dir.mkdir(parents=True, exist_ok=True)
     roles = batch.read_batch_roles(roles_file) if roles_file else None
     options = batch.BatchOptions(
         format=fmt,
@@ -192,11 +193,40 @@ def _prepare(
         max_file_bytes=load_limits(config).max_file_bytes,
         roots=tuple(os.fspath(p) for p in paths if p.is_dir()),
     )
-    skip = [output, batch.journal_path(output)] + [p for p in (summary_path, html_path) if p is not None]
-    files = batch.discover(paths, include=globs, exclude=excludes, hidden=hidden, skip=skip)
+    files = batch.discover(paths, include=globs, exclude=excludes, hidden=hidden)
     if not files:
         raise ValueError("no transcript files found in " + ", ".join(map(str, paths)) + _filter_hint(globs, excludes))
     return options, files
+
+
+def _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden) -> None:
+    """Refuse, before any work, an output the run may not write (E610-E615): nothing is written then."""
+    from .. import batch
+
+    targets = [("-o", output)]
+    if batch.journal_path(output) != output:
+        targets.append(("the journal of -o", batch.journal_path(output)))
+    for label, path in (("--summary", summary_path), ("--html", html_path)):
+        if path is not None:
+            targets.append((label, path))
+    targets += [(f"the lock of {label}", batch.lock_path(path)) for label, path in targets if "journal" not in label]
+    batch.check_outputs(
+        targets,
+        files,
+        scanned=[p for p in paths if p.is_dir()],
+        scan=batch.Scan(include=globs, exclude=excludes, hidden=hidden),
+        folders=[("--reports", reports_dir)] if reports_dir is not None else (),
+    )
+
+
+def _lock(outputs):
+    """The lock of every output, held (E616 when another run holds one); stale locks noted on stderr."""
+    from .. import batch
+
+    lock = batch.OutputLock([p for p in outputs if p is not None]).acquire()
+    for line in lock.notes():
+        click.echo(f"callcoach: note: {line}", err=True)
+    return lock
 
 
 def _filter_hint(globs, excludes) -> str:

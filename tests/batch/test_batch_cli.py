@@ -159,10 +159,17 @@ def test_batch_cli_bad_options_exit_2(tmp_path, args, message):
     assert message in res.stderr
 
 
-def test_batch_cli_output_inside_the_folder_is_not_scored(tmp_path):
+def test_batch_cli_output_inside_the_folder_is_refused_unless_left_out(tmp_path):
     make_folder(tmp_path / "calls", bad=False)
+    res = invoke(["calls", "-o", "calls/scores.csv", "--engine", "sequential"], tmp_path)
+    assert res.exit_code == EXIT_INPUT_ERROR and "[E613]" in res.stderr
+    assert not (tmp_path / "calls" / "scores.csv").exists()
     for _ in range(2):
-        res = invoke(["calls", "-o", "calls/scores.csv", "--engine", "sequential", "--summary", "calls/sellers.csv"], tmp_path)
+        res = invoke(
+            ["calls", "-o", "calls/scores.csv", "--engine", "sequential", "--summary", "calls/sellers.csv",
+             "--exclude", "scores.csv", "--exclude", "sellers.csv"],
+            tmp_path,
+        )  # fmt: skip
         assert res.exit_code == EXIT_OK, res.output
     assert len(pd.read_csv(tmp_path / "calls" / "scores.csv")) == len(GOOD)
 
