@@ -38,11 +38,15 @@ _COLUMNS: tuple[str, ...] | None = None
 
 
 def columns() -> tuple[str, ...]:
-    """Every column of a batch row: :data:`BATCH_COLUMNS`, then the result's."""
+    """Every column of a batch row: :data:`BATCH_COLUMNS`, then the result's, then the call's
+    metadata (:data:`analyzer.callmeta.META_COLUMNS`). Tracker columns follow, from the rows."""
     global _COLUMNS
     if _COLUMNS is None:
+        from ..callmeta import META_COLUMNS
+
         # `path` is the one path column: the result's `file` would repeat it
-        _COLUMNS = BATCH_COLUMNS + tuple(c for c in result_columns() if c not in BATCH_COLUMNS and c != "file")
+        result = tuple(c for c in result_columns() if c not in BATCH_COLUMNS and c != "file")
+        _COLUMNS = BATCH_COLUMNS + result + META_COLUMNS
     return _COLUMNS
 
 
@@ -75,7 +79,18 @@ def column_kinds() -> dict[str, str]:
     }  # fmt: skip
     for f in dataclasses.fields(Metrics):
         kinds[f.name] = "float" if "float" in str(f.type) else "int"
+    kinds.update(dict.fromkeys(("date", "rep", "team", "call_type", "outcome", "account"), "str"))
     return kinds
+
+
+def column_kind(name: str, kinds: Mapping[str, str]) -> str:
+    """The kind of a column: a known one's, ``int`` for a tracker count
+    (``tracker_<name>_seller``, ``tracker_<name>_buyer``), else ``str``."""
+    if name in kinds:
+        return kinds[name]
+    if name.startswith("tracker_") and name.endswith(("_seller", "_buyer")):
+        return "int"
+    return "str"
 
 
 def kind_of(v: Any) -> str:

@@ -25,7 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..analysis import Analyzer
+    from ..callmeta import Manifest
     from ..config import Thresholds
+    from ..trackers import TrackerSet
     from ..transcript import Transcript
 
 #: The columns :func:`score_dataframe` returns before the result's.
@@ -47,6 +49,8 @@ def score_paths(
     engine: str | None = None,
     scheduler: str | None = None,
     model: Any = "default",
+    trackers: "str | os.PathLike | TrackerSet" = "default",
+    manifest: "str | os.PathLike | Manifest | None" = None,
 ) -> "pd.DataFrame":
     """Score every transcript under ``paths``; one row a call, sorted by path.
 
@@ -82,6 +86,13 @@ def score_paths(
     model : str, PathLike, ModelArtifact or None, default="default"
         The classifier: ``"default"`` (the shipped one), a model file, a
         loaded model, or None for no score.
+    trackers : str, PathLike or TrackerSet, default="default"
+        The trackers counted on every call: the shipped set, ``"none"``, a
+        TOML or JSON Lines file, or a set; each adds the columns
+        ``tracker_<name>_seller`` and ``tracker_<name>_buyer``.
+    manifest : str, PathLike, Manifest or None, default=None
+        A manifest CSV (``path`` or ``file``, and any of ``date``, ``rep``,
+        ``team``, ``call_type``, ``outcome``, ``account``): the metadata columns.
 
     Returns
     -------
@@ -109,12 +120,17 @@ def score_paths(
     if isinstance(roles, (str, os.PathLike)):
         roles = read_batch_roles(roles)
     paths = list(paths)
+    from ..callmeta import Manifest, read_manifest
+    from ..trackers import resolve_trackers
+
     options = BatchOptions(
         format=format,
         roles=RoleMap.build(sellers=sellers, buyers=buyers, roles=roles),
         thresholds=thresholds,
         base_model=base_model,
         roots=tuple(os.fspath(p) for p in paths if os.path.isdir(p)),  # links out of them are not followed
+        trackers=resolve_trackers(trackers),
+        manifest=manifest if manifest is None or isinstance(manifest, Manifest) else read_manifest(manifest),
     )
     options = with_model(options, model)
     files = discover(paths, include=include, exclude=exclude)

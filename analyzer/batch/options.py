@@ -12,7 +12,9 @@ from ..about import __version__
 from .rolemap import RoleMap
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..callmeta import Manifest
     from ..config import Thresholds
+    from ..trackers import TrackerSet
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,11 @@ class BatchOptions:
     model (str | None): the classifier: ``"default"`` (the shipped one), a
         model file, or None (no score). Each worker loads and checks it once
         (the parent stays light: it never imports the model's libraries).
+    trackers (TrackerSet | None): the trackers counted on every call; None
+        for the shipped set (:func:`analyzer.trackers.resolve_trackers`).
+    manifest (Manifest | None): call metadata by path (``--manifest``); the
+        date, rep, team, call type, outcome and account columns
+        (:mod:`analyzer.callmeta`).
     max_file_bytes (int | None): the largest file read (E603 past it).
         Defaults to ``[limits] max_file_bytes`` of ``defaults.cfg``.
     roots (tuple[str, ...]): the folders being scanned: a link found in one
@@ -42,6 +49,8 @@ class BatchOptions:
     base_model: str | None = None
     reports_dir: str | None = None
     model: Any = "default"
+    trackers: "TrackerSet | None" = None
+    manifest: "Manifest | None" = None
     max_file_bytes: int | None = None
     roots: tuple[str, ...] = ()
     follow_links: bool = False
@@ -59,12 +68,14 @@ def settings_fingerprint(options: BatchOptions) -> str:
     """A short hash of everything besides the file and the model that decides a row.
 
     Resume keeps a row only when the file, the model and these settings (the
-    thresholds, roles, forced format, base pipeline and analyzer version) are
-    all the same as in this run.
+    thresholds, roles, forced format, base pipeline, analyzer version, trackers
+    and manifest) are all the same as in this run.
     """
     thresholds = dataclasses.asdict(options.thresholds) if options.thresholds is not None else None
+    trackers = options.trackers.fingerprint() if options.trackers is not None else "default"
+    manifest = options.manifest.fingerprint() if options.manifest is not None else None
     key = json.dumps(
-        [thresholds, repr(options.roles), options.format, options.base_model, __version__],
+        [thresholds, repr(options.roles), options.format, options.base_model, __version__, trackers, manifest],
         sort_keys=True,
         default=str,
     )

@@ -21,6 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..display import shown_path
+from ..callmeta import call_meta
 from ..errors import CallcoachError
 from .columns import ERROR, OK, SKIPPED, blank_row
 from .options import BatchOptions, settings_fingerprint
@@ -49,7 +50,8 @@ def analyzer_for(options: BatchOptions | None = None) -> "Analyzer":
     call in a process builds it, later calls reuse it.
     """
     options = options or BatchOptions()
-    key = (options.thresholds, options.base_model, _model_key(options.model))
+    trackers = options.trackers.fingerprint() if options.trackers is not None else "default"
+    key = (options.thresholds, options.base_model, _model_key(options.model), trackers)
     found = _ANALYZERS.get(key)
     if found is not None:
         return found
@@ -61,7 +63,10 @@ def analyzer_for(options: BatchOptions | None = None) -> "Analyzer":
                 _ANALYZERS.clear()
             try:
                 _ANALYZERS[key] = Analyzer(
-                    thresholds=options.thresholds, base_model=options.base_model, model=options.model
+                    thresholds=options.thresholds,
+                    base_model=options.base_model,
+                    model=options.model,
+                    trackers=options.trackers if options.trackers is not None else "default",
                 )
             except Exception as exc:  # noqa: BLE001 - any reason, one message
                 raise AnalyzerSetupError(f"cannot build the analyzer: {exc}") from None
@@ -126,6 +131,7 @@ def score_path(
     shown = name if name is not None else shown_path(source)
     analyzer = analyzer_for(options)  # AnalyzerSetupError stops the run: no call could be scored
     row = blank_row(shown)
+    row.update(call_meta(source, None, None, options.manifest).to_row())
     row["model"] = getattr(getattr(analyzer, "model", None), "name", None)
     row["settings"] = settings_fingerprint(options)
     try:
@@ -143,6 +149,7 @@ def score_path(
         row["error"] = error_message(exc, shown)
         return row
     row.update(result.to_row())
+    row.update(call_meta(source, data, result.format, options.manifest).to_row())
     row.pop("file", None)  # the row's one path column is `path`
     row["status"] = OK
     if options.tags:

@@ -2,7 +2,8 @@
 
 :func:`dashboard_view` puts the page together: the counts, the score and
 talk-share distributions (:func:`histogram`), the per-seller table
-(:func:`seller_views`) and every call, errors too (:func:`call_views`),
+(:func:`seller_views`), the reps over time and the trackers
+(:mod:`analyzer.html.reps`), and every call, errors too (:func:`call_views`),
 each linked to its report when there is one.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..config import default_thresholds
 from ..render import clock
 from ..speakers import seller_key
 from .format import css_percent, pct_text
+from .reps import reps_view, tracker_panel
 
 NO_SELLER = "(no seller identified)"
 
@@ -37,6 +39,8 @@ def dashboard_view(rows: Sequence[Mapping[str, Any]], reports: Mapping[str, str]
         "share_count": len(shares),
         "sellers": seller_views(ok),
         "calls": call_views(rows, reports, folder),
+        "rep_view": reps_view(ok),
+        "tracker_panel": tracker_panel(ok),
         "folder": folder,
         "has_reports": bool(reports),
     }
