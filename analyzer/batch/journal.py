@@ -157,9 +157,10 @@ def iter_journal(path: Path, index: JournalIndex) -> Iterator[tuple[bytes, dict[
             yield line, json.loads(line)
 
 
-def seed_journal(output: Path, journal: Path) -> None:
-    """Copy the rows of a finished CSV or Parquet output into a new journal (resume)."""
+def seed_journal(output: Path, journal: Path, *, csv_guard: bool = True) -> None:
+    """Copy the rows of a finished CSV or Parquet output into a new journal (resume);
+    ``csv_guard``: the CSV output's text cells were guarded (:func:`~analyzer.batch.writers.guard_cell`)."""
     fmt = output_format(output)
     with atomic_file(journal) as tmp, open(tmp, "wb") as out:
-        for row in read_output_rows(output, fmt):
+        for row in read_output_rows(output, fmt, csv_guard=csv_guard):
             out.write(json_line(row))

@@ -86,6 +86,7 @@ def score_to_file(
     keep_rows: bool = False,
     fsync_seconds: float = 1.0,
     lock: bool = True,
+    csv_guard: bool = True,
 ) -> BatchRun:
     """Score ``files`` into ``output`` (JSON Lines, CSV or Parquet, by extension).
 
@@ -113,6 +114,10 @@ def score_to_file(
         not one of ``files``) and hold its lock (E616: one run per output)
         until the run ends. Defaults to True; False when the caller does
         both itself (``callcoach score`` checks and locks every output).
+    csv_guard (bool): in a CSV output, a text cell that a spreadsheet would
+        run as a formula (it begins with ``=``, ``+``, ``-``, ``@``, a tab
+        or a carriage return) gets a leading apostrophe; numbers are
+        untouched. Defaults to True; give the same value when resuming.
     RETURNS (BatchRun): counts, errors and the per-seller summary.
     RAISES: ValueError for an output of unknown format; OutputError (E61x)
         for an output the run may not write; OSError when the output cannot
@@ -129,13 +134,13 @@ def score_to_file(
     with held:
         t0 = time.perf_counter()
         run = BatchRun(output=output)
-        done = _already_scored(output, fmt, journal_file) if resume else {}
+        done = _already_scored(output, fmt, journal_file, csv_guard) if resume else {}
         if not resume and fmt != "jsonl":
             journal_file.unlink(missing_ok=True)
         journal = Journal(journal_file, fresh=not resume, fsync_seconds=fsync_seconds)
         rows = iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler, done=done)
         _stream(rows, journal, run, on_row, fail_fast)
-        _finalize(journal_file, output, fmt, run, keep_rows)
+        _finalize(journal_file, output, fmt, run, keep_rows, csv_guard)
         run.seconds = time.perf_counter() - t0
     return run
 
@@ -162,10 +167,10 @@ def _stream(rows, journal: Journal, run: BatchRun, on_row, fail_fast: bool) -> N
         journal.close(create=finished)
 
 
-def _already_scored(output: Path, fmt: str, journal_file: Path) -> dict[str, tuple[str, Any, Any]]:
+def _already_scored(output: Path, fmt: str, journal_file: Path, csv_guard: bool) -> dict[str, tuple[str, Any, Any]]:
     """Resume: path to (sha256, model, settings) of each row already in the output or its journal."""
     if fmt != "jsonl" and not journal_file.exists() and output.exists():
-        seed_journal(output, journal_file)
+        seed_journal(output, journal_file, csv_guard=csv_guard)
     if not journal_file.exists():
         return {}
     repair_tail(journal_file)
@@ -173,7 +178,7 @@ def _already_scored(output: Path, fmt: str, journal_file: Path) -> dict[str, tup
     return {p: (sha, *index.work.get(p, (None, None))) for p, (_, _, sha) in index.offsets.items() if sha}
 
 
-def _finalize(journal_file: Path, output: Path, fmt: str, run: BatchRun, keep_rows: bool) -> None:
+def _finalize(journal_file: Path, output: Path, fmt: str, run: BatchRun, keep_rows: bool, csv_guard: bool) -> None:
     """Write the output from the journal (one row per path, sorted) and count what it holds."""
     index = scan_journal(journal_file)
     if keep_rows:
@@ -196,6 +201,8 @@ def _finalize(journal_file: Path, output: Path, fmt: str, run: BatchRun, keep_ro
             account(row)
         return
     cols = list(columns()) + index.extra_columns
-    write_output(iter_journal(journal_file, index), output, fmt, cols, index.column_kinds(), on_row=account)
+    write_output(
+        iter_journal(journal_file, index), output, fmt, cols, index.column_kinds(), on_row=account, csv_guard=csv_guard
+    )
     if fmt != "jsonl":
         journal_file.unlink(missing_ok=True)

@@ -5,6 +5,11 @@
   output, :func:`write_table` a small table such as the per-seller summary;
 - :func:`read_output_rows` reads a finished CSV or Parquet output back, with
   its column types (resume);
+- :func:`guard_cell` keeps a spreadsheet from running a CSV cell as a
+  formula (CSV injection): a text cell that begins with ``=``, ``+``, ``-``,
+  ``@``, a tab or a carriage return gets a leading apostrophe, as OWASP
+  recommends; numbers are untouched, and :func:`unguard_cell` undoes it when
+  a run reads its output back. ``callcoach score --raw-csv`` turns it off;
 - :class:`atomic_file` is the temporary file beside the target that is
   renamed over it only when writing succeeded.
 """
@@ -25,6 +30,29 @@ OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parque
 ROW_GROUP_ROWS = 2048
 
 _ARROW_TYPES = {"str": "string", "int": "int64", "float": "float64", "bool": "bool_"}
+#: What a spreadsheet reads as the start of a formula in a CSV cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows rather than runs: a text cell that begins
+    with one of :data:`FORMULA_STARTS` (after any apostrophes it already
+    begins with) gets one more apostrophe in front. Numbers, and text that is
+    a plain number (``-12.5``), are untouched."""
+    if not isinstance(value, str) or not value.lstrip("'").startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
+def unguard_cell(value: Any) -> Any:
+    """The cell :func:`guard_cell` was given (its inverse)."""
+    if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def output_format(path: str | os.PathLike) -> str:
@@ -48,6 +76,8 @@ def write_output(
     cols: Sequence[str],
     kinds: Mapping[str, str],
     on_row: Callable[[dict[str, Any]], None],
+    *,
+    csv_guard: bool = True,
 ) -> None:
     """Write rows to ``output`` in ``fmt``, atomically.
 
@@ -56,6 +86,7 @@ def write_output(
     cols (Sequence[str]): the columns of CSV and Parquet output, in order.
     kinds (Mapping[str, str]): the kind of each column (Parquet types).
     on_row (Callable): called with every row as it is written.
+    csv_guard (bool): CSV text cells through :func:`guard_cell`. Defaults to True.
     """
     with atomic_file(output) as tmp:
         if fmt == "jsonl":
@@ -68,7 +99,7 @@ def write_output(
                 writer = csv.DictWriter(fh, fieldnames=list(cols), extrasaction="ignore")
                 writer.writeheader()
                 for _, row in lines:
-                    writer.writerow(row)
+                    writer.writerow({k: guard_cell(v) for k, v in row.items()} if csv_guard else row)
                     on_row(row)
         else:
             _write_parquet((row for _, row in lines), tmp, cols, kinds, on_row)
@@ -84,14 +115,17 @@ def json_line(row: Mapping[str, Any]) -> bytes:
         return (json.dumps(row, ensure_ascii=True) + "\n").encode("ascii")
 
 
-def write_table(rows: Sequence[Mapping[str, Any]], path: str | os.PathLike, cols: Sequence[str]) -> None:
-    """Write a small table (the summary) by extension (CSV, Parquet, JSON Lines), atomically."""
+def write_table(
+    rows: Sequence[Mapping[str, Any]], path: str | os.PathLike, cols: Sequence[str], *, csv_guard: bool = True
+) -> None:
+    """Write a small table (the summary) by extension (CSV, Parquet, JSON Lines), atomically;
+    ``csv_guard`` as for :func:`write_output`."""
     path = Path(path)
     lines = (
         (json_line({c: row.get(c) for c in cols}), dict(row))
         for row in rows
     )
-    write_output(lines, path, output_format(path), cols, scan_kinds(rows, cols), on_row=lambda row: None)
+    write_output(lines, path, output_format(path), cols, scan_kinds(rows, cols), on_row=lambda row: None, csv_guard=csv_guard)
 
 
 def _write_parquet(
@@ -138,13 +172,15 @@ def arrow_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[str], kinds: M
     return pa.Table.from_arrays(arrays, names=list(cols))
 
 
-def read_output_rows(output: Path, fmt: str) -> Iterator[dict[str, Any]]:
-    """The rows of a finished CSV or Parquet output, each value of its column's type."""
+def read_output_rows(output: Path, fmt: str, *, csv_guard: bool = True) -> Iterator[dict[str, Any]]:
+    """The rows of a finished CSV or Parquet output, each value of its column's type
+    (CSV cells through :func:`unguard_cell` when the output was written with ``csv_guard``)."""
+    unguard = unguard_cell if csv_guard else (lambda v: v)
     if fmt == "csv":
         kinds = column_kinds()
         with open(output, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                yield {k: cell(v, kinds.get(k, "str")) for k, v in row.items()}
+                yield {k: cell(unguard(v), kinds.get(k, "str")) for k, v in row.items()}
     else:
         import pyarrow.parquet as pq
 

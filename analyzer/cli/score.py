@@ -51,10 +51,11 @@ ERRORS_SHOWN = 10
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write one row per seller (.csv, .parquet or .jsonl).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a dashboard page of the run.")
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write one HTML report per call into this folder.")
+@click.option("--raw-csv", is_flag=True, help="Write the text cells of CSV outputs as they are. By default a cell that begins with =, +, -, @, a tab or a carriage return (which a spreadsheet would run as a formula) gets a leading apostrophe; numbers are never changed. Give it again with --resume.")
 def score(
     paths, output, globs, excludes, hidden, follow_links, roles_file, sellers, buyers, others, fmt, config,
     base_model, model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
-    html_path, reports_dir,
+    html_path, reports_dir, raw_csv=False,
 ) -> None:  # fmt: skip
     """Score every call in PATHS (files, and folders searched recursively) into OUTPUT.
 
@@ -83,11 +84,11 @@ def score(
         if reports_dir is not None:
             reports_dir.mkdir(parents=True, exist_ok=True)
         run = _run(
-            files, output, options, quiet=quiet, engine=engine, workers=workers, scheduler=scheduler,
+            files, output, options, csv_guard=not raw_csv, quiet=quiet, engine=engine, workers=workers, scheduler=scheduler,
             resume=resume, fail_fast=fail_fast, keep_rows=html_path is not None,
         )  # fmt: skip
         try:
-            _write_extras(run, summary_path, html_path, reports_dir)
+            _write_extras(run, summary_path, html_path, reports_dir, csv_guard=not raw_csv)
         except OSError as exc:
             err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
             sys.exit(EXIT_INPUT_ERROR)
@@ -97,7 +98,7 @@ def score(
     sys.exit(EXIT_FINDINGS if run.failed else EXIT_OK)
 
 
-def _run(files, output, options, *, quiet, engine, workers, scheduler, resume, fail_fast, keep_rows):
+def _run(files, output, options, *, csv_guard=True, quiet, engine, workers, scheduler, resume, fail_fast, keep_rows):
     """Score the files into the output with a progress bar; exit with the right code when the run fails."""
     from .. import batch
     from ..errors import CallcoachError
@@ -117,6 +118,7 @@ def _run(files, output, options, *, quiet, engine, workers, scheduler, resume, f
                 on_row=progress.update,
                 keep_rows=keep_rows,
                 lock=False,  # the command has checked and locked every output
+                csv_guard=csv_guard,
             )
     except KeyboardInterrupt:
         err("interrupted; the calls scored so far are kept: run the same command with --resume to finish")
@@ -139,12 +141,14 @@ def _kept_note(output: Path) -> str:
     return ""
 
 
-def _write_extras(run, summary_path: Path | None, html_path: Path | None, reports_dir: Path | None) -> None:
+def _write_extras(
+    run, summary_path: Path | None, html_path: Path | None, reports_dir: Path | None, *, csv_guard: bool = True
+) -> None:
     """The per-seller summary and the dashboard, when asked for."""
     from .. import batch
 
     if summary_path is not None:
-        batch.write_table(run.summary.rows(), summary_path, batch.SUMMARY_COLUMNS)
+        batch.write_table(run.summary.rows(), summary_path, batch.SUMMARY_COLUMNS, csv_guard=csv_guard)
     if html_path is not None:
         from ..html import write_dashboard
 
