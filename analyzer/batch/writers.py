@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from .columns import cell, column_kinds, convert, scan_kinds
+from .columns import cell, column_kind, column_kinds, convert, scan_kinds
 
 #: Output formats by file extension.
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -180,7 +180,7 @@ def read_output_rows(output: Path, fmt: str, *, csv_guard: bool = True) -> Itera
         kinds = column_kinds()
         with open(output, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                yield {k: cell(unguard(v), kinds.get(k, "str")) for k, v in row.items()}
+                yield {k: cell(unguard(v), column_kind(k, kinds)) for k, v in row.items()}
     else:
         import pyarrow.parquet as pq
 

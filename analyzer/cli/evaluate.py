@@ -20,13 +20,20 @@ from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, config_option, err, load_th
 @click.option("--taggers", default="default", show_default=True, help="The taggers' sentence models: a folder from `callcoach train-taggers`, or 'none' for the phrase rules alone.")
 @click.option("--asr", is_flag=True, help="Also measure on the calls rewritten as raw speech recognition output (lower case, no punctuation), side by side.")
 @click.option("--cv", is_flag=True, help="Retrain the taggers holding out one writer at a time and print rules-only beside learned (slow).")
-def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr, cv) -> None:
-    """Per-tag precision, recall and F1 against NAME.gold.json sidecars in PATHS."""
+@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, path_type=Path), help="A manifest CSV with an outcome (won/lost) per call: report how the score relates to the outcomes of the calls in PATHS instead.")
+def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr, cv, manifest_path) -> None:
+    """Per-tag precision, recall and F1 against NAME.gold.json sidecars in PATHS.
+
+    With --manifest: how the score relates to the calls' outcomes (won or lost).
+    """
     from ..analysis import Analyzer
     from ..errors import CallcoachError
     from ..evaluate import evaluate_paths
     from ..gold import find_gold_files
 
+    if manifest_path is not None:
+        _outcomes(paths, manifest_path, as_json, config, model_path, no_model, taggers)
+        return
     gold = find_gold_files(paths)
     if not gold:
         err("no *.gold.json files found in " + ", ".join(map(str, paths)))
@@ -100,3 +107,61 @@ def _cross_validate(gold, thresholds, asr: bool, as_json: bool) -> None:
     _side_by_side(columns, as_json, title)
     for e in res["errors"]:
         err(e["error"])
+
+
+def _outcomes(paths, manifest_path, as_json, config, model_path, no_model, taggers) -> None:
+    """Score the calls in PATHS that the manifest gives an outcome, and relate the score to it."""
+    from ..analysis import Analyzer
+    from ..batch import discover
+    from ..callmeta import read_manifest
+    from ..errors import CallcoachError
+    from ..outcomes import relate
+
+    try:
+        manifest = read_manifest(manifest_path)
+        with_outcome = [(f, manifest.lookup(f).outcome) for f in discover(paths)]
+        with_outcome = [(f, o) for f, o in with_outcome if o]
+        if not with_outcome:
+            err(f"no call in {', '.join(map(str, paths))} has an outcome (won or lost) in {manifest_path}")
+            sys.exit(EXIT_INPUT_ERROR)
+        analyzer = Analyzer(thresholds=load_thresholds(config), model=model_arg(model_path, no_model), taggers=taggers)
+        calls, failed = [], []
+        for f, outcome in with_outcome:
+            try:
+                r = analyzer.analyze_file(f)
+            except CallcoachError as exc:
+                failed.append(str(exc))
+                continue
+            calls.append((r.score, r.metrics.seller_talk_share, outcome))
+    except CallcoachError as exc:
+        err(str(exc))
+        sys.exit(EXIT_INPUT_ERROR)
+    report = relate(calls).to_dict()
+    if as_json:
+        click.echo(json.dumps({**report, "errors": failed}, indent=2))
+    else:
+        _print_outcomes(report, analyzer.model is not None)
+    for message in failed:
+        err(message)
+    if failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _print_outcomes(r: dict, scored: bool) -> None:
+    def num(x, fmt="{:.0f}"):
+        return "n/a" if x is None else fmt.format(x)
+
+    click.echo(f"Score against outcome: {r['calls']} calls with an outcome ({r['won']} won, {r['lost']} lost)")
+    if scored:
+        click.echo(f"  median score          won {num(r['median_score_won'])}, lost {num(r['median_score_lost'])}")
+        click.echo(f"  ROC AUC               {num(r['auc'], '{:.3f}')} (the chance a won call scores above a lost one; 0.5 is no relation)")
+        click.echo(
+            f"  won                   {num(r['won_share_scoring_50_or_more'], '{:.0%}')} of calls scoring 50 or more, "
+            f"{num(r['won_share_scoring_under_50'], '{:.0%}')} of those under 50"
+        )
+    else:
+        click.echo("  no model is loaded, so the calls are not scored")
+    click.echo(
+        f"  median talk share     won {num(r['median_talk_share_won'], '{:.0%}')}, lost {num(r['median_talk_share_lost'], '{:.0%}')}"
+    )
+    click.echo("An association in these calls, not a cause.")

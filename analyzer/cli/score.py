@@ -20,7 +20,7 @@ from typing import Any, Mapping
 import click
 
 from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, err, internal_error, load_limits, load_thresholds, model_arg
-from .common import base_model_option, config_option, format_option, model_option
+from .common import base_model_option, config_option, format_option, model_option, trackers_option
 
 EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
 ERRORS_SHOWN = 10
@@ -54,7 +54,10 @@ ERRORS_SHOWN = 10
 @click.option("--raw-csv", is_flag=True, help="Write the text cells of CSV outputs as they are. By default a cell that begins with =, +, -, @, a tab or a carriage return (which a spreadsheet would run as a formula) gets a leading apostrophe; numbers are never changed. Give it again with --resume.")
 def score(
     paths, output, globs, excludes, hidden, follow_links, roles_file, sellers, buyers, others, fmt, config,
+@trackers_option
+@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, path_type=Path), help="A CSV of call metadata: a path or file column, and any of date, rep, team, call_type, outcome (won/lost), account.")
     base_model, model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
+    trackers_path, manifest_path,
     html_path, reports_dir, raw_csv=False,
 ) -> None:  # fmt: skip
     """Score every call in PATHS (files, and folders searched recursively) into OUTPUT.
@@ -75,6 +78,7 @@ def score(
         options = batch.with_model(options, model_arg(model_path, no_model))
         options = replace(options, follow_links=follow_links)
         _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden)
+        options = _with_trackers_and_manifest(options, trackers_path, manifest_path)
         lock = _lock([output, summary_path, html_path])
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
         err(str(exc))
@@ -247,6 +251,44 @@ class _Progress:
 
         console = Console(stderr=True)
         self.enabled = enabled and console.is_terminal
+def _with_trackers_and_manifest(options, trackers_path: str | None, manifest_path: Path | None):
+    """``options`` with the trackers and the manifest read (and checked) before any call is scored."""
+    from ..callmeta import read_manifest
+    from ..trackers import resolve_trackers
+
+    return replace(
+        options,
+        trackers=resolve_trackers(trackers_path) if trackers_path else None,
+        manifest=read_manifest(manifest_path) if manifest_path is not None else None,
+    )
+
+
+class _Files(list):
+    """The files a run takes, and what it left out of the folders it was given (``left_out``)."""
+
+    left_out: dict = {}
+
+
+def _check_table(path: Path | None, param=None) -> Path | None:
+    """A table output's format by extension, and pyarrow for Parquet: checked before any call is scored."""
+    from .. import batch
+
+    if path is None:
+        return None
+    try:
+        fmt = batch.output_format(path)
+    except ValueError as exc:
+        if param is not None:
+            raise click.BadParameter(str(exc), param=param) from None
+        raise
+    if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
+        message = f"writing {path} (Parquet) needs pyarrow, which is missing: pip install pyarrow (a dependency of callcoach: reinstall it)"
+        if param is not None:
+            raise click.BadParameter(message, param=param)
+        raise ImportError(message)
+    return path
+
+
         self.total = total
         self.failed = 0
         self.words = 0
