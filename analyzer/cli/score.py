@@ -52,12 +52,12 @@ ERRORS_SHOWN = 10
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a dashboard page of the run.")
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write one HTML report per call into this folder.")
 @click.option("--raw-csv", is_flag=True, help="Write the text cells of CSV outputs as they are. By default a cell that begins with =, +, -, @, a tab or a carriage return (which a spreadsheet would run as a formula) gets a leading apostrophe; numbers are never changed. Give it again with --resume.")
-def score(
-    paths, output, globs, excludes, hidden, follow_links, roles_file, sellers, buyers, others, fmt, config,
 @trackers_option
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, path_type=Path), help="A CSV of call metadata: a path or file column, and any of date, rep, team, call_type, outcome (won/lost), account.")
-    base_model, model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
+def score(
     trackers_path, manifest_path,
+    paths, output, globs, excludes, hidden, follow_links, roles_file, sellers, buyers, others, fmt, config,
+    base_model, model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
     html_path, reports_dir, raw_csv=False,
 ) -> None:  # fmt: skip
     """Score every call in PATHS (files, and folders searched recursively) into OUTPUT.
@@ -75,10 +75,10 @@ def score(
             paths, output, globs, excludes, hidden, roles_file, sellers, buyers, others, fmt, config,
             base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
         )  # fmt: skip
+        options = _with_trackers_and_manifest(options, trackers_path, manifest_path)
         options = batch.with_model(options, model_arg(model_path, no_model))
         options = replace(options, follow_links=follow_links)
         _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden)
-        options = _with_trackers_and_manifest(options, trackers_path, manifest_path)
         lock = _lock([output, summary_path, html_path])
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
         err(str(exc))
@@ -237,20 +237,6 @@ def _lock(outputs):
     return lock
 
 
-def _filter_hint(globs, excludes) -> str:
-    if globs or excludes:
-        return " that match the --glob/--exclude patterns"
-    return " (looked for *.txt, *.vtt, *.srt, *.csv, *.json; use --glob to choose others)"
-
-
-class _Progress:
-    """A rich progress bar on stderr: calls done, failed, words per second, time left."""
-
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        from rich.console import Console
-
-        console = Console(stderr=True)
-        self.enabled = enabled and console.is_terminal
 def _with_trackers_and_manifest(options, trackers_path: str | None, manifest_path: Path | None):
     """``options`` with the trackers and the manifest read (and checked) before any call is scored."""
     from ..callmeta import read_manifest
@@ -289,6 +275,20 @@ def _check_table(path: Path | None, param=None) -> Path | None:
     return path
 
 
+def _filter_hint(globs, excludes) -> str:
+    if globs or excludes:
+        return " that match the --glob/--exclude patterns"
+    return " (looked for *.txt, *.vtt, *.srt, *.csv, *.json; use --glob to choose others)"
+
+
+class _Progress:
+    """A rich progress bar on stderr: calls done, failed, words per second, time left."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        self.enabled = enabled and console.is_terminal
         self.total = total
         self.failed = 0
         self.words = 0
