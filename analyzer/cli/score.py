@@ -249,32 +249,6 @@ def _with_trackers_and_manifest(options, trackers_path: str | None, manifest_pat
     )
 
 
-class _Files(list):
-    """The files a run takes, and what it left out of the folders it was given (``left_out``)."""
-
-    left_out: dict = {}
-
-
-def _check_table(path: Path | None, param=None) -> Path | None:
-    """A table output's format by extension, and pyarrow for Parquet: checked before any call is scored."""
-    from .. import batch
-
-    if path is None:
-        return None
-    try:
-        fmt = batch.output_format(path)
-    except ValueError as exc:
-        if param is not None:
-            raise click.BadParameter(str(exc), param=param) from None
-        raise
-    if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
-        message = f"writing {path} (Parquet) needs pyarrow, which is missing: pip install pyarrow (a dependency of callcoach: reinstall it)"
-        if param is not None:
-            raise click.BadParameter(message, param=param)
-        raise ImportError(message)
-    return path
-
-
 def _filter_hint(globs, excludes) -> str:
     if globs or excludes:
         return " that match the --glob/--exclude patterns"
