@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import wording
+from .display import isolated, shown_name
 from .config import Thresholds, default_thresholds
 from .result import AnalysisResult
 
@@ -139,7 +140,8 @@ def _speakers(result: AnalysisResult, console: Console) -> None:
         table.add_column(col, justify="right" if col in ("words", "time", "turns") else "left")
     for s in result.speakers:
         role = s.role + (" (inferred)" if s.role_source == "inferred" else "")
-        table.add_row(s.name, role, str(s.words), clock(s.seconds) or "-", str(s.turns))
+        # a Text, never markup: a name like "[link=...]" is shown as it is
+        table.add_row(Text(shown_name(s.name)), role, str(s.words), clock(s.seconds) or "-", str(s.turns))
     console.print(table)
     console.print()
 
@@ -227,7 +229,7 @@ def _trackers(result: AnalysisResult, console: Console) -> None:
         when = clock(first.start) or f"turn {first.turn}"
         say(
             console,
-            f"seller {t.seller}, buyer {t.buyer}; first at {when} by {first.speaker}: \"{first.text}\"",
+            f"seller {t.seller}, buyer {t.buyer}; first at {when} by {shown_name(first.speaker)}: \"{isolated(first.text)}\"",
             head="  " + t.name,
             indent=width,
         )
@@ -250,8 +252,8 @@ def _moments(result: AnalysisResult, console: Console) -> None:
         text = t.text if len(t.text) <= 160 else t.text[:157] + "..."
         head = Text(f"  {when:>{w}}  ")
         head.append(f"{label:<24}", style="cyan")
-        body = Text(f"{t.speaker}: ", style="bold")
-        body.append(f"\"{text}\"")
+        body = Text(f"{shown_name(t.speaker)}: ", style="bold")
+        body.append(f"\"{isolated(text)}\"")
         say(console, body, head=head)
     console.print()
 
@@ -266,7 +268,7 @@ def _feedback(result: AnalysisResult, console: Console) -> None:
         head.append(f"{f.code} {f.severity:<7}", style=SEVERITY_STYLE.get(f.severity, ""))
         head.append(" ")
         body = Text(f"{f.name}: ", style="bold")
-        body.append(f.message)
+        body.append(isolated(f.message))
         say(console, body, head=head, indent=4)
 
 

@@ -9,7 +9,13 @@ Safe by construction: this package turns a result into plain data (numbers,
 strings, nested lists) and the Jinja2 templates in ``analyzer/templates``
 render it with autoescaping on. No transcript text, speaker name or file
 name is ever concatenated into markup here; the only strings marked safe are
-the static sorting script and the CSP computed from it.
+the static sorting script, the CSP computed from it, and the templates'
+``|name`` filter, which escapes a name before it wraps it in ``<bdi>``.
+
+Names cannot turn a page around: every speaker and file name is shown in
+``<bdi>`` with its bidi controls and zero-width characters made visible
+(``<U+202E>``), and quoted transcript text and feedback messages sit in
+``<bdi>`` too, so a right-to-left override in them ends where they end.
 
 Formatting only: every number shown was computed by the analyzer. Wording
 follows :mod:`analyzer.render` (the terminal report).

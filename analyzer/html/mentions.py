@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import Thresholds
+from ..display import shown_name
 from ..result import AnalysisResult, Mention
 from .context import ReportContext
 from .format import clamp, css_percent, plural
@@ -73,7 +74,7 @@ def mention_markers(ctx: ReportContext) -> dict[str, Any]:
                 "left": css_percent(x),
                 "row": row,
                 "number": number,
-                "label": f"{m.tracker}: \u201c{m.text}\u201d at {_when(ctx, m)}, {m.speaker} ({m.role})",
+                "label": f"{m.tracker}: \u201c{m.text}\u201d at {_when(ctx, m)}, {shown_name(m.speaker)} ({m.role})",
             }
         )
     return {"markers": markers, "rows": max([1] + [mk["row"] + 1 for mk in markers])}

@@ -22,7 +22,28 @@ def env():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["name"] = name_markup
+    environment.filters["shown"] = _shown_text
     return environment
+
+
+def _shown_text(value: object) -> str:
+    """A name as plain text, its bidi controls made visible (for an attribute, where no ``<bdi>`` can go)."""
+    from ..display import shown_name
+
+    return shown_name(str(value))
+
+
+def name_markup(value: object):
+    """A speaker or file name as markup: escaped, its bidi controls and
+    zero-width characters made visible (:func:`~analyzer.display.shown_name`),
+    inside ``<bdi>`` so that whatever direction it runs in ends where it ends
+    (the templates' ``|name`` filter)."""
+    from markupsafe import Markup, escape
+
+    from ..display import shown_name
+
+    return Markup("<bdi>{}</bdi>").format(escape(shown_name(str(value))))
 
 
 @lru_cache(maxsize=1)

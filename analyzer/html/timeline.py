@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from ..display import shown_name
 from ..render import TAG_LABEL, clock
 from ..result import Tag
 from ..transcript import Role, Turn
@@ -104,7 +105,7 @@ def lane_views(scale: Scale, roles: dict[str, str]) -> list[dict[str, Any]]:
                 "turn": t.index,
                 "left": css_percent(left),
                 "width": css_percent(width),
-                "title": f"Turn {t.index}, {t.speaker} ({role}), {when}, {plural(t.words, 'word')}",
+                "title": f"Turn {t.index}, {shown_name(t.speaker)} ({role}), {when}, {plural(t.words, 'word')}",
             }
         )
     return [{"role": r, "name": _ROLE_LANE[r], "bands": lanes[r]} for r in _ROLE_ORDER if r in lanes]
@@ -131,7 +132,7 @@ def marker_views(ctx: ReportContext, scale: Scale) -> list[dict[str, Any]]:
                 "row": row,
                 "tag": tag.tag,
                 "letter": TAG_LETTER.get(tag.tag, "?"),
-                "label": f"{ctx.labels[k]} at {ctx.when(tag)}, {tag.speaker}",
+                "label": f"{ctx.labels[k]} at {ctx.when(tag)}, {shown_name(tag.speaker)}",
             }
         )
     return markers
