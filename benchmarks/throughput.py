@@ -1,16 +1,26 @@
-"""Words per second of the whole analysis against the spaCy tokenizer alone.
+"""Words per second of the whole analysis, beside the bare spaCy tokenizer in the same run.
 
-Both are timed in the same run on the same text, so the ratio holds on a
-busy machine where the absolute figures do not. Three workloads:
+Four calls, built from the project's own annotated calls (``data/train``,
+every writer) with their gold roles, so that who talks most differs:
 
-1. every call in ``data/samples/`` (read from disk, roles inferred, tagged,
-   measured, feedback);
-2. one long call of about 50,000 words, built by repeating the samples' turns
-   with their speakers mapped onto one seller and one buyer;
-3. the same long call cut to 12,500 and 25,000 words, to see whether time
-   grows linearly with length (the seconds per 1,000 words should stay flat).
+- ``seller-heavy``: two speakers; the seller's turns make up about three
+  quarters of the words;
+- ``buyer-heavy``: two speakers; the buyer's turns make up about three
+  quarters of the words;
+- ``many-speakers``: whole calls one after another, each keeping its own
+  speakers (about 30 of them, sellers, buyers and others);
+- ``200k``: the many-speakers call grown to 200,000 words;
 
-    python benchmarks/throughput.py [--repeat N] [--json]
+plus the samples read from disk, the 200,000-word call cut to 10,000 and
+50,000 words (time per 1,000 words should stay flat), and the seller-heavy
+call rewritten as unpunctuated speech (where the segmenter works).
+
+Each figure is the best of ``--repeat`` runs; the ratio is the analysis's
+words per second over the tokenizer's on the same text in the same run, so
+it holds on a busy machine where absolute figures do not. ``--profile``
+prints the time per stage of the analysis on each call.
+
+    python benchmarks/throughput.py [--repeat N] [--json] [--profile]
 """
 from __future__ import annotations
 
@@ -21,35 +31,69 @@ import sys
 import time
 from pathlib import Path
 
-from analyzer.analysis import Analyzer
+from analyzer import feedback as fb
+from analyzer.analysis import Analyzer, tags_from_doc
+from analyzer.asr import transcript_as_asr
+from analyzer.gold import find_gold_files
+from analyzer.metrics import compute_metrics
+from analyzer.nlp import extensions as ext
+from analyzer.nlp.pipeline import transcript_to_doc
+from analyzer.nlp.training import load_calls
 from analyzer.readers import read_transcript
 from analyzer.roles import assign_roles
-from analyzer.transcript import Cue, Transcript
+from analyzer.transcript import Cue, Role, Transcript
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-
-
-def sample_paths() -> list[Path]:
-    return sorted(p for p in SAMPLES.iterdir() if p.is_file() and not p.name.endswith(".gold.json"))
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+TRAIN = ROOT / "data" / "train"
 
 
-def long_call(transcripts: list[Transcript], words: int) -> Transcript:
-    """A synthetic call of about ``words`` words, alternating seller and buyer."""
+def _cues_of(transcripts, rename, keep, limit: int) -> list[Cue]:
     cues, total, t = [], 0, 0.0
-    while total < words:
+    while total < limit:
         for tr in transcripts:
             for turn in tr.turns:
-                role = tr.roles.get(turn.speaker)
-                speaker = "Seller" if getattr(role, "value", "") == "seller" else "Buyer"
-                dur = turn.words / 2.5
-                cues.append(Cue(speaker, turn.text, round(t, 2), round(t + dur, 2)))
-                t += dur + 0.4
+                if not keep(tr, turn):
+                    continue
+                dur = turn.words / 2.6
+                cues.append(Cue(rename(tr, turn), turn.text, round(t, 2), round(t + dur, 2)))
+                t += dur + 0.5
                 total += turn.words
-                if total >= words:
-                    break
-            if total >= words:
-                break
-    return Transcript.from_cues(cues, source=f"<long call, {total} words>", format="callcoach")
+                if total >= limit:
+                    return cues
+    return cues
+
+
+def two_party(transcripts: list[Transcript], heavy: str, words: int) -> Transcript:
+    """Seller and buyer turns alternating, with ``heavy``'s turns three times as long."""
+    sellers = [t for tr in transcripts for t in tr.turns if tr.roles.get(t.speaker) is Role.SELLER and t.words >= 4]
+    buyers = [t for tr in transcripts for t in tr.turns if tr.roles.get(t.speaker) is Role.BUYER and t.words >= 4]
+    long_side, short_side = (sellers, buyers) if heavy == "seller" else (buyers, sellers)
+    long_name, short_name = ("Seller", "Buyer") if heavy == "seller" else ("Buyer", "Seller")
+    cues, total, t, i, j = [], 0, 0.0, 0, 0
+    while total < words:
+        chunk, n = [], 0
+        while n < 3 * max(1, short_side[j % len(short_side)].words):
+            chunk.append(long_side[i % len(long_side)].text)
+            n += long_side[i % len(long_side)].words
+            i += 1
+        for speaker, text in ((long_name, " ".join(chunk)), (short_name, short_side[j % len(short_side)].text)):
+            w = len(text.split())
+            cues.append(Cue(speaker, text, round(t, 2), round(t + w / 2.6, 2)))
+            t += w / 2.6 + 0.5
+            total += w
+        j += 1
+    call = Transcript.from_cues(cues, source=f"<{heavy}-heavy call>", format="callcoach")
+    return assign_roles(call, sellers=["Seller"], buyers=["Buyer"])
+
+
+def many_speakers(transcripts: list[Transcript], words: int, calls: int = 12) -> Transcript:
+    """Whole calls one after another, each keeping its own speakers (renamed apart)."""
+    chosen = transcripts[:: max(1, len(transcripts) // calls)][:calls]
+    cues = _cues_of(chosen, lambda tr, turn: f"{tr.source.split('/')[-1]}: {turn.speaker}", lambda tr, turn: True, words)
+    roles = {f"{tr.source.split('/')[-1]}: {s}": r.value for tr in chosen for s, r in tr.roles.items()}
+    call = Transcript.from_cues(cues, source=f"<{len(chosen)} calls>", format="callcoach")
+    return assign_roles(call, roles={s: r for s, r in roles.items() if s in call.speakers})
 
 
 def best_of(fn, repeat: int) -> float:
@@ -62,52 +106,118 @@ def best_of(fn, repeat: int) -> float:
     return best
 
 
+def profile(analyzer: Analyzer, call: Transcript, repeat: int) -> dict[str, float]:
+    """Seconds per stage for one call (best of ``repeat`` for each stage)."""
+    nlp = analyzer.nlp
+    stages: dict[str, float] = {}
+
+    def timed(name, fn):
+        stages[name] = best_of(fn, repeat)
+        return fn()
+
+    stages["roles"] = best_of(lambda: assign_roles(Transcript(call.source, call.format, call.turns), thresholds=analyzer.thresholds), repeat)
+    doc = timed("tokenize", lambda: transcript_to_doc(nlp, call))
+    for name, proc in nlp.pipeline:
+        base = transcript_to_doc(nlp, call)
+        for earlier, p in nlp.pipeline:
+            if earlier == name:
+                break
+            base = p(base)
+        stages[name] = best_of(lambda: proc(base), 1)
+        doc = proc(base)
+    tags = timed("tags", lambda: tags_from_doc(doc, call))
+    counts: dict[str, int] = {}
+    for t in tags:
+        counts[t.tag] = counts.get(t.tag, 0) + 1
+    open_q = sum(1 for t in tags if t.tag == ext.BUYER_QUESTION and t.open)
+    metrics = timed("metrics", lambda: compute_metrics(call, counts, open_q, analyzer.thresholds))
+    ctx = fb.Context(transcript=call, metrics=metrics, tags=tags, thresholds=analyzer.thresholds)
+    timed("feedback", lambda: fb.check_all(ctx))
+    if analyzer.model is not None:
+        result = analyzer.result_from_doc(doc, call)
+        timed("features+score", lambda: analyzer.model.score(result, backchannel_max_words=analyzer.thresholds.backchannel_max_words))
+    return stages
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="also print seconds per stage for each call")
     args = ap.parse_args(argv)
 
     analyzer = Analyzer()
     make_doc = analyzer.nlp.make_doc
-    paths = sample_paths()
-    transcripts = [assign_roles(read_transcript(p)) for p in paths]
-    sample_words = sum(t.words for t in transcripts)
-    sample_texts = [" ".join(turn.text for turn in t.turns) for t in transcripts]
+    calls, _ = load_calls(find_gold_files([TRAIN]), analyzer.thresholds)
+    transcripts = [c.transcript for c in calls]
 
-    results = {}
+    workloads: dict[str, Transcript] = {
+        "seller-heavy": two_party(transcripts, "seller", 50_000),
+        "buyer-heavy": two_party(transcripts, "buyer", 50_000),
+        "many-speakers": many_speakers(transcripts, 60_000),
+    }
+    big = many_speakers(transcripts, 200_000, calls=len(transcripts))
+    workloads["200k"] = big
+    for n in (10_000, 50_000):
+        cut = many_speakers(transcripts, n, calls=len(transcripts))
+        workloads[f"200k cut to {n // 1000}k"] = cut
+    workloads["seller-heavy, unpunctuated"] = transcript_as_asr(workloads["seller-heavy"])
+
+    results: dict[str, dict] = {}
+    paths = sorted(p for p in SAMPLES.iterdir() if p.is_file() and not p.name.endswith(".gold.json"))
+    sample_tr = [assign_roles(read_transcript(p)) for p in paths]
+    sample_texts = [" ".join(t.text for t in tr.turns) for tr in sample_tr]
     full = best_of(lambda: [analyzer.analyze_file(p) for p in paths], args.repeat)
     tok = best_of(lambda: [make_doc(s) for s in sample_texts], args.repeat)
-    results["samples"] = _row(sample_words, full, tok, len(paths))
+    results["samples (from disk)"] = _row(sum(t.words for t in sample_tr), full, tok, len(paths), None)
 
-    for n in (12_500, 25_000, 50_000):
-        call = assign_roles(long_call(transcripts, n), sellers=["Seller"], buyers=["Buyer"])
+    profiles = {}
+    for name, call in workloads.items():
         text = " ".join(turn.text for turn in call.turns)
         full = best_of(lambda: analyzer.analyze_transcript(call), args.repeat)
         tok = best_of(lambda: make_doc(text), args.repeat)
-        results[f"long_{n}"] = _row(call.words, full, tok, 1)
+        results[name] = _row(call.words, full, tok, 1, _seller_share(call))
+        if args.profile:
+            profiles[name] = profile(analyzer, call, args.repeat)
 
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({"results": results, "profiles": profiles}, indent=2))
         return 0
-    print(f"{'workload':<14}{'calls':>6}{'words':>9}{'analysis w/s':>15}{'tokenizer w/s':>15}{'ratio':>8}{'s per 1k words':>16}")
+    print(f"{'workload':<28}{'words':>9}{'seller':>8}{'speakers':>9}{'analysis w/s':>14}{'tokenizer w/s':>15}{'ratio':>7}{'s/1k words':>12}")
     for name, r in results.items():
+        share = "" if r["seller_word_share"] is None else f"{r['seller_word_share']:.0%}"
+        spk = str(len(workloads[name].speakers)) if name in workloads else ""
         print(
-            f"{name:<14}{r['calls']:>6}{r['words']:>9}{r['analysis_words_per_second']:>15,.0f}"
-            f"{r['tokenizer_words_per_second']:>15,.0f}{r['ratio']:>8.2f}{r['seconds_per_1000_words']:>16.4f}"
+            f"{name:<28}{r['words']:>9}{share:>8}{spk:>9}{r['analysis_words_per_second']:>14,.0f}"
+            f"{r['tokenizer_words_per_second']:>15,.0f}{r['ratio']:>7.2f}{r['seconds_per_1000_words']:>12.4f}"
         )
+    for name, stages in profiles.items():
+        total = sum(stages.values())
+        print(f"\n{name}: seconds per stage (sum {total:.3f})")
+        for stage, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
+            print(f"  {stage:<28}{sec:>9.4f}  {sec / total:>6.1%}")
     return 0
 
 
-def _row(words: int, full: float, tok: float, calls: int) -> dict:
+def _seller_share(call: Transcript) -> float:
+    words = {"seller": 0, "buyer": 0}
+    for t in call.turns:
+        role = call.roles.get(t.speaker)
+        if role is not None and role.value in words:
+            words[role.value] += t.words
+    return words["seller"] / max(1, words["seller"] + words["buyer"])
+
+
+def _row(words: int, full: float, tok: float, calls: int, seller_share: float | None) -> dict:
     return {
         "calls": calls,
         "words": words,
+        "seller_word_share": None if seller_share is None else round(seller_share, 3),
         "analysis_seconds": round(full, 4),
         "tokenizer_seconds": round(tok, 4),
         "analysis_words_per_second": round(words / full),
         "tokenizer_words_per_second": round(words / tok),
-        "ratio": round(full / tok, 3),
+        "ratio": round(tok / full, 3),
         "seconds_per_1000_words": round(full / words * 1000, 5),
     }
 

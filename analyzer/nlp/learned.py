@@ -8,9 +8,10 @@ each one as a list of feature strings (word n-grams of the sentence and its
 context, and the rule signals of ``patterns/``), and asks a
 :class:`SentenceModel` whether to keep it.
 
-A model is a logistic regression over hashed features. It is stored as the
-non-zero weights in a NumPy ``.npz`` file with a JSON card: loading runs no
-code (``allow_pickle=False``) and needs no network.
+A model is a logistic regression fitted over hashed features, stored as the
+weight of each feature string it saw in a NumPy ``.npz`` file with a JSON
+card: loading runs no code (``allow_pickle=False``) and needs no network,
+and scoring needs no scikit-learn.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import numpy as np
 
 #: Bumped whenever the feature strings change: a model trained on other
 #: features is refused instead of silently scoring nonsense.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 #: Size of the hashed feature space.
 N_FEATURES = 2**18
 #: Where the shipped models live (installed as ``analyzer.models``).
@@ -84,35 +85,34 @@ def person_features(words: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class SentenceModel:
-    """A fitted linear model over hashed feature strings.
+    """A fitted linear model over feature strings.
 
     name (str): the tagger it serves (``buyer_question``, ...).
-    indices (np.ndarray): positions of the non-zero weights.
-    weights (np.ndarray): the weights at those positions.
+    weights (dict[str, float]): the weight of every feature string the model
+        learned (features it never saw weigh nothing).
     intercept (float): the bias.
     threshold (float): the probability at or above which a candidate is kept.
     card (dict): what it was trained on and how it measured.
+
+    Scoring is a sum of dictionary look-ups: no hashing and no scikit-learn
+    at analysis time (training hashes the features to fit, then keeps the
+    weight of each feature string it saw).
     """
 
     name: str
-    indices: np.ndarray
-    weights: np.ndarray
+    weights: dict[str, float]
     intercept: float
     threshold: float = 0.5
     card: dict[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        dense = np.zeros(N_FEATURES, dtype=np.float64)
-        dense[self.indices] = self.weights
-        object.__setattr__(self, "_dense", dense)
-
     def decision(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
-        """Log-odds for each candidate (one list of feature strings per row)."""
-        if not rows:
-            return np.zeros(0)
-        X = _hasher().transform(rows)
-        X.data[:] = 1.0  # presence, not counts
-        return X @ self._dense + self.intercept
+        """Log-odds for each candidate (one list of feature strings per row; presence counts, not repeats)."""
+        get = self.weights.get
+        return np.fromiter(
+            (self.intercept + sum(get(f, 0.0) for f in dict.fromkeys(row)) for row in rows),
+            dtype=np.float64,
+            count=len(rows),
+        )
 
     def probabilities(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Probability that each candidate is the tag."""
@@ -124,26 +124,28 @@ class SentenceModel:
         return self.decision(rows) >= cut
 
     def save(self, path: str | Path) -> None:
-        """Write the weights (``.npz``) and the card (``.json`` beside it)."""
+        """Write the weights (``.npz``: the feature strings as UTF-8 JSON bytes, the
+        weights as float32) and the card (``.json`` beside it)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        names = sorted(self.weights)
         np.savez_compressed(
             path,
-            indices=self.indices.astype(np.int32),
-            weights=self.weights.astype(np.float32),
+            features=np.frombuffer(json.dumps(names, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+            weights=np.array([self.weights[f] for f in names], dtype=np.float32),
             intercept=np.array([self.intercept]),
             threshold=np.array([self.threshold]),
             feature_version=np.array([FEATURE_VERSION]),
         )
-        card = dict(self.card, name=self.name, feature_version=FEATURE_VERSION, threshold=self.threshold)
+        card = dict(self.card, name=self.name, feature_version=FEATURE_VERSION, threshold=self.threshold, features=len(names))
         path.with_suffix(".json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> "SentenceModel":
         """Read a model written by :meth:`save` (no pickles, no network).
 
-        RAISES (ConfigError): E320 when the file is missing, unreadable or was
-            made for other features.
+        RAISES (ConfigError): E320 when the file is missing, unreadable,
+            malformed or made for other features.
         """
         from ..errors import ConfigError
 
@@ -157,17 +159,24 @@ class SentenceModel:
                         f"this analyzer uses {FEATURE_VERSION}; retrain it with `callcoach train-taggers`",
                         code="E320",
                     )
-                indices = z["indices"].astype(np.int64)
+                names = json.loads(z["features"].tobytes().decode("utf-8"))
                 weights = z["weights"].astype(np.float64)
                 intercept = float(z["intercept"][0])
                 threshold = float(z["threshold"][0])
-        except (OSError, KeyError, ValueError) as exc:
+        except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read this tagger model ({exc})", code="E320") from None
-        if indices.size and (indices.min() < 0 or indices.max() >= N_FEATURES) or indices.shape != weights.shape:
+        if (
+            not isinstance(names, list)
+            or not all(isinstance(f, str) for f in names)
+            or len(names) != weights.shape[0]
+            or not np.isfinite(weights).all()
+            or not math.isfinite(intercept)
+            or not 0.0 < threshold < 1.0
+        ):
             raise ConfigError(f"{path}: the tagger model's weights are malformed", code="E320")
         card_path = path.with_suffix(".json")
         card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
-        return cls(card.get("name", path.stem), indices, weights, intercept, threshold, card)
+        return cls(card.get("name", path.stem), dict(zip(names, weights.tolist())), intercept, threshold, card)
 
 
 def fit_sentence_model(
@@ -196,16 +205,19 @@ def fit_sentence_model(
     y = np.asarray(y, dtype=int)
     if len(set(y.tolist())) < 2:
         raise ValueError(f"{name}: the training candidates hold only one class; more gold calls are needed")
-    X = _hasher().transform(rows)
+    hasher = _hasher()
+    X = hasher.transform(rows)
     X.data[:] = 1.0
     clf = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed)
     clf.fit(X, y)
     coef = clf.coef_.ravel()
-    nz = np.flatnonzero(np.abs(coef) > 1e-6)
+    # Keep the weight of every feature string seen in training.
+    seen = sorted({f for row in rows for f in row})
+    idx = hasher.transform([[f] for f in seen]).indices
+    weights = {f: float(coef[i]) for f, i in zip(seen, idx) if abs(coef[i]) > 1e-6}
     return SentenceModel(
         name=name,
-        indices=nz,
-        weights=coef[nz],
+        weights=weights,
         intercept=float(clf.intercept_[0]),
         threshold=threshold,
         card=dict(card or {}),

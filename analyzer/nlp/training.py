@@ -160,7 +160,7 @@ def fit_all(calls: list[GoldCall], *, C: float = DEFAULT_C, thresholds=None) -> 
     from .components.segmenter import QUESTION_MODEL, START_MODEL
     from .pipeline import build_nlp
 
-    models = fit_segmenter((c.transcript for c in calls), C=C)
+    models = fit_segmenter((c.transcript for c in calls), C=C, writers=(c.writer for c in calls))
     nlp = build_nlp(thresholds, learned="none")
     seg = nlp.get_pipe("callcoach_segmenter")
     seg.start_model, seg.question_model = models[START_MODEL], models[QUESTION_MODEL]
@@ -220,7 +220,8 @@ def fit_taggers(
         writers = sorted({c.writer for c in calls})
         card = {
             "trained_on": {
-                "calls": len(calls),
+                "calls": len({c.gold_path for c in calls}),
+                "candidate_sets": len(calls),
                 "writers": writers,
                 "candidates": len(rows),
                 "positives": int(sum(y)),
@@ -242,13 +243,19 @@ def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: di
     lines = ["# Tagger models", "", f"Trained {stamp}. Each model decides, for the candidate sentences its", "tagger finds, whether they are the tag (see `analyzer/nlp/learned.py`).", ""]
     for tag, model in models.items():
         card = dict(model.card, trained_at=stamp, **(extra or {}).get(tag, {}))
-        SentenceModel(tag, model.indices, model.weights, model.intercept, model.threshold, card).save(out / f"{tag}.npz")
+        SentenceModel(tag, model.weights, model.intercept, model.threshold, card).save(out / f"{tag}.npz")
         t = card["trained_on"]
-        lines.append(
-            f"- `{tag}`: {t['candidates']} candidates ({t['positives']} positive) from {t['calls']} calls "
-            f"by writers {', '.join(t['writers'])}; {t['gold_out_of_reach']} of {t['gold_tags']} gold tags "
-            "were in no candidate sentence."
-        )
+        if tag.startswith("segment_"):
+            lines.append(
+                f"- `{tag}`: {t['candidates']} words ({t['positives']} positive) of the punctuated turns of "
+                f"{t['calls']} calls by writers {', '.join(t['writers'])}, their punctuation stripped."
+            )
+        else:
+            lines.append(
+                f"- `{tag}`: {t['candidates']} candidates ({t['positives']} positive) from {t['calls']} calls "
+                f"by writers {', '.join(t['writers'])}, each as written and as unpunctuated speech; "
+                f"{t['gold_out_of_reach']} of {t['gold_tags']} gold tags were in no candidate sentence."
+            )
         cv = card.get("cross_validation")
         if cv:
             lines.append(
@@ -291,7 +298,9 @@ def segment_rows(transcripts: Iterable[Transcript], nlp=None) -> dict[str, list]
     return out
 
 
-def fit_segmenter(transcripts: Iterable[Transcript], *, C: float = DEFAULT_C) -> dict[str, SentenceModel]:
+def fit_segmenter(
+    transcripts: Iterable[Transcript], *, C: float = DEFAULT_C, writers: Iterable[str] = ()
+) -> dict[str, SentenceModel]:
     """The segmenter's two word models, from punctuated calls with their punctuation stripped."""
     from .components.segmenter import QUESTION_MODEL, START_MODEL
 
@@ -301,7 +310,7 @@ def fit_segmenter(transcripts: Iterable[Transcript], *, C: float = DEFAULT_C) ->
         "trained_on": {
             "calls": len(transcripts),
             "words": len(data["rows"]),
-            "writers": [],
+            "writers": sorted(set(writers)),
             "candidates": len(data["rows"]),
             "gold_tags": 0,
             "gold_out_of_reach": 0,

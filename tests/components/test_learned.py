@@ -17,7 +17,7 @@ LABELS = [1, 0, 1, 0] * 5
 
 def _constant(name: str, intercept: float) -> SentenceModel:
     """A model that keeps every candidate (intercept > 0) or none (< 0)."""
-    return SentenceModel(name, np.zeros(0, dtype=np.int64), np.zeros(0), intercept)
+    return SentenceModel(name, {}, intercept)
 
 
 @pytest.mark.parametrize(
@@ -46,8 +46,7 @@ def test_learned_person_features_name_who_a_sentence_speaks_of(words, expected):
 def test_learned_fit_is_deterministic_for_a_seed():
     a = fit_sentence_model("buyer_question", ROWS, LABELS, seed=3)
     b = fit_sentence_model("buyer_question", ROWS, LABELS, seed=3)
-    assert np.array_equal(a.indices, b.indices) and np.array_equal(a.weights, b.weights)
-    assert a.intercept == b.intercept
+    assert a.weights == b.weights and a.intercept == b.intercept
     assert list(a.accept([["W:what", "R:kind=wh"], ["W:can", "R:excl=CHECKIN"]])) == [True, False]
 
 
@@ -74,10 +73,33 @@ def test_learned_load_refuses_other_feature_versions(tmp_path, monkeypatch):
 
 def test_learned_load_refuses_pickled_content(tmp_path):
     path = tmp_path / "evil.npz"
-    np.savez(path, indices=np.array([object()], dtype=object), weights=np.zeros(1), intercept=np.zeros(1),
+    np.savez(path, features=np.array([object()], dtype=object), weights=np.zeros(1), intercept=np.zeros(1),
              threshold=np.array([0.5]), feature_version=np.array([learned.FEATURE_VERSION]))
     with pytest.raises(ConfigError, match="E320"):
         SentenceModel.load(path)
+
+
+def test_learned_load_refuses_malformed_weights(tmp_path):
+    path = tmp_path / "bad.npz"
+    features = np.frombuffer(b'["W:a", "W:b"]', dtype=np.uint8)
+    np.savez(path, features=features, weights=np.array([1.0, np.nan]), intercept=np.zeros(1),
+             threshold=np.array([0.5]), feature_version=np.array([learned.FEATURE_VERSION]))
+    with pytest.raises(ConfigError, match="E320.*malformed"):
+        SentenceModel.load(path)
+
+
+def test_learned_scoring_imports_no_scikit_learn(tmp_path):
+    """Analysis with the models needs no scikit-learn (a scoring worker starts fast)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from analyzer.nlp.learned import load_models; "
+        "m = load_models('default')['buyer_question']; m.accept([['W:how', 'R:kind=wh']]); "
+        "print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_learned_load_models_none_and_missing_folder(tmp_path):

@@ -1,13 +1,16 @@
 """What every callcoach tagger shares: find, then write (spaCy's SpanRuler shape)."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any, Iterable
+
+import numpy
+from spacy.attrs import IS_PUNCT, IS_SPACE, IS_TITLE, LOWER, SENT_START
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
-from ..extensions import QEND
 
 
 @dataclass
@@ -96,22 +99,85 @@ def _raise(name, component, docs, exc):
     raise exc
 
 
-def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
-    """Lower-case words and title-case flags of a span's tokens (spaces dropped).
+_WORDS = ("callcoach", "words")
+_SENTS = ("callcoach", "sentence_starts")
+_QENDS = ("callcoach", "question_ends")
+
+
+def doc_words(doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
+    """Lower-case text, title case, space and punctuation flags of every token, read
+    once per Doc (from arrays, without making a Token object per word) and shared
+    by every component."""
+    cached = doc.user_data.get(_WORDS)
+    if cached is None:
+        arr = doc.to_array([LOWER, IS_TITLE, IS_SPACE, IS_PUNCT])
+        strings = doc.vocab.strings
+        cached = (
+            [strings[h] for h in arr[:, 0].tolist()],
+            arr[:, 1].astype(bool).tolist(),
+            arr[:, 2].astype(bool).tolist(),
+            arr[:, 3].astype(bool).tolist(),
+        )
+        doc.user_data[_WORDS] = cached
+    return cached
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token index of every sentence start, and ``len(doc)`` last (cached; a
+    component that moves sentence boundaries calls :func:`forget_sentences`)."""
+    starts = doc.user_data.get(_SENTS)
+    if starts is None:
+        flags = doc.to_array([SENT_START]).reshape(-1).astype("int64")
+        starts = [int(i) for i in numpy.flatnonzero(flags == 1)]
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        starts.append(len(doc))
+        doc.user_data[_SENTS] = starts
+    return starts
+
+
+def forget_sentences(doc: Doc) -> None:
+    """Drop the cached sentence starts after the boundaries were changed."""
+    doc.user_data.pop(_SENTS, None)
+
+
+def turn_sentences(doc: Doc, turn: Span) -> list[tuple[int, int]]:
+    """``(start, end)`` token ranges of the sentences of one turn, cut at its edges."""
+    starts = sentence_starts(doc)
+    k = max(0, bisect.bisect_right(starts, turn.start) - 1)
+    out = []
+    while k < len(starts) - 1 and starts[k] < turn.end:
+        s, e = max(starts[k], turn.start), min(starts[k + 1], turn.end)
+        if s < e:
+            out.append((s, e))
+        k += 1
+    return out
+
+
+def mark_question_ends(doc: Doc, indices: Iterable[int]) -> None:
+    """Record the words the segmenter found to end a question."""
+    doc.user_data.setdefault(_QENDS, set()).update(indices)
+
+
+def words_between(doc: Doc, start: int, end: int) -> tuple[list[str], list[bool]]:
+    """Lower-case words and title-case flags of tokens ``start:end`` (spaces dropped).
 
     A sentence whose last word the segmenter found to end a question (in
     unpunctuated speech) reads as if it ended in ``?``.
     """
-    words, titles = [], []
-    last = None
-    for t in span:
-        if t.is_space:
-            continue
-        words.append(t.lower_)
-        titles.append(t.is_title)
-        if not t.is_punct:
-            last = t
-    if last is not None and last._.get(QEND) and "?" not in words:
-        words.append("?")
-        titles.append(False)
+    lower, title, space, punct = doc_words(doc)
+    idx = [i for i in range(start, end) if not space[i]]
+    words = [lower[i] for i in idx]
+    titles = [title[i] for i in idx]
+    qends = doc.user_data.get(_QENDS)
+    if qends and "?" not in words:
+        last = next((i for i in reversed(idx) if not punct[i]), None)
+        if last is not None and last in qends:
+            words.append("?")
+            titles.append(False)
     return words, titles
+
+
+def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
+    """Lower-case words and title-case flags of a span's tokens (see :func:`words_between`)."""
+    return words_between(span.doc, span.start, span.end)

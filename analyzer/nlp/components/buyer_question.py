@@ -26,7 +26,7 @@ from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
 from ..questions import QuestionForm, question_form
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
-from .base import Candidate, Tagger, sentence_words
+from .base import Candidate, Tagger, doc_words, turn_sentences, words_between
 
 
 #: Phrase-list labels that rule a question out by the guide's definition. On
@@ -56,13 +56,14 @@ class BuyerQuestionTagger(Tagger):
         co_sellers = _seller_first_names(doc)
         found: list[Candidate] = []
         for _, turn in role_turns(doc, "seller"):
-            for sent in turn.sents:
-                words, titles = sentence_words(sent)
+            for start, end in turn_sentences(doc, turn):
+                words, titles = words_between(doc, start, end)
                 if "?" not in words and len(words) < 2:
                     continue
                 form = question_form(words, titles, lex=self.lex)
                 if form is None:
                     continue
+                sent = doc[start:end]
                 # The phrase lists run only on the few sentences that are questions.
                 labels = self._excluded(sent, form, words, match_labels(sent, self.matchers))
                 vetoes = [f"R:excl={label}" for label in labels]
@@ -70,7 +71,7 @@ class BuyerQuestionTagger(Tagger):
                     vetoes.append("R:not_about_buyer")
                 if len(words) > 2 and words[1] == "," and words[0] in co_sellers:
                     vetoes.append("R:to_colleague")  # "Kim, can you show them the manager view?"
-                if _pleasantry_hand_back(doc[turn.start : sent.end], words, self.lex):
+                if _pleasantry_hand_back(doc, turn.start, end, words, self.lex):
                     vetoes.append("R:hand_back")  # "Good, and you?" after "how are you?"
                 rule = not vetoes
                 signals = [f"R:kind={form.kind}", f"R:open={form.open}", f"R:qmark={'?' in words}", f"R:rule={rule}"]
@@ -131,13 +132,14 @@ def _seller_first_names(doc: Doc) -> frozenset[str]:
 
 
 def _token_at_word(sent: Span, word_index: int) -> int:
+    space = doc_words(sent.doc)[2]
     k = -1
-    for t in sent:
-        if t.is_space:
+    for i in range(sent.start, sent.end):
+        if space[i]:
             continue
         k += 1
         if k == word_index:
-            return t.i
+            return i
     return sent.end
 
 
@@ -198,7 +200,7 @@ def _tag_body_end(words: list[str], lex: Lexicon) -> int | None:
     return None
 
 
-def _pleasantry_hand_back(before: Span, words: list[str], lex: Lexicon) -> bool:
+def _pleasantry_hand_back(doc: Doc, start: int, end: int, words: list[str], lex: Lexicon) -> bool:
     """ "Good, and you?" / "Fine, thanks. How about yourself?": a greeting handed back.
 
     The question holds nothing but hand-back words, and the seller's turn has
@@ -208,7 +210,7 @@ def _pleasantry_hand_back(before: Span, words: list[str], lex: Lexicon) -> bool:
         return False
     if any(w not in lex.hand_back for w in words):
         return False
-    said = {t.lower_ for t in before}
+    said = set(doc_words(doc)[0][start:end])
     return any(w in said for w in lex.pleasantry_answers)
 
 

@@ -24,16 +24,18 @@ from spacy.tokens import Doc, Span
 
 from ..extensions import IF_THEN_CLOSE, role_turns
 from ..questions import question_form
-from ..resources import build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
+from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
-from .base import Candidate, Tagger, sentence_words, threshold_defaults
+from .base import Candidate, Tagger, doc_words, threshold_defaults, turn_sentences, words_between
 
 CONFIG_KEYS = ("if_then_close_max_sentence_gap",)
 
 #: Words that can open a condition ("if", "suppose", "let's say", "once you
 #: approve it"): with the phrase list's conditions, the cheap test for a
 #: candidate sentence.
-CONDITION_CUES = frozenset("if suppose supposing assuming assume say provided providing once unless".split())
+CONDITION_CUES = frozenset(
+    "if suppose supposing assuming assume say provided providing once unless exchange return long".split()
+)
 
 
 class IfThenCloseTagger(Tagger):
@@ -52,42 +54,50 @@ class IfThenCloseTagger(Tagger):
         super().__init__(nlp, name)
         self.max_gap = if_then_close_max_sentence_gap
         self.lex = load_lexicon()
-        self.matchers = build_matchers(nlp, load_patterns("if_then_close", "commitment"))
+        patterns = load_patterns("if_then_close", "commitment")
+        self.matchers = build_matchers(nlp, patterns)
+        #: Words a condition can start with: the cheap test for a candidate.
+        self.cues = CONDITION_CUES | (first_words(p for p in patterns if p["label"] == "CONDITION") or frozenset())
+        self.cues -= {"in", "as", "what"}  # "in exchange", "as long as", "what if": their second word is a cue
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
 
-    def _signals(self, doc: Doc) -> tuple[list[int], list[int]]:
-        """Sorted starts of the real conditions and of the real commitments."""
+    def _signals(self, doc: Doc, start: int, end: int) -> tuple[list[int], list[int]]:
+        """Sorted starts of the real conditions and of the real commitments in tokens ``start:end``."""
         conditions: dict[int, int] = {}
         blocked: set[int] = set()
         commits: set[int] = set()
-        for label, _pid, start, end in match_labels(doc, self.matchers):
+        for label, _pid, s, e in match_labels(doc[start:end], self.matchers):
             if label == "CONDITION":
-                conditions.setdefault(start, end)
+                conditions.setdefault(s, e)
             elif label == "NOT_CONDITION":
-                blocked.update(range(start, end))
-            elif label == "COMMIT" and real_commitment(doc, start, end):
-                commits.add(start)
+                blocked.update(range(s, e))
+            elif label == "COMMIT" and real_commitment(doc, s, e):
+                commits.add(s)
         return sorted(s for s in conditions if s not in blocked), sorted(commits)
 
     def candidates(self, doc: Doc) -> list[Candidate]:
-        """Seller sentences that state a condition, each with the sentence after it."""
-        conditions, commits = self._signals(doc)
+        """Seller sentences that state a condition, each with the sentences after it.
+
+        Only sentences holding a word a condition can start with go further;
+        the phrase lists run on those and the few sentences after them.
+        """
+        lower = doc_words(doc)[0]
         found: list[Candidate] = []
         for _, turn in role_turns(doc, "seller"):
-            sents = list(turn.sents)
-            info = [sentence_words(sent) for sent in sents]
-            k = 0
-            while k < len(sents):
-                sent, (words, titles) = sents[k], info[k]
-                cond = _has(conditions, sent.start, sent.end)
-                if not cond and not any(w in CONDITION_CUES for w in words):
-                    k += 1
+            sents = turn_sentences(doc, turn)
+            for k, (s, e) in enumerate(sents):
+                if self.cues.isdisjoint(lower[s:e]):
                     continue
-                asks = [self._asks(*info[k + g]) for g in range(0, min(self.max_gap + 1, len(sents) - k))]
-                commit = [_has(commits, sents[k + g].start, sents[k + g].end) for g in range(len(asks))]
+                window = sents[k : k + self.max_gap + 1]
+                conditions, commits = self._signals(doc, s, window[-1][1])
+                info = [words_between(doc, a, b) for a, b in window]
+                words = info[0][0]
+                cond = _has(conditions, s, e)
+                asks = [self._asks(*x) for x in info]
+                commit = [_has(commits, a, b) for a, b in window]
                 hit = next((g for g in range(len(asks)) if cond and commit[g] and asks[g]), None)
-                nxt = info[k + 1][0] if k + 1 < len(sents) else []
+                nxt = info[1][0] if len(info) > 1 else []
                 feats = [
                     f"R:rule={hit is not None}",
                     f"R:gap={hit}",
@@ -100,13 +110,12 @@ class IfThenCloseTagger(Tagger):
                 ]
                 feats += person_features(words) + ngrams(words, "W:") + ngrams(nxt[:20], "N:", n=2)
                 if hit is not None:
-                    last = k + hit
+                    last = hit
                 elif not (commit[0] or asks[0]) and len(asks) > 1 and (commit[1] or asks[1]):
-                    last = k + 1  # the condition in one sentence, the ask in the next
+                    last = 1  # the condition in one sentence, the ask in the next
                 else:
-                    last = k
-                found.append(Candidate(doc[sent.start : sents[last].end], feats, hit is not None))
-                k += 1
+                    last = 0
+                found.append(Candidate(doc[s : window[last][1]], feats, hit is not None))
         return found
 
     def match(self, doc: Doc) -> list[Span]:

@@ -15,6 +15,8 @@ Span: the whole answer (from its first seller turn to its last).
 """
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -31,7 +33,7 @@ from ..extensions import (
     turn_index_of,
 )
 from ..resources import load_lexicon
-from .base import Tagger, threshold_defaults
+from .base import Tagger, doc_words, threshold_defaults
 
 #: The thresholds this component reads (``analyzer/defaults.cfg``).
 CONFIG_KEYS = (
@@ -104,12 +106,13 @@ class PitchDumpTagger(Tagger):
         roles = doc._.get(ROLES) or {}
         transcript = doc._.get(TRANSCRIPT)
         questions = doc.spans[BUYER_QUESTION] if BUYER_QUESTION in doc.spans else []
+        q_starts = sorted(q.start for q in questions)
         dumps: list[Span] = []
         pivots: list[Span] = []
         answered: set[int] = set()
         for invite in invites:
             ti = turn_index_of(doc, invite.start)
-            answer = self.find_answer(turns, roles, transcript, ti, questions)
+            answer = self.find_answer(turns, roles, transcript, ti, q_starts)
             if answer is None or answer.first_turn in answered:
                 continue
             answered.add(answer.first_turn)
@@ -127,8 +130,11 @@ class PitchDumpTagger(Tagger):
                 pivots.append(span)
         return dumps, pivots
 
-    def find_answer(self, turns, roles, transcript, ti: int, questions) -> Answer | None:
-        """The seller's answer to an invitation in turn ``ti``, or None."""
+    def find_answer(self, turns, roles, transcript, ti: int, q_starts: list[int]) -> Answer | None:
+        """The seller's answer to an invitation in turn ``ti``, or None.
+
+        q_starts: the sorted start tokens of the call's buyer questions.
+        """
         n = len(turns)
         j = ti + 1
         # The answer begins at the first seller turn within the allowed gap.
@@ -150,22 +156,23 @@ class PitchDumpTagger(Tagger):
         timed = transcript is not None and transcript.timed
         self_refs = you_refs = 0
         first_q: int | None = None
-        q_starts = sorted(q.start for q in questions)
         for t in range(first, last + 1):
             span = turns[t]
             if roles.get(span.label_) != "seller":
                 continue
-            for q_start in q_starts:
-                if first_q is None and span.start <= q_start < span.end:
-                    first_q = words + len(span.doc[span.start : q_start].text.split())
-            for tok in span:
-                lw = tok.lower_
+            if first_q is None:
+                k = bisect.bisect_left(q_starts, span.start)
+                if k < len(q_starts) and q_starts[k] < span.end:
+                    first_q = words + len(span.doc[span.start : q_starts[k]].text.split())
+            lower = doc_words(span.doc)[0]
+            for i in range(span.start, span.end):
+                lw = lower[i]
                 if lw in self.lex.self_reference:
                     self_refs += 1
                 elif lw in self.lex.second_person:
                     # "you get", "you can trade your week": the offer told in the
                     # second person is still about the offer, not the buyer.
-                    nxt = tok.nbor(1).lower_ if tok.i + 1 < span.end else ""
+                    nxt = lower[i + 1] if i + 1 < span.end else ""
                     if lw == "you" and nxt in self.lex.product_you_verbs:
                         self_refs += 1
                     else:

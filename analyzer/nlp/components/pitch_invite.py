@@ -17,6 +17,8 @@ turn that invite together are one span).
 """
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -24,7 +26,7 @@ from ..extensions import PITCH_INVITE, role_turns
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
 from ..learned import SentenceModel, load_models, person_features, merge_adjacent, ngrams
 from ..questions import question_form
-from .base import Candidate, Tagger, sentence_words
+from .base import Candidate, Tagger, doc_words, sentence_starts, turn_sentences, words_between
 
 
 #: Words that can start an invitation without a second person ("who is
@@ -59,10 +61,11 @@ class PitchInviteTagger(Tagger):
         accepted: dict[int, str] = {}
         refused: set[int] = set()
         # Only turns holding a word some pattern starts with go to the matcher.
-        if self.triggers is not None and not any(t.lower_ in self.triggers for t in turn):
+        if self.triggers is not None and self.triggers.isdisjoint(doc_words(doc)[0][turn.start : turn.end]):
             return accepted, refused
+        starts = sentence_starts(doc)
         for label, _pid, start, end in match_labels(turn, self.matchers):
-            sent_start = max(doc[start].sent.start, turn.start)
+            sent_start = max(starts[bisect.bisect_right(starts, start) - 1], turn.start)
             if self._accept(doc, label, end, turn.end):
                 accepted.setdefault(sent_start, label)
             elif label == "INVITE_STRICT":
@@ -86,13 +89,13 @@ class PitchInviteTagger(Tagger):
         else) is marked ``veto``: no model can tag it.
         """
         found: list[Candidate] = []
+        lower = doc_words(doc)[0]
         for _, turn in role_turns(doc, "buyer"):
             rules, refused = self.rule_sentences(doc, turn)
-            for sent in turn.sents:
-                start, end = max(sent.start, turn.start), min(sent.end, turn.end)
-                words, titles = sentence_words(doc[start:end])
-                if start not in rules and not any(w in self.cues for w in words):
+            for start, end in turn_sentences(doc, turn):
+                if start not in rules and self.cues.isdisjoint(lower[start:end]):
                     continue
+                words, titles = words_between(doc, start, end)
                 rule = start in rules
                 veto = not rule and (start in refused or self._one_part(words))
                 feats = [f"R:rule={rule}", f"R:label={rules.get(start, '-')}", f"R:veto={veto}"]

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 from ..extensions import QEND, TRANSCRIPT, TURNS_KEY
 from ..learned import SentenceModel, load_models
 from ..resources import load_lexicon
+from .base import doc_words, forget_sentences, mark_question_ends
 
 #: A turn with fewer sentence marks (``. ? !``) than one per this many words
 #: lacks punctuation.
@@ -133,25 +134,28 @@ class Segmenter:
         if not todo:
             return doc
         starts = doc.to_array([SENT_START]).reshape(-1, 1).astype("int64")
+        lower, _, space, punct = doc_words(doc)
+        ends: list[int] = []
         for turn in todo:
-            idx = [t.i for t in turn if not (t.is_space or t.is_punct)]
+            idx = [i for i in range(turn.start, turn.end) if not (space[i] or punct[i])]
             if not idx:
                 continue
-            rows = word_features([doc[i].lower_ for i in idx], self.lex)
+            rows = word_features([lower[i] for i in idx], self.lex)
             is_start = self.start_model.accept(rows)
             is_start[0] = True
-            for k in range(turn.start + 1, turn.end):
-                starts[k, 0] = -1
+            starts[turn.start + 1 : turn.end, 0] = -1
             for k, i in enumerate(idx):
                 if is_start[k]:
                     starts[i, 0] = 1
             if self.question_model is not None:
                 qend = self.question_model.accept(rows)
                 # The last word before each start (and of the turn) ends a sentence.
-                for k, i in enumerate(idx):
-                    if k + 1 == len(idx) or is_start[k + 1]:
-                        doc[i]._.set(QEND, bool(qend[k]))
+                ends.extend(i for k, i in enumerate(idx) if (k + 1 == len(idx) or is_start[k + 1]) and qend[k])
         doc.from_array([SENT_START], starts.astype("uint64"))
+        forget_sentences(doc)
+        mark_question_ends(doc, ends)
+        for i in ends:
+            doc[i]._.set(QEND, True)
         return doc
 
     # The models live in the installed package; nothing to serialise.
