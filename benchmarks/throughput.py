@@ -156,10 +156,10 @@ def main(argv=None) -> int:
         "buyer-heavy": two_party(transcripts, "buyer", 50_000),
         "many-speakers": many_speakers(transcripts, 60_000),
     }
-    big = many_speakers(transcripts, 200_000, calls=len(transcripts))
+    big = many_speakers(transcripts, 200_000)
     workloads["200k"] = big
     for n in (10_000, 50_000):
-        cut = many_speakers(transcripts, n, calls=len(transcripts))
+        cut = many_speakers(transcripts, n)
         workloads[f"200k cut to {n // 1000}k"] = cut
     workloads["seller-heavy, unpunctuated"] = transcript_as_asr(workloads["seller-heavy"])
 

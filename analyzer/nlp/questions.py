@@ -46,6 +46,22 @@ class QuestionForm:
     kind: str
 
 
+_OPENERS_BY_FIRST: dict[int, tuple[Lexicon, dict[str, tuple]]] = {}
+
+
+def _openers_at(lex: Lexicon, word: str) -> tuple:
+    """The openers that start with ``word``, in the lexicon's order (indexed once per lexicon)."""
+    entry = _OPENERS_BY_FIRST.get(id(lex))
+    index = entry[1] if entry is not None and entry[0] is lex else None
+    if index is None:
+        grouped: dict[str, list] = {}
+        for opener in lex.openers:
+            grouped.setdefault(opener.words[0] if opener.words else "", []).append(opener)
+        index = {k: tuple(v) for k, v in grouped.items()}
+        _OPENERS_BY_FIRST[id(lex)] = (lex, index)
+    return index.get(word, ())
+
+
 def _starts_with(words: Sequence[str], i: int, seq: Sequence[str]) -> bool:
     return tuple(words[i : i + len(seq)]) == tuple(seq)
 
@@ -84,7 +100,7 @@ def _form_at(
         return None
     w = words[h]
     nxt = words[h + 1] if h + 1 < n else ""
-    for opener in lex.openers:
+    for opener in _openers_at(lex, w):
         if _starts_with(words, h, opener.words):
             after = h + len(opener.words)
             if opener.open is None:
