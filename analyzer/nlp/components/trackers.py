@@ -20,7 +20,9 @@ Two kinds of mention, matched case-insensitively over the whole call:
 The component reads the turns and roles only; it never reads or changes the
 tags, so the taggers' results are the same with or without it.
 
-    >>> nlp = spacy.blank("en"); nlp.add_pipe("callcoach_trackers")
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> _ = nlp.add_pipe("callcoach_trackers")
     >>> doc = nlp("Um, what would the price be, you know, per seat?")
     >>> [(s.label_, s.text) for s in doc.spans["trackers"]]
     [('pricing', 'price'), ('pricing', 'per seat')]
