@@ -82,8 +82,9 @@ def read_file(
             flags |= getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(source, flags)
         try:
-            _check_stat(os.fstat(fd), name, max_bytes)
-            data = _read_bounded(fd, max_bytes)
+            st = os.fstat(fd)
+            _check_stat(st, name, max_bytes)
+            data = _read_bounded(fd, max_bytes, st.st_size)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -130,13 +131,15 @@ def _check_link(source: str, name: str, roots: Sequence[str]) -> None:
             return
 
 
-def _read_bounded(fd: int, max_bytes: int) -> bytes:
-    """At most ``max_bytes + 1`` bytes: enough to know that a file is over the limit."""
+def _read_bounded(fd: int, max_bytes: int, size: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes: enough to know that a file is over the limit.
+    Each read asks for what the file's ``size`` says is left (and one byte), at
+    least 64 KiB and at most 16 MiB, so a small file never costs a large buffer."""
     want = max_bytes + 1
     chunks: list[bytes] = []
     total = 0
     while total < want:
-        chunk = os.read(fd, min(want - total, _CHUNK))
+        chunk = os.read(fd, min(want - total, _CHUNK, max(size + 1 - total, 65536)))
         if not chunk:
             break
         chunks.append(chunk)

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..about import __version__
 
 #: The columns a batch adds in front of ``AnalysisResult.to_row()``.
-BATCH_COLUMNS = ("path", "status", "error", "sha256", "bytes", "analyzer_version", "settings")
+BATCH_COLUMNS = ("path", "status", "error", "sha256", "bytes", "analyzer_version", "settings", "model_digest")
 OK = "ok"
 ERROR = "error"
 SKIPPED = "skipped"  # resume: already in the output with the same hash (never written)
@@ -74,7 +74,7 @@ def column_kinds() -> dict[str, str]:
         "path": "str", "status": "str", "error": "str", "sha256": "str", "bytes": "int",
         "analyzer_version": "str", "settings": "str", "schema_version": "int", "file": "str", "format": "str",
         "duration_seconds": "float", "timed": "bool", "score": "float", "label": "str",
-        "model": "str", "speakers": "int", "sellers": "str", "buyers": "str",
+        "model": "str", "model_digest": "str", "speakers": "int", "sellers": "str", "buyers": "str",
         "roles_inferred": "bool", "roles_confidence": "str", "words": "int", "feedback_codes": "str",
     }  # fmt: skip
     for f in dataclasses.fields(Metrics):

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..transcript import Transcript
 
 #: The columns :func:`score_dataframe` returns before the result's.
-DATAFRAME_COLUMNS = ("call_id", "status", "error", "analyzer_version")
+DATAFRAME_COLUMNS = ("call_id", "status", "error", "analyzer_version", "model_digest")
 
 
 def score_paths(
@@ -229,7 +229,7 @@ def _call_row(
         group = group.sort_values(cols.start, kind="stable", na_position="last")
     source = str(cid)
     row: dict[str, Any] = dict.fromkeys(names)
-    row.update(call_id=cid, status=ERROR, analyzer_version=__version__)
+    row.update(call_id=cid, status=ERROR, analyzer_version=__version__, model_digest=getattr(analyzer.model, "digest", None))
     try:
         transcript = _transcript_of(group, cols, source)
         given = role_map.for_call(source, transcript.speakers)

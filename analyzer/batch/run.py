@@ -45,6 +45,8 @@ class BatchRun:
     errors (list[tuple[str, str]]): (path, message) of the first failed calls.
     summary (SellerSummary): per-seller figures over every ``ok`` row of the output.
     rows (list[dict] | None): every output row, when asked for (``keep_rows``).
+    model, model_digest (str | None): the model that scored the output's
+        calls: its name and the SHA-256 of its parameters, as the rows carry them.
     """
 
     output: Path
@@ -59,6 +61,8 @@ class BatchRun:
     errors: list[tuple[str, str]] = field(default_factory=list)
     summary: SellerSummary = field(default_factory=SellerSummary)
     rows: list[dict[str, Any]] | None = None
+    model: str | None = None
+    model_digest: str | None = None
 
     @property
     def calls_per_second(self) -> float:
@@ -186,6 +190,8 @@ def _finalize(journal_file: Path, output: Path, fmt: str, run: BatchRun, keep_ro
 
     def account(row: dict[str, Any]) -> None:
         run.calls += 1
+        if run.model_digest is None and row.get("model_digest"):
+            run.model, run.model_digest = row.get("model"), row["model_digest"]
         if row.get("status") == OK:
             run.ok += 1
             run.summary.add(row)

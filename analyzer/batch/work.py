@@ -133,6 +133,7 @@ def score_path(
     row = blank_row(shown)
     row.update(call_meta(source, None, None, options.manifest).to_row())
     row["model"] = getattr(getattr(analyzer, "model", None), "name", None)
+    row["model_digest"] = getattr(getattr(analyzer, "model", None), "digest", None)  # checked against its card
     row["settings"] = settings_fingerprint(options)
     try:
         data = read_file(

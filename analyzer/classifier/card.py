@@ -21,6 +21,10 @@ def model_card(artifact: ModelArtifact, report: TrainingReport, *, labels_path: 
         f"({report.label_counts['seller_centric']} seller_centric, {report.label_counts['buyer_centric']} buyer_centric; "
         f"{report.borderline} borderline)",
         "- versions: " + ", ".join(f"{k} {v}" for k, v in artifact.metadata.get("versions", {}).items()),
+        f"- parameters digest: `sha256:{artifact.metadata.get('parameters_sha256')}` (loading refuses the model "
+        "when its parameters do not have this digest)",
+        f"- training data digest: `sha256:{artifact.metadata.get('training_data_sha256')}` (of the sorted "
+        "SHA-256 hashes of the training calls)",
         "- output: the probability of `buyer_centric` times 100 (`score`); `label` is the side of 50 it falls on",
         "",
         "## Cross-validated figures",

@@ -2,9 +2,12 @@
 
 - :func:`load_model` reads a model file in the skops format. Loading a
   pickle runs code; skops builds only the types it is told to trust, so the
-  loader lists the types in the file and refuses any outside
-  :data:`ALLOWED_TYPES`, then checks the format, the schema and the
-  scikit-learn version, and says how to retrain when they do not match.
+  loader first checks the archive (every entry's size before it is
+  inflated, :mod:`analyzer.modelfile`), lists the types in the
+  file and refuses any outside :data:`ALLOWED_TYPES`, then checks the
+  format, the schema and the scikit-learn version, and last that the
+  parameters are the ones the model's card records (their digest), and says
+  how to retrain when any of these does not hold.
 - :func:`save_model` writes one (atomically); :func:`default_model_path`
   finds the shipped one.
 - :meth:`ModelArtifact.score` gives an analysed call its score, label and
@@ -22,12 +25,12 @@ import numpy as np
 
 from ..errors import ModelArtifactError
 from ..features import FEATURE_BY_NAME, call_features
+from ..modelfile import DEFAULT_MODEL_NAME, default_model_path  # noqa: F401 - part of this module's API
 from ..result import ScoreReason
 
 MODEL_SCHEMA_VERSION = 1
 MODEL_FORMAT = "callcoach-model"
 LABELS = ("seller_centric", "buyer_centric")
-DEFAULT_MODEL_NAME = "callcoach-classifier.skops"
 
 #: Every type a model file may hold. Anything else is refused when loading.
 ALLOWED_TYPES = frozenset(
@@ -78,6 +81,9 @@ class ModelArtifact:
     reference: dict[str, float]
     metadata: dict[str, Any]
     source: str = "<memory>"
+    #: The SHA-256 of the fitted parameters (:func:`analyzer.modelfile.parameters_digest`),
+    #: checked against the card when the model is loaded.
+    digest: str | None = None
 
     @property
     def name(self) -> str:
@@ -214,20 +220,25 @@ def _jsonable(x: Any) -> Any:
 def load_model(path: str | Path) -> ModelArtifact:
     """Read a model file, refusing any type outside :data:`ALLOWED_TYPES`.
 
-    RAISES: ModelArtifactError when the file is missing, holds a type that is
-        not allowed, is not a callcoach model, or was made with other library
-        versions (the message says how to retrain).
+    RAISES: ModelArtifactError when the file is missing (E502), not an
+        archive (E503) or one past the size limits (E521), holds a type that
+        is not allowed (E504), is not a callcoach model (E506-E508), was made
+        with other library versions (E509), or has parameters that are not the
+        ones its card records (E522, E523); the message says how to retrain.
     """
     import skops.io as sio
+
+    from ..modelfile import read_archive, verify_parameters
 
     path = Path(path)
     src = str(path)
     if not path.is_file():
         raise ModelArtifactError(src, "no model file here", code="E502")
+    data = read_archive(path)  # every entry's size checked before anything is inflated
     try:
-        untrusted = set(sio.get_untrusted_types(file=path))
+        untrusted = set(sio.get_untrusted_types(data=data))
     except Exception as exc:  # noqa: BLE001 - any failure to parse is a bad file
-        raise ModelArtifactError(src, f"not a readable skops model file ({exc})", code="E503") from None
+        raise ModelArtifactError(src, f"not a readable skops model file ({_reason(exc)})", code="E503") from None
     refused = sorted(untrusted - ALLOWED_TYPES)
     if refused:
         raise ModelArtifactError(
@@ -238,9 +249,9 @@ def load_model(path: str | Path) -> ModelArtifact:
             code="E504",
         )
     try:
-        payload = sio.load(path, trusted=sorted(untrusted))
+        payload = sio.loads(data, trusted=sorted(untrusted))
     except Exception as exc:  # noqa: BLE001
-        raise ModelArtifactError(src, f"could not be loaded ({exc}); {RETRAIN_HINT}", code="E505") from None
+        raise ModelArtifactError(src, f"could not be loaded ({_reason(exc)}); {RETRAIN_HINT}", code="E505") from None
     if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
         raise ModelArtifactError(src, f"not a callcoach model file; {RETRAIN_HINT}", code="E506")
     if payload.get("schema_version") != MODEL_SCHEMA_VERSION:
@@ -267,24 +278,21 @@ def load_model(path: str | Path) -> ModelArtifact:
             f"{RETRAIN_HINT}",
             code="E509",
         )
+    digest = verify_parameters(payload["model"], metadata, src, hint=RETRAIN_HINT)
     return ModelArtifact(
         model=payload["model"],
         feature_names=names,
         reference={k: float(v) for k, v in dict(payload["reference"]).items()},
         metadata=metadata,
         source=src,
+        digest=digest,
     )
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception's message, or its type when it has none (a MemoryError has none)."""
+    return str(exc).strip() or type(exc).__name__
 
 
 def _minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
-
-
-def default_model_path() -> Path | None:
-    """The shipped model: ``models/`` beside the package source, or inside the installed package."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package.parent / "models" / DEFAULT_MODEL_NAME, package / "models" / DEFAULT_MODEL_NAME):
-        if candidate.is_file():
-            return candidate
-    return None
-

@@ -26,6 +26,7 @@ from ..errors import LabelsError
 from ..features import FEATURE_BY_NAME, FEATURE_NAMES, CallFeaturizer, call_features
 from ..gold import load_gold, sidecar_of
 from .crossval import CVReport, adapt_folds, check_trainable, choose, cross_validate
+from ..modelfile import parameters_digest, training_data_digest
 from .model import LABELS, MODEL_FORMAT, MODEL_SCHEMA_VERSION, ModelArtifact, file_sha256
 
 
@@ -244,6 +245,11 @@ def train(
         # measuring the model on its own training calls.
         "training_sha256": sorted(file_sha256(c.path) for c in calls),
     }
+    # What the card records, and loading checks: the model is refused if its
+    # parameters are changed after this (E522).
+    artifact.digest = parameters_digest(final)
+    artifact.metadata["parameters_sha256"] = artifact.digest
+    artifact.metadata["training_data_sha256"] = training_data_digest(artifact.metadata["training_sha256"])
     return artifact, report
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, FORMAT_CHOICES, CommandGroup
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, FORMAT_CHOICES, CommandGroup, version_option
 from .evaluate import evaluate
 from .feedback import feedback
 from .score import score
@@ -31,7 +31,7 @@ from .train import train
 
 
 @click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="callcoach", prog_name="callcoach")
+@version_option
 def main() -> None:
     """callcoach: is a sales call about the buyer or about the seller?
 

@@ -69,6 +69,42 @@ def model_arg(model_path: str | None, no_model: bool):
     return model_path or "default"
 
 
+def model_line(model) -> str:
+    """``model: NAME, parameters sha256:DIGEST (PATH)`` for the model a command uses
+    (``"default"``, a path or None), read from its card without loading it."""
+    from ..display import shown_path
+    from ..errors import CallcoachError
+    from ..modelfile import model_identity
+
+    if model is None:
+        return "model: none (no score)"
+    try:
+        found = model_identity(model)
+    except CallcoachError as exc:
+        return f"model: cannot be read ({exc})"
+    if found is None:
+        return "model: none shipped (no score)"
+    digest = f"sha256:{found['digest']}" if found["digest"] else "no digest recorded"
+    return f"model: {found['name']}, parameters {digest} ({shown_path(found['path'])})"
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from ..about import __version__
+
+    click.echo(f"callcoach, version {__version__}")
+    click.echo(model_line("default"))
+    ctx.exit()
+
+
+#: ``--version``: the version, and the shipped model's name and parameters digest.
+version_option = click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+    help="Show the version and the model (its name and parameters digest), then exit.",
+)  # fmt: skip
+
+
 def load_thresholds(config: str | None):
     """The thresholds of ``--config``, or the defaults."""
     from ..config import Thresholds, default_thresholds

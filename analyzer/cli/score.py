@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, err, internal_error, load_limits, load_thresholds, model_arg
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, err, internal_error, load_limits, load_thresholds, model_arg, model_line
 from .common import base_model_option, config_option, format_option, model_option, trackers_option
 
 EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
@@ -83,6 +83,8 @@ def score(
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
+    if not quiet:  # which model scores this run (each worker checks it against its card as it loads it)
+        click.echo(f"callcoach: {model_line(options.model)}", err=True)
 
     with lock:
         if reports_dir is not None:
