@@ -87,12 +87,9 @@ def score_paths(
         The classifier: ``"default"`` (the shipped one), a model file, a
         loaded model, or None for no score.
     trackers : str, PathLike or TrackerSet, default="default"
-        The trackers counted on every call: the shipped set, ``"none"``, a
-        TOML or JSON Lines file, or a set; each adds the columns
-        ``tracker_<name>_seller`` and ``tracker_<name>_buyer``.
+        The trackers (the shipped set, ``"none"``, a file, or a set).
     manifest : str, PathLike, Manifest or None, default=None
-        A manifest CSV (``path`` or ``file``, and any of ``date``, ``rep``,
-        ``team``, ``call_type``, ``outcome``, ``account``): the metadata columns.
+        A CSV of call metadata (:func:`analyzer.callmeta.read_manifest`).
 
     Returns
     -------
@@ -120,22 +117,28 @@ def score_paths(
     if isinstance(roles, (str, os.PathLike)):
         roles = read_batch_roles(roles)
     paths = list(paths)
-    from ..callmeta import Manifest, read_manifest
-    from ..trackers import resolve_trackers
-
     options = BatchOptions(
         format=format,
         roles=RoleMap.build(sellers=sellers, buyers=buyers, roles=roles),
         thresholds=thresholds,
         base_model=base_model,
         roots=tuple(os.fspath(p) for p in paths if os.path.isdir(p)),  # links out of them are not followed
-        trackers=resolve_trackers(trackers),
-        manifest=manifest if manifest is None or isinstance(manifest, Manifest) else read_manifest(manifest),
+        **_trackers_and_manifest(trackers, manifest),
     )
     options = with_model(options, model)
     files = discover(paths, include=include, exclude=exclude)
     rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
     return rows_frame(rows)
+
+
+def _trackers_and_manifest(trackers: Any, manifest: Any) -> dict[str, Any]:
+    """The ``trackers`` and ``manifest`` of :class:`BatchOptions`, read from files where given as paths."""
+    from ..callmeta import Manifest, read_manifest
+    from ..trackers import resolve_trackers
+
+    if manifest is not None and not isinstance(manifest, Manifest):
+        manifest = read_manifest(manifest)
+    return {"trackers": resolve_trackers(trackers), "manifest": manifest}
 
 
 def rows_frame(rows: Sequence[Mapping[str, Any]]) -> "pd.DataFrame":
