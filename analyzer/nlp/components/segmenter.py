@@ -70,25 +70,21 @@ def word_features(words: Sequence[str], lex=None) -> list[list[str]]:
         return "-"
 
     rows = []
-    for i in range(len(words)):
+    n = len(words)
+    for i in range(n):
         j = i + 2
-        p2, p1, w, n1, n2 = pad[j - 2], pad[j - 1], pad[j], pad[j + 1], pad[j + 2]
-        rows.append(
-            [
-                f"w={w}",
-                f"p1={p1}",
-                f"p2={p2}",
-                f"n1={n1}",
-                f"n2={n2}",
-                f"p1w={p1}|{w}",
-                f"wn1={w}|{n1}",
-                f"p2p1={p2}|{p1}",
-                f"n1n2={n1}|{n2}",
-                f"c={cls(p1)}|{cls(w)}|{cls(n1)}",
-                f"pos={min(i, 4)}",
-                f"left={min(len(words) - i, 4)}",
-            ]
-        )
+        p2, p1, w = pad[j - 2], pad[j - 1], pad[j]
+        row = [f"w={w}", f"p1={p1}", f"p2={p2}", f"p1w={p1}|{w}", f"p2p1={p2}|{p1}", f"pos={min(i, 4)}"]
+        # No feature marks the end of the turn: the end of a turn is always the
+        # end of a sentence, and a model that learned "the turn ends here, so a
+        # question ends here" would call every turn's last words a question.
+        if i + 1 < n:
+            n1 = pad[j + 1]
+            row += [f"n1={n1}", f"wn1={w}|{n1}", f"c={cls(p1)}|{cls(w)}|{cls(n1)}"]
+            if i + 2 < n:
+                n2 = pad[j + 2]
+                row += [f"n2={n2}", f"n1n2={n1}|{n2}"]
+        rows.append(row)
     return rows
 
 
