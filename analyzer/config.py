@@ -108,6 +108,7 @@ BOUNDS: dict[str, Bound] = {
     "seller_patience_min_handovers": Bound(int, 1, 10_000),
     # Never above the readers' own cap (analyzer.readers.limits.MAX_FILE_BYTES).
     "max_file_bytes": Bound(int, 1024, 64 * 1024 * 1024),
+    "max_json_values": Bound(int, 1_000, 10_000_000),
 }
 
 #: Pairs of keys whose values must be in this order: (smaller or equal, larger or equal).
@@ -215,9 +216,12 @@ class Limits(_Validated):
 
     max_file_bytes (int): the largest transcript file read, in bytes; a
         larger one is refused by its size before it is opened (E603).
+    max_json_values (int): the most values (objects, arrays, items) a JSON
+        transcript may hold; more is refused before it is parsed (E604).
     """
 
     max_file_bytes: int
+    max_json_values: int
 
     _section = LIMITS_SECTION
 

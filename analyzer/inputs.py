@@ -16,7 +16,12 @@ file) from disk:
 - the size is checked with ``stat`` before the file is opened, and again on
   the open file; the read itself stops one byte past the limit (E603). A
   file that grows while it is read, or one that reports no size (``/proc``),
-  costs at most the limit in memory, and a file over it costs nothing.
+  costs at most the limit in memory, and a file over it costs nothing;
+- :func:`check_json_values` bounds what parsing JSON can cost: a file that
+  starts like JSON and holds more values (objects, arrays, items) than the
+  limit is refused before it is parsed (E604). An empty object takes three
+  bytes of input and about 150 bytes of memory once parsed, so the byte
+  limit alone would let a 32 MiB file take 1.7 GB.
 
 Other OS errors (no such file, permission denied) are the readers' E100,
 with the OS's reason.
@@ -92,6 +97,27 @@ def read_file(
     if len(data) > max_bytes:
         raise too_large(name, len(data), max_bytes, grew=True)
     return data
+
+
+def check_json_values(data: bytes, name: str, max_values: int) -> None:
+    """E604 when ``data`` starts like JSON and holds more than ``max_values`` values.
+
+    The count is of ``{``, ``[`` and ``,`` bytes (a C-speed count, never a
+    parse): each object, array and item after the first of a container is
+    one. Braces and commas inside strings count too, so the count errs
+    high, never low. A file in another format is not counted.
+    """
+    head = data[:256].replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+    if not head.startswith((b"{", b"[")):
+        return
+    count = data.count(b"{") + data.count(b"[") + data.count(b",")
+    if count > max_values:
+        raise InputFileError(
+            name,
+            f"JSON of about {count:,} values (objects, arrays and items), over the limit of {max_values:,} "
+            "([limits] max_json_values); refused before it is parsed",
+            code="E604",
+        )
 
 
 def too_large(name: str, size: int, max_bytes: int, *, grew: bool = False) -> InputFileError:

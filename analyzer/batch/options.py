@@ -37,6 +37,8 @@ class BatchOptions:
         (:mod:`analyzer.callmeta`).
     max_file_bytes (int | None): the largest file read (E603 past it).
         Defaults to ``[limits] max_file_bytes`` of ``defaults.cfg``.
+    max_json_values (int | None): the most values a JSON file may hold
+        (E604 past it). Defaults to ``[limits] max_json_values``.
     roots (tuple[str, ...]): the folders being scanned: a link found in one
         that leads out of it is not followed (E602) unless ``follow_links``.
     follow_links (bool): follow such links. Defaults to False.
@@ -52,6 +54,7 @@ class BatchOptions:
     trackers: "TrackerSet | None" = None
     manifest: "Manifest | None" = None
     max_file_bytes: int | None = None
+    max_json_values: int | None = None
     roots: tuple[str, ...] = ()
     follow_links: bool = False
     tags: bool = False

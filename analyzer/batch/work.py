@@ -124,7 +124,7 @@ def score_path(
     RETURNS (dict): one flat row (:func:`~analyzer.batch.columns.columns`);
         ``status`` is ``ok`` or ``error``, with the message in ``error``.
     """
-    from ..inputs import read_file
+    from ..inputs import check_json_values, read_file
 
     options = options or _WORKER_OPTIONS or BatchOptions()
     source = os.fspath(path)
@@ -137,8 +137,10 @@ def score_path(
     row["settings"] = settings_fingerprint(options)
     try:
         data = read_file(
-            source, max_bytes=_max_bytes(options), name=shown, roots=options.roots, follow_links=options.follow_links
+            source, max_bytes=_limit(options, "max_file_bytes"), name=shown, roots=options.roots,
+            follow_links=options.follow_links,
         )
+        check_json_values(data, shown, _limit(options, "max_json_values"))
         digest = hashlib.sha256(data).hexdigest()
         row["sha256"] = digest
         row["bytes"] = len(data)
@@ -168,12 +170,14 @@ def score_path(
     return row
 
 
-def _max_bytes(options: BatchOptions) -> int:
-    if options.max_file_bytes is not None:
-        return options.max_file_bytes
+def _limit(options: BatchOptions, name: str) -> int:
+    """A limit of the run's options, else the default of ``[limits]``."""
+    value = getattr(options, name)
+    if value is not None:
+        return value
     from ..config import default_limits
 
-    return default_limits().max_file_bytes
+    return getattr(default_limits(), name)
 
 
 def _same_work(expected: Any, digest: str, row: Mapping[str, Any]) -> bool:

@@ -53,7 +53,7 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
             model=model_arg(model_path, no_model),
             trackers=trackers_path or "default",
         )
-        name, data = _read_call(file, load_limits(config).max_file_bytes)
+        name, data = _read_call(file, load_limits(config))
         result = analyzer.analyze_source(data, name=name, format=fmt, sellers=sellers, buyers=buyers, others=others, roles=roles)
     except CallcoachError as exc:
         err(str(exc))
@@ -84,16 +84,20 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
         sys.exit(EXIT_FINDINGS)
 
 
-def _read_call(file: Path, max_bytes: int) -> tuple[str, bytes]:
+def _read_call(file: Path, limits) -> tuple[str, bytes]:
     """The call's name as shown and its bytes: a regular file (or standard
-    input) within the size limit, never more than the limit read."""
+    input) within the size limit, never more than the limit read, and JSON
+    within the limit on its values (``[limits]``)."""
     from ..display import shown_path
-    from ..inputs import read_file, too_large
+    from ..inputs import check_json_values, read_file, too_large
 
+    max_bytes = limits.max_file_bytes
     if str(file) == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        name, data = STDIN_NAME, sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise too_large(STDIN_NAME, len(data), max_bytes, grew=True)
-        return STDIN_NAME, data
-    name = shown_path(file)
-    return name, read_file(file, max_bytes=max_bytes, name=name)
+    else:
+        name = shown_path(file)
+        data = read_file(file, max_bytes=max_bytes, name=name)
+    check_json_values(data, name, limits.max_json_values)
+    return name, data

@@ -201,6 +201,7 @@ def _prepare(
         base_model=base_model,
         reports_dir=str(reports_dir) if reports_dir is not None else None,
         max_file_bytes=load_limits(config).max_file_bytes,
+        max_json_values=load_limits(config).max_json_values,
         roots=tuple(os.fspath(p) for p in paths if p.is_dir()),
     )
     files = batch.discover(paths, include=globs, exclude=excludes, hidden=hidden)

@@ -97,3 +97,82 @@ def test_reliability_inputs_read_bounded_when_the_size_lies():
 def test_reliability_inputs_missing_file_is_e100(tmp_path):
     with pytest.raises(TranscriptFormatError, match=r"\[E100\] .*nope\.txt: expected a readable file"):
         read_file(tmp_path / "nope.txt", max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize(
+    "data,refused",
+    [
+        (b'{"segments": [' + b"{}," * 2000 + b"{}]}", True),
+        (b"\xef\xbb\xbf  [" + b"1," * 2000 + b"1]", True),
+        ("[".encode("utf-16") + ",".encode("utf-16-le") * 2000 + "]".encode("utf-16-le"), True),
+        (b'{"segments": [' + b"{}," * 10 + b"{}]}", False),
+        (b"Dana: " + b"yes, " * 5000, False),  # not JSON: commas in speech are not counted
+    ],
+    ids=["objects", "bom-array", "utf16", "small", "text"],
+)
+def test_reliability_inputs_json_values_bounded_before_parsing(data, refused):
+    from analyzer.inputs import check_json_values
+
+    if refused:
+        with pytest.raises(InputFileError, match=r"\[E604\] call\.json: JSON of about [\d,]+ values"):
+            check_json_values(data, "call.json", 1000)
+    else:
+        check_json_values(data, "call.json", 1000)
+
+
+def _score(tmp_path: Path, *args: str):
+    from click.testing import CliRunner
+
+    from analyzer.cli import main
+
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        return CliRunner().invoke(main, ["score", *args, "--workers", "1", "--no-model"])
+    finally:
+        os.chdir(old)
+
+
+def _rows(path: Path) -> dict[str, dict]:
+    import json
+
+    return {json.loads(line)["path"]: json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()}
+
+
+def test_reliability_inputs_batch_skips_what_is_not_a_call_with_a_reason(tmp_path):
+    import shutil
+
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "06-farm-solar-intro.vtt"
+    shutil.copy(sample, folder / "good.vtt")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(secret)
+    with open(folder / "huge.txt", "wb") as fh:
+        fh.truncate(500 * 1000 * 1000)
+    (folder / "objects.json").write_bytes(b'{"segments": [' + b"{}," * 5000 + b"{}]}")
+    (tmp_path / "small.cfg").write_text("[limits]\nmax_json_values = 1000\n", encoding="utf-8")
+    t0 = time.perf_counter()
+    result = _score(tmp_path, "calls", "-o", "out.jsonl", "--config", "small.cfg")
+    assert time.perf_counter() - t0 < 120  # nothing hangs, nothing is read whole
+    assert result.exit_code == 1, result.output
+    rows = _rows(tmp_path / "out.jsonl")
+    codes = {Path(p).name: (r["status"], (r["error"] or "")[:6]) for p, r in rows.items()}
+    assert codes == {
+        "good.vtt": ("ok", ""),
+        "pipe.txt": ("error", "[E601]"),
+        "zero.txt": ("error", "[E602]"),
+        "passwd.txt": ("error", "[E602]"),
+        "huge.txt": ("error", "[E603]"),
+        "objects.json": ("error", "[E604]"),
+    }
+    assert "root:x" not in result.output and "root:x" not in (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+
+    followed = _score(tmp_path, "calls", "-o", "out2.jsonl", "--follow-links")
+    rows = _rows(tmp_path / "out2.jsonl")
+    by_name = {Path(p).name: r for p, r in rows.items()}
+    assert by_name["zero.txt"]["error"].startswith("[E601]")  # followed: a device, still never read
+    assert not by_name["passwd.txt"]["error"].startswith("[E60")  # followed: read, and not a transcript
