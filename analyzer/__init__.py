@@ -196,7 +196,7 @@ def analyze_text(
     Examples
     --------
     >>> import analyzer
-    >>> r = analyzer.analyze_text("Dana: How are you handling renewals today?\nSam: Badly.", sellers=["Dana"])
+    >>> r = analyzer.analyze_text("Dana: How are you handling renewals today?\\nSam: Badly.", sellers=["Dana"])
     >>> r.metrics.buyer_questions
     1
     """

@@ -224,7 +224,7 @@ class Analyzer:
         Examples
         --------
         >>> an = Analyzer(model=None)
-        >>> r = an.analyze_text("Dana: How are you handling renewals today?\nSam: Badly.", sellers=["Dana"])
+        >>> r = an.analyze_text("Dana: How are you handling renewals today?\\nSam: Badly.", sellers=["Dana"])
         >>> r.metrics.buyer_questions
         1
         """

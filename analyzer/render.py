@@ -85,8 +85,19 @@ def say(console: Console, body: str | Text, *, head: str | Text = "", indent: in
     head = head if isinstance(head, Text) else Text(head)
     body = body if isinstance(body, Text) else Text(body)
     indent = len(head.plain) if indent is None else indent
-    room = max(12, console.width - indent)
-    lines = textwrap.wrap(body.plain, width=room, break_on_hyphens=False) or [""]
+    first = max(len(head.plain), indent)
+    if first > console.width // 2:  # a narrow terminal: the head on a line of its own
+        alone = head.copy()
+        alone.rstrip()
+        console.print(alone, soft_wrap=True)
+        head, first, indent = Text(""), 6, 6
+    wrapper = textwrap.TextWrapper(
+        width=max(console.width, first + 12, indent + 12),
+        initial_indent=" " * first,
+        subsequent_indent=" " * indent,
+        break_on_hyphens=False,
+    )
+    lines = [line.lstrip(" ") for line in wrapper.wrap(body.plain)] or [""]
     pos = 0
     for k, line in enumerate(lines):
         start = body.plain.find(line, pos)

@@ -8,7 +8,7 @@ from typing import Iterable, Iterator, Sequence
 from ..display import shown_path
 
 #: File extensions scored by default when a folder is given (case-insensitive).
-TRANSCRIPT_EXTENSIONS = (".txt", ".vtt", ".srt", ".csv", ".json")
+TRANSCRIPT_EXTENSIONS = (".txt", ".vtt", ".srt", ".csv", ".json", ".docx")
 #: Gold annotation sidecars (``spec/gold-format.md``): never transcripts.
 GOLD_SUFFIX = ".gold.json"
 

@@ -57,55 +57,32 @@ def score_paths(
     Parameters
     ----------
     paths : iterable of str or PathLike
-        Files and folders (folders are searched recursively; see
-        :func:`discover` for ``include`` and ``exclude`` globs).
-    include, exclude : sequence of str, default=()
-        Globs that choose files in folders (``*.vtt``, ``archive/``).
-    format : str or None, default=None
-        Force a transcript format.
-    sellers, buyers : iterable of str, default=()
-        Names of sellers and buyers, for every call in which they speak.
-    roles : mapping, RoleMap, str or PathLike, or None, default=None
-        A mapping of name to role, a :class:`RoleMap`, or a roles file
-        (:func:`read_batch_roles`).
-    thresholds : Thresholds or None, default=None
-        None reads ``analyzer/defaults.cfg``.
-    base_model : str or None, default=None
-        An installed spaCy pipeline to build on.
+        Files and folders (searched recursively; ``include``/``exclude`` globs as for :func:`discover`).
+    format, sellers, buyers, roles, thresholds, base_model, model
+        As for ``callcoach score``: a forced format, names given roles in
+        every call they speak in, a mapping or roles file, the thresholds,
+        a spaCy base, the classifier (``"default"``, a file, or None).
+    trackers, manifest
+        The trackers counted on every call, and a manifest of call metadata.
     workers : int or None, default=1
-        Worker processes; None for every core; 1 scores in this process.
-        Worker processes start by importing the script that called this;
-        called from a script's top level, outside
-        ``if __name__ == "__main__":``, a run with more than one worker
-        stops at once with :class:`~analyzer.batch.guard.UnguardedScriptError`,
-        whose message shows the two-line fix.
-    engine, scheduler : str or None, default=None
-        See :func:`iter_rows`. Paths sent to an existing Dask scheduler are
-        made absolute here, so the workers read the same files wherever they
-        were started; the rows keep the paths as given.
-    model : str, PathLike, ModelArtifact or None, default="default"
-        The classifier: ``"default"`` (the shipped one), a model file, a
-        loaded model, or None for no score.
-    trackers : str, PathLike or TrackerSet, default="default"
-        The trackers (the shipped set, ``"none"``, a file, or a set).
-    manifest : str, PathLike, Manifest or None, default=None
-        A CSV of call metadata (:func:`analyzer.callmeta.read_manifest`).
+        Worker processes (None: every core). They import the calling script,
+        so a call with more than one outside ``if __name__ == "__main__":``
+        stops before any starts (:class:`~analyzer.batch.guard.UnguardedScriptError`, E701).
+    engine, scheduler : str or None
+        See :func:`iter_rows`; paths sent to a scheduler are made absolute
+        here, and the rows keep them as given.
 
     Returns
     -------
     pandas.DataFrame
-        One row a call, the columns of :func:`columns` (``path`` is the one
-        path column). Counts are ``Int64`` and flags ``boolean`` (nullable),
-        so a file that cannot be read (a row with ``status == "error"`` and
-        its message in ``error``) leaves them null rather than making every
-        count a float.
+        :func:`columns` (``path`` the one path column), counts ``Int64`` and
+        flags ``boolean``, so an error row (``status == "error"``, its
+        message in ``error``) leaves them null rather than making them floats.
 
     Raises
     ------
     FileNotFoundError
         When a path does not exist.
-    UnguardedScriptError
-        See ``workers``.
 
     Examples
     --------
@@ -175,22 +152,43 @@ def score_dataframe(
     ``sdf.groupby("call_id").applyInPandas(score_dataframe, schema)``. The
     analyzer is built once per Python process (:func:`analyzer_for`).
 
-    df (pandas.DataFrame): one row per cue (caption, segment or utterance).
-    call_id, speaker, text (str): the columns of the call, the speaker's name
-        and the spoken text.
-    start, end (str | None): the columns of the cue's start and end in
-        seconds; when the default names are not columns of ``df``, the calls
-        are untimed. Within a call, cues are put in order of ``start`` when
-        there is one (stable), else kept in table order.
-    role (str | None): a column with each cue's speaker role (``seller``,
-        ``buyer``, ``other``); empty cells leave the speaker to inference.
-    sellers, buyers, roles: given roles by name, for every call (see :class:`RoleMap`).
-    thresholds, base_model: for the analyzer; ignored when ``analyzer`` is given.
-    analyzer (Analyzer | None): an analyzer to use instead.
-    RETURNS (pandas.DataFrame): one row per call, sorted by call id:
-        :data:`DATAFRAME_COLUMNS` then the result's columns. A call that
-        cannot be analysed is a row with ``status == "error"``.
-    RAISES: KeyError when a named column is missing.
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per cue (caption, segment or utterance).
+    call_id, speaker, text : str
+        The columns of the call, the speaker's name and the spoken text.
+    start, end : str or None, default="start", "end"
+        The columns of the cue's start and end in seconds; when the default
+        names are not columns of ``df``, the calls are untimed. Within a
+        call, cues are put in order of ``start`` when there is one (stable),
+        else kept in table order.
+    role : str or None, default=None
+        A column with each cue's speaker role (``seller``, ``buyer``,
+        ``other``); empty cells leave the speaker to inference.
+    sellers, buyers, roles, thresholds, base_model
+        Given roles by name for every call (:class:`RoleMap`), and the
+        analyzer's settings (ignored when ``analyzer``, one to use, is given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per call, sorted by call id: :data:`DATAFRAME_COLUMNS` then
+        the result's columns, counts ``Int64`` and flags ``boolean``. A call
+        that cannot be analysed is a row with ``status == "error"``.
+
+    Raises
+    ------
+    KeyError
+        When a named column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd, analyzer
+    >>> cues = pd.DataFrame({"call_id": [1, 1], "speaker": ["Dana", "Sam"],
+    ...                      "text": ["How do you track renewals today?", "In a spreadsheet."]})
+    >>> int(analyzer.score_dataframe(cues, sellers=["Dana"]).loc[0, "buyer_questions"])
+    1
     """
     import pandas as pd
 

@@ -27,6 +27,7 @@ from .journal import Journal, iter_journal, journal_path, repair_tail, scan_jour
 from .options import BatchOptions
 from .outputs import OutputLock, check_outputs, lock_path
 from .summary import SellerSummary
+from .tagsout import TagSink
 from .writers import output_format, write_output
 
 
@@ -61,6 +62,28 @@ class BatchRun:
     errors: list[tuple[str, str]] = field(default_factory=list)
     summary: SellerSummary = field(default_factory=SellerSummary)
     rows: list[dict[str, Any]] | None = None
+    tag_rows: int | None = None
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as JSON (``callcoach score --json``): counts, files left out by reason, the headline figures."""
+        return {
+            "output": str(self.output),
+            "calls": self.calls,
+            "ok": self.ok,
+            "failed": self.failed,
+            "scored": self.scored,
+            "already_in_output": self.skipped,
+            "left_out": dict(self.left_out),
+            "left_out_total": sum(self.left_out.values()),
+            "roles_to_check": self.summary.roles_to_check,
+            "words": self.words,
+            "seconds": round(self.seconds, 3),
+            "stopped": self.stopped,
+            "tag_rows": self.tag_rows,
+            "summary": self.summary.headline(),
+            "errors": [{"path": p, "error": e} for p, e in self.errors],
+        }
     model: str | None = None
     model_digest: str | None = None
 
@@ -89,6 +112,7 @@ def score_to_file(
     on_row: Callable[[Mapping[str, Any]], None] | None = None,
     keep_rows: bool = False,
     fsync_seconds: float = 1.0,
+    tags: str | os.PathLike | None = None,
     lock: bool = True,
     csv_guard: bool = True,
 ) -> BatchRun:
@@ -112,6 +136,8 @@ def score_to_file(
     on_row (Callable | None): called with every row as it comes (progress),
         ``skipped`` rows included.
     keep_rows (bool): also return every output row (for the HTML dashboard).
+    tags (str | PathLike | None): also write the tags table there, one row
+        per tagged moment (:mod:`analyzer.batch.tagsout`).
     fsync_seconds (float): fsync the journal at least this often; 0 for
         every row. Defaults to 1.
     lock (bool): before any work, check the output (E610-E615: its folder,
@@ -142,9 +168,12 @@ def score_to_file(
         if not resume and fmt != "jsonl":
             journal_file.unlink(missing_ok=True)
         journal = Journal(journal_file, fresh=not resume, fsync_seconds=fsync_seconds)
+        sink, options, done = TagSink.open(tags, options, done, resume=resume)
         rows = iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler, done=done)
+        rows = sink.strip(rows) if sink is not None else rows
         _stream(rows, journal, run, on_row, fail_fast)
         _finalize(journal_file, output, fmt, run, keep_rows, csv_guard)
+        run.tag_rows = sink.finish() if sink is not None else None
         run.seconds = time.perf_counter() - t0
     return run
 

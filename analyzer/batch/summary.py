@@ -116,7 +116,28 @@ def _rounded(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 def summarize(rows: Iterable[Mapping[str, Any]] | "pd.DataFrame") -> "pd.DataFrame":
-    """The per-seller summary of batch rows (dicts or the DataFrame of :func:`score_paths`)."""
+    """The per-seller summary of batch rows.
+
+    Parameters
+    ----------
+    rows : iterable of mapping, or pandas.DataFrame
+        Batch rows (dicts), or the DataFrame of :func:`score_paths`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per seller (:data:`SUMMARY_COLUMNS`), figures rounded; a
+        generic label (``SPEAKER_00``) is an entry of its own call only.
+
+    Examples
+    --------
+    >>> import analyzer
+    >>> rows = [{"path": "a.vtt", "status": "ok", "sellers": "Dana", "score": 80.0},
+    ...         {"path": "b.vtt", "status": "ok", "sellers": "Dana", "score": 61.0}]
+    >>> df = analyzer.summarize(rows)
+    >>> df.loc[0, "seller"], int(df.loc[0, "calls"]), float(df.loc[0, "mean_score"])
+    ('Dana', 2, 70.5)
+    """
     import pandas as pd
 
     if isinstance(rows, pd.DataFrame):

@@ -19,6 +19,7 @@ import csv
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -169,7 +170,20 @@ def arrow_table(rows: Sequence[Mapping[str, Any]], cols: Sequence[str], kinds: M
     for c in cols:
         kind = kinds.get(c, "str")
         arrays.append(pa.array([convert(r.get(c), kind) for r in rows], type=getattr(pa, _ARROW_TYPES[kind])()))
-    return pa.Table.from_arrays(arrays, names=list(cols))
+    return pa.Table.from_arrays(arrays, names=list(cols)).replace_schema_metadata(_pandas_metadata(tuple(cols), tuple(kinds.get(c, "str") for c in cols)))
+
+
+@lru_cache(maxsize=8)
+def _pandas_metadata(cols: tuple[str, ...], kinds: tuple[str, ...]) -> dict[bytes, bytes]:
+    """The schema metadata that makes pandas read counts as ``Int64`` and flags as ``boolean``
+    (nullable, as :func:`analyzer.tables.typed_frame` gives them), never as floats or objects."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from ..tables import DTYPES
+
+    empty = pd.DataFrame({c: pd.Series([], dtype=DTYPES.get(k, "str")) for c, k in zip(cols, kinds)})
+    return dict(pa.Schema.from_pandas(empty, preserve_index=False).metadata or {})
 
 
 def read_output_rows(output: Path, fmt: str, *, csv_guard: bool = True) -> Iterator[dict[str, Any]]:

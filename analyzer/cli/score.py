@@ -29,7 +29,7 @@ ERRORS_SHOWN = 10
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The output file: .csv, .parquet or .jsonl (by extension).")
-@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Take only files matching PATTERN in folders (repeatable); '!PATTERN' leaves files out. Default: *.txt *.vtt *.srt *.csv *.json.")
+@click.option("--include", "--glob", "globs", multiple=True, metavar="PATTERN", help="Take only files matching PATTERN in folders (repeatable); '!PATTERN' leaves files out. Default: *.txt *.vtt *.srt *.csv *.json *.docx.")
 @click.option("--exclude", "excludes", multiple=True, metavar="PATTERN", help="Leave out files and folders matching PATTERN (repeatable).")
 @click.option("--hidden", is_flag=True, help="Also take hidden files and folders (names starting with '.').")
 @click.option("--follow-links", is_flag=True, help="Follow symbolic links in the folders that lead out of them (by default such a file is an error row, E602).")
@@ -50,6 +50,8 @@ ERRORS_SHOWN = 10
 @click.option("--resume", is_flag=True, help="Keep the calls already in OUTPUT with the same content, score the rest.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write one row per seller (.csv, .parquet or .jsonl).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a dashboard page of the run.")
+@click.option("--tags", "tags_path", type=click.Path(dir_okay=False, path_type=Path), callback=lambda ctx, param, value: _check_table(value, param), help="Also write the tags, one row per tagged moment (.csv, .parquet or .jsonl).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run (counts, files left out by reason, headline figures) as JSON on stdout.")
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write one HTML report per call into this folder.")
 @click.option("--raw-csv", is_flag=True, help="Write the text cells of CSV outputs as they are. By default a cell that begins with =, +, -, @, a tab or a carriage return (which a spreadsheet would run as a formula) gets a leading apostrophe; numbers are never changed. Give it again with --resume.")
 @trackers_option
@@ -59,6 +61,7 @@ def score(
     paths, output, globs, excludes, hidden, follow_links, roles_file, sellers, buyers, others, fmt, config,
     base_model, model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
     html_path, reports_dir, raw_csv=False,
+    tags_path=None, as_json=False,
 ) -> None:  # fmt: skip
     """Score every call in PATHS (files, and folders searched recursively) into OUTPUT.
 
@@ -91,20 +94,19 @@ def score(
             reports_dir.mkdir(parents=True, exist_ok=True)
         run = _run(
             files, output, options, csv_guard=not raw_csv, quiet=quiet, engine=engine, workers=workers, scheduler=scheduler,
-            resume=resume, fail_fast=fail_fast, keep_rows=html_path is not None,
+            resume=resume, fail_fast=fail_fast, keep_rows=html_path is not None, tags=tags_path,
         )  # fmt: skip
         try:
             _write_extras(run, summary_path, html_path, reports_dir, csv_guard=not raw_csv)
         except OSError as exc:
             err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
             sys.exit(EXIT_INPUT_ERROR)
-    if not quiet:
-        _headline(run, summary_path, html_path, reports_dir)
+    _tell(run, as_json, quiet, summary_path, html_path, reports_dir)
     _report_errors(run, output)
     sys.exit(EXIT_FINDINGS if run.failed else EXIT_OK)
 
 
-def _run(files, output, options, *, csv_guard=True, quiet, engine, workers, scheduler, resume, fail_fast, keep_rows):
+def _run(files, output, options, *, csv_guard=True, quiet, engine, workers, scheduler, resume, fail_fast, keep_rows, tags=None):
     """Score the files into the output with a progress bar; exit with the right code when the run fails."""
     from .. import batch
     from ..errors import CallcoachError
@@ -123,9 +125,11 @@ def _run(files, output, options, *, csv_guard=True, quiet, engine, workers, sche
                 fail_fast=fail_fast,
                 on_row=progress.update,
                 keep_rows=keep_rows,
+                tags=tags,
                 lock=False,  # the command has checked and locked every output
                 csv_guard=csv_guard,
             )
+        run.left_out = dict(getattr(files, "left_out", {}))
     except KeyboardInterrupt:
         err("interrupted; the calls scored so far are kept: run the same command with --resume to finish")
         sys.exit(EXIT_INTERRUPTED)
@@ -186,6 +190,8 @@ def _prepare(
     from .. import batch
 
     batch.output_format(output)
+    _check_table(output)
+    _check_table(summary_path)
     if summary_path is not None:
         batch.output_format(summary_path)
     batch.resolve_engine(engine, workers, scheduler)
@@ -204,7 +210,10 @@ def _prepare(
         max_json_values=load_limits(config).max_json_values,
         roots=tuple(os.fspath(p) for p in paths if p.is_dir()),
     )
-    files = batch.discover(paths, include=globs, exclude=excludes, hidden=hidden)
+    from ..batch.leftout import count_left_out
+
+    files = _Files(batch.discover(paths, include=globs, exclude=excludes, hidden=hidden))
+    files.left_out = count_left_out(paths, files, include=globs, exclude=excludes, hidden=hidden)
     if not files:
         raise ValueError("no transcript files found in " + ", ".join(map(str, paths)) + _filter_hint(globs, excludes))
     return options, files
@@ -252,10 +261,36 @@ def _with_trackers_and_manifest(options, trackers_path: str | None, manifest_pat
     )
 
 
+class _Files(list):
+    """The files a run takes, and what it left out of the folders it was given (``left_out``)."""
+
+    left_out: dict = {}
+
+
+def _check_table(path: Path | None, param=None) -> Path | None:
+    """A table output's format by extension, and pyarrow for Parquet: checked before any call is scored."""
+    from .. import batch
+
+    if path is None:
+        return None
+    try:
+        fmt = batch.output_format(path)
+    except ValueError as exc:
+        if param is not None:
+            raise click.BadParameter(str(exc), param=param) from None
+        raise
+    if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
+        message = f"writing {path} (Parquet) needs pyarrow, which is missing: pip install pyarrow (a dependency of callcoach: reinstall it)"
+        if param is not None:
+            raise click.BadParameter(message, param=param)
+        raise ImportError(message)
+    return path
+
+
 def _filter_hint(globs, excludes) -> str:
     if globs or excludes:
-        return " that match the --glob/--exclude patterns"
-    return " (looked for *.txt, *.vtt, *.srt, *.csv, *.json; use --glob to choose others)"
+        return " that match the --include/--exclude patterns"
+    return " (looked for *.txt, *.vtt, *.srt, *.csv, *.json, *.docx; use --include to choose others)"
 
 
 class _Progress:
@@ -304,13 +339,36 @@ class _Progress:
             self.bar.update(self.task, advance=1, failed=self.failed, wps=wps)
 
 
+def _tell(run, as_json: bool, quiet: bool, summary_path, html_path, reports_dir) -> None:
+    """The end of a run on stdout: its JSON (``--json``), or the headline (not with ``--quiet``)."""
+    if as_json:
+        import json
+
+        click.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False))
+    elif not quiet:
+        _headline(run, summary_path, html_path, reports_dir)
+
+
 def _headline(run, summary_path, html_path, reports_dir) -> None:
+    from ..batch.leftout import describe_left_out
+    from ..wording import plural
+
     h = run.summary.headline()
-    parts = [f"scored {run.scored:,} calls in {run.seconds:.1f} s ({run.calls_per_second:,.1f} calls/s, {run.words_per_second:,.0f} words/s)"]
+    parts = [
+        f"scored {plural(run.scored, 'call')} in {run.seconds:.1f} s "
+        f"({run.calls_per_second:,.1f} calls a second, {run.words_per_second:,.0f} words a second)"
+    ]
     if run.skipped:
         parts.append(f"{run.skipped:,} already in the output")
+    if run.left_out:
+        parts.append(describe_left_out(run.left_out))
     click.echo("; ".join(parts))
-    click.echo(f"{run.output}: {run.calls:,} calls, {run.ok:,} ok, {run.failed:,} failed")
+    click.echo(f"{run.output}: {plural(run.calls, 'call')}, {run.ok:,} ok, {run.failed:,} failed")
+    if run.summary.roles_to_check:
+        click.echo(
+            f"roles to check: {plural(run.summary.roles_to_check, 'call')} with inferred roles that need a look "
+            "(rows with roles_confidence 'low'; name the speakers with --seller, --buyer or --roles)"
+        )
     if h["calls"]:
         score = "n/a (no model loaded)" if h["mean_score"] is None else f"{h['mean_score']:.1f}"
         share = "n/a" if h["median_seller_talk_share"] is None else f"{h['median_seller_talk_share']:.0%}"
@@ -319,6 +377,8 @@ def _headline(run, summary_path, html_path, reports_dir) -> None:
             f"per call: {h['buyer_questions_per_call']:.1f} buyer questions, "
             f"{h['pitch_dumps_per_call']:.2f} pitch dumps, {h['if_then_closes_per_call']:.2f} conditional closes"
         )
+    if run.tag_rows is not None:
+        click.echo(f"tags: {plural(run.tag_rows, 'tagged moment')}")
     for label, path in (("summary", summary_path), ("dashboard", html_path), ("reports", reports_dir)):
         if path is not None:
             click.echo(f"{label}: {path}")
