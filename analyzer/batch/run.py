@@ -48,6 +48,9 @@ class BatchRun:
     rows (list[dict] | None): every output row, when asked for (``keep_rows``).
     model, model_digest (str | None): the model that scored the output's
         calls: its name and the SHA-256 of its parameters, as the rows carry them.
+    tag_rows (int | None): rows written to the tags table (``tags``).
+    left_out (dict[str, int]): files of the folders given that the run did not
+        take, by reason (set by the caller that discovered the files).
     """
 
     output: Path
@@ -62,6 +65,8 @@ class BatchRun:
     errors: list[tuple[str, str]] = field(default_factory=list)
     summary: SellerSummary = field(default_factory=SellerSummary)
     rows: list[dict[str, Any]] | None = None
+    model: str | None = None
+    model_digest: str | None = None
     tag_rows: int | None = None
     left_out: dict[str, int] = field(default_factory=dict)
 
@@ -84,8 +89,6 @@ class BatchRun:
             "summary": self.summary.headline(),
             "errors": [{"path": p, "error": e} for p, e in self.errors],
         }
-    model: str | None = None
-    model_digest: str | None = None
 
     @property
     def calls_per_second(self) -> float:
