@@ -71,9 +71,10 @@ class BatchRun:
     left_out: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The run as JSON (``callcoach score --json``): counts, files left out by reason, the headline figures."""
+        """The run as JSON (``callcoach score --json``): the model, counts, files left out by reason, the headline figures."""
         return {
             "output": str(self.output),
+            "model": {"name": self.model, "parameters_sha256": self.model_digest},
             "calls": self.calls,
             "ok": self.ok,
             "failed": self.failed,

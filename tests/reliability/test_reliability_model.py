@@ -96,6 +96,7 @@ def test_reliability_model_negated_coefficients_refused(tmp_path):
     payload = _payload()
     estimator = payload["model"].steps[-1][1]
     estimator.coef_ = -estimator.coef_
+    payload["metadata"].pop("parameters_sha256", None)
     with pytest.raises(ModelArtifactError, match=r"\[E523\] .*records the digest of its parameters"):
         load_model(_dump(payload, tmp_path / "negated.skops"))  # no record anywhere: refused
 
@@ -112,6 +113,7 @@ def test_reliability_model_edited_in_place_refused_by_its_card(tmp_path):
     assert load_model(folder / SHIPPED.name).digest  # an untouched copy beside its card loads
     payload = _payload()
     payload["model"].steps[-1][1].intercept_ = payload["model"].steps[-1][1].intercept_ + 5.0
+    payload["metadata"].pop("parameters_sha256", None)  # only the card records it now
     _dump(payload, folder / SHIPPED.name)
     with pytest.raises(ModelArtifactError, match=r"\[E522\] .*its card records"):
         load_model(folder / SHIPPED.name)
@@ -120,12 +122,13 @@ def test_reliability_model_edited_in_place_refused_by_its_card(tmp_path):
 def test_reliability_model_cli_refuses_an_edited_model_and_scores_nothing(tmp_path):
     payload = _payload()
     payload["model"].steps[-1][1].coef_ = -payload["model"].steps[-1][1].coef_
+    payload["metadata"]["parameters_sha256"] = card_digests(SHIPPED)["parameters"]  # the record of the real one
     evil = _dump(payload, tmp_path / "evil.skops")
     fb = CliRunner().invoke(main, ["feedback", str(SAMPLE), "--model", str(evil)])
-    assert fb.exit_code == EXIT_INPUT_ERROR and "[E523]" in fb.stderr and "Score" not in fb.stdout
+    assert fb.exit_code == EXIT_INPUT_ERROR and "[E522]" in fb.stderr and "Score" not in fb.stdout
     out = tmp_path / "rows.jsonl"
     sc = CliRunner().invoke(main, ["score", str(SAMPLE), "-o", str(out), "--model", str(evil), "--workers", "1"])
-    assert sc.exit_code == EXIT_INPUT_ERROR and "[E523]" in sc.stderr
+    assert sc.exit_code == EXIT_INPUT_ERROR and "[E522]" in sc.stderr
     assert not out.exists() or out.read_text() == ""
 
 
@@ -180,3 +183,12 @@ def test_reliability_model_every_batch_row_carries_the_digest(tmp_path):
     assert f"sha256:{digest}" in result.stderr  # at the top of the run
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows and all(r["model_digest"] == digest for r in rows)
+
+
+def test_reliability_model_named_in_the_runs_json(tmp_path):
+    out = tmp_path / "rows.csv"
+    result = CliRunner().invoke(main, ["score", str(SAMPLE), "-o", str(out), "--workers", "1", "--json"])
+    assert result.exit_code == EXIT_OK, result.output
+    run = json.loads(result.stdout)
+    identity = recorded_identity(SHIPPED)
+    assert run["model"] == {"name": identity["name"], "parameters_sha256": identity["digest"]}
