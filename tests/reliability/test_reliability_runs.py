@@ -134,3 +134,33 @@ def test_reliability_runs_library_refuses_an_output_held_by_another_run(tmp_path
     assert child.returncode != 0
     assert b"[E616]" in child.stderr and f"process {os.getpid()} ".encode() in child.stderr
     assert not out.exists()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
+def test_reliability_runs_kill_9_of_a_worker_loses_no_call(tmp_path):
+    folder = _folder(tmp_path, 2)
+    files = batch.discover([folder])
+    proc = _spawn(["calls", "-o", "scores.jsonl", "--workers", "2", "-q"], tmp_path)
+    _wait_for(lambda: _lines(tmp_path / "scores.jsonl") >= 5, proc, seconds=300)
+    workers = [p for p in _children(proc.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")]
+    assert workers, "the run should have worker processes"
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode in (EXIT_OK, 1), err.decode()
+    df = _read(tmp_path / "scores.jsonl")
+    assert sorted(df["path"]) == sorted(os.path.relpath(p, tmp_path) for p in files)  # every call once
+    assert (df["status"] == "ok").sum() >= len(files) - 1  # at most the call in the killed worker's hands is an error row
