@@ -8,7 +8,6 @@ cached per set of thresholds (:func:`analyzer_for`).
 """
 from __future__ import annotations
 
-import inspect
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -23,7 +22,7 @@ except ImportError:  # the package is not installed: run from the checkout
 from analyzer.analysis import Analyzer
 from analyzer.config import Thresholds
 from analyzer.nlp.pipeline import build_nlp
-from helpers import SAMPLES, TurnSpec, build_transcript
+from helpers import SAMPLES, TurnSpec, build_transcript, model_free
 
 
 def pytest_addoption(parser):
@@ -44,14 +43,6 @@ def pytest_collection_modifyitems(config, items):
 def make_transcript():
     """The :func:`build_transcript` helper, as a fixture."""
     return build_transcript
-
-
-def model_free(**kwargs: Any) -> Analyzer:
-    """An analyzer that scores nothing: the tests of tags, metrics and feedback
-    must not depend on whether a trained classifier is shipped in ``models/``."""
-    if "model" in inspect.signature(Analyzer).parameters:
-        kwargs["model"] = None
-    return Analyzer(**kwargs)
 
 
 @pytest.fixture(scope="session")

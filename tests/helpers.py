@@ -44,3 +44,12 @@ def build_transcript(
     if roles is None:
         roles = {s: DEFAULT_ROLES[s] for s in transcript.speakers if s in DEFAULT_ROLES}
     return assign_roles(transcript, roles=roles)
+
+
+def model_free(**kwargs: Any):
+    """An analyzer that scores nothing: the tests of tags, metrics and feedback
+    must not depend on whether a trained classifier is shipped in ``models/``."""
+    from analyzer.analysis import Analyzer
+
+    kwargs["model"] = None
+    return Analyzer(**kwargs)

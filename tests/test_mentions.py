@@ -9,7 +9,7 @@ import pytest
 
 from analyzer.analysis import Analyzer
 from analyzer.trackers import Tracker, TrackerSet, load_trackers
-from conftest import model_free
+from helpers import model_free
 from helpers import SAMPLES, build_transcript
 
 TRACKERS = TrackerSet(

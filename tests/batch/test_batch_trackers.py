@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer.cli import EXIT_INPUT_ERROR, EXIT_OK, main
-from conftest import model_free
+from helpers import model_free
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"

@@ -9,7 +9,7 @@ from analyzer.html import render_report  # noqa: E402
 from analyzer.html.mentions import mentions_view, tracker_legend  # noqa: E402
 from analyzer.html.context import ReportContext  # noqa: E402
 from analyzer.trackers import Tracker, TrackerSet  # noqa: E402
-from conftest import model_free  # noqa: E402
+from helpers import model_free  # noqa: E402
 from helpers import SAMPLES, build_transcript  # noqa: E402
 from test_html_structure import check_links_land, parse  # noqa: E402
 
