@@ -78,10 +78,16 @@ def roles_line(result: AnalysisResult) -> Text | None:
     return line
 
 
-def say(console: Console, body: str | Text, *, head: str | Text = "", indent: int | None = None) -> None:
+def _unbroken(text: str, keep: str | None) -> str:
+    """``text`` with the spaces inside ``keep`` made unbreakable for wrapping (same length)."""
+    return text.replace(keep, keep.replace(" ", "\u00a0")) if keep and " " in keep else text
+
+
+def say(console: Console, body: str | Text, *, head: str | Text = "", indent: int | None = None, keep: str | None = None) -> None:
     """Print ``head`` then ``body``, wrapped by words at the console's width; the
     lines after the first start under the body (a hanging indent). No line
-    ends in spaces, and a word breaks only when it alone is wider than a line."""
+    ends in spaces, and a word breaks only when it alone is wider than a line;
+    ``keep`` (an option to paste, say) is never broken across lines."""
     head = head if isinstance(head, Text) else Text(head)
     body = body if isinstance(body, Text) else Text(body)
     indent = len(head.plain) if indent is None else indent
@@ -97,10 +103,11 @@ def say(console: Console, body: str | Text, *, head: str | Text = "", indent: in
         subsequent_indent=" " * indent,
         break_on_hyphens=False,
     )
-    lines = [line.lstrip(" ") for line in wrapper.wrap(body.plain)] or [""]
+    plain = _unbroken(body.plain, keep)
+    lines = [line.lstrip(" ") for line in wrapper.wrap(plain)] or [""]
     pos = 0
     for k, line in enumerate(lines):
-        start = body.plain.find(line, pos)
+        start = plain.find(line, pos)
         piece = body[start : start + len(line)] if start >= 0 else Text(line)
         pos = start + len(line) if start >= 0 else pos
         out = head.copy() if k == 0 else Text(" " * indent)
@@ -133,7 +140,7 @@ def report(result: AnalysisResult, console: Console, *, thresholds: Thresholds |
             say(console, line[2:], head="  " + line[:2])
     note = roles_line(result)
     if note is not None:
-        say(console, note, indent=0)
+        say(console, note, indent=0, keep=result.roles_check.fix)
     console.print()
     _speakers(result, console)
     _measures(result, console, th)
@@ -169,7 +176,10 @@ def _measures(result: AnalysisResult, console: Console, th: Thresholds) -> None:
         mono = wording.plural(m.longest_seller_monologue_words, "word")
         if m.longest_seller_monologue_seconds is not None:
             mono = f"{clock(m.longest_seller_monologue_seconds)} ({mono})"
-    rows.append(("longest seller stretch", f"{mono}; target: {wording.monologue_target(th, result.timed)}"))
+    flags = (
+        f"over {clock(th.seller_monologue_max_seconds)}" if result.timed else f"over {wording.plural(th.seller_monologue_max_words, 'word')}"
+    )
+    rows.append(("longest seller stretch", f"{mono}; target: {wording.monologue_target(th, result.timed)} (feedback flags {flags})"))
     if m.longest_buyer_story_turn is None:
         story = "none"
     else:
