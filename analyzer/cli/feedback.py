@@ -47,13 +47,13 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
             sys.exit(EXIT_INPUT_ERROR)
     try:
         roles = read_roles_file(roles_file) if roles_file else None
+        name, data = _read_call(file, load_limits(config))  # a file refused costs no pipeline
         analyzer = Analyzer(
             thresholds=load_thresholds(config),
             base_model=base_model,
             model=model_arg(model_path, no_model),
             trackers=trackers_path or "default",
         )
-        name, data = _read_call(file, load_limits(config))
         result = analyzer.analyze_source(data, name=name, format=fmt, sellers=sellers, buyers=buyers, others=others, roles=roles)
     except CallcoachError as exc:
         err(str(exc))
