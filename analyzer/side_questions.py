@@ -19,12 +19,15 @@ skipped before the rules run.
 """
 from __future__ import annotations
 
+import bisect
+
 import numpy
 from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.tokens import Doc, Span
 
-from .nlp.components.base import sentence_words
-from .nlp.extensions import QEND, role_turns
+from .nlp.components import base
+from .nlp.components.base import turn_sentences, words_between
+from .nlp.extensions import role_turns
 from .nlp.questions import CLAUSE_BREAKS, PUNCT, question_form, skip_fillers
 from .nlp.resources import Lexicon, load_lexicon
 
@@ -51,13 +54,14 @@ def buyer_side_questions(doc: Doc, lex: Lexicon | None = None) -> list[Span]:
     lex = lex or load_lexicon()
     hits = _head_trigger_counts(doc, lex)
     triggers = question_triggers(lex)
+    # question ends the segmenter found in unpunctuated speech (a "?" the words lack)
+    qends = sorted(doc.user_data.get(base._QENDS) or ())
     found: list[Span] = []
     for _, turn in role_turns(doc, "buyer"):
-        for sent in turn.sents:
-            start, end = max(sent.start, turn.start), min(sent.end, turn.end)
-            if hits[end] == hits[start] and not _question_end_found(doc, start, end):
+        for start, end in turn_sentences(doc, turn):
+            if hits[end] == hits[start] and not _any_between(qends, start, end):
                 continue
-            words, titles = sentence_words(doc[start:end])
+            words, titles = words_between(doc, start, end)
             if "?" not in words and not _head_may_ask(words, lex, triggers):
                 continue
             if question_form(words, titles, lex=lex) is not None:
@@ -80,12 +84,9 @@ def _head_trigger_counts(doc: Doc, lex: Lexicon) -> numpy.ndarray:
     return numpy.concatenate(([0], numpy.cumsum(may)))
 
 
-def _question_end_found(doc: Doc, start: int, end: int) -> bool:
-    """The segmenter marked the sentence's last word as ending a question."""
-    for i in range(end - 1, start - 1, -1):
-        if not doc[i].is_punct and not doc[i].is_space:
-            return bool(doc[i]._.get(QEND))
-    return False
+def _any_between(sorted_indices: list[int], start: int, end: int) -> bool:
+    i = bisect.bisect_left(sorted_indices, start)
+    return i < len(sorted_indices) and sorted_indices[i] < end
 
 
 def _head_may_ask(words: list[str], lex: Lexicon, triggers: frozenset[str]) -> bool:

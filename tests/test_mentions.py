@@ -163,3 +163,28 @@ def test_mentions_in_the_tags_table(analyzer):
     ]
     assert df[df["tag"] != "tracker"]["tracker"].isna().all()
     assert df["turn"].tolist() == sorted(df["turn"].tolist())
+
+
+@pytest.mark.parametrize("asr", [False, True], ids=["punctuated", "unpunctuated"])
+def test_mentions_buyer_side_questions_shortcuts_change_nothing(asr):
+    """The shortcuts skip only sentences the question-form rules would refuse: the same questions as
+    running the rules on every buyer sentence, also where the segmenter restores the question marks."""
+    from analyzer.asr import transcript_as_asr
+    from analyzer.nlp.components.base import turn_sentences, words_between
+    from analyzer.nlp.extensions import role_turns
+    from analyzer.nlp.questions import question_form
+    from analyzer.readers import read_transcript
+    from analyzer.roles import assign_roles
+    from analyzer.side_questions import buyer_side_questions
+
+    analyzer = model_free()
+    for name in ("07-hr-analytics-demo.vtt", "24-nonprofit-accounting-discovery.json", "12-infusion-pumps-committee.txt"):
+        transcript = assign_roles(read_transcript(SAMPLES / name))
+        doc = analyzer.doc(transcript_as_asr(transcript) if asr else transcript)
+        every = [
+            (s, e)
+            for _, turn in role_turns(doc, "buyer")
+            for s, e in turn_sentences(doc, turn)
+            if question_form(*words_between(doc, s, e)) is not None
+        ]
+        assert [(q.start, q.end) for q in buyer_side_questions(doc)] == every, name
