@@ -273,7 +273,8 @@ def test_batch_score_to_file_formats(folder, tmp_path, ext):
     run = batch.score_to_file(batch.discover([root]), out, engine="sequential")
     assert (run.calls, run.ok, run.failed) == (len(expected["good"]) + len(expected["bad"]), len(expected["good"]), len(expected["bad"]))
     df = _read_output(out)
-    assert list(df.columns) == list(batch.columns())
+    assert list(df.columns)[: len(batch.columns())] == list(batch.columns())
+    assert all(c.startswith("tracker_") for c in list(df.columns)[len(batch.columns()) :])  # then each tracker's
     assert list(df["path"]) == sorted(expected["good"] + expected["bad"])
     assert set(df.loc[df.status == "error", "path"]) == set(expected["bad"])
     ok = df[df.status == "ok"].set_index("path")
