@@ -175,3 +175,21 @@ def test_pipeline_component_error_raises_by_default():
     nlp.get_pipe("callcoach_pitch_invite").match = lambda doc: 1 / 0
     with pytest.raises(ZeroDivisionError, match="division by zero"):
         nlp("So what do you guys do?")
+
+
+@pytest.mark.parametrize(
+    "name,config,code",
+    [
+        ("callcoach_if_then_close", {"if_then_close_max_sentence_gap": -1}, "E303"),
+        ("callcoach_pitch_dump", {"pitch_dump_min_self_share": 1.5}, "E303"),
+    ],
+)
+def test_pipeline_factory_thresholds_are_checked_in_nlp_config(name, config, code):
+    import spacy
+
+    from analyzer.errors import ConfigError
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    with pytest.raises(ConfigError, match=f"{code}.*components.{name}"):
+        nlp.add_pipe(name, config=config)

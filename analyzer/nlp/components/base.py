@@ -95,6 +95,18 @@ def threshold_defaults(keys: Iterable[str]) -> dict[str, Any]:
     return {key: getattr(values, key) for key in keys}
 
 
+def checked_thresholds(component: str, **values: Any) -> dict[str, Any]:
+    """The thresholds a factory was given, each checked as ``defaults.cfg`` checks it
+    (type and range), so that a bad value in ``nlp.config`` is refused when the
+    component is made, naming the component and the key.
+
+    RAISES (ConfigError): E302 a value of the wrong type, E303 one out of range.
+    """
+    from ...config import _convert
+
+    return {key: _convert(key, value, f"nlp.config [components.{component}]") for key, value in values.items()}
+
+
 def _raise(name, component, docs, exc):
     raise exc
 

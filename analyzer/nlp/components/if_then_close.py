@@ -26,7 +26,7 @@ from ..extensions import IF_THEN_CLOSE, role_turns
 from ..questions import question_form
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
-from .base import Candidate, Tagger, doc_words, threshold_defaults, turn_sentences, words_between
+from .base import Candidate, Tagger, checked_thresholds, doc_words, threshold_defaults, turn_sentences, words_between
 
 CONFIG_KEYS = ("if_then_close_max_sentence_gap",)
 
@@ -156,9 +156,5 @@ def make_if_then_close(
     models (str): ``"default"`` (the shipped tagger models), a folder of
         models, or ``"none"`` for the rules alone.
     """
-    return IfThenCloseTagger(
-        nlp,
-        name,
-        if_then_close_max_sentence_gap=if_then_close_max_sentence_gap,
-        model=load_models(models).get(IF_THEN_CLOSE),
-    )
+    values = checked_thresholds(name, if_then_close_max_sentence_gap=if_then_close_max_sentence_gap)
+    return IfThenCloseTagger(nlp, name, **values, model=load_models(models).get(IF_THEN_CLOSE))

@@ -33,7 +33,7 @@ from ..extensions import (
     turn_index_of,
 )
 from ..resources import load_lexicon
-from .base import Tagger, doc_words, threshold_defaults
+from .base import Tagger, checked_thresholds, doc_words, threshold_defaults
 
 #: The thresholds this component reads (``analyzer/defaults.cfg``).
 CONFIG_KEYS = (
@@ -211,9 +211,8 @@ def make_pitch_dump(
     pitch_dump_min_self_share: float,
     pitch_answer_max_turn_gap: int,
 ) -> PitchDumpTagger:
-    """Create the ``callcoach_pitch_dump`` component."""
-    return PitchDumpTagger(
-        nlp,
+    """Create the ``callcoach_pitch_dump`` component (its thresholds checked as in ``defaults.cfg``)."""
+    values = checked_thresholds(
         name,
         backchannel_max_words=backchannel_max_words,
         pitch_dump_min_words=pitch_dump_min_words,
@@ -222,3 +221,4 @@ def make_pitch_dump(
         pitch_dump_min_self_share=pitch_dump_min_self_share,
         pitch_answer_max_turn_gap=pitch_answer_max_turn_gap,
     )
+    return PitchDumpTagger(nlp, name, **values)
