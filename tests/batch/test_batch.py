@@ -281,7 +281,9 @@ def test_batch_score_to_file_formats(folder, tmp_path, ext):
     reference = batch.score_paths(expected["good"]).set_index("path")
     assert (ok["words"].astype(int) == reference["words"].astype(int)).all()
     assert ok["seller_talk_share"].astype(float).round(4).tolist() == reference["seller_talk_share"].round(4).tolist()
-    assert not list(tmp_path.glob(".*"))  # no journal or temporary file left behind
+    # No journal or temporary file left behind; the lock file stays, empty of any
+    # run's record (an flock lock file is not removed: see analyzer/batch/outputs.py).
+    assert not [p for p in tmp_path.glob(".*") if not p.name.endswith(".lock")]
 
 
 def test_batch_parquet_types_and_row_groups(good_folder, tmp_path, monkeypatch):
