@@ -86,8 +86,8 @@ def score(
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
-    if not quiet:  # which model scores this run (each worker checks it against its card as it loads it)
-        click.echo(f"callcoach: {model_line(options.model)}", err=True)
+    if not (quiet or as_json):  # the first line of the run's report: the model (each worker checks it against its card)
+        click.echo(model_line(options.model))
 
     with lock:
         if reports_dir is not None:

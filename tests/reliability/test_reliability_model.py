@@ -180,7 +180,7 @@ def test_reliability_model_every_batch_row_carries_the_digest(tmp_path):
     result = CliRunner().invoke(main, ["score", str(SAMPLE), "-o", str(out), "--workers", "1"])
     assert result.exit_code == EXIT_OK, result.output
     digest = recorded_identity(SHIPPED)["digest"]
-    assert f"sha256:{digest}" in result.stderr  # at the top of the run
+    assert result.stdout.startswith("model: ") and f"sha256:{digest}" in result.stdout.splitlines()[0]  # the top of the run
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows and all(r["model_digest"] == digest for r in rows)
 
