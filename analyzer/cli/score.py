@@ -81,8 +81,8 @@ def score(
         options = _with_trackers_and_manifest(options, trackers_path, manifest_path)
         options = batch.with_model(options, model_arg(model_path, no_model))
         options = replace(options, follow_links=follow_links)
-        _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden)
-        lock = _lock([output, summary_path, html_path])
+        _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden, tags_path)
+        lock = _lock([output, summary_path, html_path, tags_path])
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)
@@ -219,14 +219,14 @@ def _prepare(
     return options, files
 
 
-def _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden) -> None:
+def _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden, tags_path=None) -> None:
     """Refuse, before any work, an output the run may not write (E610-E615): nothing is written then."""
     from .. import batch
 
     targets = [("-o", output)]
     if batch.journal_path(output) != output:
         targets.append(("the journal of -o", batch.journal_path(output)))
-    for label, path in (("--summary", summary_path), ("--html", html_path)):
+    for label, path in (("--summary", summary_path), ("--html", html_path), ("--tags", tags_path)):
         if path is not None:
             targets.append((label, path))
     targets += [(f"the lock of {label}", batch.lock_path(path)) for label, path in targets if "journal" not in label]

@@ -57,6 +57,7 @@ def _unwritable_folder(tmp_path: Path) -> Path:
         (["calls", "-o", "calls/16-fleet-telematics-discovery.csv"], "E612"),
         (["calls", "-o", "out.csv", "--summary", "calls/16-fleet-telematics-discovery.csv"], "E612"),
         (["calls", "-o", "out.jsonl", "--html", "calls/01-payroll-dental-discovery.txt"], "E612"),
+        (["calls", "-o", "out.jsonl", "--tags", "calls/16-fleet-telematics-discovery.csv"], "E612"),
         (["calls/06-farm-solar-intro.vtt", "-o", "out.csv", "--html", "calls/06-farm-solar-intro.vtt"], "E612"),
         (["calls", "-o", "calls/scores.csv"], "E613"),
         (["calls", "-o", "calls/deep/../scores.json.csv"], "E613"),
@@ -66,7 +67,7 @@ def _unwritable_folder(tmp_path: Path) -> Path:
         (["calls", "-o", "out.csv", "--html", "nowhere/d.html"], "E610"),
     ],
     ids=[
-        "o-is-an-input", "summary-is-an-input", "html-is-an-input", "html-is-the-named-file", "o-inside-the-scan",
+        "o-is-an-input", "summary-is-an-input", "html-is-an-input", "tags-is-an-input", "html-is-the-named-file", "o-inside-the-scan",
         "o-inside-the-scan-dotted", "reports-inside-the-scan", "two-outputs-one-file", "no-folder", "html-no-folder",
     ],
 )
