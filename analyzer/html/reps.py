@@ -98,11 +98,14 @@ def reps_view(ok: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     unit, start, periods = periods_of(dates)
     call_types = sorted({str(value(r, "call_type")) for r in ok if value(r, "call_type")}, key=str.casefold)
     teams = sorted({str(value(r, "team")) for r in ok if value(r, "team")}, key=str.casefold)
+    by_team: dict[str, list[Mapping[str, Any]]] = {}
+    for r in ok:
+        by_team.setdefault(str(value(r, "team") or NO_TEAM), []).append(r)
     cards = []
     for name in sorted(by_rep, key=lambda n: (-len(by_rep[n]), n.casefold())):
         rows = by_rep[name]
         team = _team(rows)
-        team_rows = [r for r in ok if (str(value(r, "team") or NO_TEAM) == team)] if team else list(ok)
+        team_rows = by_team.get(team, []) if team else list(ok)
         variants = [
             _variant(name, rows, team_rows, c, unit, start, periods) for c in [""] + call_types
         ]
