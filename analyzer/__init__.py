@@ -237,14 +237,8 @@ def read_transcript(
     >>> analyzer.read_transcript("data/samples/01-payroll-dental-discovery.txt").speakers
     ('Priya Nair', 'Tammy Boyd')
     """
-    import os
-
-    from .errors import TranscriptFileNotFoundError, TranscriptFormatError
+    from .errors import missing_path_as_not_found
     from .readers import read_transcript as _read
 
-    try:
+    with missing_path_as_not_found(path):
         return _read(path, format, speech_rate_words_per_second=speech_rate_words_per_second)
-    except TranscriptFormatError as exc:
-        if exc.code == "E100" and not os.path.lexists(path):
-            raise TranscriptFileNotFoundError(os.fspath(path)) from None
-        raise

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from . import feedback as fb
 from .config import Thresholds, default_thresholds
+from .errors import missing_path_as_not_found
 from .metrics import compute_metrics, cue_intervals, union_seconds
 from .nlp import extensions as ext
 from .nlp.pipeline import analyse_doc, build_nlp
@@ -180,7 +181,8 @@ class Analyzer:
             data = bytes(source)
         else:
             name = name or os.fspath(source)
-            data = _read(source)
+            with missing_path_as_not_found(source):  # a FileNotFoundError too
+                data = read_bytes(source)
         transcript = read_text(
             decode(data, name),
             source=name,
@@ -374,18 +376,6 @@ def _questions_by_speaker(tags: list[Tag]) -> dict[str, int]:
         if t.tag == ext.BUYER_QUESTION:
             out[t.speaker] = out.get(t.speaker, 0) + 1
     return out
-
-
-def _read(path: str | os.PathLike) -> bytes:
-    """A file's bytes; a path that does not exist is a FileNotFoundError (and E100)."""
-    from .errors import TranscriptFileNotFoundError, TranscriptFormatError
-
-    try:
-        return read_bytes(path)
-    except TranscriptFormatError as exc:
-        if exc.code == "E100" and not os.path.lexists(path):
-            raise TranscriptFileNotFoundError(os.fspath(path)) from None
-        raise
 
 
 def scorable(result: AnalysisResult) -> bool:

@@ -9,6 +9,10 @@ message so that a user can search for it.
 """
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
 
 class CallcoachError(Exception):
     """Base class of every error the analyzer raises on purpose."""
@@ -93,6 +97,31 @@ class TranscriptFileNotFoundError(TranscriptFormatError, FileNotFoundError):
 
     def __str__(self) -> str:
         return self._format()
+
+
+@contextmanager
+def missing_path_as_not_found(path: str | os.PathLike) -> Iterator[None]:
+    """Raise an E100 for a ``path`` that does not exist as a :class:`TranscriptFileNotFoundError`.
+
+    Any other error (E100 for a path that exists but cannot be read, every
+    other code) passes as it is.
+
+    Examples
+    --------
+    >>> from analyzer.readers import read_bytes
+    >>> try:
+    ...     with missing_path_as_not_found("gone.vtt"):
+    ...         read_bytes("gone.vtt")
+    ... except FileNotFoundError as exc:
+    ...     print(exc)
+    [E100] gone.vtt: expected a readable file, found 'No such file or directory'
+    """
+    try:
+        yield
+    except TranscriptFormatError as exc:
+        if exc.code == "E100" and not os.path.lexists(path):
+            raise TranscriptFileNotFoundError(os.fspath(path)) from None
+        raise
 
 
 class RolesError(CallcoachError, ValueError):
