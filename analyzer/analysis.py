@@ -275,17 +275,8 @@ class Analyzer:
         >>> Analyzer(model=None).analyze_transcript(t).timed
         False
         """
-        if not transcript.roles or sellers or buyers or others or roles:
-            transcript = assign_roles(
-                transcript,
-                sellers=sellers,
-                buyers=buyers,
-                others=others,
-                roles=roles,
-                thresholds=self.thresholds,
-            )
-        doc = analyse_doc(self.nlp, transcript)
-        return self.result_from_doc(doc, transcript)
+        transcript = self._with_roles(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
+        return self.result_from_doc(analyse_doc(self.nlp, transcript), transcript)
 
     def doc(
         self,
@@ -322,11 +313,25 @@ class Analyzer:
         >>> len(doc.spans["buyer_question"]) > 0, doc._.callcoach_roles["Priya Nair"]
         (True, 'seller')
         """
-        if not transcript.roles or sellers or buyers or others or roles:
-            transcript = assign_roles(
-                transcript, sellers=sellers, buyers=buyers, others=others, roles=roles, thresholds=self.thresholds
-            )
+        transcript = self._with_roles(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
         return analyse_doc(self.nlp, transcript)
+
+    def _with_roles(
+        self,
+        transcript: Transcript,
+        *,
+        sellers: Iterable[str] = (),
+        buyers: Iterable[str] = (),
+        others: Iterable[str] = (),
+        roles: Mapping[str, str] | None = None,
+    ) -> Transcript:
+        """The transcript with every speaker's role: the given ones, the rest inferred
+        (:func:`~analyzer.roles.assign_roles`); one that has roles and is given none, as it is."""
+        if transcript.roles and not (sellers or buyers or others or roles):
+            return transcript
+        return assign_roles(
+            transcript, sellers=sellers, buyers=buyers, others=others, roles=roles, thresholds=self.thresholds
+        )
 
     def result_from_doc(self, doc: Doc, transcript: Transcript) -> AnalysisResult:
         tags = tags_from_doc(doc, transcript)

@@ -57,3 +57,21 @@ def test_analysis_analyze_source_roles_from_the_speakers(analyzer):
 def test_analysis_analyze_source_given_role_for_a_stranger(analyzer):
     with pytest.raises(RolesError, match=r"\[E201\]"):
         analyzer.analyze_source(b"Kim: hello\nDana: hi\n", roles={"Nobody": "seller"})
+
+
+@pytest.mark.parametrize(
+    "given",
+    [{}, {"sellers": ["Sam"]}, {"roles": {"Sam": "seller", "Dana": "buyer"}}],
+    ids=["roles-kept", "seller-given", "roles-given"],
+)
+@pytest.mark.parametrize("infer", [False, True], ids=["with-roles", "without-roles"])
+def test_analysis_doc_and_result_assign_the_same_roles(analyzer, make_transcript, given, infer):
+    transcript = make_transcript([("Dana", "How do you run payroll today?"), ("Sam", "By hand, every other Friday.")], infer=infer)
+    doc_roles = analyzer.doc(transcript, **given)._.callcoach_roles
+    result = analyzer.analyze_transcript(transcript, **given)
+    assert doc_roles == {s.name: s.role for s in result.speakers}
+    if not infer and not given:  # a transcript with roles, given none, is read as it is
+        assert doc_roles == {"Dana": "seller", "Sam": "buyer"}
+        assert {s.role_source for s in result.speakers} == {"given"}
+    if given:
+        assert doc_roles["Sam"] == "seller" and {s.name: s.role_source for s in result.speakers}["Sam"] == "given"
