@@ -18,7 +18,7 @@ from ..display import shown_name
 from ..result import AnalysisResult, Mention
 from .context import ReportContext
 from .format import clamp, css_percent, plural
-from .timeline import MARKER_MAX_ROWS, MARKER_MIN_GAP_PERCENT, Scale
+from .timeline import Scale, marker_row
 
 #: How long a quote the mentions table shows around the phrase.
 QUOTE_CHARS = 60
@@ -60,19 +60,11 @@ def mention_markers(ctx: ReportContext) -> dict[str, Any]:
     row_last: list[float] = []
     for (number, m), char in zip(numbered, _chars(ctx, numbered)):
         x = clamp(scale.at(m.turn, char, m.start if scale.timed else None))
-        row = next((i for i, last in enumerate(row_last) if x - last >= MARKER_MIN_GAP_PERCENT), None)
-        if row is None:
-            if len(row_last) < MARKER_MAX_ROWS:
-                row_last.append(x)
-                row = len(row_last) - 1
-            else:
-                row = min(range(len(row_last)), key=lambda i: row_last[i])
-        row_last[row] = x
         markers.append(
             {
                 "href": f"#turn-{m.turn}",
                 "left": css_percent(x),
-                "row": row,
+                "row": marker_row(row_last, x),
                 "number": number,
                 "label": f"{m.tracker}: \u201c{m.text}\u201d at {_when(ctx, m)}, {shown_name(m.speaker)} ({m.role})",
             }

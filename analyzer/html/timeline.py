@@ -117,25 +117,35 @@ def marker_views(ctx: ReportContext, scale: Scale) -> list[dict[str, Any]]:
     row_last: list[float] = []
     for k, (tag, loc) in enumerate(zip(ctx.tags, ctx.located)):
         x = clamp(scale.at(loc.turn, loc.char, tag.start if scale.timed else None))
-        row = next((i for i, last in enumerate(row_last) if x - last >= MARKER_MIN_GAP_PERCENT), None)
-        if row is None:
-            if len(row_last) < MARKER_MAX_ROWS:
-                row_last.append(x)
-                row = len(row_last) - 1
-            else:
-                row = min(range(len(row_last)), key=lambda i: row_last[i])
-        row_last[row] = x
         markers.append(
             {
                 "href": "#" + ctx.tag_ids[k],
                 "left": css_percent(x),
-                "row": row,
+                "row": marker_row(row_last, x),
                 "tag": tag.tag,
                 "letter": TAG_LETTER.get(tag.tag, "?"),
                 "label": f"{ctx.labels[k]} at {ctx.when(tag)}, {shown_name(tag.speaker)}",
             }
         )
     return markers
+
+
+def marker_row(row_last: list[float], x: float) -> int:
+    """The row of the next marker, at ``x`` (in %), the markers placed in reading order.
+
+    The first row whose last marker is at least ``MARKER_MIN_GAP_PERCENT``
+    to the left; else a new row, up to ``MARKER_MAX_ROWS``; else the row whose
+    last marker is furthest left. ``row_last`` (each row's last ``x``) is updated.
+    """
+    row = next((i for i, last in enumerate(row_last) if x - last >= MARKER_MIN_GAP_PERCENT), None)
+    if row is None:
+        if len(row_last) < MARKER_MAX_ROWS:
+            row_last.append(x)
+            row = len(row_last) - 1
+        else:
+            row = min(range(len(row_last)), key=lambda i: row_last[i])
+    row_last[row] = x
+    return row
 
 
 def axis_view(scale: Scale) -> list[dict[str, str]]:

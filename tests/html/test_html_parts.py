@@ -11,7 +11,7 @@ from analyzer.html.dashboard import call_views, histogram, seller_views
 from analyzer.html.report import feedback_view, gauge_view, header_view, moments_view, transcript_view
 from analyzer.html.spans import Mark
 from analyzer.html.targets import talk_share_metric
-from analyzer.html.timeline import Scale, timeline_view
+from analyzer.html.timeline import MARKER_MAX_ROWS, MARKER_MIN_GAP_PERCENT, Scale, marker_row, timeline_view
 from analyzer.result import Finding, ScoreReason
 
 TIMED = [
@@ -78,6 +78,22 @@ def test_html_parts_timeline_lanes_and_markers(analyzer, turns, basis, first_ban
     assert (lanes["seller"][0]["left"], lanes["seller"][0]["width"]) == first_band
     assert [(m["href"], m["letter"], m["row"]) for m in view["markers"]] == [("#tag-0", "Q", 0)]
     assert view["marker_rows"] == 1
+
+
+@pytest.mark.parametrize(
+    "xs,rows",
+    [
+        ([0.0, 50.0, 100.0], [0, 0, 0]),
+        ([10.0, 10.0 + MARKER_MIN_GAP_PERCENT / 2, 10.0 + MARKER_MIN_GAP_PERCENT], [0, 1, 0]),
+        ([5.0 + k / 10 for k in range(MARKER_MAX_ROWS + 2)], list(range(MARKER_MAX_ROWS)) + [0, 1]),
+    ],
+    ids=["spread", "crowded", "more-than-the-rows"],
+)
+def test_html_parts_marker_row_spreads_crowded_markers(xs, rows):
+    """Tag markers and tracker mentions share the rule: the first row with room, a new one, else the emptiest."""
+    row_last: list[float] = []
+    assert [marker_row(row_last, x) for x in xs] == rows
+    assert len(row_last) == max(rows) + 1
 
 
 def test_html_parts_scale_places_untimed_moments_by_words(untimed):
