@@ -170,23 +170,12 @@ def _measures(result: AnalysisResult, console: Console, th: Thresholds) -> None:
     rows = []
     basis = "time" if result.timed else "words"
     rows.append(("seller talk share", f"{_pct(m.seller_talk_share)} by {basis}; target: {wording.talk_share_target(th)}"))
-    if m.longest_seller_monologue_turn is None:
-        mono = "none"
-    else:
-        mono = wording.plural(m.longest_seller_monologue_words, "word")
-        if m.longest_seller_monologue_seconds is not None:
-            mono = f"{clock(m.longest_seller_monologue_seconds)} ({mono})"
+    mono = _stretch(m.longest_seller_monologue_turn, m.longest_seller_monologue_words, m.longest_seller_monologue_seconds)
     flags = (
         f"over {clock(th.seller_monologue_max_seconds)}" if result.timed else f"over {wording.plural(th.seller_monologue_max_words, 'word')}"
     )
     rows.append(("longest seller stretch", f"{mono}; target: {wording.monologue_target(th, result.timed)} (feedback flags {flags})"))
-    if m.longest_buyer_story_turn is None:
-        story = "none"
-    else:
-        story = wording.plural(m.longest_buyer_story_words, "word")
-        if m.longest_buyer_story_seconds is not None:
-            story = f"{clock(m.longest_buyer_story_seconds)} ({story})"
-    rows.append(("longest buyer story", story))
+    rows.append(("longest buyer story", _stretch(m.longest_buyer_story_turn, m.longest_buyer_story_words, m.longest_buyer_story_seconds)))
     rate = (
         f", {m.buyer_questions_per_10_minutes:.1f} per 10 minutes"
         if m.buyer_questions_per_10_minutes is not None
@@ -204,6 +193,14 @@ def _measures(result: AnalysisResult, console: Console, th: Thresholds) -> None:
     for name, value in rows:
         say(console, value, head="  " + name, indent=width)
     console.print()
+
+
+def _stretch(turn: int | None, words: int, seconds: float | None) -> str:
+    """A longest stretch: ``m:ss (N words)`` where timed, ``N words`` where not, ``none`` when there is none."""
+    if turn is None:
+        return "none"
+    size = wording.plural(words, "word")
+    return size if seconds is None else f"{clock(seconds)} ({size})"
 
 
 def conversation_rows(result: AnalysisResult, th: Thresholds) -> list[tuple[str, str]]:
@@ -293,6 +290,25 @@ def _feedback(result: AnalysisResult, console: Console) -> None:
         say(console, body, head=head, indent=4)
 
 
+#: The row of the evaluation tables that sums every tag.
+MICRO = "all (micro)"
+
+
+def _fmt(x: float | None) -> str:
+    """A precision, recall, F1 or accuracy to three places; ``n/a`` when there is none."""
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def _tag_rows(ev: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Each tag's counts in an evaluation's ``to_dict()``, then the micro-averaged ones."""
+    return [*ev["tags"].items(), (MICRO, ev["micro"])]
+
+
+def _prf(counts: dict[str, Any]) -> list[str]:
+    """Precision, recall and F1, formatted."""
+    return [_fmt(counts["precision"]), _fmt(counts["recall"]), _fmt(counts["f1"])]
+
+
 def comparison_table(columns: dict[str, dict[str, Any]], console: Console, *, title: str) -> None:
     """Per-tag precision, recall and F1 of several evaluations side by side.
 
@@ -305,26 +321,17 @@ def comparison_table(columns: dict[str, dict[str, Any]], console: Console, *, ti
     for name in columns:
         for col in ("P", "R", "F1"):
             table.add_column(f"{name}\n{col}", justify="right")
-
-    def fmt(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.3f}"
-
     first = next(iter(columns.values()))
-    for tag in list(first["tags"]) + ["all (micro)"]:
-        cells = [tag, str(_tag_counts(first, tag)["tp"] + _tag_counts(first, tag)["fn"])]
+    for tag, counts in _tag_rows(first):
+        cells = [tag, str(counts["tp"] + counts["fn"])]
         for ev in columns.values():
-            c = _tag_counts(ev, tag)
-            cells += [fmt(c["precision"]), fmt(c["recall"]), fmt(c["f1"])]
+            cells += _prf(ev["micro"] if tag == MICRO else ev["tags"][tag])
         table.add_row(*cells)
     console.print(table)
     console.print(
         "open attribute accuracy: "
-        + ", ".join(f"{name} {fmt(ev['open_accuracy'])} on {ev['open_matched']}" for name, ev in columns.items())
+        + ", ".join(f"{name} {_fmt(ev['open_accuracy'])} on {ev['open_matched']}" for name, ev in columns.items())
     )
-
-
-def _tag_counts(ev: dict[str, Any], tag: str) -> dict[str, Any]:
-    return ev["micro"] if tag == "all (micro)" else ev["tags"][tag]
 
 
 def evaluation_table(ev: dict[str, Any], console: Console) -> None:
@@ -332,33 +339,21 @@ def evaluation_table(ev: dict[str, Any], console: Console) -> None:
     table = Table(title=f"Tags on {ev['calls']} annotated calls", show_edge=False)
     for col in ("tag", "gold", "predicted", "matched", "precision", "recall", "F1"):
         table.add_column(col, justify="left" if col == "tag" else "right")
-
-    def fmt(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.3f}"
-
-    for name, c in list(ev["tags"].items()) + [("all (micro)", ev["micro"])]:
-        table.add_row(
-            name,
-            str(c["tp"] + c["fn"]),
-            str(c["tp"] + c["fp"]),
-            str(c["tp"]),
-            fmt(c["precision"]),
-            fmt(c["recall"]),
-            fmt(c["f1"]),
-        )
+    for name, c in _tag_rows(ev):
+        table.add_row(name, str(c["tp"] + c["fn"]), str(c["tp"] + c["fp"]), str(c["tp"]), *_prf(c))
     console.print(table)
     console.print(
-        f"open attribute accuracy: {fmt(ev['open_accuracy'])} on {ev['open_matched']} matched buyer questions"
+        f"open attribute accuracy: {_fmt(ev['open_accuracy'])} on {ev['open_matched']} matched buyer questions"
     )
-    console.print(f"role inference accuracy: {fmt(ev['role_accuracy'])} of speakers")
+    console.print(f"role inference accuracy: {_fmt(ev['role_accuracy'])} of speakers")
     console.print(
-        f"talk-share error (inferred vs gold roles, mean absolute): {fmt(ev['talk_share_error'])}"
+        f"talk-share error (inferred vs gold roles, mean absolute): {_fmt(ev['talk_share_error'])}"
     )
     labels = ev.get("labels")
     if labels:
         console.print(
-            f"call labels: accuracy {fmt(labels['accuracy'])}, ROC AUC {fmt(labels['roc_auc'])}, "
-            f"Brier {fmt(labels['brier'])} on {labels['calls']} labelled calls (model: {labels['model']})"
+            f"call labels: accuracy {_fmt(labels['accuracy'])}, ROC AUC {_fmt(labels['roc_auc'])}, "
+            f"Brier {_fmt(labels['brier'])} on {labels['calls']} labelled calls (model: {labels['model']})"
         )
         if labels.get("calls_in_training_data"):
             console.print(
