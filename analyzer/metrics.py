@@ -38,7 +38,7 @@ A value that cannot be measured is ``None`` (JSON ``null``), never 0.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from .config import Thresholds, default_thresholds
 from .transcript import Role, Transcript, Turn
@@ -138,9 +138,13 @@ def side_totals(transcript: Transcript) -> dict[Role, tuple[int, float | None]]:
 
 def seller_talk_share(transcript: Transcript) -> float | None:
     """Seller talk over seller plus buyer talk (time where timed, else words)."""
-    totals = side_totals(transcript)
+    return _talk_share(side_totals(transcript), transcript.timed)
+
+
+def _talk_share(totals: Mapping[Role, tuple[int, float | None]], timed: bool) -> float | None:
+    """:func:`seller_talk_share` from the call's :func:`side_totals`."""
     (sw, ss), (bw, bs) = totals[Role.SELLER], totals[Role.BUYER]
-    if transcript.timed and ss is not None and bs is not None and ss + bs > 0:
+    if timed and ss is not None and bs is not None and ss + bs > 0:
         return round(ss / (ss + bs), 4)
     if sw + bw == 0:
         return None
@@ -163,11 +167,10 @@ def longest_stretch(
 
     def close() -> None:
         nonlocal best, cur
-        own = [t for t in cur if transcript.roles.get(t.speaker) is role]
-        if own:
-            words = sum(t.words for t in own)
-            secs = (max(t.end for t in own) - min(t.start for t in own)) if timed else None  # type: ignore[operator,type-var]
-            s = Stretch(own[0].index, own[-1].index, words, round(secs, 3) if secs is not None else None, own[0].start)
+        if cur:  # a run holds ``role``'s turns only
+            words = sum(t.words for t in cur)
+            secs = (max(t.end for t in cur) - min(t.start for t in cur)) if timed else None  # type: ignore[operator,type-var]
+            s = Stretch(cur[0].index, cur[-1].index, words, round(secs, 3) if secs is not None else None, cur[0].start)
             key = (s.seconds, s.words) if timed else (s.words,)
             best_key = ((best.seconds, best.words) if timed else (best.words,)) if best else None
             if best is None or key > best_key:  # type: ignore[operator]
@@ -185,14 +188,21 @@ def longest_stretch(
     return best
 
 
+def side_turns(transcript: Transcript, *, backchannel_max_words: int) -> Iterator[tuple[Turn, Role]]:
+    """The seller side's and buyer side's turns with their roles, in order:
+    backchannels (``backchannel_max_words`` words or fewer) and ``other``
+    speakers left out."""
+    for turn in transcript.turns:
+        role = transcript.roles.get(turn.speaker)
+        if role in (Role.SELLER, Role.BUYER) and turn.words > backchannel_max_words:
+            yield turn, role
+
+
 def role_switches(transcript: Transcript, *, backchannel_max_words: int) -> int:
     """Switches between seller and buyer sides, backchannels left out."""
     last: Role | None = None
     switches = 0
-    for turn in transcript.turns:
-        r = transcript.roles.get(turn.speaker)
-        if r not in (Role.SELLER, Role.BUYER) or turn.words <= backchannel_max_words:
-            continue
+    for _, r in side_turns(transcript, backchannel_max_words=backchannel_max_words):
         if last is not None and r is not last:
             switches += 1
         last = r
@@ -239,10 +249,7 @@ def handover_turns(transcript: Transcript, *, backchannel_max_words: int) -> lis
     gaps: list[tuple[int, float]] = []
     last: Role | None = None
     buyer_end = 0.0
-    for turn in transcript.turns:
-        role = transcript.roles.get(turn.speaker)
-        if role not in (Role.SELLER, Role.BUYER) or turn.words <= backchannel_max_words:
-            continue
+    for turn, role in side_turns(transcript, backchannel_max_words=backchannel_max_words):
         if role is Role.BUYER:
             buyer_end = max(buyer_end, turn.end) if last is Role.BUYER else turn.end  # type: ignore[type-var,assignment]
         elif last is Role.BUYER:
@@ -306,7 +313,7 @@ def compute_metrics(
     gaps = handovers(transcript, backchannel_max_words=bc)
     (seller_words, seller_seconds), (buyer_words, buyer_seconds) = totals[Role.SELLER], totals[Role.BUYER]
     return Metrics(
-        seller_talk_share=seller_talk_share(transcript),
+        seller_talk_share=_talk_share(totals, transcript.timed),
         longest_seller_monologue_seconds=mono.seconds if mono else None,
         longest_seller_monologue_words=mono.words if mono else 0,
         longest_buyer_story_seconds=story.seconds if story else None,
@@ -319,10 +326,10 @@ def compute_metrics(
         pitch_dumps=tag_counts.get("pitch_dump", 0),
         pitch_pivots=tag_counts.get("pitch_pivot", 0),
         if_then_closes=tag_counts.get("if_then_close", 0),
-        seller_words=totals[Role.SELLER][0],
-        buyer_words=totals[Role.BUYER][0],
-        seller_seconds=totals[Role.SELLER][1],
-        buyer_seconds=totals[Role.BUYER][1],
+        seller_words=seller_words,
+        buyer_words=buyer_words,
+        seller_seconds=seller_seconds,
+        buyer_seconds=buyer_seconds,
         longest_seller_monologue_turn=mono.first_turn if mono else None,
         longest_buyer_story_turn=story.first_turn if story else None,
         buyer_side_questions=buyer_side_questions,

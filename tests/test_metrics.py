@@ -15,6 +15,7 @@ from analyzer.metrics import (
     role_switches,
     seller_talk_share,
     side_totals,
+    side_turns,
     cue_intervals,
     handovers,
     union_seconds,
@@ -48,7 +49,9 @@ def words(n: int, stem: str = "word") -> str:
     ids=["timed", "untimed", "two-per-side", "time-not-words"],
 )
 def test_metrics_seller_talk_share(turns, expected):
-    assert seller_talk_share(build_transcript(turns)) == expected
+    transcript = build_transcript(turns)
+    assert seller_talk_share(transcript) == expected
+    assert compute_metrics(transcript, {}, 0).seller_talk_share == expected
 
 
 def test_metrics_seller_talk_share_overlap_counts_for_both():
@@ -167,6 +170,13 @@ INTERACTIVE = [
     ("Sam", "Mm-hmm.", 90, 91),  # a backchannel: no switch
     ("Dana", words(10), 91, 120),
 ]
+
+
+def test_metrics_side_turns_leave_out_backchannels_and_others():
+    transcript = build_transcript([*INTERACTIVE, ("Bot", words(10), 120, 125)])
+    found = [(turn.index, role) for turn, role in side_turns(transcript, backchannel_max_words=BC)]
+    assert found == [(0, Role.SELLER), (1, Role.BUYER), (2, Role.SELLER), (4, Role.SELLER)]
+    assert [t.index for t, _ in side_turns(transcript, backchannel_max_words=0)] == [0, 1, 2, 3, 4]
 
 
 def test_metrics_role_switches_skip_backchannels():
