@@ -8,8 +8,10 @@ the coded error, into a row. It never raises for a bad file.
 
 The :class:`~analyzer.analysis.Analyzer` (the spaCy pipeline and the
 classifier) is built once per worker process and cached here
-(:func:`analyzer_for`), never pickled per call; the process pool's
-initializer (:func:`init_worker`) builds it as the worker starts.
+(:func:`analyzer_for`), never pickled per call. It is built by the first
+call that passes the file checks, so a run whose files are all refused
+(too large, not regular files, not decodable) or already scored (resume)
+never loads a pipeline.
 """
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ import hashlib
 import os
 import threading
 import time
-from functools import partial
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..display import shown_path
@@ -29,6 +30,7 @@ from .reports import report_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis import Analyzer
+    from ..transcript import Transcript
 
 #: The key under which a row carries its call's tags to the run (never written as a column).
 TAGS_KEY = "_tags"
@@ -36,6 +38,7 @@ TAGS_KEY = "_tags"
 _ANALYZERS: dict[tuple, "Analyzer"] = {}
 _ANALYZERS_LOCK = threading.Lock()
 _WORKER_OPTIONS: BatchOptions | None = None
+_IDENTITIES: dict[Any, tuple[str | None, str | None]] = {}
 
 
 class AnalyzerSetupError(CallcoachError):
@@ -50,8 +53,7 @@ def analyzer_for(options: BatchOptions | None = None) -> "Analyzer":
     call in a process builds it, later calls reuse it.
     """
     options = options or BatchOptions()
-    trackers = options.trackers.fingerprint() if options.trackers is not None else "default"
-    key = (options.thresholds, options.base_model, _model_key(options.model), trackers)
+    key = _analyzer_key(options)
     found = _ANALYZERS.get(key)
     if found is not None:
         return found
@@ -73,6 +75,11 @@ def analyzer_for(options: BatchOptions | None = None) -> "Analyzer":
         return _ANALYZERS[key]
 
 
+def _analyzer_key(options: BatchOptions) -> tuple:
+    trackers = options.trackers.fingerprint() if options.trackers is not None else "default"
+    return (options.thresholds, options.base_model, _model_key(options.model), trackers)
+
+
 def _model_key(model: Any) -> Any:
     if model is None or isinstance(model, str):
         return model
@@ -88,7 +95,8 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def init_worker(options: BatchOptions) -> None:
-    """Process-pool initializer: remember the options and build the analyzer.
+    """Process-pool initializer: remember the options (the analyzer is built by
+    the first call that needs it, see :func:`score_path`).
 
     A daemon thread ends the worker if its parent dies, so a killed run leaves
     no orphaned workers holding memory and the caller's pipes.
@@ -96,10 +104,27 @@ def init_worker(options: BatchOptions) -> None:
     global _WORKER_OPTIONS
     _WORKER_OPTIONS = options
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    try:
-        analyzer_for(options)
-    except AnalyzerSetupError:
-        pass  # raised again by the first call, in the parent, where it stops the run
+
+
+def model_columns(options: BatchOptions) -> tuple[str | None, str | None]:
+    """The ``model`` and ``model_digest`` of a row: those of the analyzer when this
+    process has built it, else what the model's file and card record (read once
+    per process), so a row refused before any analysis names the run's model too.
+    Building the analyzer checks the recorded digest against the parameters."""
+    built = _ANALYZERS.get(_analyzer_key(options))
+    if built is not None:
+        model = getattr(built, "model", None)
+        return getattr(model, "name", None), getattr(model, "digest", None)
+    key = _model_key(options.model)
+    if key not in _IDENTITIES:
+        from ..modelfile import model_identity
+
+        try:
+            found = model_identity(options.model)
+        except CallcoachError:
+            found = None  # building the analyzer refuses the model with its code
+        _IDENTITIES[key] = (found["name"], found["digest"]) if found else (None, None)
+    return _IDENTITIES[key]
 
 
 def score_path(
@@ -129,11 +154,9 @@ def score_path(
     options = options or _WORKER_OPTIONS or BatchOptions()
     source = os.fspath(path)
     shown = name if name is not None else shown_path(source)
-    analyzer = analyzer_for(options)  # AnalyzerSetupError stops the run: no call could be scored
     row = blank_row(shown)
     row.update(call_meta(source, None, None, options.manifest).to_row())
-    row["model"] = getattr(getattr(analyzer, "model", None), "name", None)
-    row["model_digest"] = getattr(getattr(analyzer, "model", None), "digest", None)  # checked against its card
+    row["model"], row["model_digest"] = model_columns(options)
     row["settings"] = settings_fingerprint(options)
     try:
         data = read_file(
@@ -146,8 +169,13 @@ def score_path(
         row["bytes"] = len(data)
         if expected_sha256 is not None and _same_work(expected_sha256, digest, row):
             return {"path": shown, "status": SKIPPED, "sha256": digest}
-        roles = partial(options.roles.for_call, source) if options.roles else None
-        result = analyzer.analyze_source(data, name=shown, format=options.format, roles=roles)
+        transcript = _read_call(data, shown, options)  # a refused call costs no pipeline
+        given = options.roles.for_call(source, transcript.speakers) if options.roles else None
+        analyzer = analyzer_for(options)  # AnalyzerSetupError stops the run: no call could be scored
+        row["model"], row["model_digest"] = model_columns(options)  # now checked against the parameters
+        result = analyzer.analyze_transcript(transcript, roles=given)
+    except AnalyzerSetupError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop the run
         row["error"] = error_message(exc, shown)
         return row
@@ -168,6 +196,17 @@ def score_path(
             row["status"] = ERROR
             row["error"] = f"{shown}: scored, but the HTML report was not written: {error_message(exc, shown)}"
     return row
+
+
+def _read_call(data: bytes, shown: str, options: BatchOptions) -> "Transcript":
+    """The call in ``data``, read and checked against every limit (E108 included)."""
+    from ..config import default_thresholds
+    from ..readers import read_call
+
+    thresholds = options.thresholds or default_thresholds()
+    return read_call(
+        data, shown, format=options.format, speech_rate_words_per_second=thresholds.speech_rate_words_per_second
+    )
 
 
 def _limit(options: BatchOptions, name: str) -> int:

@@ -35,6 +35,7 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
     from ..analysis import Analyzer
     from ..display import shown_path
     from ..errors import CallcoachError
+    from ..readers import read_call
     from ..roles import read_roles_file
 
     if html_path is not None:  # before any work: its folder, and never the call itself (E610-E614)
@@ -47,14 +48,18 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
             sys.exit(EXIT_INPUT_ERROR)
     try:
         roles = read_roles_file(roles_file) if roles_file else None
-        name, data = _read_call(file, load_limits(config))  # a file refused costs no pipeline
+        thresholds = load_thresholds(config)
+        name, data = _read_call(file, load_limits(config))
+        transcript = read_call(  # a call refused costs no pipeline
+            data, name, format=fmt, speech_rate_words_per_second=thresholds.speech_rate_words_per_second
+        )
         analyzer = Analyzer(
-            thresholds=load_thresholds(config),
+            thresholds=thresholds,
             base_model=base_model,
             model=model_arg(model_path, no_model),
             trackers=trackers_path or "default",
         )
-        result = analyzer.analyze_source(data, name=name, format=fmt, sellers=sellers, buyers=buyers, others=others, roles=roles)
+        result = analyzer.analyze_transcript(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
     except CallcoachError as exc:
         err(str(exc))
         sys.exit(EXIT_INPUT_ERROR)

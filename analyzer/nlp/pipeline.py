@@ -21,15 +21,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
 from ..config import Thresholds, default_thresholds
-from ..errors import TranscriptFormatError
+from ..readers.limits import MAX_CALL_CHARACTERS, check_call_length
 from ..transcript import Role, Transcript
 from . import extensions as ext
 from .components import buyer_question, if_then_close, pitch_dump, pitch_invite, segmenter, trackers  # noqa: F401  (registers the factories)
 
-#: The longest call (in characters) the blank pipeline accepts: about
-#: 350,000 words, some forty hours of speech. Longer input is refused with a
-#: clear error (E108) rather than risking the memory of a batch worker.
-MAX_CALL_CHARACTERS = 2_000_000
 
 #: Component names in pipeline order.
 COMPONENTS = (
@@ -100,15 +96,9 @@ def transcript_to_doc(nlp: Language, transcript: Transcript) -> Doc:
     holds one span per turn, labelled with the speaker's name, and every turn
     starts a sentence. Roles go to ``doc._.callcoach_roles``.
     """
-    text = " ".join(t.text for t in transcript.turns)
-    if len(text) > nlp.max_length:
-        raise TranscriptFormatError(
-            transcript.source,
-            None,
-            f"a call of at most {nlp.max_length:,} characters of speech",
-            f"{len(text):,} characters",
-            code="E108",
-        )
+    texts = [t.text for t in transcript.turns]
+    check_call_length(texts, transcript.source, nlp.max_length)
+    text = " ".join(texts)
     doc = nlp.make_doc(text)
     spans = []
     pos = 0

@@ -20,7 +20,7 @@ Error codes (``TranscriptFormatError.code``), one per kind of problem:
 | E105 | bytes that are not UTF-8 (the line of the first bad byte)      | decode             |
 | E106 | binary data: NUL bytes without a UTF-16 byte-order mark        | decode             |
 | E107 | a UTF-16 byte-order mark, then bytes that are not UTF-16       | decode             |
-| E108 | a call longer than the pipeline accepts (2 million characters) | nlp.pipeline       |
+| E108 | a call longer than the pipeline accepts (2 million characters) | read_call, nlp.pipeline |
 | E109 | a file over 64 MiB (refused before it is read)                 | read_bytes, decode, read_text |
 | E110 | a line over 200,000 characters                                 | txt vtt srt otter csv |
 | E111 | more than 100,000 cues in one call                             | every reader       |
@@ -63,7 +63,7 @@ from typing import Callable
 from ..errors import TranscriptFormatError
 from ..transcript import Transcript
 from . import csv, docx, json, otter, srt, txt, vtt
-from .limits import MAX_FILE_BYTES, check_size
+from .limits import MAX_FILE_BYTES, check_call_length, check_size
 
 FAMILIES = ("txt", "vtt", "srt", "otter", "csv", "json")
 FORMATS = FAMILIES + json.FLAVOURS
@@ -255,6 +255,34 @@ def read_text(
     )
 
 
+def read_call(
+    data: bytes,
+    source: str,
+    *,
+    format: str | None = None,
+    speech_rate_words_per_second: float | None = None,
+) -> Transcript:
+    """Read a call from a file's bytes, checked against every limit the analysis
+    keeps, the pipeline's length (E108) included, so that a call that will be
+    refused is refused before any pipeline is built.
+
+    data (bytes): the file's bytes (UTF-8, or UTF-16 with a byte-order mark).
+    source (str): the call's name in error messages, and the extension hint.
+    format, speech_rate_words_per_second: as for :func:`read_text`.
+    RETURNS (Transcript): the transcript.
+    RAISES: TranscriptFormatError with its code, as :func:`decode`,
+        :func:`read_text` and :func:`~.limits.check_call_length`.
+    """
+    transcript = read_text(
+        decode(data, source),
+        source=source,
+        format=format,
+        speech_rate_words_per_second=speech_rate_words_per_second,
+    )
+    check_call_length([t.text for t in transcript.turns], source)
+    return transcript
+
+
 def read_bytes(path: str | os.PathLike) -> bytes:
     """A file's bytes; an OS error becomes TranscriptFormatError E100 with its reason.
 
@@ -308,6 +336,7 @@ __all__ = [
     "decode",
     "detect_format",
     "read_bytes",
+    "read_call",
     "read_text",
     "read_transcript",
 ]

@@ -28,6 +28,11 @@ MAX_CUES = 100_000
 MAX_JSON_DEPTH = 64
 MAX_SPEAKER_CHARACTERS = 200
 MAX_SECONDS = 168 * 3600.0
+#: The longest call (in characters of speech, the turns joined by spaces) the
+#: blank pipeline accepts: about 350,000 words, some forty hours of speech.
+#: Longer input is refused with a clear error (E108) rather than risking the
+#: memory of a batch worker.
+MAX_CALL_CHARACTERS = 2_000_000
 
 
 def file_too_large(source: str, size: int) -> TranscriptFormatError:
@@ -89,3 +94,21 @@ def check_cue_count(count: int, source: str, line: int | None = None) -> None:
             f"more than {MAX_CUES:,}",
             code="E111",
         )
+
+
+def check_call_length(texts: "list[str] | tuple[str, ...]", source: str, limit: int = MAX_CALL_CHARACTERS) -> int:
+    """The length of the call's speech (``texts``, the turns, joined by single
+    spaces), once it is within ``limit``.
+
+    RAISES: TranscriptFormatError (E108) when the call is longer.
+    """
+    length = sum(map(len, texts)) + max(0, len(texts) - 1)
+    if length > limit:
+        raise TranscriptFormatError(
+            source,
+            None,
+            f"a call of at most {limit:,} characters of speech",
+            f"{length:,} characters",
+            code="E108",
+        )
+    return length
