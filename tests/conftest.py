@@ -22,7 +22,7 @@ except ImportError:  # the package is not installed: run from the checkout
 from analyzer.analysis import Analyzer
 from analyzer.config import Thresholds
 from analyzer.nlp.pipeline import build_nlp
-from helpers import SAMPLES, TurnSpec, build_transcript, model_free
+from helpers import SAMPLES, TurnSpec, build_transcript, cli_runner, model_free
 
 
 def pytest_addoption(parser):
@@ -87,6 +87,12 @@ def analyze(analyzer):
         return (using or analyzer).analyze_transcript(build_transcript(turns, roles))
 
     return run
+
+
+@pytest.fixture
+def runner():
+    """A click CliRunner for the ``callcoach`` command, stderr kept apart (:func:`helpers.cli_runner`)."""
+    return cli_runner()
 
 
 @pytest.fixture(scope="session")

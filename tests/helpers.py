@@ -1,9 +1,13 @@
 """Helpers shared by the tests (importable as ``helpers``; fixtures are in conftest.py)."""
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from click.testing import CliRunner, Result
+
+from analyzer.cli import EXIT_OK, main
 from analyzer.roles import assign_roles
 from analyzer.transcript import Cue, Transcript
 
@@ -53,3 +57,22 @@ def model_free(**kwargs: Any):
 
     kwargs["model"] = None
     return Analyzer(**kwargs)
+
+
+def cli_runner() -> CliRunner:
+    """A CliRunner that keeps ``result.stderr`` apart from ``result.stdout``.
+
+    click < 8.2 mixes stderr into the output unless told not to; later
+    versions keep them apart and have no ``mix_stderr`` argument.
+    """
+    if "mix_stderr" in inspect.signature(CliRunner).parameters:
+        return CliRunner(mix_stderr=False)
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, *args: Any, code: int = EXIT_OK) -> Result:
+    """``callcoach ARGS`` on a 200-column terminal; fails the test unless it exits with ``code``."""
+    result = runner.invoke(main, [str(a) for a in args], env={"COLUMNS": "200"})
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr, result.exception)
+    return result
+

@@ -6,35 +6,18 @@ The slow test scores 300 calls with 20 trackers (``pytest --slow``).
 from __future__ import annotations
 
 import csv
-import inspect
 import re
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from analyzer.cli import EXIT_INPUT_ERROR, EXIT_OK, main
-from helpers import model_free
+from analyzer.cli import EXIT_INPUT_ERROR
+from helpers import SAMPLES, invoke, model_free
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "data" / "samples"
 CALLS = ("01-payroll-dental-discovery.txt", "07-hr-analytics-demo.vtt", "21-kitchen-remodel-consult.json")
 REPS = (("Priya Nair", "East", "discovery", "won"), ("Jordan Blake", "West", "demo", "lost"), ("Dana Reyes", "East", "discovery", "won"))
-
-
-@pytest.fixture
-def runner():
-    if "mix_stderr" in inspect.signature(CliRunner).parameters:
-        return CliRunner(mix_stderr=False)
-    return CliRunner()
-
-
-def invoke(runner, *args, code=EXIT_OK):
-    result = runner.invoke(main, [str(a) for a in args], env={"COLUMNS": "200"})
-    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr, result.exception)
-    return result
 
 
 def twenty_trackers(path: Path) -> Path:

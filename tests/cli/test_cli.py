@@ -1,17 +1,13 @@
 """The ``callcoach`` command, through click's CliRunner (and one real subprocess)."""
 from __future__ import annotations
 
-import inspect
 import json
 import subprocess
 import sys
 
-import pytest
-from click.testing import CliRunner
-
-from analyzer.cli import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, main
+from analyzer.cli import EXIT_FINDINGS, EXIT_INPUT_ERROR, main
 from analyzer.nlp.extensions import TAG_NAMES
-from helpers import ROOT, SAMPLES
+from helpers import ROOT, SAMPLES, invoke
 
 SAMPLE = SAMPLES / "01-payroll-dental-discovery.txt"
 TOP_KEYS = {
@@ -26,25 +22,10 @@ SPEC_METRICS = {
 }
 
 
-@pytest.fixture
-def runner():
-    # click < 8.2 mixes stderr into the output unless told not to; later
-    # versions keep result.stderr apart and have no mix_stderr argument.
-    if "mix_stderr" in inspect.signature(CliRunner).parameters:
-        return CliRunner(mix_stderr=False)
-    return CliRunner()
-
-
 def _no_model_flag():
     """``--no-model`` when the command has it, so the score line does not depend on a shipped model."""
     names = {opt for p in main.commands["feedback"].params for opt in p.opts}
     return ["--no-model"] if "--no-model" in names else []
-
-
-def invoke(runner, *args, code=EXIT_OK):
-    result = runner.invoke(main, [str(a) for a in args], env={"COLUMNS": "200"})
-    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr, result.exception)
-    return result
 
 
 def test_cli_feedback_json_shape(runner):

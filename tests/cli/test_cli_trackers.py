@@ -1,30 +1,15 @@
 """``--trackers`` on ``feedback``: the user's trackers in the JSON and the terminal report, and a bad file's coded error."""
 from __future__ import annotations
 
-import inspect
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from analyzer.cli import EXIT_INPUT_ERROR, EXIT_OK, main
-from helpers import SAMPLES
+from analyzer.cli import EXIT_INPUT_ERROR
+from helpers import SAMPLES, invoke
 
 SAMPLE = SAMPLES / "07-hr-analytics-demo.vtt"
 SELLERS = ["--seller", "Jordan Blake", "--seller", "Kim Nguyen", "--no-model"]
-
-
-@pytest.fixture
-def runner():
-    if "mix_stderr" in inspect.signature(CliRunner).parameters:
-        return CliRunner(mix_stderr=False)
-    return CliRunner()
-
-
-def invoke(runner, *args, code=EXIT_OK):
-    result = runner.invoke(main, [str(a) for a in args], env={"COLUMNS": "200"})
-    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr, result.exception)
-    return result
 
 
 @pytest.fixture

@@ -32,15 +32,15 @@ class Candidate:
     veto: bool = False
 
 
-class Tagger:
-    """Base of the taggers: ``__call__`` runs :meth:`match` then :meth:`set_annotations`.
+class Component:
+    """Base of the callcoach components: ``__call__`` runs :meth:`match` then
+    :meth:`set_annotations` (spaCy's ``SpanRuler`` shape).
 
-    Subclasses set ``tag`` (the ``doc.spans`` key they write) and implement
-    ``match(doc) -> list[Span]``. Errors go to the pipeline's error handler,
-    so that ``nlp.set_error_handler`` can let a batch skip a bad document.
+    Errors go to the pipeline's error handler, so that
+    ``nlp.set_error_handler`` can let a batch skip a bad document. The
+    components keep their patterns and models in the installed package, so
+    saving a pipeline writes nothing for them unless a subclass says otherwise.
     """
-
-    tag: str = ""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.nlp = nlp
@@ -49,8 +49,7 @@ class Tagger:
     def __call__(self, doc: Doc) -> Doc:
         error_handler = self.get_error_handler()
         try:
-            spans = self.match(doc)
-            self.set_annotations(doc, spans)
+            self.set_annotations(doc, self.match(doc))
         except Exception as exc:  # noqa: BLE001 - handed to spaCy's handler
             error_handler(self.name, self, [doc], exc)
         return doc
@@ -65,26 +64,40 @@ class Tagger:
     def set_error_handler(self, handler) -> None:
         self._error_handler = handler
 
+    def match(self, doc: Doc) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def set_annotations(self, doc: Doc, found: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
+        pass
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "Component":
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "Component":
+        return self
+
+
+class Tagger(Component):
+    """Base of the taggers: :meth:`match` finds the spans of ``tag``, which
+    :meth:`set_annotations` writes to ``doc.spans[tag]``.
+
+    Subclasses set ``tag`` and implement ``match(doc) -> list[Span]``.
+    """
+
+    tag: str = ""
+
     def match(self, doc: Doc) -> list[Span]:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         """Write ``spans`` to ``doc.spans[self.tag]`` (replacing what was there)."""
         doc.spans[self.tag] = SpanGroup(doc, name=self.tag, spans=spans)
-
-    # spaCy calls these when a pipeline is saved or loaded; the taggers keep
-    # their patterns in the installed package, so there is nothing to write.
-    def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
-        pass
-
-    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "Tagger":
-        return self
-
-    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "Tagger":
-        return self
 
 
 def threshold_defaults(keys: Iterable[str]) -> dict[str, Any]:

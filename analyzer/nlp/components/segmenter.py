@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from ..extensions import QEND, TRANSCRIPT, TURNS_KEY
 from ..learned import SentenceModel, load_models
 from ..resources import load_lexicon
-from .base import doc_words, forget_sentences, mark_question_ends
+from .base import Component, doc_words, forget_sentences, mark_question_ends
 
 #: A turn with fewer sentence marks (``. ? !``) than one per this many words
 #: lacks punctuation.
@@ -101,7 +101,7 @@ def training_rows(turn_words: Sequence[tuple[str, bool, bool]]) -> tuple[list[li
     return word_features(words), [int(s) for _, s, _ in turn_words], [int(q) for _, _, q in turn_words]
 
 
-class Segmenter:
+class Segmenter(Component):
     """Replaces the sentence boundaries of unpunctuated turns."""
 
     def __init__(
@@ -112,15 +112,17 @@ class Segmenter:
         start_model: SentenceModel | None = None,
         question_model: SentenceModel | None = None,
     ) -> None:
-        self.nlp = nlp
-        self.name = name
+        super().__init__(nlp, name)
         self.lex = load_lexicon()
         self.start_model = start_model
         self.question_model = question_model
 
-    def __call__(self, doc: Doc) -> Doc:
+    def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int]] | None:
+        """The sentence starts of the whole doc, with those of the turns that lack
+        punctuation replaced, and the tokens that end a question there; None when
+        no turn lacks punctuation (or there is no model)."""
         if self.start_model is None or TURNS_KEY not in doc.spans:
-            return doc
+            return None
         transcript = doc._.get(TRANSCRIPT)
         turns = doc.spans[TURNS_KEY]
         if transcript is not None and len(transcript.turns) == len(turns):
@@ -128,7 +130,7 @@ class Segmenter:
         else:
             todo = [span for span in turns if lacks_punctuation(span.text)]
         if not todo:
-            return doc
+            return None
         starts = doc.to_array([SENT_START]).reshape(-1, 1).astype("int64")
         lower, _, space, punct = doc_words(doc)
         ends: list[int] = []
@@ -147,25 +149,18 @@ class Segmenter:
                 qend = self.question_model.accept(rows)
                 # The last word before each start (and of the turn) ends a sentence.
                 ends.extend(i for k, i in enumerate(idx) if (k + 1 == len(idx) or is_start[k + 1]) and qend[k])
+        return starts, ends
+
+    def set_annotations(self, doc: Doc, found: tuple[numpy.ndarray, list[int]] | None) -> None:
+        """Write the sentence starts and the question ends :meth:`match` found."""
+        if found is None:
+            return
+        starts, ends = found
         doc.from_array([SENT_START], starts.astype("uint64"))
         forget_sentences(doc)
         mark_question_ends(doc, ends)
         for i in ends:
             doc[i]._.set(QEND, True)
-        return doc
-
-    # The models live in the installed package; nothing to serialise.
-    def to_disk(self, path, *, exclude=()) -> None:
-        pass
-
-    def from_disk(self, path, *, exclude=()) -> "Segmenter":
-        return self
-
-    def to_bytes(self, *, exclude=()) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, *, exclude=()) -> "Segmenter":
-        return self
 
 
 @Language.factory(

@@ -42,6 +42,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from ...trackers import TrackerSet, parse_jsonl, resolve_trackers
 from ..extensions import ROLES, TURNS_KEY, turn_index_of
 from ..resources import load_patterns
+from .base import Component
 
 #: ``doc.spans`` keys this component writes.
 TRACKERS_KEY = "trackers"
@@ -50,7 +51,7 @@ FILLERS_KEY = "fillers"
 TRACKERS_FILE = "trackers.jsonl"
 
 
-class TrackerMatcher:
+class TrackerMatcher(Component):
     """Finds tracker and filler mentions; ``__call__`` runs :meth:`match` then :meth:`set_annotations`.
 
     nlp (Language): the pipeline (its vocab and tokenizer make the phrase docs).
@@ -60,8 +61,7 @@ class TrackerMatcher:
     """
 
     def __init__(self, nlp: Language, name: str = "callcoach_trackers", *, trackers: "TrackerSet | str" = "default") -> None:
-        self.nlp = nlp
-        self.name = name
+        super().__init__(nlp, name)
         self.filler_rules = {row["id"]: row for row in load_patterns("fillers")}
         self.filler_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for pid, row in self.filler_rules.items():
@@ -79,21 +79,6 @@ class TrackerMatcher:
                 self.phrase_matcher.add(t.name, list(self.nlp.tokenizer.pipe(t.phrases)))
             if t.patterns:
                 self.token_matcher.add(t.name, [list(p) for p in t.patterns])
-
-    def __call__(self, doc: Doc) -> Doc:
-        error_handler = getattr(self, "_error_handler", None) or _raise
-        try:
-            self.set_annotations(doc, self.match(doc))
-        except Exception as exc:  # noqa: BLE001 - handed to spaCy's handler
-            error_handler(self.name, self, [doc], exc)
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
-    def set_error_handler(self, handler) -> None:
-        self._error_handler = handler
 
     def match(self, doc: Doc) -> tuple[list[Span], list[Span]]:
         """The tracker mentions and the filler words of ``doc``, each sorted by position."""
@@ -187,10 +172,6 @@ def _longest_first(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _longest_first_spans(spans: list[Span]) -> list[Span]:
     keep = set(_longest_first([(s.start, s.end) for s in spans]))
     return sorted((s for s in spans if (s.start, s.end) in keep), key=lambda s: s.start)
-
-
-def _raise(name, component, docs, exc):
-    raise exc
 
 
 @Language.factory(
