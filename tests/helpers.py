@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import inspect
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -76,3 +80,27 @@ def invoke(runner: CliRunner, *args: Any, code: int = EXIT_OK) -> Result:
     assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr, result.exception)
     return result
 
+
+def spawn_score(args: Sequence[Any], cwd: Path) -> subprocess.Popen:
+    """``python -m analyzer score ARGS`` in a process (and session) of its own, for tests that kill it."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen(
+        [sys.executable, "-m", "analyzer", "score", *args],
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+
+
+def sample_folder(tmp_path: Path, copies: int) -> Path:
+    """``tmp_path/calls`` with ``copies`` copies of ``data/samples`` (``batch-0/``, ...; no gold sidecars)."""
+    folder = tmp_path / "calls"
+    for i in range(copies):
+        shutil.copytree(SAMPLES, folder / f"batch-{i}", ignore=shutil.ignore_patterns("*.gold.json"))
+    return folder
+
+
+def complete_lines(path: Path) -> int:
+    """How many lines ``path`` holds in full so far (a run's journal); 0 before it exists."""
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0

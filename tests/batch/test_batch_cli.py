@@ -6,8 +6,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,9 +15,8 @@ from click.testing import CliRunner
 
 from analyzer import batch
 from analyzer.cli import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, main
+from helpers import SAMPLES, complete_lines, sample_folder, spawn_score
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "data" / "samples"
 GOOD = (
     "01-payroll-dental-discovery.txt",
     "05-freight-brokerage-demo.vtt",
@@ -191,45 +188,28 @@ def test_batch_cli_html_dashboard_and_reports(calls):
 # --- a run killed part-way, then resumed -----------------------------------------
 
 
-def _spawn(args, cwd: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen(
-        [sys.executable, "-m", "analyzer", "score", *args],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
-
-
-def _complete_lines(path: Path) -> int:
-    try:
-        return path.read_bytes().count(b"\n")
-    except FileNotFoundError:
-        return 0
-
-
 @pytest.mark.parametrize(
     "output,engine_args",
     [("scores.jsonl", ["--engine", "sequential"]), ("scores.parquet", ["--workers", "2"])],
 )
 def test_batch_cli_killed_run_resumes_without_losing_or_repeating_a_call(tmp_path, output, engine_args):
-    folder = tmp_path / "calls"
-    for i in range(8):  # 264 calls: long enough to be killed part-way
-        shutil.copytree(SAMPLES, folder / f"batch-{i}", ignore=shutil.ignore_patterns("*.gold.json"))
+    folder = sample_folder(tmp_path, 8)  # 264 calls: long enough to be killed part-way
     files = batch.discover([folder])
     expected = [os.path.relpath(p, tmp_path) for p in files]
     journal = batch.journal_path(tmp_path / output)
 
-    proc = _spawn(["calls", "-o", output, "--quiet", *engine_args], tmp_path)
+    proc = spawn_score(["calls", "-o", output, "--quiet", *engine_args], tmp_path)
     deadline = time.monotonic() + 120
-    while _complete_lines(journal) < 20 and proc.poll() is None and time.monotonic() < deadline:
+    while complete_lines(journal) < 20 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGKILL)  # the command and its workers, mid-run
     proc.wait()
-    at_kill = _complete_lines(journal)
+    at_kill = complete_lines(journal)
     assert proc.returncode == -signal.SIGKILL
     assert 20 <= at_kill < len(files), "the run should be killed part-way"
     assert not (tmp_path / output).exists() or output.endswith(".jsonl")  # no half-written Parquet
 
-    done = _spawn(["calls", "-o", output, "--resume", *engine_args], tmp_path)
+    done = spawn_score(["calls", "-o", output, "--resume", *engine_args], tmp_path)
     out, err = done.communicate(timeout=300)
     assert done.returncode == EXIT_OK, err.decode()
     assert "already in the output" in out.decode()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,24 +16,7 @@ from click.testing import CliRunner
 
 from analyzer import batch
 from analyzer.cli import EXIT_INPUT_ERROR, EXIT_OK, main
-
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "data" / "samples"
-
-
-def _folder(tmp_path: Path, copies: int) -> Path:
-    folder = tmp_path / "calls"
-    for i in range(copies):
-        shutil.copytree(SAMPLES, folder / f"batch-{i}", ignore=shutil.ignore_patterns("*.gold.json"))
-    return folder
-
-
-def _spawn(args, cwd: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen(
-        [sys.executable, "-m", "analyzer", "score", *args],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
+from helpers import ROOT, complete_lines, sample_folder, spawn_score
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -51,24 +33,17 @@ def _wait_for(predicate, proc: subprocess.Popen, seconds: float = 120) -> None:
         time.sleep(0.01)
 
 
-def _lines(path: Path) -> int:
-    try:
-        return path.read_bytes().count(b"\n")
-    except FileNotFoundError:
-        return 0
-
-
 @pytest.mark.parametrize("output", ["scores.csv", "scores.jsonl", "scores.parquet"])
 def test_reliability_runs_second_run_on_one_output_refused_at_once(tmp_path, output):
-    folder = _folder(tmp_path, 2)
+    folder = sample_folder(tmp_path, 2)
     files = batch.discover([folder])
     lock = batch.lock_path(tmp_path / output)
-    first = _spawn(["calls", "-o", output, "--workers", "1", "-q", "--no-model"], tmp_path)
+    first = spawn_score(["calls", "-o", output, "--workers", "1", "-q", "--no-model"], tmp_path)
     _wait_for(lambda: lock.exists() and lock.stat().st_size > 0, first)
     assert first.poll() is None, first.communicate()
 
     t0 = time.monotonic()
-    second = _spawn(["calls", "-o", output, "--workers", "1", "-q", "--no-model"], tmp_path)
+    second = spawn_score(["calls", "-o", output, "--workers", "1", "-q", "--no-model"], tmp_path)
     _, err2 = second.communicate(timeout=120)
     refused_in = time.monotonic() - t0
     assert first.poll() is None, "the first run should still be running when the second is refused"
@@ -94,17 +69,17 @@ def test_reliability_runs_second_run_on_one_output_refused_at_once(tmp_path, out
     ],
 )  # fmt: skip
 def test_reliability_runs_kill_9_then_resume_every_call_once_as_a_clean_run(tmp_path, output, engine_args):
-    folder = _folder(tmp_path, 4)
+    folder = sample_folder(tmp_path, 4)
     files = batch.discover([folder])
     journal = batch.journal_path(tmp_path / output)
-    proc = _spawn(["calls", "-o", output, "-q", *engine_args], tmp_path)
-    _wait_for(lambda: _lines(journal) >= 10, proc, seconds=300)
+    proc = spawn_score(["calls", "-o", output, "-q", *engine_args], tmp_path)
+    _wait_for(lambda: complete_lines(journal) >= 10, proc, seconds=300)
     os.killpg(proc.pid, signal.SIGKILL)  # the command and its workers
     proc.wait()
-    at_kill = _lines(journal)
+    at_kill = complete_lines(journal)
     assert 10 <= at_kill < len(files), "the run should be killed part-way"
 
-    done = _spawn(["calls", "-o", output, "--resume", *engine_args], tmp_path)
+    done = spawn_score(["calls", "-o", output, "--resume", *engine_args], tmp_path)
     out, err = done.communicate(timeout=600)
     assert done.returncode == EXIT_OK, err.decode()
     assert f"left by process {proc.pid}" in err.decode() and "no longer running" in err.decode()
@@ -123,7 +98,7 @@ def test_reliability_runs_kill_9_then_resume_every_call_once_as_a_clean_run(tmp_
 
 
 def test_reliability_runs_library_refuses_an_output_held_by_another_run(tmp_path):
-    folder = _folder(tmp_path, 1)
+    folder = sample_folder(tmp_path, 1)
     out = tmp_path / "scores.jsonl"
     with batch.OutputLock([out]):
         child = subprocess.run(
@@ -152,10 +127,10 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
 def test_reliability_runs_kill_9_of_a_worker_loses_no_call(tmp_path):
-    folder = _folder(tmp_path, 2)
+    folder = sample_folder(tmp_path, 2)
     files = batch.discover([folder])
-    proc = _spawn(["calls", "-o", "scores.jsonl", "--workers", "2", "-q"], tmp_path)
-    _wait_for(lambda: _lines(tmp_path / "scores.jsonl") >= 5, proc, seconds=300)
+    proc = spawn_score(["calls", "-o", "scores.jsonl", "--workers", "2", "-q"], tmp_path)
+    _wait_for(lambda: complete_lines(tmp_path / "scores.jsonl") >= 5, proc, seconds=300)
     workers = [p for p in _children(proc.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")]
     assert workers, "the run should have worker processes"
     os.kill(workers[0], signal.SIGKILL)
