@@ -85,22 +85,21 @@ def test_batch_trackers_change_the_settings_on_resume(runner, folder, tmp_path):
     assert all("tracker_t00_payroll_seller" in r for r in rows)
 
 
-def test_batch_trackers_bad_file_stops_before_any_work(runner, folder, tmp_path):
+@pytest.mark.parametrize(
+    "option,name,text,error",
+    [
+        ("--trackers", "bad.toml", '[[tracker]]\nname = "ok"\nphrases = ["x"]\n\n[[tracker]]\nname = "Bad Name"\nphrases = ["y"]\n', "[E342] {}, line 5"),
+        ("--manifest", "m.csv", "path,date\ncalls/a.vtt,2026-11-03\ncalls/b.vtt,next tuesday\n", "[E352] {}, line 3"),
+    ],
+    ids=["trackers-bad-name", "manifest-bad-date"],
+)
+def test_batch_bad_side_file_stops_before_any_work(runner, folder, tmp_path, option, name, text, error):
     calls, _, _ = folder
-    bad = tmp_path / "bad.toml"
-    bad.write_text('[[tracker]]\nname = "ok"\nphrases = ["x"]\n\n[[tracker]]\nname = "Bad Name"\nphrases = ["y"]\n', encoding="utf-8")
+    bad = tmp_path / name
+    bad.write_text(text, encoding="utf-8")
     out = tmp_path / "scores.csv"
-    result = invoke(runner, "score", calls, "-o", out, "--trackers", bad, "--no-model", code=EXIT_INPUT_ERROR)
-    assert f"[E342] {bad}, line 5" in result.stderr and not out.exists()
-
-
-def test_batch_manifest_bad_date_stops_before_any_work(runner, folder, tmp_path):
-    calls, _, _ = folder
-    bad = tmp_path / "m.csv"
-    bad.write_text("path,date\ncalls/a.vtt,2026-11-03\ncalls/b.vtt,next tuesday\n", encoding="utf-8")
-    out = tmp_path / "scores.csv"
-    result = invoke(runner, "score", calls, "-o", out, "--manifest", bad, "--no-model", code=EXIT_INPUT_ERROR)
-    assert f"[E352] {bad}, line 3" in result.stderr and not out.exists()
+    result = invoke(runner, "score", calls, "-o", out, option, bad, "--no-model", code=EXIT_INPUT_ERROR)
+    assert error.format(bad) in result.stderr and not out.exists()
 
 
 def test_batch_dashboard_shows_reps_and_trackers(runner, folder, tmp_path):
