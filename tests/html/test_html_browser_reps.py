@@ -8,18 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from test_html_browser import CHROMIUM, assert_png, assert_quiet, browser, watched, watched_noscript, watched_phone  # noqa: E402,F401
-from test_html_reps import ROWS, row  # noqa: E402
-
-try:
-    import playwright  # noqa: F401
-except ImportError:  # pragma: no cover - depends on the environment
-    pytestmark = pytest.mark.skip(reason="playwright is not installed (pip install 'callcoach[browser]')")
-else:
-    if not CHROMIUM.exists():  # pragma: no cover - depends on the environment
-        pytestmark = pytest.mark.skip(reason=f"{CHROMIUM} not found (apt-get install chromium)")
-
-from analyzer.html import write_dashboard  # noqa: E402
+from analyzer.html import write_dashboard
+from test_html_browser import assert_png, assert_quiet, browser, pytestmark, watched, watched_noscript, watched_phone  # noqa: F401
+from test_html_reps import ROWS, row
 
 
 @pytest.fixture
