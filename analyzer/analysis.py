@@ -29,7 +29,7 @@ from .nlp.pipeline import analyse_doc, build_nlp
 from .readers import decode, read_bytes, read_text
 from .mentions import TRACKERS_PIPE, seller_filler_count, tracker_results
 from .result import AnalysisResult, SpeakerSummary, Tag
-from .roles import assign_roles, check_roles
+from .roles import assign_roles, check_roles, role_model
 from .side_questions import buyer_side_questions
 from .trackers import TrackerSet, resolve_trackers
 from .transcript import Role, Transcript
@@ -99,6 +99,9 @@ class Analyzer:
             if pipe.trackers.fingerprint() != self.trackers.fingerprint():
                 pipe.set_trackers(self.trackers)
         self.model = resolve_model(model)
+        #: The trained speaker model of role inference, from the same folder as
+        #: the tagger models (None: the phrase score alone).
+        self.role_model = role_model(str(taggers))
 
     def analyze_file(
         self,
@@ -330,8 +333,9 @@ class Analyzer:
         if transcript.roles and not (sellers or buyers or others or roles):
             return transcript
         return assign_roles(
-            transcript, sellers=sellers, buyers=buyers, others=others, roles=roles, thresholds=self.thresholds
-        )
+            transcript, sellers=sellers, buyers=buyers, others=others, roles=roles, thresholds=self.thresholds,
+            model=self.role_model,
+        )  # fmt: skip
 
     def result_from_doc(self, doc: Doc, transcript: Transcript) -> AnalysisResult:
         tags = tags_from_doc(doc, transcript)

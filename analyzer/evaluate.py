@@ -208,7 +208,7 @@ def evaluate_call(analyzer: Analyzer, gold: Gold, *, asr: bool = False) -> CallR
     if unknown:
         raise GoldFormatError(str(gold.path), f"no role for speaker(s) {unknown}", code="E407")
     given = assign_roles(transcript, roles=gold.roles, thresholds=analyzer.thresholds)
-    inferred = assign_roles(transcript, thresholds=analyzer.thresholds)
+    inferred = assign_roles(transcript, thresholds=analyzer.thresholds, model=getattr(analyzer, "role_model", "default"))
     result = analyzer.analyze_transcript(given)
     offs = turn_offsets(transcript)
     counts = {name: TagCounts() for name in TAG_NAMES}

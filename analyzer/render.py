@@ -332,6 +332,12 @@ def comparison_table(columns: dict[str, dict[str, Any]], console: Console, *, ti
         "open attribute accuracy: "
         + ", ".join(f"{name} {_fmt(ev['open_accuracy'])} on {ev['open_matched']}" for name, ev in columns.items())
     )
+    if any(ev.get("role_accuracy") is not None for ev in columns.values()):
+        console.print(
+            "role inference accuracy: "
+            + ", ".join(f"{name} {_fmt(ev.get('role_accuracy'))}" for name, ev in columns.items())
+            + " of speakers"
+        )
 
 
 def evaluation_table(ev: dict[str, Any], console: Console) -> None:

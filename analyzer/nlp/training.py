@@ -22,6 +22,7 @@ from typing import Any, Iterable
 
 from ..transcript import Transcript
 from .extensions import BUYER_QUESTION, IF_THEN_CLOSE, PITCH_INVITE
+from ..roles import ROLE_MODEL
 from .learned import SentenceModel, fit_sentence_model
 
 #: The taggers that have a trained sentence model, by component name.
@@ -172,7 +173,34 @@ def fit_all(calls: list[GoldCall], *, C: float = DEFAULT_C, thresholds=None) -> 
     seg.start_model, seg.question_model = models[START_MODEL], models[QUESTION_MODEL]
     cands = collect(calls, nlp) + collect(calls, nlp, asr=True)
     models.update(fit_taggers(cands, C=C))
+    models[ROLE_MODEL] = fit_roles(calls, C=C)
     return models
+
+
+def fit_roles(calls: list[GoldCall], *, C: float = DEFAULT_C) -> SentenceModel:
+    """The speaker model of role inference: seller (1) or buyer (0) for every
+    speaker the gold gives one of those roles (``other`` stays with the rules
+    of :func:`analyzer.roles._is_other`), from :func:`analyzer.roles.speaker_features`."""
+    from ..roles import speaker_features
+
+    rows, y = [], []
+    for c in calls:
+        features = speaker_features(c.transcript)
+        for speaker, role in c.gold.roles.items():
+            role = getattr(role, "value", role)
+            if role in ("seller", "buyer") and speaker in features:
+                rows.append(features[speaker])
+                y.append(int(role == "seller"))
+    card = {
+        "trained_on": {
+            "calls": len(calls),
+            "writers": sorted({c.writer for c in calls}),
+            "candidates": len(rows),
+            "positives": int(sum(y)),
+        },
+        "estimator": f"LogisticRegression(C={C}, solver='liblinear') over the words and word pairs a speaker says and the role heuristic's signals",
+    }
+    return fit_sentence_model(ROLE_MODEL, rows, y, C=C, card=card)
 
 
 def _pick_threshold(tag: str, calls: list[CallCandidates], C: float) -> float:
@@ -251,7 +279,12 @@ def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: di
         card = dict(model.card, trained_at=stamp, **(extra or {}).get(tag, {}))
         SentenceModel(tag, model.weights, model.intercept, model.threshold, card).save(out / f"{tag}.npz")
         t = card["trained_on"]
-        if tag.startswith("segment_"):
+        if tag == ROLE_MODEL:
+            lines.append(
+                f"- `{tag}`: {t['candidates']} speakers ({t['positives']} sellers, the rest buyers) of "
+                f"{t['calls']} calls by writers {', '.join(t['writers'])}, with their gold roles."
+            )
+        elif tag.startswith("segment_"):
             lines.append(
                 f"- `{tag}`: {t['candidates']} words ({t['positives']} positive) of the punctuated turns of "
                 f"{t['calls']} calls by writers {', '.join(t['writers'])}, their punctuation stripped."
@@ -263,7 +296,12 @@ def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: di
                 f"{t['gold_out_of_reach']} of {t['gold_tags']} gold tags were in no candidate sentence."
             )
         cv = card.get("cross_validation")
-        if cv:
+        if cv and "role_accuracy" in cv:
+            lines.append(
+                f"  Writer-held-out role accuracy: rules {cv['role_accuracy']['rules']}, "
+                f"learned {cv['role_accuracy']['learned']}."
+            )
+        elif cv:
             lines.append(
                 f"  Writer-held-out: rules P {cv['rules']['precision']} R {cv['rules']['recall']} F1 {cv['rules']['f1']}; "
                 f"learned P {cv['learned']['precision']} R {cv['learned']['recall']} F1 {cv['learned']['f1']}."
@@ -366,6 +404,7 @@ def cross_validate_taggers(
         models = fit_all([c for c in calls if c.writer != w], C=C, thresholds=thresholds)
         for tag, name in LEARNED.items():
             learned_an.nlp.get_pipe(name).model = models[tag]
+        learned_an.role_model = models[ROLE_MODEL]
         seg = learned_an.nlp.get_pipe("callcoach_segmenter")
         seg.start_model, seg.question_model = models[START_MODEL], models[QUESTION_MODEL]
         for mode, rewrite in modes.items():
@@ -434,5 +473,10 @@ def train_taggers(
                 "rules": rules[tag].to_dict(),
                 "learned": learned[tag].to_dict(),
             }
+        extra[ROLE_MODEL]["cross_validation"] = {
+            "held_out": "whole writers, one at a time",
+            "writers": cv["writers"],
+            "role_accuracy": {"rules": cv["rules"].role_accuracy(), "learned": cv["learned"].role_accuracy()},
+        }
     save_taggers(models, out, extra=extra)
     return {"models": models, "cross_validation": cv, "errors": errors}

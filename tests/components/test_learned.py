@@ -111,7 +111,7 @@ def test_learned_load_models_none_and_missing_folder(tmp_path):
 
 def test_learned_shipped_models_load_from_the_package_without_network():
     models = load_models("default")
-    assert {"buyer_question", "pitch_invite", "if_then_close", "segment_start", "segment_question"} <= set(models)
+    assert {"buyer_question", "pitch_invite", "if_then_close", "segment_start", "segment_question", "speaker_role"} <= set(models)
     for model in models.values():
         assert model.card["trained_on"]["calls"] > 0 and 0 < model.threshold < 1
     nlp = build_nlp()

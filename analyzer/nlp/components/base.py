@@ -127,6 +127,7 @@ def _raise(name, component, docs, exc):
 _WORDS = ("callcoach", "words")
 _SENTS = ("callcoach", "sentence_starts")
 _QENDS = ("callcoach", "question_ends")
+_SEGMENTED = ("callcoach", "segmented_turns")
 
 
 def doc_words(doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
@@ -182,6 +183,29 @@ def turn_sentences(doc: Doc, turn: Span) -> list[tuple[int, int]]:
 def mark_question_ends(doc: Doc, indices: Iterable[int]) -> None:
     """Record the words the segmenter found to end a question."""
     doc.user_data.setdefault(_QENDS, set()).update(indices)
+
+
+def mark_segmented(doc: Doc, odds: dict[int, float]) -> None:
+    """Record the turns the segmenter split (by their first token) and, for the
+    last word of each sentence it found, the probability that it ends a question."""
+    doc.user_data.setdefault(_SEGMENTED, {}).update(odds)
+
+
+def segmented(doc: Doc, turn: Span) -> bool:
+    """Whether ``turn`` lacked punctuation, its sentences found by the segmenter:
+    there, a question's form cannot lean on its question mark."""
+    return turn.start in doc.user_data.get(_SEGMENTED, ())
+
+
+def question_odds(doc: Doc, start: int, end: int) -> float | None:
+    """The segmenter's probability that the sentence ``start:end`` (in a segmented
+    turn) ends a question, read at its last word; None where it did not judge."""
+    found = doc.user_data.get(_SEGMENTED)
+    if not found:
+        return None
+    punct, space = doc_words(doc)[3], doc_words(doc)[2]
+    last = next((i for i in range(end - 1, start - 1, -1) if not (space[i] or punct[i])), None)
+    return found.get(last) if last is not None else None
 
 
 def words_between(doc: Doc, start: int, end: int) -> tuple[list[str], list[bool]]:

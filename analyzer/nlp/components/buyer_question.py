@@ -26,7 +26,7 @@ from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
 from ..questions import QuestionForm, question_form
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
-from .base import Candidate, Tagger, doc_words, turn_sentences, words_between
+from .base import Candidate, Tagger, doc_words, question_odds, segmented, turn_sentences, words_between
 
 
 #: Phrase-list labels that rule a question out by the guide's definition. On
@@ -56,11 +56,24 @@ class BuyerQuestionTagger(Tagger):
         co_sellers = _seller_first_names(doc)
         found: list[Candidate] = []
         for _, turn in role_turns(doc, "seller"):
+            unpunctuated = segmented(doc, turn)
             for start, end in turn_sentences(doc, turn):
                 words, titles = words_between(doc, start, end)
                 if "?" not in words and len(words) < 2:
                     continue
                 form = question_form(words, titles, lex=self.lex)
+                strict = form is not None
+                if form is None and unpunctuated and "?" not in words:
+                    # Speech without punctuation: every sentence is a candidate as if
+                    # its question mark had been lost, described by its form and by
+                    # the segmenter's question probability; the rules alone do not
+                    # tag it, the model decides.
+                    form = question_form(words + ["?"], titles + [False], lex=self.lex)
+                    if form is not None and form.kind == "declarative" and any(w in self.lex.wh for w in words):
+                        # Its wh-word was not where a punctuated question puts it
+                        # ("and for you personally what does success look like"),
+                        # but a question that names one asks for more than yes or no.
+                        form = QuestionForm(open=True, head=form.head, kind="declarative")
                 if form is None:
                     continue
                 sent = doc[start:end]
@@ -73,8 +86,11 @@ class BuyerQuestionTagger(Tagger):
                     vetoes.append("R:to_colleague")  # "Kim, can you show them the manager view?"
                 if _pleasantry_hand_back(doc, turn.start, end, words, self.lex):
                     vetoes.append("R:hand_back")  # "Good, and you?" after "how are you?"
-                rule = not vetoes
+                rule = strict and not vetoes
                 signals = [f"R:kind={form.kind}", f"R:open={form.open}", f"R:qmark={'?' in words}", f"R:rule={rule}"]
+                if not strict:
+                    odds = question_odds(doc, start, end)
+                    signals += ["R:form=unmarked", f"R:qend={-1 if odds is None else int(odds * 5)}"]
                 signals += vetoes
                 # The guide's own exclusions (check-ins and logistics, the offer,
                 # commitment asks, pleasantries, a colleague addressed by name)

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from ..extensions import QEND, TRANSCRIPT, TURNS_KEY
 from ..learned import SentenceModel, load_models
 from ..resources import load_lexicon
-from .base import Component, doc_words, forget_sentences, mark_question_ends
+from .base import Component, doc_words, forget_sentences, mark_question_ends, mark_segmented
 
 #: A turn with fewer sentence marks (``. ? !``) than one per this many words
 #: lacks punctuation.
@@ -117,10 +117,12 @@ class Segmenter(Component):
         self.start_model = start_model
         self.question_model = question_model
 
-    def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int]] | None:
+    def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int], dict[int, float]] | None:
         """The sentence starts of the whole doc, with those of the turns that lack
-        punctuation replaced, and the tokens that end a question there; None when
-        no turn lacks punctuation (or there is no model)."""
+        punctuation replaced, the tokens that end a question there, and for each
+        turn segmented its first token and the question probability of the last
+        word of each of its sentences; None when no turn lacks punctuation (or
+        there is no model)."""
         if self.start_model is None or TURNS_KEY not in doc.spans:
             return None
         transcript = doc._.get(TRANSCRIPT)
@@ -134,10 +136,12 @@ class Segmenter(Component):
         starts = doc.to_array([SENT_START]).reshape(-1, 1).astype("int64")
         lower, _, space, punct = doc_words(doc)
         ends: list[int] = []
+        odds: dict[int, float] = {}
         for turn in todo:
             idx = [i for i in range(turn.start, turn.end) if not (space[i] or punct[i])]
             if not idx:
                 continue
+            odds.setdefault(turn.start, 0.0)  # marks the turn as segmented
             rows = word_features([lower[i] for i in idx], self.lex)
             is_start = self.start_model.accept(rows)
             is_start[0] = True
@@ -146,18 +150,25 @@ class Segmenter(Component):
                 if is_start[k]:
                     starts[i, 0] = 1
             if self.question_model is not None:
-                qend = self.question_model.accept(rows)
+                prob = self.question_model.probabilities(rows)
+                cut = self.question_model.threshold
                 # The last word before each start (and of the turn) ends a sentence.
-                ends.extend(i for k, i in enumerate(idx) if (k + 1 == len(idx) or is_start[k + 1]) and qend[k])
-        return starts, ends
+                for k, i in enumerate(idx):
+                    if k + 1 == len(idx) or is_start[k + 1]:
+                        odds[i] = float(prob[k])
+                        if prob[k] >= cut:
+                            ends.append(i)
+        return starts, ends, odds
 
-    def set_annotations(self, doc: Doc, found: tuple[numpy.ndarray, list[int]] | None) -> None:
-        """Write the sentence starts and the question ends :meth:`match` found."""
+    def set_annotations(self, doc: Doc, found: tuple[numpy.ndarray, list[int], dict[int, float]] | None) -> None:
+        """Write the sentence starts and the question ends :meth:`match` found,
+        and which turns it segmented."""
         if found is None:
             return
-        starts, ends = found
+        starts, ends, odds = found
         doc.from_array([SENT_START], starts.astype("uint64"))
         forget_sentences(doc)
+        mark_segmented(doc, odds)
         mark_question_ends(doc, ends)
         for i in ends:
             doc[i]._.set(QEND, True)

@@ -1,0 +1,91 @@
+"""The segmenter of unpunctuated speech, and how the question tagger reads the turns it splits."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from analyzer.nlp.components.base import question_odds, segmented
+from analyzer.nlp.components.segmenter import lacks_punctuation
+from analyzer.nlp.learned import SentenceModel
+from analyzer.nlp.pipeline import analyse_doc, build_nlp
+
+from helpers import build_transcript
+
+RAW = "okay great so how are you handling renewals today and who on your team owns that process"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (RAW, True),
+        ("Okay, great. So how are you handling renewals today? And who owns that?", False),
+        ("yeah okay sure", False),  # too short to judge
+    ],
+)
+def test_segmenter_lacks_punctuation(text, expected):
+    assert lacks_punctuation(text) is expected
+
+
+def _splitting_nlp(start_words: dict[str, float], question_intercept: float = -10.0):
+    """A pipeline whose segmenter starts a sentence at the given words and ends
+    no question (or every one), with the rules alone deciding the tags."""
+    nlp = build_nlp(learned="none")
+    seg = nlp.get_pipe("callcoach_segmenter")
+    seg.start_model = SentenceModel("segment_start", {f"w={w}": x for w, x in start_words.items()}, -10.0, 0.5)
+    seg.question_model = SentenceModel("segment_question", {}, question_intercept, 0.7)
+    return nlp
+
+
+def test_segmenter_splits_only_the_turns_without_punctuation():
+    nlp = _splitting_nlp({"so": 20.0, "and": 20.0})
+    punctuated = "Okay, great so how is it going and what now? Fine."
+    t = build_transcript([("Priya Nair", RAW), ("Tammy Boyd", punctuated)])
+    doc = analyse_doc(nlp, t)
+    turns = doc.spans["turns"]
+    assert segmented(doc, turns[0]) and not segmented(doc, turns[1])
+    raw_sents = [s.text for s in doc.sents if s.start < turns[0].end]
+    assert raw_sents == ["okay great", "so how are you handling renewals today", "and who on your team owns that process"]
+    assert [s.text for s in doc.sents if s.start >= turns[1].start] == ["Okay, great so how is it going and what now?", "Fine."]
+    # every sentence end of the split turn carries the question model's probability
+    p = 1 / (1 + math.exp(10.0))
+    assert [question_odds(doc, s.start, s.end) for s in doc.sents if s.start < turns[0].end] == pytest.approx([p] * 3)
+    assert question_odds(doc, turns[1].start, turns[1].end) is None
+
+
+def test_segmenter_without_models_changes_nothing():
+    nlp = build_nlp(learned="none")
+    doc = analyse_doc(nlp, build_transcript([("Priya Nair", RAW), ("Tammy Boyd", "Fine.")]))
+    assert not segmented(doc, doc.spans["turns"][0])
+    assert len([s for s in doc.sents if s.start < doc.spans["turns"][0].end]) == 1
+
+
+def test_segmenter_unmarked_sentences_are_candidates_the_rules_leave_to_the_model():
+    """In a split turn every sentence is a question candidate, as if its question mark
+    had been lost: the rules alone keep their decision (nothing new is tagged), the
+    model reads the form, that it was unmarked and the question probability."""
+    nlp = _splitting_nlp({"and": 20.0, "so": 20.0})
+    text = "so you are happy with them and for you personally what does success look like"
+    t = build_transcript([("Priya Nair", text), ("Tammy Boyd", "Mostly, yes.")])
+    doc = analyse_doc(nlp, t)
+    tagger = nlp.get_pipe("callcoach_buyer_question")
+    cands = {c.span.text: c for c in tagger.candidates(doc)}
+    assert set(cands) == {"so you are happy with them", "and for you personally what does success look like"}
+    for cand in cands.values():
+        assert not cand.rule and "R:form=unmarked" in cand.features and "R:qend=0" in cand.features
+    assert cands["so you are happy with them"].open is False
+    assert cands["and for you personally what does success look like"].open is True  # names a wh-word
+    assert list(doc.spans["buyer_question"]) == []
+    tagger.model = SentenceModel("buyer_question", {"R:form=unmarked": 5.0}, -1.0, 0.5)
+    doc = analyse_doc(nlp, t)
+    assert len(doc.spans["buyer_question"]) == 2
+
+
+def test_segmenter_shipped_models_find_both_questions_of_a_raw_turn():
+    """The issue's own example: raw speech-recognition output with two questions."""
+    t = build_transcript([("Priya Nair", RAW), ("Tammy Boyd", "we use spreadsheets and it's me mostly")])
+    doc = analyse_doc(build_nlp(), t)
+    found = [s.text for s in doc.spans["buyer_question"]]
+    assert len(found) == 2, found
+    assert found[0].endswith("handling renewals today")
+    assert found[1].endswith("who on your team owns that process")

@@ -1,0 +1,93 @@
+"""Role inference with the trained speaker model: its features, its training,
+and the guarantees the decision keeps whatever the model says."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.gold import find_gold_files
+from analyzer.nlp.learned import SentenceModel, load_models
+from analyzer.nlp.training import fit_roles, load_calls
+from analyzer.roles import ROLE_MODEL, assign_roles, infer_roles, role_model, seller_score, speaker_evidence, speaker_features
+from analyzer.transcript import Role
+
+from helpers import build_transcript
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+TURNS = [
+    ("Recording", "This call may be recorded for quality and training purposes."),
+    ("Priya Nair", "Thanks for taking the time today. How are you handling payroll at the moment?"),
+    ("Tammy Boyd", "We're currently using spreadsheets, honestly. What do you guys do?"),
+    ("Priya Nair", "We help dental groups run payroll. What made you look at this now?"),
+    ("Tammy Boyd", "Our office manager is leaving and nobody else knows the sheets."),
+]
+
+
+@pytest.fixture(scope="module")
+def sample_calls():
+    calls, errors = load_calls(find_gold_files([SAMPLES]))
+    assert not errors and len(calls) >= 30
+    return calls
+
+
+def test_roles_learned_features_hold_words_pairs_and_binned_signals():
+    t = build_transcript(TURNS, infer=True)
+    features = speaker_features(t)
+    assert set(features) == set(t.speakers)
+    priya = features["Priya Nair"]
+    assert {"w:payroll", "b:how are", "E:order=1", "E:speakers=3"} <= set(priya)
+    assert any(f.startswith("E:youq=") for f in priya) and any(f.startswith("E:share=") for f in priya)
+    assert features == speaker_features(t)  # the same call, the same features
+    assert not any("payroll" in f for f in features["Tammy Boyd"] if f.startswith("w:"))
+
+
+def test_roles_learned_without_a_model_the_score_is_the_heuristic():
+    t = assign_roles(build_transcript(TURNS, infer=True), model=None)
+    evidence = speaker_evidence(t)
+    assert t.role_scores == {s: seller_score(evidence[s]) for s in ("Priya Nair", "Tammy Boyd")}
+
+
+@pytest.mark.parametrize("intercept", [10.0, -10.0])
+def test_roles_learned_a_call_keeps_a_seller_and_a_buyer_whatever_the_model_says(intercept):
+    """A model that calls everyone a seller (or nobody) still leaves the call one
+    seller (the most seller-like) and one buyer (the least); 'other' stays with the rules."""
+    extra = [("Lee Park", "Yeah, and the sheets break every month, to be fair.")]
+    t = build_transcript(TURNS + extra, infer=True)
+    roles = infer_roles(t, model=SentenceModel(ROLE_MODEL, {}, intercept))
+    assert roles["Recording"] is Role.OTHER
+    people = [roles[s] for s in ("Priya Nair", "Tammy Boyd", "Lee Park")]
+    assert Role.SELLER in people and Role.BUYER in people
+
+
+def test_roles_learned_given_roles_win_over_the_model():
+    t = build_transcript(TURNS, infer=True)
+    out = assign_roles(t, sellers=["Tammy Boyd"], model=SentenceModel(ROLE_MODEL, {"w:payroll": 9.0}, 0.0))
+    assert out.roles["Tammy Boyd"] is Role.SELLER and out.roles["Priya Nair"] is Role.BUYER
+
+
+def test_roles_learned_model_trained_on_gold_roles_tells_sellers_from_buyers(sample_calls):
+    """Fitted on half the samples, the model finds the sellers and buyers of the other half."""
+    train, test = sample_calls[::2], sample_calls[1::2]
+    model = fit_roles(train)
+    assert model.name == ROLE_MODEL and model.card["trained_on"]["candidates"] > 0
+    correct = total = 0
+    for call in test:
+        roles = infer_roles(call.transcript, model=model)
+        for speaker, gold in call.gold.roles.items():
+            total += 1
+            correct += roles[speaker].value == gold
+    assert total >= 30 and correct / total >= 0.85, f"{correct}/{total}"
+
+
+def test_roles_learned_fit_is_deterministic(sample_calls):
+    a, b = fit_roles(sample_calls[:10]), fit_roles(sample_calls[:10])
+    assert a.weights == b.weights and a.intercept == b.intercept
+
+
+def test_roles_learned_model_is_found_beside_the_tagger_models(tmp_path, sample_calls):
+    fit_roles(sample_calls[:10]).save(tmp_path / f"{ROLE_MODEL}.npz")
+    assert isinstance(role_model(str(tmp_path)), SentenceModel)
+    assert role_model("none") is None and role_model(None) is None
+    assert ROLE_MODEL in load_models(tmp_path)
