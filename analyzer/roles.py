@@ -60,7 +60,7 @@ from typing import Iterable, Mapping
 
 from .config import Thresholds, default_thresholds
 from .errors import RolesError
-from .nlp.learned import SentenceModel, default_models_dir
+from .nlp.learned import SentenceModel, load_models
 from .nlp.resources import load_lexicon, load_patterns
 from .speakers import role_option
 from .transcript import Role, Transcript
@@ -193,7 +193,8 @@ def _phrase_regexes() -> dict[str, re.Pattern[str]]:
 def role_model(where: SentenceModel | str | None) -> SentenceModel | None:
     """The speaker model for ``where``: a model as it is; ``"default"`` the shipped
     one, a folder of tagger models its ``speaker_role`` model (None when there is
-    none); None or ``"none"`` none. Only that one file is read, once per process.
+    none); None or ``"none"`` none. The folder's models are read once per
+    process and shared with the taggers (:func:`~analyzer.nlp.learned.load_models`).
 
     RAISES (ConfigError): E320 for a folder that does not exist or a model file
         that cannot be used (see :meth:`SentenceModel.load`).
@@ -206,17 +207,8 @@ def role_model(where: SentenceModel | str | None) -> SentenceModel | None:
     return _role_model_in(where)
 
 
-@lru_cache(maxsize=4)
 def _role_model_in(where: str) -> SentenceModel | None:
-    folder = default_models_dir() if where == "default" else Path(where)
-    if not folder.is_dir():
-        if where == "default":
-            return None
-        from .errors import ConfigError
-
-        raise ConfigError(f"{folder}: expected a folder of tagger models", code="E320")
-    path = folder / f"{ROLE_MODEL}.npz"
-    return SentenceModel.load(path) if path.exists() else None
+    return load_models(where).get(ROLE_MODEL)
 
 
 def speaker_features(

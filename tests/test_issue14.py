@@ -593,8 +593,8 @@ def test_issue14_11_every_sample_result_fits_the_schema(schema, sample_results):
         assert not list(schema.iter_errors(json.loads(json.dumps(unscored)))), r.file
 
 
-def test_issue14_11_the_schema_refuses_a_broken_result(schema, office):
-    good = json.loads(json.dumps(office.to_dict()))
+def test_issue14_11_the_schema_refuses_a_broken_result(schema, peers):
+    good = json.loads(json.dumps(peers.to_dict()))
     assert schema.is_valid(good)
     for broken in (
         {**good, "timed": "yes"},

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -31,6 +34,11 @@ FEATURE_VERSION = 4
 N_FEATURES = 2**18
 #: Where the shipped models live (installed as ``analyzer.models``).
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models" / "taggers"
+
+#: A feature string must be in at least this many training rows to get a
+#: weight: most word n-grams are seen once, and a weight learned from one
+#: sentence fits that sentence only (it also keeps the models small).
+MIN_COUNT = 2
 
 _DIGITS = re.compile(r"\d")
 
@@ -188,6 +196,7 @@ def fit_sentence_model(
     threshold: float = 0.5,
     card: dict[str, Any] | None = None,
     seed: int = 0,
+    min_count: int = MIN_COUNT,
 ) -> SentenceModel:
     """Fit a logistic regression on hashed feature rows (deterministic).
 
@@ -198,6 +207,8 @@ def fit_sentence_model(
     threshold (float): probability at or above which a candidate is kept.
     card (dict | None): what to record about the training data.
     seed (int): the solver's random state (the same seed gives the same model).
+    min_count (int): a feature string counts only when at least this many
+        rows hold it (the rest are dropped before fitting).
     RETURNS (SentenceModel): the fitted model.
     """
     from sklearn.linear_model import LogisticRegression
@@ -205,6 +216,9 @@ def fit_sentence_model(
     y = np.asarray(y, dtype=int)
     if len(set(y.tolist())) < 2:
         raise ValueError(f"{name}: the training candidates hold only one class; more gold calls are needed")
+    if min_count > 1:  # a feature seen in fewer rows says nothing a new call can use
+        counts = Counter(f for row in rows for f in set(row))
+        rows = [[f for f in row if counts[f] >= min_count] for row in rows]
     hasher = _hasher()
     X = hasher.transform(rows)
     X.data[:] = 1.0
@@ -238,7 +252,16 @@ def load_models(where: str | Path | None) -> dict[str, SentenceModel]:
         from ..errors import ConfigError
 
         raise ConfigError(f"{folder}: expected a folder of tagger models", code="E320")
-    return {p.stem: SentenceModel.load(p) for p in sorted(folder.glob("*.npz"))}
+    files = sorted(folder.glob("*.npz"))
+    return dict(_load_files(tuple((os.fspath(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)))
+
+
+@lru_cache(maxsize=8)
+def _load_files(files: tuple[tuple[str, int, int], ...]) -> dict[str, SentenceModel]:
+    """The models in ``files`` (path, modification time, size), read once per
+    process while the files stay the same: every component of a pipeline, and
+    role inference, share one copy of the weights."""
+    return {Path(path).stem: SentenceModel.load(path) for path, _, _ in files}
 
 
 def merge_adjacent(spans: Iterable[Any]) -> list[tuple[int, int]]:

@@ -1,6 +1,8 @@
 """The taggers' trained sentence models: features, fitting, files, and how components use them."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -48,6 +50,22 @@ def test_learned_fit_is_deterministic_for_a_seed():
     b = fit_sentence_model("buyer_question", ROWS, LABELS, seed=3)
     assert a.weights == b.weights and a.intercept == b.intercept
     assert list(a.accept([["W:what", "R:kind=wh"], ["W:can", "R:excl=CHECKIN"]])) == [True, False]
+
+
+def test_learned_fit_weighs_only_features_seen_in_enough_rows():
+    rows = ROWS + [["W:what", "R:kind=wh", "W:once"]]
+    model = fit_sentence_model("buyer_question", rows, LABELS + [1])
+    assert "W:once" not in model.weights and "W:what" in model.weights
+    assert "W:once" in fit_sentence_model("buyer_question", rows, LABELS + [1], min_count=1).weights
+
+
+def test_learned_models_of_a_folder_are_read_once_until_they_change(tmp_path):
+    fit_sentence_model("buyer_question", ROWS, LABELS).save(tmp_path / "buyer_question.npz")
+    first, again = load_models(tmp_path), load_models(tmp_path)
+    assert first["buyer_question"] is again["buyer_question"] and first is not again
+    fit_sentence_model("buyer_question", ROWS, LABELS, threshold=0.3).save(tmp_path / "buyer_question.npz")
+    os.utime(tmp_path / "buyer_question.npz", ns=(1, 1))  # a new file, whatever the clock's resolution
+    assert load_models(tmp_path)["buyer_question"].threshold == 0.3
 
 
 def test_learned_fit_refuses_one_class():
