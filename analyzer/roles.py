@@ -73,10 +73,10 @@ INFERRED = "inferred"
 #: training batches): below 1.0, 18 of the 26 calls flagged had a role wrong,
 #: and 13 of the 15 two-speaker calls with a wrong role are flagged (with the
 #: calls that end one-sided). With the speaker model the scores are log-odds:
-#: on 407 calls, each scored by a model that never saw its writer, 43 had a
+#: on 407 calls, each scored by a model that never saw its writer, 41 had a
 #: role wrong and a margin below 1.0 flagged one call, whose roles were right.
-#: Of the 46 speakers it got wrong, 33 were sellers taken for buyers (35 of
-#: the 46 in calls with two sellers) and 11 ``other`` voices taken for
+#: Of the 44 speakers it got wrong, 31 were sellers taken for buyers (33 of
+#: the 44 in calls with two sellers) and 11 ``other`` voices taken for
 #: buyers: mistakes no margin between a seller and a buyer shows.
 ROLE_CONFIDENCE_MIN_MARGIN = 1.0
 #: ``RoleCheck.confidence`` values.
