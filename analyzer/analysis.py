@@ -26,7 +26,7 @@ from .errors import missing_path_as_not_found
 from .metrics import compute_metrics, cue_intervals, union_seconds
 from .nlp import extensions as ext
 from .nlp.pipeline import analyse_doc, build_nlp
-from .readers import decode, read_bytes, read_text
+from .readers import read_bytes, read_call, read_text
 from .mentions import TRACKERS_PIPE, seller_filler_count, tracker_results
 from .result import AnalysisResult, SpeakerSummary, Tag
 from .roles import assign_roles, check_roles, role_model
@@ -186,11 +186,8 @@ class Analyzer:
             name = name or os.fspath(source)
             with missing_path_as_not_found(source):  # a FileNotFoundError too
                 data = read_bytes(source)
-        transcript = read_text(
-            decode(data, name),
-            source=name,
-            format=format,
-            speech_rate_words_per_second=self.thresholds.speech_rate_words_per_second,
+        transcript = read_call(
+            data, name, format=format, speech_rate_words_per_second=self.thresholds.speech_rate_words_per_second
         )
         given = roles(transcript.speakers) if callable(roles) else roles
         return self.analyze_transcript(transcript, sellers=sellers, buyers=buyers, others=others, roles=given)
