@@ -185,3 +185,18 @@ def load_limits(config: str | None):
     from ..config import Limits, default_limits
 
     return Limits.from_file(config) if config else default_limits()
+
+
+#: The width tables print at when standard output is not a terminal (a file, a
+#: pipe): wide enough for the side-by-side tables, whose columns would
+#: otherwise be cut to a character or two.
+PIPED_TABLE_WIDTH = 200
+
+
+def table_console():
+    """A console for the tables of ``evaluate`` and ``train-taggers``: the
+    terminal's width on a terminal, :data:`PIPED_TABLE_WIDTH` otherwise."""
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else PIPED_TABLE_WIDTH
+    return Console(soft_wrap=False, highlight=False, width=width)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, config_option, err, load_thresholds, model_arg, model_option
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, config_option, err, load_thresholds, model_arg, model_option, table_console
 
 
 @click.command()
@@ -57,11 +57,9 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        from rich.console import Console
-
         from ..render import evaluation_table
 
-        console = Console(soft_wrap=False, highlight=False)
+        console = table_console()
         if details:
             for call in data["per_call"]:
                 for miss in call["misses"]:
@@ -77,13 +75,11 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
 
 def _side_by_side(columns: dict, as_json: bool, title: str) -> None:
     if as_json:
-        click.echo(json.dumps({k: {x: v[x] for x in ("calls", "tags", "micro", "open_accuracy", "errors")} for k, v in columns.items()}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({k: {x: v[x] for x in ("calls", "tags", "micro", "open_accuracy", "role_accuracy", "errors")} for k, v in columns.items()}, indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
-
     from ..render import comparison_table
 
-    comparison_table(columns, Console(soft_wrap=False, highlight=False), title=title)
+    comparison_table(columns, table_console(), title=title)
 
 
 def _cross_validate(gold, thresholds, asr: bool, as_json: bool) -> None:
@@ -97,7 +93,7 @@ def _cross_validate(gold, thresholds, asr: bool, as_json: bool) -> None:
             columns[f"{prefix}rules"] = res[mode]["rules"].to_dict()
             columns[f"{prefix}learned"] = res[mode]["learned"].to_dict()
     if as_json:
-        data = {k: {x: v[x] for x in ("calls", "tags", "micro", "open_accuracy", "errors")} for k, v in columns.items()}
+        data = {k: {x: v[x] for x in ("calls", "tags", "micro", "open_accuracy", "role_accuracy", "errors")} for k, v in columns.items()}
         data["writers"] = res["writers"]
         data["per_writer"] = {mode: res[mode]["per_writer"] for mode in ("punctuated", "unpunctuated") if mode in res}
         data["out_of_reach"] = res["out_of_reach"]

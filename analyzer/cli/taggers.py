@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_INPUT_ERROR, config_option, err, load_thresholds
+from .common import EXIT_INPUT_ERROR, config_option, err, load_thresholds, table_console
 
 
 @click.command("train-taggers")
@@ -47,13 +47,11 @@ def train_taggers(paths, out_dir, no_cv, config, as_json) -> None:
     else:
         click.echo(f"wrote {len(summary)} models to {out_dir} (card: {out_dir / 'CARD.md'})")
         if cv is not None:
-            from rich.console import Console
-
             from ..render import comparison_table
 
             comparison_table(
                 {"rules": cv["rules"].to_dict(), "learned": cv["learned"].to_dict()},
-                Console(soft_wrap=False, highlight=False),
+                table_console(),
                 title=f"Writer-held-out cross-validation on {cv['calls']} calls by {len(cv['writers'])} writers",
             )
     for e in result["errors"]:

@@ -1,0 +1,23 @@
+"""Side-by-side tables keep every column readable when the output is a file or a pipe."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from analyzer.cli import main
+from analyzer.cli.common import PIPED_TABLE_WIDTH
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+
+
+def test_cli_evaluate_side_by_side_table_is_whole_when_piped():
+    gold = [str(p) for p in sorted(SAMPLES.glob("0[1-2]-*.gold.json"))]
+    result = CliRunner().invoke(main, ["evaluate", *gold, "--asr"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any("unpunctuated" in line for line in lines) and not any("…" in line for line in lines)
+    micro = next(line for line in lines if line.lstrip().startswith("all (micro)"))
+    assert len([cell for cell in micro.split() if cell.replace(".", "").isdigit()]) == 7  # gold and six figures
+    assert max(map(len, lines)) <= PIPED_TABLE_WIDTH
+    assert "role inference accuracy: punctuated" in result.stdout
