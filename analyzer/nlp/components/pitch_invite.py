@@ -17,7 +17,6 @@ turn that invite together are one span).
 """
 from __future__ import annotations
 
-import bisect
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -26,7 +25,7 @@ from ..extensions import PITCH_INVITE, role_turns
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
 from ..learned import SentenceModel, load_models, person_features, merge_adjacent, ngrams
 from ..questions import question_form
-from .base import Candidate, Tagger, doc_words, sentence_starts, turn_sentences, words_between
+from .base import Candidate, Tagger, doc_words, turn_sentences, words_between
 
 
 #: Words that can start an invitation without a second person ("who is
@@ -60,16 +59,19 @@ class PitchInviteTagger(Tagger):
         goes on to ask about something else ("what do you do to exercise?")."""
         accepted: dict[int, str] = {}
         refused: set[int] = set()
-        # Only turns holding a word some pattern starts with go to the matcher.
-        if self.triggers is not None and self.triggers.isdisjoint(doc_words(doc)[0][turn.start : turn.end]):
+        lower = doc_words(doc)[0]
+        # Only turns, then sentences, holding a word some pattern starts with
+        # go to the matcher (a pattern matches within one sentence).
+        if self.triggers is not None and self.triggers.isdisjoint(lower[turn.start : turn.end]):
             return accepted, refused
-        starts = sentence_starts(doc)
-        for label, _pid, start, end in match_labels(turn, self.matchers):
-            sent_start = max(starts[bisect.bisect_right(starts, start) - 1], turn.start)
-            if self._accept(doc, label, end, turn.end):
-                accepted.setdefault(sent_start, label)
-            elif label == "INVITE_STRICT":
-                refused.add(sent_start)
+        for sent_start, sent_end in turn_sentences(doc, turn):
+            if self.triggers is not None and self.triggers.isdisjoint(lower[sent_start:sent_end]):
+                continue
+            for label, _pid, _start, end in match_labels(doc[sent_start:sent_end], self.matchers):
+                if self._accept(doc, label, end, turn.end):
+                    accepted.setdefault(sent_start, label)
+                elif label == "INVITE_STRICT":
+                    refused.add(sent_start)
         return accepted, refused - set(accepted)
 
     def _one_part(self, words: list[str]) -> bool:
