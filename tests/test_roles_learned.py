@@ -91,3 +91,16 @@ def test_roles_learned_model_is_found_beside_the_tagger_models(tmp_path, sample_
     assert isinstance(role_model(str(tmp_path)), SentenceModel)
     assert role_model("none") is None and role_model(None) is None
     assert ROLE_MODEL in load_models(tmp_path)
+
+
+def test_roles_learned_cut_is_chosen_on_held_out_writers(sample_calls):
+    """With three writers or more the cut is the one that infers most roles right on
+    writers held out within the training calls; with fewer it stays 0.5."""
+    from dataclasses import replace
+
+    assert fit_roles(sample_calls[:12]).threshold == 0.5  # one writer
+    grouped = [replace(c, writer=f"w{k % 3}") for k, c in enumerate(sample_calls)]
+    tuned = fit_roles(grouped)
+    assert 0.2 <= tuned.threshold <= 0.6
+    assert fit_roles(grouped).threshold == tuned.threshold  # deterministic
+    assert fit_roles(grouped, tune_threshold=False).threshold == 0.5

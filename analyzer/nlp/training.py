@@ -173,16 +173,24 @@ def fit_all(calls: list[GoldCall], *, C: float = DEFAULT_C, thresholds=None) -> 
     seg.start_model, seg.question_model = models[START_MODEL], models[QUESTION_MODEL]
     cands = collect(calls, nlp) + collect(calls, nlp, asr=True)
     models.update(fit_taggers(cands, C=C))
-    models[ROLE_MODEL] = fit_roles(calls, C=C)
+    models[ROLE_MODEL] = fit_roles(calls, C=C, thresholds=thresholds)
     return models
 
 
-def fit_roles(calls: list[GoldCall], *, C: float = DEFAULT_C) -> SentenceModel:
+def fit_roles(
+    calls: list[GoldCall], *, C: float = DEFAULT_C, tune_threshold: bool = True, thresholds=None
+) -> SentenceModel:
     """The speaker model of role inference: seller (1) or buyer (0) for every
     speaker the gold gives one of those roles (``other`` stays with the rules
-    of :func:`analyzer.roles._is_other`), from :func:`analyzer.roles.speaker_features`."""
+    of :func:`analyzer.roles._is_other`), from :func:`analyzer.roles.speaker_features`.
+
+    Its cut (the probability at which a speaker beyond the most seller-like is a
+    seller too) is the one that infers most speakers right on writers held out
+    within ``calls`` (``tune_threshold``), as the taggers' cuts are chosen.
+    """
     from ..roles import speaker_features
 
+    threshold = _pick_role_threshold(calls, C, thresholds) if tune_threshold else 0.5
     rows, y = [], []
     for c in calls:
         features = speaker_features(c.transcript)
@@ -200,7 +208,31 @@ def fit_roles(calls: list[GoldCall], *, C: float = DEFAULT_C) -> SentenceModel:
         },
         "estimator": f"LogisticRegression(C={C}, solver='liblinear') over the words and word pairs a speaker says and the role heuristic's signals",
     }
-    return fit_sentence_model(ROLE_MODEL, rows, y, C=C, card=card)
+    return fit_sentence_model(ROLE_MODEL, rows, y, C=C, threshold=threshold, card=card)
+
+
+def _pick_role_threshold(calls: list[GoldCall], C: float, thresholds=None) -> float:
+    """The speaker model's cut that infers the most roles right over writers held out
+    a fold at a time within ``calls`` (0.5 when there are fewer than three writers)."""
+    from dataclasses import replace
+
+    from ..config import default_thresholds
+    from ..roles import _infer
+
+    thresholds = thresholds or default_thresholds()
+    writers = sorted({c.writer for c in calls})
+    if len(writers) < 3:
+        return 0.5
+    cuts = [round(0.2 + 0.05 * k, 2) for k in range(9)]  # 0.2 ... 0.6
+    right = dict.fromkeys(cuts, 0)
+    for k in range(min(INNER_FOLDS, len(writers))):
+        held = set(writers[k::INNER_FOLDS])
+        model = fit_roles([c for c in calls if c.writer not in held], C=C, tune_threshold=False)
+        for call in (c for c in calls if c.writer in held):
+            for cut in cuts:
+                roles, _ = _infer(call.transcript, {}, thresholds, replace(model, threshold=cut))
+                right[cut] += sum(roles[s].value == call.gold.roles.get(s) for s in call.transcript.speakers)
+    return max(cuts, key=lambda cut: (right[cut], -abs(cut - 0.5)))
 
 
 def _pick_threshold(tag: str, calls: list[CallCandidates], C: float) -> float:
