@@ -203,7 +203,7 @@ def question_odds(doc: Doc, start: int, end: int) -> float | None:
     found = doc.user_data.get(_SEGMENTED)
     if not found:
         return None
-    punct, space = doc_words(doc)[3], doc_words(doc)[2]
+    _, _, space, punct = doc_words(doc)
     last = next((i for i in range(end - 1, start - 1, -1) if not (space[i] or punct[i])), None)
     return found.get(last) if last is not None else None
 
