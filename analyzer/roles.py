@@ -204,10 +204,6 @@ def role_model(where: SentenceModel | str | None) -> SentenceModel | None:
     where = str(where)
     if where.lower() in ("none", ""):
         return None
-    return _role_model_in(where)
-
-
-def _role_model_in(where: str) -> SentenceModel | None:
     return load_models(where).get(ROLE_MODEL)
 
 
@@ -216,11 +212,16 @@ def speaker_features(
 ) -> dict[str, list[str]]:
     """What the speaker model reads of each speaker: the words and word pairs
     they say (each once), and the heuristic's signals in coarse bins."""
-    evidence = evidence if evidence is not None else speaker_evidence(transcript)
+    found, turn_words = _read_speakers(transcript)
+    return _features(transcript, evidence if evidence is not None else found, turn_words)
+
+
+def _features(
+    transcript: Transcript, evidence: Mapping[str, Mapping[str, float]], turn_words: list[list[str]]
+) -> dict[str, list[str]]:
     total = sum(ev["words"] for ev in evidence.values()) or 1
     said: dict[str, set[str]] = {}
-    for turn in transcript.turns:
-        words = _WORD.findall(turn.text.lower().replace("’", "'"))
+    for turn, words in zip(transcript.turns, turn_words):
         seen = said.setdefault(turn.speaker, set())
         seen.update("w:" + w for w in words)
         seen.update(f"b:{a} {b}" for a, b in zip(words, words[1:]))
@@ -243,9 +244,16 @@ def speaker_features(
 
 def speaker_evidence(transcript: Transcript) -> dict[str, dict[str, float]]:
     """Per speaker: words, phrase hits per label, questions to "you", we/you counts."""
+    return _read_speakers(transcript)[0]
+
+
+def _read_speakers(transcript: Transcript) -> tuple[dict[str, dict[str, float]], list[list[str]]]:
+    """:func:`speaker_evidence`, and the lower-case words of each turn (read once
+    for the evidence and the speaker model's features)."""
     regexes = _phrase_regexes()
     lex = load_lexicon()
     out: dict[str, dict[str, float]] = {}
+    turn_words: list[list[str]] = []
     for turn in transcript.turns:
         ev = out.setdefault(
             turn.speaker,
@@ -258,10 +266,12 @@ def speaker_evidence(transcript: Transcript) -> dict[str, dict[str, float]]:
         for sentence in re.split(r"(?<=[.!?])\s+", text):
             if sentence.endswith("?") and re.search(r"\byou(r|rs)?\b", sentence):
                 ev["you_questions"] += 1
-        counts = Counter(_WORD.findall(text))
+        words = _WORD.findall(text)
+        turn_words.append(words)
+        counts = Counter(words)
         ev["self"] += sum(counts[w] for w in lex.we_words)
         ev["you"] += sum(counts[w] for w in lex.you_words)
-    return out
+    return out, turn_words
 
 
 def infer_roles(
@@ -284,7 +294,7 @@ def _infer(
     read only when a speaker is left to score; else :func:`seller_score`)."""
     given = dict(given)
     speakers = transcript.speakers
-    evidence = speaker_evidence(transcript)
+    evidence, turn_words = _read_speakers(transcript)
     total_words = sum(ev["words"] for ev in evidence.values()) or 1
     roles: dict[str, Role] = dict(given)
     open_speakers = [s for s in speakers if s not in given]
@@ -298,7 +308,7 @@ def _infer(
     has_buyer = any(r is Role.BUYER for r in given.values())
     model = role_model(model)
     if model is not None:
-        features = speaker_features(transcript, evidence)
+        features = _features(transcript, evidence, turn_words)
         odds = model.decision([features[s] for s in open_speakers])
         scores = {s: round(float(x), 3) for s, x in zip(open_speakers, odds)}
     else:
