@@ -128,6 +128,7 @@ _WORDS = ("callcoach", "words")
 _SENTS = ("callcoach", "sentence_starts")
 _QENDS = ("callcoach", "question_ends")
 _SEGMENTED = ("callcoach", "segmented_turns")
+_QODDS = ("callcoach", "question_odds")
 
 
 def doc_words(doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
@@ -185,10 +186,11 @@ def mark_question_ends(doc: Doc, indices: Iterable[int]) -> None:
     doc.user_data.setdefault(_QENDS, set()).update(indices)
 
 
-def mark_segmented(doc: Doc, odds: dict[int, float]) -> None:
+def mark_segmented(doc: Doc, turn_starts: Iterable[int], odds: dict[int, float]) -> None:
     """Record the turns the segmenter split (by their first token) and, for the
     last word of each sentence it found, the probability that it ends a question."""
-    doc.user_data.setdefault(_SEGMENTED, {}).update(odds)
+    doc.user_data.setdefault(_SEGMENTED, set()).update(turn_starts)
+    doc.user_data.setdefault(_QODDS, {}).update(odds)
 
 
 def segmented(doc: Doc, turn: Span) -> bool:
@@ -200,7 +202,7 @@ def segmented(doc: Doc, turn: Span) -> bool:
 def question_odds(doc: Doc, start: int, end: int) -> float | None:
     """The segmenter's probability that the sentence ``start:end`` (in a segmented
     turn) ends a question, read at its last word; None where it did not judge."""
-    found = doc.user_data.get(_SEGMENTED)
+    found = doc.user_data.get(_QODDS)
     if not found:
         return None
     _, _, space, punct = doc_words(doc)

@@ -117,7 +117,7 @@ class Segmenter(Component):
         self.start_model = start_model
         self.question_model = question_model
 
-    def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int], dict[int, float]] | None:
+    def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int], list[int], dict[int, float]] | None:
         """The sentence starts of the whole doc, with those of the turns that lack
         punctuation replaced, the tokens that end a question there, and for each
         turn segmented its first token and the question probability of the last
@@ -137,11 +137,12 @@ class Segmenter(Component):
         lower, _, space, punct = doc_words(doc)
         ends: list[int] = []
         odds: dict[int, float] = {}
+        done: list[int] = []
         for turn in todo:
             idx = [i for i in range(turn.start, turn.end) if not (space[i] or punct[i])]
             if not idx:
                 continue
-            odds.setdefault(turn.start, 0.0)  # marks the turn as segmented
+            done.append(turn.start)
             rows = word_features([lower[i] for i in idx], self.lex)
             is_start = self.start_model.accept(rows)
             is_start[0] = True
@@ -158,17 +159,17 @@ class Segmenter(Component):
                         odds[i] = float(prob[k])
                         if prob[k] >= cut:
                             ends.append(i)
-        return starts, ends, odds
+        return starts, ends, done, odds
 
-    def set_annotations(self, doc: Doc, found: tuple[numpy.ndarray, list[int], dict[int, float]] | None) -> None:
+    def set_annotations(self, doc: Doc, found: tuple[numpy.ndarray, list[int], list[int], dict[int, float]] | None) -> None:
         """Write the sentence starts and the question ends :meth:`match` found,
         and which turns it segmented."""
         if found is None:
             return
-        starts, ends, odds = found
+        starts, ends, done, odds = found
         doc.from_array([SENT_START], starts.astype("uint64"))
         forget_sentences(doc)
-        mark_segmented(doc, odds)
+        mark_segmented(doc, done, odds)
         mark_question_ends(doc, ends)
         for i in ends:
             doc[i]._.set(QEND, True)
