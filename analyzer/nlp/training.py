@@ -45,8 +45,10 @@ SEGMENT_THRESHOLD = 0.25
 #: questions than they find: at 0.25 precision fell to 0.11, at 0.7 it was
 #: 0.57 on Switchboard units.
 QUESTION_END_THRESHOLD = 0.7
-#: Folds of writers used to choose each tagger model's probability cut.
+#: Folds of writers used to choose each model's probability cut.
 INNER_FOLDS = 4
+#: The probability cuts tried for a model (0.2 to 0.7 by 0.05).
+CUTS = tuple(round(0.2 + 0.05 * k, 2) for k in range(11))
 
 _WRITER = re.compile(r"^([A-Za-z]+)-")
 
@@ -220,19 +222,26 @@ def _pick_role_threshold(calls: list[GoldCall], C: float, thresholds=None) -> fl
     from ..roles import _infer
 
     thresholds = thresholds or default_thresholds()
-    writers = sorted({c.writer for c in calls})
-    if len(writers) < 3:
+    folds = _writer_folds(calls)
+    if not folds:
         return 0.5
-    cuts = [round(0.2 + 0.05 * k, 2) for k in range(9)]  # 0.2 ... 0.6
-    right = dict.fromkeys(cuts, 0)
-    for k in range(min(INNER_FOLDS, len(writers))):
-        held = set(writers[k::INNER_FOLDS])
+    right = dict.fromkeys(CUTS, 0)
+    for held in folds:
         model = fit_roles([c for c in calls if c.writer not in held], C=C, tune_threshold=False)
         for call in (c for c in calls if c.writer in held):
-            for cut in cuts:
+            for cut in CUTS:
                 roles, _ = _infer(call.transcript, {}, thresholds, replace(model, threshold=cut))
                 right[cut] += sum(roles[s].value == call.gold.roles.get(s) for s in call.transcript.speakers)
-    return max(cuts, key=lambda cut: (right[cut], -abs(cut - 0.5)))
+    return max(CUTS, key=lambda cut: (right[cut], -abs(cut - 0.5)))
+
+
+def _writer_folds(calls) -> list[set[str]]:
+    """At most :data:`INNER_FOLDS` folds of ``calls``' writers, each to be held out
+    whole; none when there are fewer than three writers."""
+    writers = sorted({c.writer for c in calls})
+    if len(writers) < 3:
+        return []
+    return [set(writers[k::INNER_FOLDS]) for k in range(min(INNER_FOLDS, len(writers)))]
 
 
 def _pick_threshold(tag: str, calls: list[CallCandidates], C: float) -> float:
@@ -240,11 +249,9 @@ def _pick_threshold(tag: str, calls: list[CallCandidates], C: float) -> float:
     one at a time within ``calls`` (0.5 when there are fewer than three writers)."""
     import numpy as np
 
-    writers = sorted({c.writer for c in calls})
-    if len(writers) < 3:
+    folds = _writer_folds(calls)
+    if not folds:
         return 0.5
-    # At most INNER_FOLDS folds, each holding out whole writers.
-    folds = [writers[k::INNER_FOLDS] for k in range(min(INNER_FOLDS, len(writers)))]
     probs, ys = [], []
     for held in folds:
         train = [c for c in calls if c.writer not in held]
@@ -260,13 +267,13 @@ def _pick_threshold(tag: str, calls: list[CallCandidates], C: float) -> float:
         return 0.5
     p, y = np.concatenate(probs), np.asarray(ys)
     best, best_f1 = 0.5, -1.0
-    for cut in np.arange(0.2, 0.71, 0.05):
+    for cut in CUTS:
         tp = float(((p >= cut) & (y == 1)).sum())
         fp = float(((p >= cut) & (y == 0)).sum())
         fn = float(((p < cut) & (y == 1)).sum())
         f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
         if f1 > best_f1 + 1e-9:
-            best, best_f1 = round(float(cut), 2), f1
+            best, best_f1 = cut, f1
     return best
 
 

@@ -60,10 +60,8 @@ class PitchInviteTagger(Tagger):
         accepted: dict[int, str] = {}
         refused: set[int] = set()
         lower = doc_words(doc)[0]
-        # Only turns, then sentences, holding a word some pattern starts with
-        # go to the matcher (a pattern matches within one sentence).
-        if self.triggers is not None and self.triggers.isdisjoint(lower[turn.start : turn.end]):
-            return accepted, refused
+        # Only sentences holding a word some pattern starts with go to the
+        # matcher (a pattern matches within one sentence).
         for sent_start, sent_end in turn_sentences(doc, turn):
             if self.triggers is not None and self.triggers.isdisjoint(lower[sent_start:sent_end]):
                 continue
