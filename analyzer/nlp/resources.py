@@ -72,6 +72,8 @@ class Lexicon:
     invite_self_after_narrowing: frozenset[str]
     other_name_words: frozenset[str]
     offer_parts: frozenset[str]
+    condition_cues: frozenset[str]
+    invite_cues: frozenset[str]
 
 
 @lru_cache(maxsize=None)

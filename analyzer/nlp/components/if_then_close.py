@@ -30,13 +30,6 @@ from .base import Candidate, Tagger, checked_thresholds, doc_words, threshold_de
 
 CONFIG_KEYS = ("if_then_close_max_sentence_gap",)
 
-#: Words that can open a condition ("if", "suppose", "let's say", "once you
-#: approve it"): with the phrase list's conditions, the cheap test for a
-#: candidate sentence.
-CONDITION_CUES = frozenset(
-    "if suppose supposing assuming assume say provided providing once unless exchange return long".split()
-)
-
 
 class IfThenCloseTagger(Tagger):
     """Tags ``if_then_close`` spans in seller turns."""
@@ -56,8 +49,10 @@ class IfThenCloseTagger(Tagger):
         self.lex = load_lexicon()
         patterns = load_patterns("if_then_close", "commitment")
         self.matchers = build_matchers(nlp, patterns)
-        #: Words a condition can start with: the cheap test for a candidate.
-        self.cues = CONDITION_CUES | (first_words(p for p in patterns if p["label"] == "CONDITION") or frozenset())
+        #: Words a condition can start with ("if", "suppose", "let's say", "once
+        #: you approve it": the lexicon's condition_cues and the first words of the
+        #: phrase list's conditions): the cheap test for a candidate.
+        self.cues = self.lex.condition_cues | (first_words(p for p in patterns if p["label"] == "CONDITION") or frozenset())
         self.cues -= {"in", "as", "what"}  # "in exchange", "as long as", "what if": their second word is a cue
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model

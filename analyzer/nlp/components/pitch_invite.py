@@ -28,14 +28,6 @@ from ..questions import question_form
 from .base import Candidate, Tagger, doc_words, turn_sentences, words_between
 
 
-#: Words that can start an invitation without a second person ("who is
-#: Ironvault?", "give us the rundown"); with the second-person words and the
-#: question form they make the cheap test for a candidate sentence.
-INVITE_CUES = frozenset(
-    "? tell walk give introduce explain overview rundown pitch who what why how different differently".split()
-)
-
-
 class PitchInviteTagger(Tagger):
     """Tags ``pitch_invite`` spans in buyer turns."""
 
@@ -49,7 +41,10 @@ class PitchInviteTagger(Tagger):
         self.matchers = build_matchers(nlp, patterns)
         self.triggers = first_words(patterns)
         self.lex = load_lexicon()
-        self.cues = INVITE_CUES | self.lex.second_person
+        #: Words that can start an invitation without a second person ("who is
+        #: Ironvault?", "give us the rundown": the lexicon's invite_cues) and the
+        #: second-person words: with the question form, the cheap test for a candidate.
+        self.cues = self.lex.invite_cues | self.lex.second_person
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
 
