@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -316,23 +316,14 @@ class Analyzer:
         transcript = self._with_roles(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
         return analyse_doc(self.nlp, transcript)
 
-    def _with_roles(
-        self,
-        transcript: Transcript,
-        *,
-        sellers: Iterable[str] = (),
-        buyers: Iterable[str] = (),
-        others: Iterable[str] = (),
-        roles: Mapping[str, str] | None = None,
-    ) -> Transcript:
-        """The transcript with every speaker's role: the given ones, the rest inferred
-        (:func:`~analyzer.roles.assign_roles`); one that has roles and is given none, as it is."""
-        if transcript.roles and not (sellers or buyers or others or roles):
+    def _with_roles(self, transcript: Transcript, **given: Any) -> Transcript:
+        """The transcript with every speaker's role: the given ones (``sellers``,
+        ``buyers``, ``others``, ``roles`` as for :meth:`analyze_file`), the rest
+        inferred (:func:`~analyzer.roles.assign_roles`); one that has roles and is
+        given none, as it is."""
+        if transcript.roles and not any(given.values()):
             return transcript
-        return assign_roles(
-            transcript, sellers=sellers, buyers=buyers, others=others, roles=roles, thresholds=self.thresholds,
-            model=self.role_model,
-        )  # fmt: skip
+        return assign_roles(transcript, thresholds=self.thresholds, model=self.role_model, **given)
 
     def result_from_doc(self, doc: Doc, transcript: Transcript) -> AnalysisResult:
         tags = tags_from_doc(doc, transcript)
