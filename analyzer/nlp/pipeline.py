@@ -24,6 +24,7 @@ from ..config import Thresholds, default_thresholds
 from ..readers.limits import MAX_CALL_CHARACTERS, check_call_length
 from ..transcript import Role, Transcript
 from . import extensions as ext
+from .tokenizer import ChunkTokenizer
 from .components import buyer_question, if_then_close, pitch_dump, pitch_invite, segmenter, trackers  # noqa: F401  (registers the factories)
 
 
@@ -78,6 +79,8 @@ def build_nlp(
         # Without a parser or NER, memory grows only linearly with the text:
         # allow calls far longer than spaCy's cautious default of 1,000,000.
         nlp.max_length = MAX_CALL_CHARACTERS
+        # The same tokens, each distinct word tokenized once per process.
+        nlp.tokenizer = ChunkTokenizer(nlp.tokenizer, nlp.vocab)
     values = dataclasses.asdict(thresholds)
     nlp.add_pipe("callcoach_segmenter", config={"models": str(learned)})
     for name in COMPONENTS:

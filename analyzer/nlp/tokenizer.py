@@ -1,0 +1,82 @@
+"""spaCy's tokenizer, remembered word by word.
+
+A call repeats the same few thousand space-separated words ("so", "we're",
+"yeah,", "okay.") tens of thousands of times. spaCy's tokenizer splits each
+one again and then searches the whole text for its special cases; here each
+distinct space-separated chunk is tokenized once, by spaCy's own tokenizer,
+and the call's Doc is built from the remembered pieces. The tokens, their
+whitespace and their norms are spaCy's own: a text with any whitespace other
+than single spaces between words goes to spaCy's tokenizer whole.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+import numpy
+from spacy.attrs import NORM
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+#: Texts the chunk cache cannot take as they are: whitespace other than one
+#: space between two words (line breaks, tabs, runs of spaces, a leading or a
+#: trailing space). spaCy keeps such whitespace as tokens of its own.
+_OTHER_WHITESPACE = re.compile(r"[^\S ]|  |^ | $")
+
+
+class ChunkTokenizer:
+    """Wraps a spaCy tokenizer; tokenizes each distinct chunk once.
+
+    tokenizer: the tokenizer to wrap (``nlp.tokenizer``). Everything it does
+        besides ``__call__`` and ``pipe`` (serialisation, rules, explain) is
+        passed through to it.
+    vocab (Vocab): the pipeline's vocabulary.
+    max_chunks (int): how many distinct chunks are remembered; when full, the
+        memory is emptied and filled again, so it stays bounded on any input.
+    """
+
+    def __init__(self, tokenizer: Any, vocab: Vocab, max_chunks: int = 50_000) -> None:
+        self.tokenizer = tokenizer
+        self.vocab = vocab
+        self.max_chunks = max_chunks
+        self._chunks: dict[str, tuple[list[str], list[int]]] = {}
+
+    def __call__(self, text: str) -> Doc:
+        if not text or _OTHER_WHITESPACE.search(text):
+            return self.tokenizer(text)
+        words: list[str] = []
+        spaces: list[bool] = []
+        norms: list[int] = []
+        chunks = self._chunks
+        for chunk in text.split(" "):
+            known = chunks.get(chunk)
+            if known is None:
+                known = self._learn(chunk)
+            pieces, piece_norms = known
+            words += pieces
+            norms += piece_norms
+            spaces += [False] * (len(pieces) - 1)
+            spaces.append(True)
+        spaces[-1] = False
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.from_array([NORM], numpy.asarray(norms, dtype="uint64").reshape(-1, 1))
+        return doc
+
+    def _learn(self, chunk: str) -> tuple[list[str], list[int]]:
+        if len(self._chunks) >= self.max_chunks:
+            self._chunks.clear()
+        doc = self.tokenizer(chunk)
+        known = ([t.text for t in doc], [t.norm for t in doc])
+        self._chunks[chunk] = known
+        return known
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for what this class lacks: the wrapped tokenizer's own
+        # attributes and methods (to_disk, from_bytes, rules, explain, ...).
+        if name == "tokenizer":  # not yet set (during unpickling)
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)

@@ -1,0 +1,85 @@
+"""The remembering tokenizer gives exactly spaCy's tokens, on any text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.attrs import IDX, IS_PUNCT, LOWER, NORM, ORTH, SHAPE, SPACY
+
+from analyzer.nlp.pipeline import build_nlp
+from analyzer.nlp.tokenizer import ChunkTokenizer
+
+ATTRS = [ORTH, NORM, SPACY, IDX, LOWER, IS_PUNCT, SHAPE]
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def pair():
+    nlp = spacy.blank("en")
+    return nlp.tokenizer, ChunkTokenizer(nlp.tokenizer, nlp.vocab, max_chunks=64)
+
+
+def same(reference, chunked, text: str) -> None:
+    expected = reference(text)
+    got = chunked(text)
+    assert got.text == text
+    assert [t.text for t in got] == [t.text for t in expected]
+    assert numpy.array_equal(got.to_array(ATTRS), expected.to_array(ATTRS))
+
+
+# Words with the pieces spaCy's English rules split or keep: contractions,
+# special cases, abbreviations, emoticons, numbers, URLs, hyphens, quotes.
+PIECES = [
+    "so", "we're", "don't", "Can't", "gonna", "y'all", "ain't", "U.S.", "e.g.", "Dr.", "etc.",
+    ":)", "(laughs)", "$5,000", "10:30am", "3.5%", "co-op", "--", "...", "\"okay\"", "'cause",
+    "www.example.com", "O'Brien", "’s", "naïve", "20k", "?", "!", ",", "uh-huh", "mm-hmm",
+    "it's.", "yeah?", "you?\"", "(a)", "Q3/Q4", "#1", "&", "e-mail,", "okay...", "5'11\"",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(alphabet="aB'.,?-:;()\"$%0é’", min_size=1, max_size=8)), min_size=1, max_size=40),
+       st.lists(st.booleans(), min_size=40, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_same_tokens_as_spacy_on_any_words(pair, words, glue):
+    reference, chunked = pair
+    # Words joined by single spaces, or glued together with no space.
+    text = words[0]
+    for word, spaced in zip(words[1:], glue):
+        text += (" " if spaced else "") + word
+    same(reference, chunked, text)
+
+
+@pytest.mark.parametrize("text", ["", "one", "line one\nline two", "two  spaces", " leading", "trailing ", "tab\there", "no\u00a0break"])
+def test_other_whitespace_goes_to_spacy_whole(pair, text):
+    same(*pair, text)
+
+
+def test_same_tokens_on_the_projects_calls(pair):
+    reference, chunked = pair
+    from analyzer.asr import transcript_as_asr
+    from analyzer.readers import read_transcript
+
+    paths = sorted(p for p in (DATA / "samples").iterdir() if p.is_file() and not p.name.endswith(".gold.json"))
+    assert paths
+    for path in paths:
+        transcript = read_transcript(path)
+        for call in (transcript, transcript_as_asr(transcript)):
+            same(reference, chunked, " ".join(t.text for t in call.turns))
+
+
+def test_memory_stays_bounded(pair):
+    _, chunked = pair
+    chunked(" ".join(f"word{i}" for i in range(1000)))
+    assert len(chunked._chunks) <= chunked.max_chunks
+
+
+def test_the_default_pipeline_uses_it_and_passes_the_rest_through():
+    nlp = build_nlp(learned="none")
+    assert isinstance(nlp.tokenizer, ChunkTokenizer)
+    assert nlp.tokenizer.explain("don't") == spacy.blank("en").tokenizer.explain("don't")
+    assert nlp.tokenizer.rules == spacy.blank("en").tokenizer.rules
+    assert [d.text for d in nlp.tokenizer.pipe(["a b", "c\nd"])] == ["a b", "c\nd"]
