@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import math
 
+import numpy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.nlp.components.base import question_odds, segmented
-from analyzer.nlp.components.segmenter import lacks_punctuation
+from analyzer.nlp.components.segmenter import WindowScorer, lacks_punctuation, word_features
 from analyzer.nlp.learned import SentenceModel
 from analyzer.nlp.pipeline import analyse_doc, build_nlp
 
@@ -89,3 +92,29 @@ def test_segmenter_shipped_models_find_both_questions_of_a_raw_turn():
     assert len(found) == 2, found
     assert found[0].endswith("handling renewals today")
     assert found[1].endswith("who on your team owns that process")
+
+
+@given(st.lists(st.sampled_from("so what how do you we are is it and the um okay i renewals today who owns that process yeah".split()), min_size=1, max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_segmenter_window_scorer_equals_the_model_on_every_row(words):
+    from analyzer.nlp.learned import load_models
+
+    for name in ("segment_start", "segment_question"):
+        model = load_models("default")[name]
+        assert numpy.array_equal(WindowScorer(model).decision(words), model.decision(word_features(words)))
+
+
+def test_segmenter_window_scorer_equals_the_model_on_the_samples():
+    from pathlib import Path
+
+    from analyzer.nlp.learned import load_models
+    from analyzer.readers import read_transcript
+
+    samples = Path(__file__).resolve().parents[2] / "data" / "samples"
+    turns = [t.text.lower().split() for p in sorted(samples.glob("*.txt")) for t in read_transcript(p).turns]
+    assert len(turns) > 100
+    for name in ("segment_start", "segment_question"):
+        model = load_models("default")[name]
+        scorer = WindowScorer(model)  # one scorer for all turns, as for a call
+        for words in turns:
+            assert numpy.array_equal(scorer.decision(words), model.decision(word_features(words)))

@@ -17,6 +17,7 @@ punctuation is the label): ``callcoach train-taggers``.
 """
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import numpy
@@ -53,21 +54,27 @@ def lacks_punctuation(text: str | Span) -> bool:
     return marks * WORDS_PER_MARK < words
 
 
+def word_class(w: str, lex) -> str:
+    """The coarse class of a word the window features use: wh-word, auxiliary,
+    filler, subject pronoun, or ``-``."""
+    if w in lex.wh:
+        return "WH"
+    if w in lex.aux:
+        return "AUX"
+    if w in lex.filler:
+        return "FIL"
+    if w in lex.subject:
+        return "SUBJ"
+    return "-"
+
+
 def word_features(words: Sequence[str], lex=None) -> list[list[str]]:
     """Window features of each word of an unpunctuated turn (lower-cased words)."""
     lex = lex or load_lexicon()
     pad = ["<s>", "<s>"] + list(words) + ["</s>", "</s>"]
 
     def cls(w: str) -> str:
-        if w in lex.wh:
-            return "WH"
-        if w in lex.aux:
-            return "AUX"
-        if w in lex.filler:
-            return "FIL"
-        if w in lex.subject:
-            return "SUBJ"
-        return "-"
+        return word_class(w, lex)
 
     rows = []
     n = len(words)
@@ -99,6 +106,70 @@ def training_rows(turn_words: Sequence[tuple[str, bool, bool]]) -> tuple[list[li
     """
     words = [w for w, _, _ in turn_words]
     return word_features(words), [int(s) for _, s, _ in turn_words], [int(q) for _, _, q in turn_words]
+
+
+class WindowScorer:
+    """A trained word-window model's log-odds for every word of a turn, equal to
+    ``model.decision(word_features(words))`` but without building eleven
+    feature strings per word: each distinct word's and word pair's weights are
+    looked up once (per scorer) and the sums are made with arrays, feature by
+    feature in the order :func:`word_features` lists them.
+    """
+
+    def __init__(self, model: SentenceModel, lex=None) -> None:
+        self.model = model
+        self.lex = lex or load_lexicon()
+        self._words: dict[str, tuple[float, float, float, float, float]] = {}
+        self._pairs: dict[tuple[str, str], tuple[float, float, float, float]] = {}
+        self._classes: dict[str, str] = {}
+        self._class_weights: dict[tuple[str, str, str], float] = {}
+        get = model.weights.get
+        self._pos = numpy.array([get(f"pos={k}", 0.0) for k in range(5)])
+
+    def _class(self, w: str) -> str:
+        known = self._classes.get(w)
+        if known is None:
+            known = self._classes[w] = word_class(w, self.lex)
+        return known
+
+    def decision(self, words: Sequence[str]) -> numpy.ndarray:
+        n = len(words)
+        if n == 0:
+            return numpy.zeros(0)
+        get = self.model.weights.get
+        pad = ["<s>", "<s>", *words, "</s>", "</s>"]
+        known_words = self._words
+        for x in pad:
+            if x not in known_words:
+                known_words[x] = (get(f"w={x}", 0.0), get(f"p1={x}", 0.0), get(f"p2={x}", 0.0), get(f"n1={x}", 0.0), get(f"n2={x}", 0.0))
+        known_pairs = self._pairs
+        pairs = list(zip(pad, pad[1:]))
+        for a, b in pairs:
+            if (a, b) not in known_pairs:
+                known_pairs[a, b] = (get(f"p1w={a}|{b}", 0.0), get(f"p2p1={a}|{b}", 0.0), get(f"wn1={a}|{b}", 0.0), get(f"n1n2={a}|{b}", 0.0))
+        u = numpy.array([known_words[x] for x in pad])  # one row per padded word
+        b = numpy.array([known_pairs[pair] for pair in pairs])  # one row per pair of neighbours
+        classes = [self._class(x) for x in pad]
+        c = numpy.zeros(n)
+        for i in range(n - 1):
+            key = (classes[i + 1], classes[i + 2], classes[i + 3])
+            weight = self._class_weights.get(key)
+            if weight is None:
+                weight = self._class_weights[key] = get(f"c={key[0]}|{key[1]}|{key[2]}", 0.0)
+            c[i] = weight
+        # Features a word lacks (those of the next words at the turn's end) add 0.0.
+        wn1 = b[2 : n + 2, 2].copy()
+        wn1[n - 1] = 0.0
+        n1 = u[3 : n + 3, 3].copy()
+        n1[n - 1] = 0.0
+        n2 = u[4 : n + 4, 4].copy()
+        n1n2 = b[3 : n + 3, 3].copy()
+        n2[max(0, n - 2) :] = 0.0
+        n1n2[max(0, n - 2) :] = 0.0
+        total = numpy.zeros(n)
+        for part in (u[2 : n + 2, 0], u[1 : n + 1, 1], u[0:n, 2], b[1 : n + 1, 0], b[0:n, 1], self._pos[numpy.minimum(numpy.arange(n), 4)], n1, wn1, c, n2, n1n2):
+            total += part
+        return self.model.intercept + total
 
 
 class Segmenter(Component):
@@ -138,20 +209,23 @@ class Segmenter(Component):
         ends: list[int] = []
         odds: dict[int, float] = {}
         done: list[int] = []
+        start_cut = math.log(self.start_model.threshold / (1.0 - self.start_model.threshold))
+        start_scorer = WindowScorer(self.start_model, self.lex)
+        question_scorer = None if self.question_model is None else WindowScorer(self.question_model, self.lex)
         for turn in todo:
             idx = [i for i in range(turn.start, turn.end) if not (space[i] or punct[i])]
             if not idx:
                 continue
             done.append(turn.start)
-            rows = word_features([lower[i] for i in idx], self.lex)
-            is_start = self.start_model.accept(rows)
+            words = [lower[i] for i in idx]
+            is_start = start_scorer.decision(words) >= start_cut
             is_start[0] = True
             starts[turn.start + 1 : turn.end, 0] = -1
             for k, i in enumerate(idx):
                 if is_start[k]:
                     starts[i, 0] = 1
-            if self.question_model is not None:
-                prob = self.question_model.probabilities(rows)
+            if question_scorer is not None:
+                prob = 1.0 / (1.0 + numpy.exp(-question_scorer.decision(words)))
                 cut = self.question_model.threshold
                 # The last word before each start (and of the turn) ends a sentence.
                 for k, i in enumerate(idx):
