@@ -84,6 +84,8 @@ CONFIDENCE_GIVEN, CONFIDENCE_HIGH, CONFIDENCE_LOW = "given", "high", "low"
 #: The name of the trained speaker model among the tagger models.
 ROLE_MODEL = "speaker_role"
 _WORD = re.compile(r"[a-z']+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_YOU = re.compile(r"\byou(r|rs)?\b")
 _NAME_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
@@ -183,11 +185,29 @@ def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role
 def _phrase_regexes() -> dict[str, re.Pattern[str]]:
     groups: dict[str, list[str]] = {}
     for row in load_patterns("roles"):
-        groups.setdefault(row["label"], []).append(re.escape(row["pattern"].lower()))
-    return {
-        label: re.compile(r"(?<![a-z'])(?:" + "|".join(sorted(p, key=len, reverse=True)) + r")(?![a-z'])")
-        for label, p in groups.items()
-    }
+        groups.setdefault(row["label"], []).append(row["pattern"].lower())
+    return {label: re.compile(r"(?<![a-z'])" + _trie(p) + r"(?![a-z'])") for label, p in groups.items()}
+
+
+def _trie(phrases: Iterable[str]) -> str:
+    """One regex alternation for ``phrases``, factored by common prefix so that
+    each position of a text is tried against a character at a time, not
+    against every phrase. Longer continuations are tried first, so a match
+    is the longest phrase that fits (as with the phrases sorted longest first)."""
+    root: dict = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
 
 
 def role_model(where: SentenceModel | str | None) -> SentenceModel | None:
@@ -220,17 +240,19 @@ def _features(
     transcript: Transcript, evidence: Mapping[str, Mapping[str, float]], turn_words: list[list[str]]
 ) -> dict[str, list[str]]:
     total = sum(ev["words"] for ev in evidence.values()) or 1
-    said: dict[str, set[str]] = {}
+    said: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
     for turn, words in zip(transcript.turns, turn_words):
-        seen = said.setdefault(turn.speaker, set())
-        seen.update("w:" + w for w in words)
-        seen.update(f"b:{a} {b}" for a, b in zip(words, words[1:]))
+        seen_words, seen_pairs = said.setdefault(turn.speaker, (set(), set()))
+        seen_words.update(words)
+        seen_pairs.update(zip(words, words[1:]))
     speakers = transcript.speakers
     out = {}
     for order, speaker in enumerate(speakers):
         ev = evidence[speaker]
         per = max(ev["words"], 50.0)
-        out[speaker] = sorted(said.get(speaker, ())) + [
+        seen_words, seen_pairs = said.get(speaker, ((), ()))
+        # Each distinct word and word pair once: the strings are made only for those.
+        out[speaker] = sorted(["w:" + w for w in seen_words] + [f"b:{a} {b}" for a, b in seen_pairs]) + [
             f"E:SELLER={min(int(ev['SELLER']), 4)}",
             f"E:BUYER={min(int(ev['BUYER']), 4)}",
             f"E:youq={min(int(200 * ev['you_questions'] / per), 6)}",
@@ -263,9 +285,10 @@ def _read_speakers(transcript: Transcript) -> tuple[dict[str, dict[str, float]],
         ev["words"] += turn.words
         for label, rx in regexes.items():
             ev[label] += len(rx.findall(text))
-        for sentence in re.split(r"(?<=[.!?])\s+", text):
-            if sentence.endswith("?") and re.search(r"\byou(r|rs)?\b", sentence):
-                ev["you_questions"] += 1
+        if "?" in text:
+            for sentence in _SENTENCE_END.split(text):
+                if sentence.endswith("?") and _YOU.search(sentence):
+                    ev["you_questions"] += 1
         words = _WORD.findall(text)
         turn_words.append(words)
         counts = Counter(words)
