@@ -74,6 +74,7 @@ class Lexicon:
     offer_parts: frozenset[str]
     condition_cues: frozenset[str]
     invite_cues: frozenset[str]
+    offer_modals: frozenset[str]
 
 
 @lru_cache(maxsize=None)

@@ -82,15 +82,25 @@ class IfThenCloseTagger(Tagger):
         for _, turn in role_turns(doc, "seller"):
             sents = turn_sentences(doc, turn)
             for k, (s, e) in enumerate(sents):
+                offer = False
                 if self.cues.isdisjoint(lower[s:e]):
-                    continue
+                    # The guide's trade without a condition word: the seller says
+                    # what it will do ("Tell you what, I'll knock it down to nine
+                    # grand") and asks for the commitment in that sentence or the next.
+                    offer = self._offers(lower, s, e)
+                    if not offer:
+                        continue
                 window = sents[k : k + self.max_gap + 1]
                 conditions, commits = self._signals(doc, s, window[-1][1])
+                commit = [_has(commits, a, b) for a, b in window]
+                if offer and not any(commit[:2]):
+                    continue
                 info = [words_between(doc, a, b) for a, b in window]
                 words = info[0][0]
                 cond = _has(conditions, s, e)
                 asks = [self._asks(*x) for x in info]
-                commit = [_has(commits, a, b) for a, b in window]
+                if offer and not any(c and a for c, a in zip(commit[:2], asks[:2])):
+                    continue  # an offer with no commitment asked or presumed trades nothing
                 hit = next((g for g in range(len(asks)) if cond and commit[g] and asks[g]), None)
                 nxt = info[1][0] if len(info) > 1 else []
                 feats = [
@@ -102,6 +112,7 @@ class IfThenCloseTagger(Tagger):
                     f"R:next_commit={len(commit) > 1 and commit[1]}",
                     f"R:next_asks={len(asks) > 1 and asks[1]}",
                     f"R:last_in_turn={k + 1 == len(sents)}",
+                    f"R:offer={offer}",
                 ]
                 feats += person_features(words) + ngrams(words, "W:") + ngrams(nxt[:20], "N:", n=2)
                 if hit is not None:
@@ -121,6 +132,12 @@ class IfThenCloseTagger(Tagger):
             if ok and not (found and cand.span.start < found[-1].end):
                 found.append(cand.span)  # a sentence belongs to one close
         return found
+
+    def _offers(self, lower: list[str], start: int, end: int) -> bool:
+        """Whether tokens ``start:end`` say what the seller will or can do ("I'll",
+        "we can", "I could"): a first-person subject and a modal."""
+        modals = self.lex.offer_modals
+        return any(lower[i] in ("i", "we") and lower[i + 1] in modals for i in range(start, end - 1))
 
     def _asks(self, words: list[str], titles: list[bool]) -> bool:
         """The commitment is asked for (a question) or presumed ("you'll sign")."""
