@@ -10,7 +10,6 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, IS_TITLE, LOWER, SENT_START
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
-from ..extensions import ROLES, TURNS_KEY
 
 
 
@@ -233,19 +232,3 @@ def words_between(doc: Doc, start: int, end: int) -> tuple[list[str], list[bool]
 def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
     """Lower-case words and title-case flags of a span's tokens (see :func:`words_between`)."""
     return words_between(span.doc, span.start, span.end)
-
-
-def reply_signals(doc: Doc, index: int) -> list[str]:
-    """Who takes the floor after turn ``index`` and how long they speak (in
-    coarse bins), and how early in the call the turn is."""
-    out = [f"C:early={index < 4}"]
-    if TURNS_KEY not in doc.spans:
-        return out
-    turns = doc.spans[TURNS_KEY]
-    if index + 1 >= len(turns):
-        return out + ["A:none"]
-    nxt = turns[index + 1]
-    role = (doc._.get(ROLES) or {}).get(nxt.label_, "unknown")
-    size = len(nxt)
-    band = 0 if size <= 3 else 1 if size <= 12 else 2 if size <= 40 else 3
-    return out + [f"A:role={role}", f"A:reply={role}:{band}"]

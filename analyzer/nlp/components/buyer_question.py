@@ -26,7 +26,7 @@ from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
 from ..questions import QuestionForm, question_form
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
-from .base import Candidate, Tagger, doc_words, question_odds, reply_signals, segmented, turn_sentences, words_between
+from .base import Candidate, Tagger, doc_words, question_odds, segmented, turn_sentences, words_between
 
 
 #: Phrase-list labels that rule a question out by the guide's definition. On
@@ -55,11 +55,9 @@ class BuyerQuestionTagger(Tagger):
         """Every seller sentence in question form, with its features and the rules' decision."""
         co_sellers = _seller_first_names(doc)
         found: list[Candidate] = []
-        for index, turn in role_turns(doc, "seller"):
+        for _, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
-            sentences = turn_sentences(doc, turn)
-            reply = reply_signals(doc, index)
-            for start, end in sentences:
+            for start, end in turn_sentences(doc, turn):
                 words, titles = words_between(doc, start, end)
                 if "?" not in words and len(words) < 2:
                     continue
@@ -100,12 +98,6 @@ class BuyerQuestionTagger(Tagger):
                 veto = any(v.partition("=")[2] in HARD_EXCLUSIONS or v in ("R:to_colleague", "R:hand_back") for v in vetoes)
                 if sent.start == turn.start:
                     signals.append("C:turn_start")
-                if end == sentences[-1][1]:
-                    # The turn's last sentence hands the floor over: how the
-                    # next speaker answers tells a real question about the
-                    # buyer ("so what's driving this?" - a long answer) from a
-                    # check-in ("can you see my screen?" - "yes").
-                    signals += reply
                 content = words[form.head :]
                 feats = signals + person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
                 found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
