@@ -7,6 +7,13 @@ distinct space-separated chunk is tokenized once, by spaCy's own tokenizer,
 and the call's Doc is built from the remembered pieces. The tokens, their
 whitespace and their norms are spaCy's own: a text with any whitespace other
 than single spaces between words goes to spaCy's tokenizer whole.
+
+One difference remains, on odd strings only: spaCy also makes a pass over the
+whole text for its special cases, and where punctuation-only special cases
+follow one another ("so:) :)so", "so’ ’’0") that pass can split one of them
+that it keeps whole when the word stands alone; here each word is split as it
+is alone. On the project's 632 annotated calls, their unpunctuated rewrites
+and the research sets (4 million words) the tokens are identical.
 """
 from __future__ import annotations
 
@@ -40,6 +47,7 @@ class ChunkTokenizer:
         self.vocab = vocab
         self.max_chunks = max_chunks
         self._chunks: dict[str, tuple[list[str], list[int]]] = {}
+        self._flush = getattr(tokenizer, "_flush_cache", None)
 
     def __call__(self, text: str) -> Doc:
         if not text or _OTHER_WHITESPACE.search(text):
@@ -65,6 +73,12 @@ class ChunkTokenizer:
     def _learn(self, chunk: str) -> tuple[list[str], list[int]]:
         if len(self._chunks) >= self.max_chunks:
             self._chunks.clear()
+        # spaCy's tokenizer keeps a cache of the pieces it split before, and on a
+        # few odd strings (emoticons glued to words: "soso:))") its split depends on
+        # what it saw earlier. Each chunk is split from an empty cache, so that a
+        # chunk's tokens depend on the chunk alone.
+        if self._flush is not None:
+            self._flush()
         doc = self.tokenizer(chunk)
         known = ([t.text for t in doc], [t.norm for t in doc])
         self._chunks[chunk] = known
@@ -77,6 +91,6 @@ class ChunkTokenizer:
     def __getattr__(self, name: str) -> Any:
         # Only reached for what this class lacks: the wrapped tokenizer's own
         # attributes and methods (to_disk, from_bytes, rules, explain, ...).
-        if name == "tokenizer":  # not yet set (during unpickling)
+        if name in ("tokenizer", "_flush"):  # not yet set (during unpickling)
             raise AttributeError(name)
         return getattr(self.tokenizer, name)
