@@ -323,7 +323,8 @@ def fit_taggers(
             alone = _without_context(calls, tag)
             threshold = _pick_threshold(tag, alone, C) if tune_threshold else 0.5
             rows = [r for c in alone for r in c.rows[tag]]
-            models[ALONE_MODEL] = fit_sentence_model(ALONE_MODEL, rows, y, C=C, threshold=threshold, card=card)
+            alone_card = dict(card, judges="the buyer-question candidates that no turn follows (a lone sentence, a plain text, the call's last turn)")
+            models[ALONE_MODEL] = fit_sentence_model(ALONE_MODEL, rows, y, C=C, threshold=threshold, card=alone_card)
     return models
 
 
@@ -352,6 +353,7 @@ def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: di
                 f"- `{tag}`: {t['candidates']} candidates ({t['positives']} positive) from {t['calls']} calls "
                 f"by writers {', '.join(t['writers'])}, each as written and as unpunctuated speech; "
                 f"{t['gold_out_of_reach']} of {t['gold_tags']} gold tags were in no candidate sentence."
+                + (f" It judges {card['judges']}, without the features of the next turn." if "judges" in card else "")
             )
         cv = card.get("cross_validation")
         if cv and "role_accuracy" in cv:
