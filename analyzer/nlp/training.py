@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +23,6 @@ from typing import Any, Iterable
 from ..transcript import Transcript
 from .extensions import BUYER_QUESTION, IF_THEN_CLOSE, PITCH_INVITE
 from ..roles import ROLE_MODEL
-from .components.buyer_question import ALONE_MODEL, REPLY_PREFIX
 from .learned import SentenceModel, fit_sentence_model
 
 #: The taggers that have a trained sentence model, by component name.
@@ -246,15 +244,6 @@ def _writer_folds(calls) -> list[set[str]]:
     return [set(writers[k::INNER_FOLDS]) for k in range(min(INNER_FOLDS, len(writers)))]
 
 
-def _without_context(calls: list[CallCandidates], tag: str) -> list[CallCandidates]:
-    """The calls with every ``tag`` candidate's next-turn features left out."""
-    out = []
-    for c in calls:
-        rows = [[f for f in r if not f.startswith(REPLY_PREFIX)] for r in c.rows[tag]]
-        out.append(dataclasses.replace(c, rows={**c.rows, tag: rows}))
-    return out
-
-
 def _pick_threshold(tag: str, calls: list[CallCandidates], C: float) -> float:
     """The probability cut that gives the best F1 over candidates of writers held out
     one at a time within ``calls`` (0.5 when there are fewer than three writers)."""
@@ -316,15 +305,6 @@ def fit_taggers(
         }
         threshold = _pick_threshold(tag, calls, C) if tune_threshold else 0.5
         models[tag] = fit_sentence_model(tag, rows, y, C=C, threshold=threshold, card=card)
-        if tag == BUYER_QUESTION:
-            # A second model for the sentences no turn follows, fitted on the same
-            # candidates with the next turn's features left out: the first one would
-            # read the missing answer as evidence.
-            alone = _without_context(calls, tag)
-            threshold = _pick_threshold(tag, alone, C) if tune_threshold else 0.5
-            rows = [r for c in alone for r in c.rows[tag]]
-            alone_card = dict(card, judges="the buyer-question candidates that no turn follows (a lone sentence, a plain text, the call's last turn)")
-            models[ALONE_MODEL] = fit_sentence_model(ALONE_MODEL, rows, y, C=C, threshold=threshold, card=alone_card)
     return models
 
 
@@ -353,7 +333,6 @@ def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: di
                 f"- `{tag}`: {t['candidates']} candidates ({t['positives']} positive) from {t['calls']} calls "
                 f"by writers {', '.join(t['writers'])}, each as written and as unpunctuated speech; "
                 f"{t['gold_out_of_reach']} of {t['gold_tags']} gold tags were in no candidate sentence."
-                + (f" It judges {card['judges']}, without the features of the next turn." if "judges" in card else "")
             )
         cv = card.get("cross_validation")
         if cv and "role_accuracy" in cv:
@@ -464,7 +443,6 @@ def cross_validate_taggers(
         models = fit_all([c for c in calls if c.writer != w], C=C, thresholds=thresholds)
         for tag, name in LEARNED.items():
             learned_an.nlp.get_pipe(name).model = models[tag]
-        learned_an.nlp.get_pipe(LEARNED[BUYER_QUESTION]).alone_model = models[ALONE_MODEL]
         learned_an.role_model = models[ROLE_MODEL]
         seg = learned_an.nlp.get_pipe("callcoach_segmenter")
         seg.start_model, seg.question_model = models[START_MODEL], models[QUESTION_MODEL]

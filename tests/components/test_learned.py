@@ -129,15 +129,11 @@ def test_learned_load_models_none_and_missing_folder(tmp_path):
 
 def test_learned_shipped_models_load_from_the_package_without_network():
     models = load_models("default")
-    assert {"buyer_question", "buyer_question_alone", "pitch_invite", "if_then_close", "segment_start", "segment_question", "speaker_role"} <= set(models)
+    assert {"buyer_question", "pitch_invite", "if_then_close", "segment_start", "segment_question", "speaker_role"} <= set(models)
     for model in models.values():
         assert model.card["trained_on"]["calls"] > 0 and 0 < model.threshold < 1
     nlp = build_nlp()
     assert all(nlp.get_pipe(name).model is not None for name in LEARNED_COMPONENTS)
-    assert nlp.get_pipe("callcoach_buyer_question").alone_model is not None
-    # the model for sentences nothing follows never learned the next turn's features
-    assert not any(f.startswith("A:") for f in models["buyer_question_alone"].weights)
-    assert any(f.startswith("A:") for f in models["buyer_question"].weights)
 
 
 @pytest.mark.parametrize("intercept,expected", [(10.0, 2), (-10.0, 0)])
@@ -152,27 +148,6 @@ def test_learned_buyer_question_follows_its_model_within_the_guide(intercept, ex
     doc = analyse_doc(nlp, t)
     assert len(doc.spans["buyer_question"]) == expected
     assert "Can you see my screen?" not in [s.text for s in doc.spans["buyer_question"]]
-
-
-def test_learned_buyer_question_sentences_nothing_follows_go_to_the_alone_model():
-    """A question the buyer answers is judged with the next turn's features by the
-    main model; one no turn follows (the last turn, a lone sentence) by the other."""
-    nlp = build_nlp(learned="none")
-    tagger = nlp.get_pipe("callcoach_buyer_question")
-    tagger.model, tagger.alone_model = _constant("buyer_question", 10.0), _constant("buyer_question_alone", -10.0)
-    t = build_transcript(
-        [
-            ("Dana", "How do you handle renewals today?"),
-            ("Sam", "Mostly by hand, in a spreadsheet, and it takes us a week."),
-            ("Dana", "Who owns that process?"),
-        ],
-        {"Dana": "seller", "Sam": "buyer"},
-    )
-    doc = analyse_doc(nlp, t)
-    assert [s.text for s in doc.spans["buyer_question"]] == ["How do you handle renewals today?"]
-    tagger.alone_model = None  # without it, the main model judges every candidate
-    doc = analyse_doc(nlp, t)
-    assert [s.text for s in doc.spans["buyer_question"]] == ["How do you handle renewals today?", "Who owns that process?"]
 
 
 def test_learned_pitch_invite_joins_adjacent_sentences_into_one_tag():

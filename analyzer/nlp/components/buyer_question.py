@@ -22,7 +22,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import BUYER_QUESTION, OPEN, ROLES, TURNS_KEY, role_turns
+from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
 from ..questions import QuestionForm, question_form
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
@@ -43,31 +43,21 @@ class BuyerQuestionTagger(Tagger):
     tag = BUYER_QUESTION
 
     def __init__(
-        self,
-        nlp: Language,
-        name: str = "callcoach_buyer_question",
-        *,
-        model: SentenceModel | None = None,
-        alone_model: SentenceModel | None = None,
+        self, nlp: Language, name: str = "callcoach_buyer_question", *, model: SentenceModel | None = None
     ) -> None:
         super().__init__(nlp, name)
         self.lex = load_lexicon()
         self.matchers = build_matchers(nlp, load_patterns("buyer_question", "commitment"))
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
-        #: The judge of the candidates no turn follows (trained without the next
-        #: turn's features); None leaves them to ``model``.
-        self.alone_model = alone_model
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """Every seller sentence in question form, with its features and the rules' decision."""
         co_sellers = _seller_first_names(doc)
         found: list[Candidate] = []
-        for index, turn in role_turns(doc, "seller"):
+        for _, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
-            sentences = turn_sentences(doc, turn)
-            reply = reply_signals(doc, index)
-            for start, end in sentences:
+            for start, end in turn_sentences(doc, turn):
                 words, titles = words_between(doc, start, end)
                 if "?" not in words and len(words) < 2:
                     continue
@@ -108,13 +98,6 @@ class BuyerQuestionTagger(Tagger):
                 veto = any(v.partition("=")[2] in HARD_EXCLUSIONS or v in ("R:to_colleague", "R:hand_back") for v in vetoes)
                 if sent.start == turn.start:
                     signals.append("C:turn_start")
-                # How the next speaker answers tells a question about the buyer
-                # ("so what's driving this?" - a long answer) from a check-in
-                # ("can you see my screen?" - "yes"); above all for the turn's
-                # last sentence, which hands the floor over.
-                signals += reply
-                if end == sentences[-1][1]:
-                    signals += [f"{s}:last" for s in reply]
                 content = words[form.head :]
                 feats = signals + person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
                 found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
@@ -122,26 +105,13 @@ class BuyerQuestionTagger(Tagger):
 
     def match(self, doc: Doc) -> list[Span]:
         cands = self.candidates(doc)
-        keep = self._decide(cands)
+        keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
         found = []
         for cand, ok in zip(cands, keep):
             if ok and not cand.veto:
                 cand.span._.set(OPEN, cand.open)
                 found.append(cand.span)
         return found
-
-    def _decide(self, cands: list[Candidate]) -> list[bool]:
-        if self.model is None:
-            return [c.rule for c in cands]
-        followed = [any(f.startswith(REPLY_PREFIX) for f in c.features) for c in cands]
-        alone = self.alone_model or self.model
-        keep = [False] * len(cands)
-        for judge, which in ((self.model, True), (alone, False)):
-            idx = [i for i, f in enumerate(followed) if f is which]
-            if idx:
-                for i, ok in zip(idx, judge.accept([cands[i].features for i in idx])):
-                    keep[i] = bool(ok)
-        return keep
 
     def _excluded(self, sent: Span, form: QuestionForm, words: list[str], matches) -> list[str]:
         # A phrase counts when it lies in the sentence from the question's head
@@ -246,25 +216,6 @@ def _tag_body_end(words: list[str], lex: Lexicon) -> int | None:
     return None
 
 
-#: The prefix of the features of the turn that follows (see :func:`reply_signals`).
-REPLY_PREFIX = "A:"
-#: The name of the model for candidates no turn follows, in a folder of tagger models.
-ALONE_MODEL = "buyer_question_alone"
-
-
-def reply_signals(doc: Doc, index: int) -> list[str]:
-    """Who speaks after turn ``index`` and for how long (coarse bins); nothing
-    when no turn follows (a lone sentence, the call's last turn)."""
-    turns = doc.spans[TURNS_KEY] if TURNS_KEY in doc.spans else ()
-    if index + 1 >= len(turns):
-        return []
-    nxt = turns[index + 1]
-    role = (doc._.get(ROLES) or {}).get(nxt.label_, "unknown")
-    size = len(nxt)
-    band = 0 if size <= 3 else 1 if size <= 12 else 2 if size <= 40 else 3
-    return [f"{REPLY_PREFIX}reply={role}:{band}"]
-
-
 def _pleasantry_hand_back(doc: Doc, start: int, end: int, words: list[str], lex: Lexicon) -> bool:
     """ "Good, and you?" / "Fine, thanks. How about yourself?": a greeting handed back.
 
@@ -291,5 +242,4 @@ def make_buyer_question(nlp: Language, name: str, models: str) -> BuyerQuestionT
     models (str): ``"default"`` (the shipped tagger models), a folder of
         models, or ``"none"`` for the rules alone.
     """
-    found = load_models(models)
-    return BuyerQuestionTagger(nlp, name, model=found.get(BUYER_QUESTION), alone_model=found.get(ALONE_MODEL))
+    return BuyerQuestionTagger(nlp, name, model=load_models(models).get(BUYER_QUESTION))
