@@ -75,6 +75,7 @@ class Lexicon:
     condition_cues: frozenset[str]
     invite_cues: frozenset[str]
     offer_modals: frozenset[str]
+    offer_subjects: frozenset[str]
 
 
 @lru_cache(maxsize=None)

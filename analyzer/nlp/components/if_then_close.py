@@ -136,8 +136,8 @@ class IfThenCloseTagger(Tagger):
     def _offers(self, lower: list[str], start: int, end: int) -> bool:
         """Whether tokens ``start:end`` say what the seller will or can do ("I'll",
         "we can", "I could"): a first-person subject and a modal."""
-        modals = self.lex.offer_modals
-        return any(lower[i] in ("i", "we") and lower[i + 1] in modals for i in range(start, end - 1))
+        subjects, modals = self.lex.offer_subjects, self.lex.offer_modals
+        return any(lower[i] in subjects and lower[i + 1] in modals for i in range(start, end - 1))
 
     def _asks(self, words: list[str], titles: list[bool]) -> bool:
         """The commitment is asked for (a question) or presumed ("you'll sign")."""
