@@ -388,14 +388,14 @@ def scorable(result: AnalysisResult) -> bool:
 
 def resolve_model(model: "str | Path | ModelArtifact | None") -> "ModelArtifact | None":
     """A loaded model for ``"default"``, a path, or a model; None for None."""
-    from .classifier.model import ModelArtifact, default_model_path, load_model
+    from .classifier.model import ModelArtifact, default_model_path, load_scoring_model
 
     if model is None or isinstance(model, ModelArtifact):
         return model
     if model == "default":
         path = default_model_path()
-        return load_model(path) if path is not None else None
-    return load_model(model)
+        return load_scoring_model(path) if path is not None else None
+    return load_scoring_model(model)
 
 
 def _round(x: float | None, nd: int = 3) -> float | None:

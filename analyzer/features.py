@@ -4,9 +4,12 @@ Every feature is computed from what the pipeline measured (metrics and tags)
 and from the seller's and buyer's words; none reads a file or a model.
 :data:`FEATURES` lists them with their meaning and the direction a
 buyer-centric call is expected to push them (used to check the model, never
-to force it). :class:`CallFeaturizer` is the scikit-learn transformer that
-turns analysis results into the feature matrix, so that the whole model is
-one ``Pipeline``.
+to force it). :func:`feature_matrix` turns analysis results (or feature mappings) into
+the matrix a model reads. The scikit-learn transformer that does the same
+inside a ``Pipeline``, ``CallFeaturizer``, lives in
+:mod:`analyzer.classifier.featurizer` and is importable from here; it is
+loaded only when asked for, so that scoring a call never imports
+scikit-learn.
 """
 from __future__ import annotations
 
@@ -16,8 +19,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 from .metrics import role_switches
 from .nlp.resources import load_lexicon
@@ -118,71 +119,31 @@ def call_features(result: Any, *, backchannel_max_words: int = 3) -> dict[str, f
     }
 
 
-class CallFeaturizer(TransformerMixin, BaseEstimator):
-    """Turn analysed calls into the feature matrix of :data:`FEATURES`.
+def feature_matrix(rows: Iterable[Any], names: Sequence[str]) -> np.ndarray:
+    """One row of the named features per item: an analysed call (its features
+    are computed) or a mapping of feature name to value.
 
-    Parameters
-    ----------
-    features : sequence of str or None, default=None
-        The features to use, by name; None means all of :data:`FEATURE_NAMES`.
-
-    Attributes
-    ----------
-    feature_names_out_ : ndarray of str
-        The features, in column order.
-    n_features_in_ : int
-        Always 1: the input is one object (or one mapping) per call.
-
-    Notes
-    -----
-    ``X`` is a sequence with one item per call: an
-    :class:`~analyzer.result.AnalysisResult` (its features are computed), or
-    a mapping of feature name to value (already computed, e.g. a row of a
-    features table). A bare string is refused: it is a path or a transcript,
-    not an analysed call.
+    RAISES: ValueError for a bare string (a path or a transcript, not an
+        analysed call) and for a mapping that lacks one of ``names``.
     """
+    if isinstance(rows, (str, bytes)):
+        raise ValueError("a sequence of analysed calls (or feature mappings) was expected, a string was received")
+    names = list(names)
+    out = []
+    for item in rows:
+        values = item if isinstance(item, Mapping) else call_features(item)
+        try:
+            out.append([float(values[n]) for n in names])
+        except KeyError as exc:
+            raise ValueError(f"a feature mapping lacks {exc.args[0]!r}") from None
+    return np.asarray(out, dtype=float).reshape(len(out), len(names))
 
-    def __init__(self, features: Sequence[str] | None = None) -> None:
-        self.features = features
 
-    def fit(self, X: Iterable[Any], y: Any = None) -> "CallFeaturizer":
-        """Check the feature names. ``y`` is ignored: present for API consistency."""
-        names = tuple(self.features) if self.features is not None else FEATURE_NAMES
-        unknown = [n for n in names if n not in FEATURE_BY_NAME]
-        if unknown:
-            raise ValueError(
-                f"unknown feature(s) {unknown}; known features: {', '.join(FEATURE_NAMES)}"
-            )
-        self.feature_names_out_ = np.asarray(names, dtype=object)
-        self.n_features_in_ = 1
-        return self
+def __getattr__(name: str) -> Any:
+    # The scikit-learn transformer is loaded on first use (and by model files
+    # that name it here), never by scoring.
+    if name == "CallFeaturizer":
+        from .classifier.featurizer import CallFeaturizer
 
-    def transform(self, X: Iterable[Any]) -> np.ndarray:
-        """One row of features per call."""
-        check_is_fitted(self, "feature_names_out_")
-        if isinstance(X, (str, bytes)):
-            raise ValueError(
-                "a sequence of analysed calls (or feature mappings) was expected, "
-                "a string was received"
-            )
-        names = list(self.feature_names_out_)
-        rows = []
-        for item in X:
-            values = item if isinstance(item, Mapping) else call_features(item)
-            try:
-                rows.append([float(values[n]) for n in names])
-            except KeyError as exc:
-                raise ValueError(f"a feature mapping lacks {exc.args[0]!r}") from None
-        return np.asarray(rows, dtype=float).reshape(len(rows), len(names))
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The feature names, in column order."""
-        check_is_fitted(self, "feature_names_out_")
-        return self.feature_names_out_.copy()
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.dict = True
-        tags.requires_fit = True
-        return tags
+        return CallFeaturizer
+    raise AttributeError(f"module 'analyzer.features' has no attribute {name!r}")

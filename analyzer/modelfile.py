@@ -54,7 +54,7 @@ MAX_ENTRIES = 10_000
 _CHUNK = 1024 * 1024
 
 #: How a card records the digests: ``- parameters digest: `sha256:HEX` ``.
-_CARD_RE = re.compile(r"^[-*]\s*(parameters|training data) digest:\s*`?sha256:([0-9a-f]{64})`?", re.M | re.I)
+_CARD_RE = re.compile(r"^[-*]\s*(parameters|training data|linear form) digest:\s*`?sha256:([0-9a-f]{64})`?", re.M | re.I)
 
 
 def read_archive(path: str | os.PathLike) -> bytes:
@@ -219,7 +219,8 @@ def card_path(model_path: str | os.PathLike) -> Path | None:
 
 
 def card_digests(model_path: str | os.PathLike) -> dict[str, str]:
-    """The digests the card beside a model records: ``parameters`` and ``training data`` (either may be missing)."""
+    """The digests the card beside a model records: ``parameters``, ``training data`` and
+    ``linear form`` (any may be missing)."""
     card = card_path(model_path)
     if card is None:
         return {}
@@ -261,22 +262,55 @@ def recorded_identity(model_path: str | os.PathLike) -> dict[str, Any]:
     """A model's name and its recorded parameters digest, read from the archive's
     schema (plain JSON; no object is built) and its card. For display only:
     loading the model checks the digest. Raises ModelArtifactError as :func:`read_archive`."""
-    data = read_archive(model_path)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        try:
-            schema = json.loads(archive.read("schema.json"))
-            meta = schema["content"]["metadata"]["content"]
-        except (KeyError, TypeError, ValueError):
-            raise ModelArtifactError(str(model_path), "not a callcoach model file", code="E506") from None
-    values = {}
-    for key in ("name", "created", "parameters_sha256"):
-        node = meta.get(key) if isinstance(meta, dict) else None
-        if isinstance(node, dict) and node.get("is_json"):
-            try:
-                values[key] = json.loads(node.get("content", "null"))
-            except ValueError:
-                values[key] = None
-    name = str(values.get("name") or Path(model_path).name)
-    created = values.get("created")
-    digest = card_digests(model_path).get("parameters") or values.get("parameters_sha256")
+    meta = plain_payload(read_archive(model_path), str(model_path)).get("metadata")
+    if not isinstance(meta, dict):
+        raise ModelArtifactError(str(model_path), "not a callcoach model file", code="E506")
+    name = str(meta.get("name") or Path(model_path).name)
+    created = meta.get("created")
+    digest = card_digests(model_path).get("parameters") or meta.get("parameters_sha256")
     return {"name": f"{name}@{created}" if created else name, "digest": digest, "path": str(model_path)}
+
+
+def plain_payload(data: bytes, src: str) -> dict[str, Any]:
+    """The entries of a model file's payload that are plain data (strings,
+    numbers, and lists and dicts of them), read from the archive's schema as
+    JSON: no object is built and no library but the standard one is needed.
+    Entries and dict values that hold anything else (the fitted model itself)
+    are left out.
+
+    RAISES: ModelArtifactError E506 when the archive has no readable schema.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            content = json.loads(archive.read("schema.json"))["content"]
+    except (KeyError, TypeError, ValueError, zipfile.BadZipFile):
+        raise ModelArtifactError(src, "not a callcoach model file", code="E506") from None
+    if not isinstance(content, dict):
+        raise ModelArtifactError(src, "not a callcoach model file", code="E506")
+    out: dict[str, Any] = {}
+    for key, node in content.items():
+        try:
+            out[key] = _plain(node, 0)
+        except (KeyError, TypeError, ValueError, RecursionError):
+            continue
+    return out
+
+
+def _plain(node: Any, depth: int) -> Any:
+    """A schema node as the plain value it stores; ValueError when it stores an object."""
+    if depth > 32 or not isinstance(node, dict):
+        raise ValueError("not plain data")
+    loader = node.get("__loader__")
+    if loader == "JsonNode" and node.get("is_json"):
+        return json.loads(node["content"])
+    if loader == "DictNode":  # a value that is not plain data is left out
+        out = {}
+        for k, v in node["content"].items():
+            try:
+                out[str(k)] = _plain(v, depth + 1)
+            except ValueError:
+                continue
+        return out
+    if loader == "ListNode":
+        return [_plain(v, depth + 1) for v in node["content"]]
+    raise ValueError("not plain data")

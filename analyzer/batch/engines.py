@@ -1,7 +1,8 @@
 """Engines: run the work function over many files and yield the rows in file order.
 
-``sequential`` (this process), ``process`` (a ``ProcessPoolExecutor`` with
-spawned workers, an initializer that builds the analyzer, and a bounded
+``sequential`` (this process), ``process`` (a ``ProcessPoolExecutor`` whose
+workers are forked from a fork server that has loaded spaCy and the models
+once, or spawned where there is none; an initializer, and a bounded
 window of calls in flight, so memory stays flat) and ``dask`` (a
 ``LocalCluster`` or an existing scheduler). Every engine runs the same
 :func:`~analyzer.batch.work.score_path`; rows come back in submission
@@ -17,7 +18,6 @@ from collections import deque
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from ..display import shown_path
 from ..display import shown_path
 from .columns import error_row
 from .guard import check_main_guarded
@@ -102,7 +102,7 @@ def _process_rows(
     window: int,
     work: Callable[..., dict[str, Any]] = score_path,
 ) -> Iterator[dict[str, Any]]:
-    """Rows from a pool of spawned worker processes, in task order.
+    """Rows from a pool of worker processes (:func:`worker_context`), in task order.
 
     At most ``window`` calls are in flight. If a worker process dies (killed
     for memory, or a crash in a library), the calls that were in flight are
@@ -112,7 +112,7 @@ def _process_rows(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    ctx = multiprocessing.get_context("spawn")
+    ctx = worker_context()
 
     def new_pool(n: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker, initargs=(options,))
@@ -146,6 +146,19 @@ def _process_rows(
         for _, future in flight.pending:
             future.cancel()
         pools[0].shutdown(wait=True, cancel_futures=True)
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How the process engine starts its workers: forked from a fork server
+    that has loaded :mod:`analyzer.batch.preload` once (where the system
+    has one), else spawned. Either way a worker is never a copy of this
+    process (which may hold threads and open outputs), and it imports the
+    main script as a spawned one does."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["analyzer.batch.preload"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 def _dask_rows(

@@ -6,7 +6,8 @@ What lives where:
   :class:`ModelArtifact` (``score`` gives a call its score, label and
   reasons), :func:`load_model` (refuses any type outside
   :data:`ALLOWED_TYPES`, checks format, schema and versions),
-  :func:`save_model`, :func:`default_model_path`. This is all that scoring
+  :func:`load_scoring_model` (the model's linear form, checked against its
+  card, without scikit-learn), :func:`save_model`, :func:`default_model_path`. This is all that scoring
   needs, and it never imports training.
 - :mod:`~analyzer.classifier.training`: the labels file
   (:func:`load_labels`), the candidate models, :func:`train` and
@@ -34,6 +35,7 @@ from .model import (
     default_model_path,
     file_sha256,
     load_model,
+    load_scoring_model,
     save_model,
 )
 
@@ -73,6 +75,7 @@ __all__ = [
     "default_model_path",
     "file_sha256",
     "load_model",
+    "load_scoring_model",
     "save_model",
     *(name for names in _TRAINING_NAMES.values() for name in names),
 ]

@@ -25,6 +25,14 @@ def model_card(artifact: ModelArtifact, report: TrainingReport, *, labels_path: 
         "when its parameters do not have this digest)",
         f"- training data digest: `sha256:{artifact.metadata.get('training_data_sha256')}` (of the sorted "
         "SHA-256 hashes of the training calls)",
+        *(
+            [
+                f"- linear form digest: `sha256:{artifact.metadata['linear_form_sha256']}` (scoring reads the "
+                "model as these weights, without scikit-learn, only when they have this digest)"
+            ]
+            if artifact.metadata.get("linear_form_sha256")
+            else []
+        ),
         "- output: the probability of `buyer_centric` times 100 (`score`); `label` is the side of 50 it falls on",
         "",
         "## Cross-validated figures",

@@ -8,6 +8,9 @@
   format, the schema and the scikit-learn version, and last that the
   parameters are the ones the model's card records (their digest), and says
   how to retrain when any of these does not hold.
+- :func:`load_scoring_model` reads what scoring needs: the model's linear
+  form, checked against the card, without importing scikit-learn
+  (:mod:`analyzer.classifier.linear`); other models are loaded whole.
 - :func:`save_model` writes one (atomically); :func:`default_model_path`
   finds the shipped one.
 - :meth:`ModelArtifact.score` gives an analysed call its score, label and
@@ -35,7 +38,8 @@ LABELS = ("seller_centric", "buyer_centric")
 #: Every type a model file may hold. Anything else is refused when loading.
 ALLOWED_TYPES = frozenset(
     {
-        "analyzer.features.CallFeaturizer",
+        "analyzer.features.CallFeaturizer",  # where model files written before it moved name it
+        "analyzer.classifier.featurizer.CallFeaturizer",
         "analyzer.estimators.DirectionalLogisticRegression",
         "sklearn.pipeline.Pipeline",
         "sklearn.preprocessing._data.StandardScaler",
@@ -286,6 +290,70 @@ def load_model(path: str | Path) -> ModelArtifact:
         metadata=metadata,
         source=src,
         digest=digest,
+    )
+
+
+def load_scoring_model(path: str | Path) -> ModelArtifact:
+    """The model as scoring needs it: its linear form when the card beside it
+    vouches for one (NumPy only, see :mod:`analyzer.classifier.linear`), else
+    the whole model as :func:`load_model` reads it.
+
+    The two score every call alike; this one starts without scikit-learn.
+
+    RAISES: ModelArtifactError as :func:`load_model`, and E522 when the linear
+        form or the parameters digest in the file is not the one the card records.
+    """
+    light = _load_linear(Path(path))
+    return light if light is not None else load_model(path)
+
+
+def _load_linear(path: Path) -> ModelArtifact | None:
+    """The model from its linear form, or None when it has none its card vouches for."""
+    from ..modelfile import card_digests, plain_payload, read_archive
+    from .linear import LinearScorer, form_digest
+
+    src = str(path)
+    card = card_digests(path) if path.is_file() else {}
+    if not card.get("linear form") or not card.get("parameters"):
+        return None
+    payload = plain_payload(read_archive(path), src)
+    metadata = payload.get("metadata")
+    if payload.get("format") != MODEL_FORMAT or payload.get("schema_version") != MODEL_SCHEMA_VERSION:
+        return None  # the whole loader says what is wrong
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("linear_form"), str):
+        return None
+    text = metadata["linear_form"]
+    for what, found, recorded in (
+        ("linear form", form_digest(text), card["linear form"]),
+        ("parameters digest", metadata.get("parameters_sha256"), card["parameters"]),
+    ):
+        if found != recorded:
+            raise ModelArtifactError(
+                src,
+                f"refused: its {what} (sha256:{str(found)[:12]}) is not the one its card records "
+                f"(sha256:{recorded[:12]}): the file was changed after training. {RETRAIN_HINT}",
+                code="E522",
+            )
+    try:
+        scorer = LinearScorer.from_json(text)
+    except ValueError as exc:
+        raise ModelArtifactError(src, f"could not be loaded ({exc}); {RETRAIN_HINT}", code="E505") from None
+    names = tuple(payload.get("feature_names") or ())
+    unknown = [n for n in names if n not in FEATURE_BY_NAME]
+    if not names or unknown or names != scorer.feature_names:
+        raise ModelArtifactError(
+            src, f"the model uses features this callcoach does not compute ({unknown}); {RETRAIN_HINT}", code="E508"
+        )
+    reference = payload.get("reference")
+    if not isinstance(reference, dict) or set(reference) != set(names):
+        return None
+    return ModelArtifact(
+        model=scorer,
+        feature_names=names,
+        reference={k: float(v) for k, v in reference.items()},
+        metadata=metadata,
+        source=src,
+        digest=card["parameters"],
     )
 
 

@@ -23,10 +23,12 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..errors import LabelsError
-from ..features import FEATURE_BY_NAME, FEATURE_NAMES, CallFeaturizer, call_features
+from ..features import FEATURE_BY_NAME, FEATURE_NAMES, call_features
 from ..gold import load_gold, sidecar_of
-from .crossval import CVReport, adapt_folds, check_trainable, choose, cross_validate
 from ..modelfile import parameters_digest, training_data_digest
+from .crossval import CVReport, adapt_folds, check_trainable, choose, cross_validate
+from .featurizer import CallFeaturizer
+from .linear import form_digest, linear_form
 from .model import LABELS, MODEL_FORMAT, MODEL_SCHEMA_VERSION, ModelArtifact, file_sha256
 
 
@@ -250,6 +252,10 @@ def train(
     artifact.digest = parameters_digest(final)
     artifact.metadata["parameters_sha256"] = artifact.digest
     artifact.metadata["training_data_sha256"] = training_data_digest(artifact.metadata["training_sha256"])
+    form = linear_form(final)
+    if form is not None:  # what scoring reads instead of the scikit-learn objects
+        artifact.metadata["linear_form"] = form.to_json()
+        artifact.metadata["linear_form_sha256"] = form_digest(artifact.metadata["linear_form"])
     return artifact, report
 
 

@@ -20,10 +20,9 @@ import math
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -91,13 +90,15 @@ def person_features(words: Sequence[str]) -> list[str]:
     return sorted(set(out)) + ([f"P:first={first}"] if first else ["P:none"])
 
 
-@dataclass(frozen=True)
 class SentenceModel:
     """A fitted linear model over feature strings.
 
     name (str): the tagger it serves (``buyer_question``, ...).
-    weights (dict[str, float]): the weight of every feature string the model
-        learned (features it never saw weigh nothing).
+    weights (dict[str, float] | Callable[[], dict[str, float]]): the weight
+        of every feature string the model learned (features it never saw
+        weigh nothing), or a function that reads them: then they are read
+        the first time they are needed, so a model no call asks (the
+        segmenter's, on punctuated calls) costs nothing to load.
     intercept (float): the bias.
     threshold (float): the probability at or above which a candidate is kept.
     card (dict): what it was trained on and how it measured.
@@ -107,11 +108,45 @@ class SentenceModel:
     weight of each feature string it saw).
     """
 
-    name: str
-    weights: dict[str, float]
-    intercept: float
-    threshold: float = 0.5
-    card: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("name", "_weights", "intercept", "threshold", "card")
+
+    def __init__(
+        self,
+        name: str,
+        weights: "dict[str, float] | Callable[[], dict[str, float]]",
+        intercept: float,
+        threshold: float = 0.5,
+        card: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self._weights = weights
+        self.intercept = intercept
+        self.threshold = threshold
+        self.card = dict(card or {})
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """The weight of every feature string the model learned (read on first use)."""
+        if not isinstance(self._weights, dict):
+            self._weights = self._weights()
+        return self._weights
+
+    def with_threshold(self, threshold: float) -> "SentenceModel":
+        """The same model (sharing its weights) with another cut."""
+        return SentenceModel(self.name, self._weights, self.intercept, threshold, self.card)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SentenceModel):
+            return NotImplemented
+        return (self.name, self.intercept, self.threshold, self.card, self.weights) == (
+            other.name, other.intercept, other.threshold, other.card, other.weights,
+        )  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        size = len(self._weights) if isinstance(self._weights, dict) else "not read yet"
+        return f"SentenceModel(name={self.name!r}, weights={size}, intercept={self.intercept!r}, threshold={self.threshold!r})"
 
     def decision(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Log-odds for each candidate (one list of feature strings per row; presence counts, not repeats)."""
@@ -152,8 +187,13 @@ class SentenceModel:
     def load(cls, path: str | Path) -> "SentenceModel":
         """Read a model written by :meth:`save` (no pickles, no network).
 
+        The file's version, bias, threshold and weights are read and checked
+        now; the feature strings (most of the file) when the model is first
+        used.
+
         RAISES (ConfigError): E320 when the file is missing, unreadable,
-            malformed or made for other features.
+            malformed or made for other features (the feature strings'
+            checks, on first use).
         """
         from ..errors import ConfigError
 
@@ -167,24 +207,53 @@ class SentenceModel:
                         f"this analyzer uses {FEATURE_VERSION}; retrain it with `callcoach train-taggers`",
                         code="E320",
                     )
-                names = json.loads(z["features"].tobytes().decode("utf-8"))
                 weights = z["weights"].astype(np.float64)
                 intercept = float(z["intercept"][0])
                 threshold = float(z["threshold"][0])
+                _check_features_header(z, weights.shape)
         except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read this tagger model ({exc})", code="E320") from None
-        if (
-            not isinstance(names, list)
-            or not all(isinstance(f, str) for f in names)
-            or len(names) != weights.shape[0]
-            or not np.isfinite(weights).all()
-            or not math.isfinite(intercept)
-            or not 0.0 < threshold < 1.0
-        ):
+        if weights.ndim != 1 or not np.isfinite(weights).all() or not math.isfinite(intercept) or not 0.0 < threshold < 1.0:
             raise ConfigError(f"{path}: the tagger model's weights are malformed", code="E320")
+
+        stamp = _stamp(path)
+
+        def read_weights() -> dict[str, float]:
+            if _stamp(path) != stamp:
+                raise ConfigError(f"{path}: the tagger model changed on disk after it was loaded", code="E320")
+            try:
+                with np.load(path, allow_pickle=False) as z:
+                    names = json.loads(z["features"].tobytes().decode("utf-8"))
+            except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{path}: cannot read this tagger model ({exc})", code="E320") from None
+            if not isinstance(names, list) or len(names) != weights.shape[0] or set(map(type, names)) - {str}:
+                raise ConfigError(f"{path}: the tagger model's feature strings are malformed", code="E320")
+            return dict(zip(names, weights.tolist()))
+
         card_path = path.with_suffix(".json")
         card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
-        return cls(card.get("name", path.stem), dict(zip(names, weights.tolist())), intercept, threshold, card)
+        return cls(card.get("name", path.stem), read_weights, intercept, threshold, card)
+
+
+def _check_features_header(z: Any, shape: tuple[int, ...]) -> None:
+    """Check the feature strings' array by its header alone (bytes, as :meth:`SentenceModel.save`
+    writes them), without reading it. RAISES: KeyError, ValueError."""
+    if "features" not in z.files:
+        raise KeyError("features")
+    with z.zip.open("features.npy") as f:
+        version = np.lib.format.read_magic(f)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        dims, _, dtype = read(f)
+    if dtype != np.uint8 or len(dims) != 1 or len(shape) != 1:
+        raise ValueError(f"the feature strings are stored as {dtype} {dims}, not as UTF-8 bytes")
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def fit_sentence_model(

@@ -216,8 +216,6 @@ def fit_roles(
 def _pick_role_threshold(calls: list[GoldCall], C: float, thresholds=None) -> float:
     """The speaker model's cut that infers the most roles right over writers held out
     a fold at a time within ``calls`` (0.5 when there are fewer than three writers)."""
-    from dataclasses import replace
-
     from ..config import default_thresholds
     from ..roles import _infer
 
@@ -230,7 +228,7 @@ def _pick_role_threshold(calls: list[GoldCall], C: float, thresholds=None) -> fl
         model = fit_roles([c for c in calls if c.writer not in held], C=C, tune_threshold=False)
         for call in (c for c in calls if c.writer in held):
             for cut in CUTS:
-                roles, _ = _infer(call.transcript, {}, thresholds, replace(model, threshold=cut))
+                roles, _ = _infer(call.transcript, {}, thresholds, model.with_threshold(cut))
                 right[cut] += sum(roles[s].value == call.gold.roles.get(s) for s in call.transcript.speakers)
     return max(CUTS, key=lambda cut: (right[cut], -abs(cut - 0.5)))
 

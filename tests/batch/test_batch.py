@@ -255,6 +255,24 @@ def test_batch_resolve_engine():
         batch.resolve_engine(None, 0, None)
 
 
+@pytest.mark.skipif("forkserver" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork server here")
+def test_batch_workers_fork_from_a_server_that_loaded_the_pipeline_modules_once():
+    import subprocess
+    import sys
+
+    assert engines.worker_context().get_start_method() == "forkserver"
+    code = (
+        "import sys\n"
+        "import analyzer.batch.preload\n"
+        "from analyzer.nlp.learned import load_models\n"
+        "models = load_models('default')\n"
+        "assert models and all('not read yet' not in repr(m) for m in models.values())\n"
+        "print(sorted(m for m in ('spacy', 'sklearn', 'scipy', 'pandas', 'skops') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['spacy']"  # what scoring needs, and nothing only training needs
+
+
 # --- writers -------------------------------------------------------------------
 
 

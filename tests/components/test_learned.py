@@ -106,6 +106,29 @@ def test_learned_load_refuses_malformed_weights(tmp_path):
         SentenceModel.load(path)
 
 
+def test_learned_load_reads_the_feature_strings_on_first_use(tmp_path):
+    model = fit_sentence_model("buyer_question", ROWS, LABELS)
+    model.save(tmp_path / "m.npz")
+    loaded = SentenceModel.load(tmp_path / "m.npz")
+    assert "not read yet" in repr(loaded)
+    assert np.allclose(loaded.decision([["W:what"]]), model.decision([["W:what"]]), atol=1e-6)  # float32 on disk
+    assert "not read yet" not in repr(loaded) and loaded == SentenceModel.load(tmp_path / "m.npz")
+
+
+def test_learned_load_refuses_feature_strings_malformed_or_changed_on_disk(tmp_path):
+    path = tmp_path / "bad.npz"
+    features = np.frombuffer(b'["W:a", 3]', dtype=np.uint8)
+    np.savez(path, features=features, weights=np.array([1.0, 2.0]), intercept=np.zeros(1),
+             threshold=np.array([0.5]), feature_version=np.array([learned.FEATURE_VERSION]))
+    with pytest.raises(ConfigError, match="E320.*feature strings are malformed"):
+        SentenceModel.load(path).weights
+    fit_sentence_model("buyer_question", ROWS, LABELS).save(tmp_path / "m.npz")
+    loaded = SentenceModel.load(tmp_path / "m.npz")
+    fit_sentence_model("buyer_question", ROWS[:8], LABELS[:8]).save(tmp_path / "m.npz")
+    with pytest.raises(ConfigError, match="E320.*changed on disk"):
+        loaded.weights
+
+
 def test_learned_scoring_imports_no_scikit_learn(tmp_path):
     """Analysis with the models needs no scikit-learn (a scoring worker starts fast)."""
     import subprocess

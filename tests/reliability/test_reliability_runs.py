@@ -125,13 +125,32 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _workers(pid: int) -> list[int]:
+    """The run's worker processes: spawned ones are its children; forked ones
+    are the children of its fork server."""
+    out = []
+    for child in _children(pid):
+        if "spawn_main" in _cmdline(child):
+            out.append(child)
+        elif "forkserver" in _cmdline(child):
+            out.extend(_children(child))
+    return out
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
 def test_reliability_runs_kill_9_of_a_worker_loses_no_call(tmp_path):
     folder = sample_folder(tmp_path, 2)
     files = batch.discover([folder])
     proc = spawn_score(["calls", "-o", "scores.jsonl", "--workers", "2", "-q"], tmp_path)
     _wait_for(lambda: complete_lines(tmp_path / "scores.jsonl") >= 5, proc, seconds=300)
-    workers = [p for p in _children(proc.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")]
+    workers = _workers(proc.pid)
     assert workers, "the run should have worker processes"
     os.kill(workers[0], signal.SIGKILL)
     out, err = proc.communicate(timeout=600)

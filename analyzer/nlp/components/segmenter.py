@@ -108,6 +108,10 @@ def training_rows(turn_words: Sequence[tuple[str, bool, bool]]) -> tuple[list[li
     return word_features(words), [int(s) for _, s, _ in turn_words], [int(q) for _, _, q in turn_words]
 
 
+#: How many word pairs a :class:`WindowScorer` remembers before it starts afresh.
+CACHE_LIMIT = 200_000
+
+
 class WindowScorer:
     """A trained word-window model's log-odds for every word of a turn, equal to
     ``model.decision(word_features(words))`` but without building eleven
@@ -138,6 +142,9 @@ class WindowScorer:
             return numpy.zeros(0)
         get = self.model.weights.get
         pad = ["<s>", "<s>", *words, "</s>", "</s>"]
+        if len(self._pairs) > CACHE_LIMIT:  # kept across calls; bounded for a long-lived worker
+            self._words.clear()
+            self._pairs.clear()
         known_words = self._words
         for x in pad:
             if x not in known_words:
@@ -187,6 +194,16 @@ class Segmenter(Component):
         self.lex = load_lexicon()
         self.start_model = start_model
         self.question_model = question_model
+        self._scorers: dict[str, WindowScorer] = {}
+
+    def _scorer(self, model: SentenceModel) -> WindowScorer:
+        """The scorer of a model, made on first use and kept: its look-ups of
+        each distinct word serve every later call (the model's weights are
+        read then too)."""
+        scorer = self._scorers.get(model.name)
+        if scorer is None or scorer.model is not model:
+            scorer = self._scorers[model.name] = WindowScorer(model, self.lex)
+        return scorer
 
     def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int], list[int], dict[int, float]] | None:
         """The sentence starts of the whole doc, with those of the turns that lack
@@ -210,8 +227,8 @@ class Segmenter(Component):
         odds: dict[int, float] = {}
         done: list[int] = []
         start_cut = math.log(self.start_model.threshold / (1.0 - self.start_model.threshold))
-        start_scorer = WindowScorer(self.start_model, self.lex)
-        question_scorer = None if self.question_model is None else WindowScorer(self.question_model, self.lex)
+        start_scorer = self._scorer(self.start_model)
+        question_scorer = None if self.question_model is None else self._scorer(self.question_model)
         for turn in todo:
             idx = [i for i in range(turn.start, turn.end) if not (space[i] or punct[i])]
             if not idx:
