@@ -13,10 +13,11 @@ each configuration, in one run:
 - this process alone (``--engine sequential``), for reference.
 
 Peak memory is the largest sum, over the command and every process it
-started, sampled every 100 ms (psutil), of two measures: the resident
-memory (RSS, which counts a page shared by several processes once in each
-of them) and the proportional set size (PSS, which splits a shared page
-between the processes that share it, so the sum is what the run takes).
+started (psutil), of two measures: the resident memory (RSS, sampled every
+100 ms; it counts a page shared by several processes once in each of them)
+and the proportional set size (PSS, sampled every second, as it is slow to
+read; it splits a shared page between the processes that share it, so the
+sum is what the run takes).
 Workers forked from one fork server share its pages, which RSS counts
 twice. "After startup" figures time from the first row written to the
 end, leaving out starting the workers and building their pipelines.
@@ -146,18 +147,25 @@ def measure(args: list[str], journal: Path) -> dict:
     def sample() -> None:
         # Light on purpose: the sampler shares the cores with the run it measures.
         procs: list = [root]
-        listed = 0.0
+        listed = measured = 0.0
         while not stop.is_set():
             try:
                 if time.perf_counter() - listed > 0.5:
                     procs = [root] + root.children(recursive=True)
                     listed = time.perf_counter()
                 rss, pss = [], []
+                # PSS reads every page table (/proc/PID/smaps_rollup): once a second, not to slow the run.
+                full = time.perf_counter() - measured > 1.0
+                if full:
+                    measured = time.perf_counter()
                 for p in procs:
                     try:
-                        info = p.memory_full_info()
+                        if full:
+                            info = p.memory_full_info()
+                            pss.append(getattr(info, "pss", info.rss))
+                        else:
+                            info = p.memory_info()
                         rss.append(info.rss)
-                        pss.append(getattr(info, "pss", info.rss))
                         t = p.cpu_times()
                         cpu[p.pid] = t.user + t.system
                     except psutil.Error:
