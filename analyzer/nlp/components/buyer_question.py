@@ -19,6 +19,8 @@ Span: the question sentence. ``span._.callcoach_open`` says whether it is open.
 """
 from __future__ import annotations
 
+import math
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -47,14 +49,39 @@ class BuyerQuestionTagger(Tagger):
     ) -> None:
         super().__init__(nlp, name)
         self.lex = load_lexicon()
-        self.matchers = build_matchers(nlp, load_patterns("buyer_question", "commitment"))
+        patterns = load_patterns("buyer_question", "commitment")
+        self.matchers = build_matchers(nlp, patterns)
+        #: Every label a phrase list can give (each adds its feature ``R:excl=LABEL``).
+        self.labels = frozenset(row["label"] for row in patterns)
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
+        self._gain: tuple[SentenceModel | None, float] = (None, 0.0)
 
-    def candidates(self, doc: Doc) -> list[Candidate]:
-        """Every seller sentence in question form, with its features and the rules' decision."""
+    def _most_labels_add(self) -> float:
+        """The most the phrase lists' features can add to the model's log-odds: the
+        sum of their positive weights (each label counts once in a sentence)."""
+        if self._gain[0] is not self.model:
+            get = self.model.weights.get
+            self._gain = (self.model, sum(max(0.0, get(f"R:excl={label}", 0.0)) for label in self.labels))
+        return self._gain[1]
+
+    def candidates(self, doc: Doc, *, prune: bool = False) -> list[Candidate]:
+        """Every seller sentence in question form, with its features and the rules' decision.
+
+        prune (bool): leave out the unmarked sentences of unpunctuated turns
+            that the model rejects whatever the phrase lists find in them
+            (its log-odds without their features, plus the most those can
+            add, stays under its cut), so that the lists run only where they
+            can matter; what is tagged is the same. Training takes every
+            candidate.
+        """
         co_sellers = _seller_first_names(doc)
         found: list[Candidate] = []
+        bound = None
+        if prune and self.model is not None:
+            threshold = self.model.threshold
+            # (less a hair, so that summing in another order never decides a case)
+            bound = math.log(threshold / (1.0 - threshold)) - self._most_labels_add() - 1e-9
         for _, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
             for start, end in turn_sentences(doc, turn):
@@ -77,34 +104,39 @@ class BuyerQuestionTagger(Tagger):
                 if form is None:
                     continue
                 sent = doc[start:end]
-                # The phrase lists run only on the few sentences that are questions.
-                labels = self._excluded(sent, form, words, match_labels(sent, self.matchers))
-                vetoes = [f"R:excl={label}" for label in labels]
+                others = []  # what rules a question out, the phrase lists apart
                 if not about_buyer(words, form, self.lex):
-                    vetoes.append("R:not_about_buyer")
+                    others.append("R:not_about_buyer")
                 if len(words) > 2 and words[1] == "," and words[0] in co_sellers:
-                    vetoes.append("R:to_colleague")  # "Kim, can you show them the manager view?"
+                    others.append("R:to_colleague")  # "Kim, can you show them the manager view?"
                 if _pleasantry_hand_back(doc, turn.start, end, words, self.lex):
-                    vetoes.append("R:hand_back")  # "Good, and you?" after "how are you?"
-                rule = strict and not vetoes
-                signals = [f"R:kind={form.kind}", f"R:open={form.open}", f"R:qmark={'?' in words}", f"R:rule={rule}"]
+                    others.append("R:hand_back")  # "Good, and you?" after "how are you?"
+                signals = [f"R:kind={form.kind}", f"R:open={form.open}", f"R:qmark={'?' in words}"]
                 if not strict:
                     odds = question_odds(doc, start, end)
                     signals += ["R:form=unmarked", f"R:qend={-1 if odds is None else int(odds * 5)}"]
-                signals += vetoes
+                if sent.start == turn.start:
+                    signals.append("C:turn_start")
+                content = words[form.head :]
+                rest = person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
+                if bound is not None and not strict:
+                    # An unmarked sentence is never a rule's question (R:rule=False).
+                    if self.model.decision([signals + ["R:rule=False"] + others + rest])[0] < bound:
+                        continue
+                # The phrase lists run only on the sentences that are questions.
+                labels = self._excluded(sent, form, words, match_labels(sent, self.matchers))
+                vetoes = [f"R:excl={label}" for label in labels] + others
+                rule = strict and not vetoes
                 # The guide's own exclusions (check-ins and logistics, the offer,
                 # commitment asks, pleasantries, a colleague addressed by name)
                 # bind the model too; "not about the buyer" is only a signal.
                 veto = any(v.partition("=")[2] in HARD_EXCLUSIONS or v in ("R:to_colleague", "R:hand_back") for v in vetoes)
-                if sent.start == turn.start:
-                    signals.append("C:turn_start")
-                content = words[form.head :]
-                feats = signals + person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
+                feats = signals + [f"R:rule={rule}"] + vetoes + rest
                 found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
         return found
 
     def match(self, doc: Doc) -> list[Span]:
-        cands = self.candidates(doc)
+        cands = self.candidates(doc, prune=True)
         keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
         found = []
         for cand, ok in zip(cands, keep):
