@@ -54,6 +54,11 @@ def lacks_punctuation(text: str | Span) -> bool:
     return marks * WORDS_PER_MARK < words
 
 
+#: The coarse word classes of :func:`word_class`, numbered by their place here.
+WORD_CLASSES = ("WH", "AUX", "FIL", "SUBJ", "-")
+_CLASS_NUMBER = {name: k for k, name in enumerate(WORD_CLASSES)}
+
+
 def word_class(w: str, lex) -> str:
     """The coarse class of a word the window features use: wh-word, auxiliary,
     filler, subject pronoun, or ``-``."""
@@ -116,54 +121,72 @@ class WindowScorer:
     """A trained word-window model's log-odds for every word of a turn, equal to
     ``model.decision(word_features(words))`` but without building eleven
     feature strings per word: each distinct word's and word pair's weights are
-    looked up once (per scorer) and the sums are made with arrays, feature by
-    feature in the order :func:`word_features` lists them.
+    looked up once (per scorer) into a row of an array, a turn's rows are
+    gathered by index, and the sums are made with arrays, feature by feature
+    in the order :func:`word_features` lists them.
     """
 
     def __init__(self, model: SentenceModel, lex=None) -> None:
         self.model = model
         self.lex = lex or load_lexicon()
-        self._words: dict[str, tuple[float, float, float, float, float]] = {}
-        self._pairs: dict[tuple[str, str], tuple[float, float, float, float]] = {}
-        self._classes: dict[str, str] = {}
-        self._class_weights: dict[tuple[str, str, str], float] = {}
         get = model.weights.get
         self._pos = numpy.array([get(f"pos={k}", 0.0) for k in range(5)])
+        # The weight of each triple of word classes (c=A|B|C), by class number.
+        self._class_weights = numpy.array(
+            [[[get(f"c={a}|{b}|{c}", 0.0) for c in WORD_CLASSES] for b in WORD_CLASSES] for a in WORD_CLASSES]
+        )
+        self._clear()
 
-    def _class(self, w: str) -> str:
-        known = self._classes.get(w)
-        if known is None:
-            known = self._classes[w] = word_class(w, self.lex)
-        return known
+    def _clear(self) -> None:
+        self._word_index: dict[str, int] = {}
+        self._words = numpy.zeros((1024, 5))  # w=, p1=, p2=, n1=, n2= of each word
+        self._word_classes = numpy.zeros(1024, dtype=numpy.intp)
+        self._pair_index: dict[tuple[str, str], int] = {}
+        self._pairs = numpy.zeros((1024, 4))  # p1w=, p2p1=, wn1=, n1n2= of each pair
+
+    def _add_words(self, new: list[str]) -> None:
+        get = self.model.weights.get
+        n = len(self._word_index)
+        if n + len(new) > len(self._words):
+            size = max(2 * len(self._words), n + len(new))
+            self._words = numpy.resize(self._words, (size, 5))
+            self._word_classes = numpy.resize(self._word_classes, size)
+        for k, x in enumerate(new, n):
+            self._word_index[x] = k
+            self._words[k] = (get(f"w={x}", 0.0), get(f"p1={x}", 0.0), get(f"p2={x}", 0.0), get(f"n1={x}", 0.0), get(f"n2={x}", 0.0))
+            self._word_classes[k] = _CLASS_NUMBER[word_class(x, self.lex)]
+
+    def _add_pairs(self, new: list[tuple[str, str]]) -> None:
+        get = self.model.weights.get
+        n = len(self._pair_index)
+        if n + len(new) > len(self._pairs):
+            self._pairs = numpy.resize(self._pairs, (max(2 * len(self._pairs), n + len(new)), 4))
+        for k, (a, b) in enumerate(new, n):
+            self._pair_index[a, b] = k
+            self._pairs[k] = (get(f"p1w={a}|{b}", 0.0), get(f"p2p1={a}|{b}", 0.0), get(f"wn1={a}|{b}", 0.0), get(f"n1n2={a}|{b}", 0.0))
 
     def decision(self, words: Sequence[str]) -> numpy.ndarray:
         n = len(words)
         if n == 0:
             return numpy.zeros(0)
-        get = self.model.weights.get
+        if len(self._pair_index) > CACHE_LIMIT:  # kept across calls; bounded for a long-lived worker
+            self._clear()
         pad = ["<s>", "<s>", *words, "</s>", "</s>"]
-        if len(self._pairs) > CACHE_LIMIT:  # kept across calls; bounded for a long-lived worker
-            self._words.clear()
-            self._pairs.clear()
-        known_words = self._words
-        for x in pad:
-            if x not in known_words:
-                known_words[x] = (get(f"w={x}", 0.0), get(f"p1={x}", 0.0), get(f"p2={x}", 0.0), get(f"n1={x}", 0.0), get(f"n2={x}", 0.0))
-        known_pairs = self._pairs
+        index = self._word_index
+        new = [x for x in dict.fromkeys(pad) if x not in index]
+        if new:
+            self._add_words(new)
         pairs = list(zip(pad, pad[1:]))
-        for a, b in pairs:
-            if (a, b) not in known_pairs:
-                known_pairs[a, b] = (get(f"p1w={a}|{b}", 0.0), get(f"p2p1={a}|{b}", 0.0), get(f"wn1={a}|{b}", 0.0), get(f"n1n2={a}|{b}", 0.0))
-        u = numpy.array([known_words[x] for x in pad])  # one row per padded word
-        b = numpy.array([known_pairs[pair] for pair in pairs])  # one row per pair of neighbours
-        classes = [self._class(x) for x in pad]
+        pair_index = self._pair_index
+        new_pairs = [pair for pair in dict.fromkeys(pairs) if pair not in pair_index]
+        if new_pairs:
+            self._add_pairs(new_pairs)
+        rows = numpy.fromiter((index[x] for x in pad), dtype=numpy.intp, count=n + 4)
+        u = self._words[rows]  # one row per padded word
+        b = self._pairs[numpy.fromiter((pair_index[pair] for pair in pairs), dtype=numpy.intp, count=n + 3)]
+        classes = self._word_classes[rows]
         c = numpy.zeros(n)
-        for i in range(n - 1):
-            key = (classes[i + 1], classes[i + 2], classes[i + 3])
-            weight = self._class_weights.get(key)
-            if weight is None:
-                weight = self._class_weights[key] = get(f"c={key[0]}|{key[1]}|{key[2]}", 0.0)
-            c[i] = weight
+        c[: n - 1] = self._class_weights[classes[1:n], classes[2 : n + 1], classes[3 : n + 2]]
         # Features a word lacks (those of the next words at the turn's end) add 0.0.
         wn1 = b[2 : n + 2, 2].copy()
         wn1[n - 1] = 0.0
