@@ -7,8 +7,13 @@ What lives where:
   reasons), :func:`load_model` (refuses any type outside
   :data:`ALLOWED_TYPES`, checks format, schema and versions),
   :func:`load_scoring_model` (the model's linear form, checked against its
-  card, without scikit-learn), :func:`save_model`, :func:`default_model_path`. This is all that scoring
-  needs, and it never imports training.
+  card, without scikit-learn), :func:`save_model`,
+  :func:`default_model_path`. This is all that scoring needs, and it never
+  imports training.
+- :mod:`~analyzer.classifier.linear`: a linear model's scoring form
+  (:class:`~analyzer.classifier.linear.LinearScorer`, NumPy only).
+- :mod:`~analyzer.classifier.featurizer`: ``CallFeaturizer``, the
+  scikit-learn transformer of the model's first step.
 - :mod:`~analyzer.classifier.training`: the labels file
   (:func:`load_labels`), the candidate models, :func:`train` and
   permutation importance.
