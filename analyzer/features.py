@@ -7,9 +7,8 @@ buyer-centric call is expected to push them (used to check the model, never
 to force it). :func:`feature_matrix` turns analysis results (or feature mappings) into
 the matrix a model reads. The scikit-learn transformer that does the same
 inside a ``Pipeline``, ``CallFeaturizer``, lives in
-:mod:`analyzer.classifier.featurizer` and is importable from here; it is
-loaded only when asked for, so that scoring a call never imports
-scikit-learn.
+:mod:`analyzer.classifier.featurizer` (also ``analyzer.classifier.CallFeaturizer``),
+so that scoring a call never imports scikit-learn.
 """
 from __future__ import annotations
 
@@ -137,13 +136,3 @@ def feature_matrix(rows: Iterable[Any], names: Sequence[str]) -> np.ndarray:
         except KeyError as exc:
             raise ValueError(f"a feature mapping lacks {exc.args[0]!r}") from None
     return np.asarray(out, dtype=float).reshape(len(out), len(names))
-
-
-def __getattr__(name: str) -> Any:
-    # The scikit-learn transformer is loaded on first use (and by model files
-    # that name it here), never by scoring.
-    if name == "CallFeaturizer":
-        from .classifier.featurizer import CallFeaturizer
-
-        return CallFeaturizer
-    raise AttributeError(f"module 'analyzer.features' has no attribute {name!r}")

@@ -23,7 +23,8 @@ from analyzer.classifier import (
     save_model,
     train,
 )
-from analyzer.features import FEATURE_NAMES, CallFeaturizer, call_features
+from analyzer.classifier import CallFeaturizer
+from analyzer.features import FEATURE_NAMES, call_features
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"

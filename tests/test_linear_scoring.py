@@ -134,3 +134,18 @@ def test_linear_scoring_recorded_form_is_the_models():
     text = whole.metadata["linear_form"]
     assert form_digest(text) == card_digests(SHIPPED)["linear form"]
     assert text == linear_form(whole.model).to_json()  # what training wrote is what the model computes
+
+
+@needs_shipped
+def test_model_written_before_the_featurizer_moved_is_refused_with_a_retrain_hint(tmp_path):
+    import zipfile
+
+    old = tmp_path / "old.skops"
+    with zipfile.ZipFile(SHIPPED) as src, zipfile.ZipFile(old, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "schema.json":
+                data = data.replace(b'"analyzer.classifier.featurizer"', b'"analyzer.features"')
+            out.writestr(info.filename, data)
+    with pytest.raises(ModelArtifactError, match=r"\[E507\] .*earlier callcoach.*retrain"):
+        load_model(old)

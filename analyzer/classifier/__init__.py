@@ -52,6 +52,7 @@ _TRAINING_NAMES = {
     ),
     "crossval": ("CVReport", "PREFERRED", "check_trainable", "choose", "cross_validate"),
     "card": ("model_card",),
+    "featurizer": ("CallFeaturizer",),
 }  # fmt: skip
 
 
@@ -63,6 +64,8 @@ def __getattr__(name: str) -> Any:
         from . import crossval as module
     elif name in _TRAINING_NAMES["card"]:
         from . import card as module
+    elif name in _TRAINING_NAMES["featurizer"]:
+        from . import featurizer as module
     else:
         raise AttributeError(f"module 'analyzer.classifier' has no attribute {name!r}")
     return getattr(module, name)

@@ -38,7 +38,6 @@ LABELS = ("seller_centric", "buyer_centric")
 #: Every type a model file may hold. Anything else is refused when loading.
 ALLOWED_TYPES = frozenset(
     {
-        "analyzer.features.CallFeaturizer",  # where model files written before it moved name it
         "analyzer.classifier.featurizer.CallFeaturizer",
         "analyzer.estimators.DirectionalLogisticRegression",
         "sklearn.pipeline.Pipeline",
@@ -72,6 +71,9 @@ ALLOWED_TYPES = frozenset(
     }
 )
 
+
+#: Where model files written before the featurizer moved name it (retrain those).
+MOVED_FEATURIZER = "analyzer.features.CallFeaturizer"
 
 RETRAIN_HINT = "retrain it with `callcoach train LABELS.csv --out PATH` (the README says how)"
 
@@ -243,6 +245,13 @@ def load_model(path: str | Path) -> ModelArtifact:
         untrusted = set(sio.get_untrusted_types(data=data))
     except Exception as exc:  # noqa: BLE001 - any failure to parse is a bad file
         raise ModelArtifactError(src, f"not a readable skops model file ({_reason(exc)})", code="E503") from None
+    if MOVED_FEATURIZER in untrusted:
+        raise ModelArtifactError(
+            src,
+            f"written by an earlier callcoach, whose {MOVED_FEATURIZER} has moved to "
+            f"analyzer.classifier.featurizer; {RETRAIN_HINT}",
+            code="E507",
+        )
     refused = sorted(untrusted - ALLOWED_TYPES)
     if refused:
         raise ModelArtifactError(
