@@ -104,8 +104,9 @@ class LinearScorer:
 
 
 def linear_form(model: Any) -> LinearScorer | None:
-    """The scoring form of a fitted ``Pipeline(features, scale, linear estimator)``, or None
-    when the model is not one (trees, calibration, no scaling)."""
+    """The scoring form of a fitted ``Pipeline(features, scale, linear estimator)``
+    with classes 0 (``seller_centric``) and 1 (``buyer_centric``), as training
+    fits it, or None when the model is not one (trees, calibration, no scaling)."""
     steps = getattr(model, "steps", None)
     if not steps or len(steps) != 3:
         return None
@@ -116,9 +117,9 @@ def linear_form(model: Any) -> LinearScorer | None:
     classes = getattr(estimator, "classes_", None)
     if any(v is None for v in (names, mean, sd, coef, intercept, classes)):
         return None
-    if type(scale).__name__ != "StandardScaler" or np.shape(coef)[0] != 1 or len(classes) != 2:
-        return None
-    if list(classes) != [0, 1] and list(classes) != ["seller_centric", "buyer_centric"]:
+    from sklearn.preprocessing import StandardScaler  # training only: the model is fitted
+
+    if not isinstance(scale, StandardScaler) or np.shape(coef)[0] != 1 or list(classes) != [0, 1]:
         return None
     return LinearScorer([str(n) for n in names], mean, sd, np.asarray(coef)[0], float(np.asarray(intercept)[0]))
 

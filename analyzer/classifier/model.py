@@ -274,12 +274,7 @@ def load_model(path: str | Path) -> ModelArtifact:
             f"{MODEL_SCHEMA_VERSION}; {RETRAIN_HINT}",
             code="E507",
         )
-    names = tuple(payload.get("feature_names") or ())
-    unknown = [n for n in names if n not in FEATURE_BY_NAME]
-    if not names or unknown:
-        raise ModelArtifactError(
-            src, f"the model uses features this callcoach does not compute ({unknown}); {RETRAIN_HINT}", code="E508"
-        )
+    names = _feature_names(payload, src)
     metadata = dict(payload.get("metadata") or {})
     saved = (metadata.get("versions") or {}).get("scikit-learn", "")
     import sklearn
@@ -347,12 +342,9 @@ def _load_linear(path: Path) -> ModelArtifact | None:
         scorer = LinearScorer.from_json(text)
     except ValueError as exc:
         raise ModelArtifactError(src, f"could not be loaded ({exc}); {RETRAIN_HINT}", code="E505") from None
-    names = tuple(payload.get("feature_names") or ())
-    unknown = [n for n in names if n not in FEATURE_BY_NAME]
-    if not names or unknown or names != scorer.feature_names:
-        raise ModelArtifactError(
-            src, f"the model uses features this callcoach does not compute ({unknown}); {RETRAIN_HINT}", code="E508"
-        )
+    names = _feature_names(payload, src)
+    if names != scorer.feature_names:
+        raise ModelArtifactError(src, f"its linear form names other features than the model; {RETRAIN_HINT}", code="E506")
     reference = payload.get("reference")
     if not isinstance(reference, dict) or set(reference) != set(names):
         return None
@@ -364,6 +356,17 @@ def _load_linear(path: Path) -> ModelArtifact | None:
         source=src,
         digest=card["parameters"],
     )
+
+
+def _feature_names(payload: Mapping[str, Any], src: str) -> tuple[str, ...]:
+    """The model's features, by name. RAISES: E508 when there are none, or some this callcoach does not compute."""
+    names = tuple(payload.get("feature_names") or ())
+    unknown = [n for n in names if n not in FEATURE_BY_NAME]
+    if not names or unknown:
+        raise ModelArtifactError(
+            src, f"the model uses features this callcoach does not compute ({unknown}); {RETRAIN_HINT}", code="E508"
+        )
+    return names
 
 
 def _reason(exc: BaseException) -> str:

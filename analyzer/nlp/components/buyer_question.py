@@ -55,15 +55,6 @@ class BuyerQuestionTagger(Tagger):
         self.labels = frozenset(row["label"] for row in patterns)
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
-        self._gain: tuple[SentenceModel | None, float] = (None, 0.0)
-
-    def _most_labels_add(self) -> float:
-        """The most the phrase lists' features can add to the model's log-odds: the
-        sum of their positive weights (each label counts once in a sentence)."""
-        if self._gain[0] is not self.model:
-            get = self.model.weights.get
-            self._gain = (self.model, sum(max(0.0, get(f"R:excl={label}", 0.0)) for label in self.labels))
-        return self._gain[1]
 
     def candidates(self, doc: Doc, *, prune: bool = False) -> list[Candidate]:
         """Every seller sentence in question form, with its features and the rules' decision.
@@ -80,8 +71,11 @@ class BuyerQuestionTagger(Tagger):
         bound = None
         if prune and self.model is not None:
             threshold = self.model.threshold
+            get = self.model.weights.get
+            # The most the lists' features can add: their positive weights (a label counts once).
+            most = sum(max(0.0, get(f"R:excl={label}", 0.0)) for label in self.labels)
             # (less a hair, so that summing in another order never decides a case)
-            bound = math.log(threshold / (1.0 - threshold)) - self._most_labels_add() - 1e-9
+            bound = math.log(threshold / (1.0 - threshold)) - most - 1e-9
         for _, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
             for start, end in turn_sentences(doc, turn):
