@@ -28,7 +28,7 @@ import numpy as np
 
 #: Bumped whenever the feature strings change: a model trained on other
 #: features is refused instead of silently scoring nonsense.
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 #: Size of the hashed feature space.
 N_FEATURES = 2**18
 #: Where the shipped models live (installed as ``analyzer.models``).
@@ -40,6 +40,13 @@ MODELS_DIR = Path(__file__).resolve().parents[2] / "models" / "taggers"
 MIN_COUNT = 2
 
 _DIGITS = re.compile(r"\d")
+
+#: The context features (``A:`` how a sentence stands in its turn and who
+#: speaks next; ``E:`` what it takes up from the turn before) and the value
+#: each takes where that context does not exist (plain text, the first or
+#: last turn of a call).
+CONTEXT_PREFIXES = ("A:", "E:")
+UNKNOWN = "unknown"
 
 
 def _hasher():
@@ -278,7 +285,10 @@ def fit_sentence_model(
     seed (int): the solver's random state (the same seed gives the same model).
     min_count (int): a feature string counts only when at least this many
         rows hold it (the rest are dropped before fitting).
-    RETURNS (SentenceModel): the fitted model.
+    RETURNS (SentenceModel): the fitted model. For each context prefix
+        (:data:`CONTEXT_PREFIXES`) its ``unknown`` feature is left out of the
+        fit and weighs the mean of what that context's features add to the
+        rows that hold them.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -288,6 +298,10 @@ def fit_sentence_model(
     if min_count > 1:  # a feature seen in fewer rows says nothing a new call can use
         counts = Counter(f for row in rows for f in set(row))
         rows = [[f for f in row if counts[f] >= min_count] for row in rows]
+    # An unknown context is not fitted: it weighs, after the fit, the mean of
+    # what the known contexts add (so that its absence is no evidence).
+    unknown = {f"{p}{UNKNOWN}" for p in CONTEXT_PREFIXES}
+    rows = [[f for f in row if f not in unknown] for row in rows]
     hasher = _hasher()
     X = hasher.transform(rows)
     X.data[:] = 1.0
@@ -298,6 +312,11 @@ def fit_sentence_model(
     seen = sorted({f for row in rows for f in row})
     idx = hasher.transform([[f] for f in seen]).indices
     weights = {f: float(coef[i]) for f, i in zip(seen, idx) if abs(coef[i]) > 1e-6}
+    for prefix in CONTEXT_PREFIXES:
+        adds = [sum(weights.get(f, 0.0) for f in set(row) if f.startswith(prefix)) for row in rows]
+        known = [a for a, row in zip(adds, rows) if any(f.startswith(prefix) for f in row)]
+        if known:
+            weights[f"{prefix}{UNKNOWN}"] = float(np.mean(known))
     return SentenceModel(
         name=name,
         weights=weights,

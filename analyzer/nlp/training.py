@@ -23,6 +23,7 @@ from typing import Any, Iterable
 from ..transcript import Transcript
 from .extensions import BUYER_QUESTION, IF_THEN_CLOSE, PITCH_INVITE
 from ..roles import ROLE_MODEL
+from .components.buyer_question import OPEN_MODEL
 from .learned import SentenceModel, fit_sentence_model
 
 #: The taggers that have a trained sentence model, by component name.
@@ -70,6 +71,9 @@ class CallCandidates:
     rows: dict[str, list[list[str]]] = field(default_factory=dict)
     labels: dict[str, list[int]] = field(default_factory=dict)
     rules: dict[str, list[bool]] = field(default_factory=dict)
+    #: For each candidate, whether the gold question it overlaps is open (None:
+    #: no gold tag, or one without the attribute).
+    opens: dict[str, list[bool | None]] = field(default_factory=dict)
     #: Gold tags that no candidate overlaps (out of the model's reach), per tag.
     unreachable: dict[str, int] = field(default_factory=dict)
     gold_counts: dict[str, int] = field(default_factory=dict)
@@ -135,10 +139,12 @@ def collect(calls: Iterable[GoldCall], nlp=None, *, asr: bool = False) -> list[C
             gold, transcript = gold_as_asr(gold), transcript_as_asr(transcript)
         offs = turn_offsets(transcript)
         ranges: dict[str, list] = {tag: [] for tag in LEARNED}
+        gold_open: dict[str, list] = {tag: [] for tag in LEARNED}
         try:
             for gt in gold.tags:
                 if gt.tag in ranges:
                     ranges[gt.tag].append(gold_ranges(gold, gt, transcript, offs))
+                    gold_open[gt.tag].append(gt.open)
         except CallcoachError:
             continue  # a quote the rewrite cannot find (checked on the original by load_calls' users)
         doc = transcript_to_doc(nlp, transcript)
@@ -151,9 +157,12 @@ def collect(calls: Iterable[GoldCall], nlp=None, *, asr: bool = False) -> list[C
             spans = [(c.span.start_char, c.span.end_char) for c in cands]
             call.rows[tag] = [c.features for c in cands]
             call.rules[tag] = [c.rule for c in cands]
-            call.labels[tag] = [
-                int(any(s < ge and gs < e for one in ranges[tag] for gs, ge in one)) for s, e in spans
+            hits = [
+                next((k for k, one in enumerate(ranges[tag]) if any(s < ge and gs < e for gs, ge in one)), None)
+                for s, e in spans
             ]
+            call.labels[tag] = [int(k is not None) for k in hits]
+            call.opens[tag] = [None if k is None else gold_open[tag][k] for k in hits]
             call.gold_counts[tag] = len(ranges[tag])
             call.unreachable[tag] = sum(
                 1 for one in ranges[tag] if not any(s < ge and gs < e for gs, ge in one for s, e in spans)
@@ -166,13 +175,11 @@ def fit_all(calls: list[GoldCall], *, C: float = DEFAULT_C, thresholds=None) -> 
     """The segmenter's models, then each tagger's, fitted on ``calls`` as written and
     rewritten as unpunctuated speech (the segmenter splitting the latter, as it will
     when the models are used)."""
-    from .components.segmenter import QUESTION_MODEL, START_MODEL
     from .pipeline import build_nlp
 
     models = fit_segmenter((c.transcript for c in calls), C=C, writers=(c.writer for c in calls))
     nlp = build_nlp(thresholds, learned="none")
-    seg = nlp.get_pipe("callcoach_segmenter")
-    seg.start_model, seg.question_model = models[START_MODEL], models[QUESTION_MODEL]
+    use_models(nlp, models)
     cands = collect(calls, nlp) + collect(calls, nlp, asr=True)
     models.update(fit_taggers(cands, C=C))
     models[ROLE_MODEL] = fit_roles(calls, C=C, thresholds=thresholds)
@@ -303,7 +310,52 @@ def fit_taggers(
         }
         threshold = _pick_threshold(tag, calls, C) if tune_threshold else 0.5
         models[tag] = fit_sentence_model(tag, rows, y, C=C, threshold=threshold, card=card)
+    models[OPEN_MODEL] = fit_open_model(calls, C=C)
     return models
+
+
+def fit_open_model(calls: list[CallCandidates], *, C: float = DEFAULT_C) -> SentenceModel:
+    """Whether a buyer question is open, from the buyer-question candidates that
+    overlap a gold question with the attribute (their features as the tagger
+    describes them: the question form, the words, the reply)."""
+    pairs = [
+        (row, int(is_open))
+        for c in calls
+        for row, is_open in zip(c.rows[BUYER_QUESTION], c.opens[BUYER_QUESTION])
+        if is_open is not None
+    ]
+    rows, y = [r for r, _ in pairs], [v for _, v in pairs]
+    card = {
+        "trained_on": {
+            "calls": len({c.gold_path for c in calls}),
+            "candidate_sets": len(calls),
+            "writers": sorted({c.writer for c in calls}),
+            "candidates": len(rows),
+            "positives": int(sum(y)),
+            "gold_tags": len(rows),
+            "gold_out_of_reach": 0,
+        },
+        "estimator": f"LogisticRegression(C={C}, solver='liblinear') over the buyer-question features",
+    }
+    return fit_sentence_model(OPEN_MODEL, rows, y, C=C, threshold=0.5, card=card)
+
+
+def use_models(analyzer, models: dict[str, SentenceModel]) -> None:
+    """Put fitted models (as :func:`fit_all` returns them) into an
+    :class:`~analyzer.analysis.Analyzer`'s pipeline and role inference, or into
+    a bare pipeline (``nlp``)."""
+    from .components.segmenter import QUESTION_MODEL, START_MODEL
+
+    nlp = getattr(analyzer, "nlp", analyzer)
+    for tag, name in LEARNED.items():
+        if tag in models:
+            nlp.get_pipe(name).model = models[tag]
+    if OPEN_MODEL in models:
+        nlp.get_pipe(LEARNED[BUYER_QUESTION]).open_model = models[OPEN_MODEL]
+    seg = nlp.get_pipe("callcoach_segmenter")
+    seg.start_model, seg.question_model = models[START_MODEL], models[QUESTION_MODEL]
+    if ROLE_MODEL in models and nlp is not analyzer:
+        analyzer.role_model = models[ROLE_MODEL]
 
 
 def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: dict[str, Any] | None = None) -> Path:
@@ -320,6 +372,12 @@ def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: di
             lines.append(
                 f"- `{tag}`: {t['candidates']} speakers ({t['positives']} sellers, the rest buyers) of "
                 f"{t['calls']} calls by writers {', '.join(t['writers'])}, with their gold roles."
+            )
+        elif tag == OPEN_MODEL:
+            lines.append(
+                f"- `{tag}`: {t['candidates']} buyer-question candidates ({t['positives']} open) from "
+                f"{t['calls']} calls by writers {', '.join(t['writers'])} that overlap a gold question "
+                "marked open or closed."
             )
         elif tag.startswith("segment_"):
             lines.append(
@@ -427,7 +485,6 @@ def cross_validate_taggers(
     from ..analysis import Analyzer
     from ..config import default_thresholds
     from ..evaluate import Evaluation, evaluate_call
-    from .components.segmenter import QUESTION_MODEL, START_MODEL
 
     thresholds = thresholds or default_thresholds()
     calls, errors = load_calls(gold_paths, thresholds)
@@ -438,12 +495,7 @@ def cross_validate_taggers(
     reports = {m: {"rules": [], "learned": [], "per_writer": {}} for m in modes}
     for w in writers:
         test = [c for c in calls if c.writer == w]
-        models = fit_all([c for c in calls if c.writer != w], C=C, thresholds=thresholds)
-        for tag, name in LEARNED.items():
-            learned_an.nlp.get_pipe(name).model = models[tag]
-        learned_an.role_model = models[ROLE_MODEL]
-        seg = learned_an.nlp.get_pipe("callcoach_segmenter")
-        seg.start_model, seg.question_model = models[START_MODEL], models[QUESTION_MODEL]
+        use_models(learned_an, fit_all([c for c in calls if c.writer != w], C=C, thresholds=thresholds))
         for mode, rewrite in modes.items():
             r = [evaluate_call(rules_an, c.gold, asr=rewrite) for c in test]
             lr = [evaluate_call(learned_an, c.gold, asr=rewrite) for c in test]

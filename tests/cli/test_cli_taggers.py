@@ -37,7 +37,10 @@ def test_cli_train_taggers_writes_every_model_with_a_card(trained):
     result, out = trained
     assert result.exit_code == EXIT_OK, result.output
     data = json.loads(result.stdout)
-    assert set(data["models"]) == {"pitch_invite", "buyer_question", "if_then_close", "segment_start", "segment_question", "speaker_role"}
+    assert set(data["models"]) == {
+        "pitch_invite", "buyer_question", "question_open", "if_then_close", "segment_start", "segment_question", "speaker_role",
+    }
+    assert 0 < data["models"]["question_open"]["positives"] < data["models"]["question_open"]["candidates"]
     assert data["models"]["speaker_role"]["positives"] > 0
     assert data["models"]["buyer_question"]["positives"] > 0
     assert (out / "CARD.md").read_text(encoding="utf-8").startswith("# Tagger models")

@@ -152,7 +152,7 @@ def test_learned_load_models_none_and_missing_folder(tmp_path):
 
 def test_learned_shipped_models_load_from_the_package_without_network():
     models = load_models("default")
-    assert {"buyer_question", "pitch_invite", "if_then_close", "segment_start", "segment_question", "speaker_role"} <= set(models)
+    assert {"buyer_question", "question_open", "pitch_invite", "if_then_close", "segment_start", "segment_question", "speaker_role"} <= set(models)
     for model in models.values():
         assert model.card["trained_on"]["calls"] > 0 and 0 < model.threshold < 1
     nlp = build_nlp()
@@ -189,3 +189,99 @@ def test_learned_rules_only_pipeline_keeps_rule_decisions():
     t = build_transcript([("Dana", "How do you handle renewals today? Can you see my screen?")], {"Dana": "seller"})
     doc = analyse_doc(nlp, t)
     assert [s.text for s in doc.spans["buyer_question"]] == ["How do you handle renewals today?"]
+
+
+def _doc(turns, roles):
+    nlp = build_nlp(learned="none")
+    return analyse_doc(nlp, build_transcript(turns, roles))
+
+
+ROLES_DS = {"Dana": "seller", "Sam": "buyer"}
+
+
+def test_learned_reply_features_say_whether_a_sentence_ends_its_turn_and_who_speaks_next():
+    from analyzer.nlp.components.base import reply_features
+
+    doc = _doc(
+        [
+            ("Dana", "Thanks for the time. How do you handle renewals today?"),
+            ("Sam", "Well, we mostly do them by hand in a big shared spreadsheet every quarter."),
+            ("Dana", "Got it."),
+        ],
+        ROLES_DS,
+    )
+    turns = doc.spans["turns"]
+    first_sentence_end = next(iter(doc[turns[0].start : turns[0].end].sents)).end
+    assert reply_features(doc, 0, first_sentence_end) == ["A:turn_end=False"]
+    assert reply_features(doc, 0, turns[0].end) == ["A:turn_end=True", "A:role=buyer"]
+    assert reply_features(doc, 2, turns[2].end) == ["A:unknown"]  # the last turn: nothing follows
+
+
+def test_learned_echo_features_count_the_other_sides_words_taken_up():
+    from analyzer.nlp.components.base import echo_features
+
+    doc = _doc(
+        [
+            ("Sam", "Our renewals are handled manually by the finance team."),
+            ("Dana", "Which part of the manual renewals hurts most?"),
+            ("Kim", "And the weather there?"),
+        ],
+        {**ROLES_DS, "Kim": "seller"},
+    )
+    assert echo_features(doc, 1, ["which", "part", "of", "the", "manual", "renewals", "hurts", "most", "?"]) == ["E:echo=1"]
+    assert echo_features(doc, 1, ["how", "do", "the", "renewals", "get", "handled", "manually", "?"]) == ["E:echo=2"]
+    assert echo_features(doc, 1, ["and", "the", "weather", "?"]) == ["E:echo=0"]
+    assert echo_features(doc, 2, ["and", "the", "weather", "?"]) == ["E:echo=same_side"]
+    assert echo_features(doc, 0, ["our", "renewals"]) == ["E:unknown"]  # the first turn
+
+
+@pytest.mark.parametrize("intercept,expected", [(10.0, [True, True]), (-10.0, [False, False]), (None, [True, False])])
+def test_learned_open_model_decides_open_where_it_ships(intercept, expected):
+    """With an open model, ``open`` is its decision; without one, the question form's."""
+    nlp = build_nlp(learned="none")
+    tagger = nlp.get_pipe("callcoach_buyer_question")
+    tagger.model = _constant("buyer_question", 10.0)
+    tagger.open_model = None if intercept is None else _constant("question_open", intercept)
+    t = build_transcript([("Dana", "How do you handle renewals today? Do you use a spreadsheet?")], {"Dana": "seller"})
+    doc = analyse_doc(nlp, t)
+    assert [s._.callcoach_open for s in doc.spans["buyer_question"]] == expected
+
+
+def test_learned_unknown_context_weighs_the_mean_of_known_contexts():
+    rows = [["W:what", "A:turn_end=True", "A:role=buyer"], ["W:nice", "A:turn_end=False"],
+            ["W:what", "A:turn_end=False"], ["W:nice", "A:turn_end=True", "A:role=seller"], ["W:what", "A:unknown"]] * 4
+    y = [1, 0, 1, 0, 1] * 4
+    model = fit_sentence_model("buyer_question", rows, y)
+    w = model.weights
+    known = [sum(w.get(f, 0.0) for f in row if f.startswith("A:")) for row in rows if "A:unknown" not in row]
+    assert w["A:unknown"] == pytest.approx(sum(known) / len(known))
+    assert model.decision([["W:what", "A:unknown"]])[0] == pytest.approx(model.intercept + w["W:what"] + w["A:unknown"])
+
+
+def test_learned_open_model_is_fitted_on_the_gold_questions_attribute():
+    from analyzer.nlp.training import CallCandidates, fit_open_model
+
+    rows = [["R:open=True", "W:what"], ["R:open=False", "W:do"], ["R:open=True", "W:how"], ["R:open=False", "W:or"]] * 3
+    opens = [True, False, True, False] * 3
+    call = CallCandidates("x.gold.json", "w", rows={"buyer_question": rows + [["W:weather"]]},
+                          opens={"buyer_question": opens + [None]})
+    model = fit_open_model([call])
+    assert model.card["trained_on"]["candidates"] == 12  # the candidate with no gold question is left out
+    assert model.card["trained_on"]["positives"] == 6
+    assert model.accept([["R:open=True", "W:what"], ["R:open=False", "W:or"]]).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("reply", ["Badly.", "Honestly? It's a mess: three people, two spreadsheets and a lot of chasing every single quarter."])
+def test_learned_what_the_buyer_answers_does_not_decide(reply):
+    """A question is a buyer question by what it asks: who takes the next turn may
+    count, what they say may not (the guide's definition; "Badly." answers a
+    buyer question as well as a long story does)."""
+    nlp = build_nlp()
+    doc = analyse_doc(nlp, build_transcript(
+        [("Dana", "Thanks for making the time. How are you handling renewals today?"), ("Sam", reply), ("Dana", "I see.")],
+        ROLES_DS,
+    ))
+    tagger = nlp.get_pipe("callcoach_buyer_question")
+    (cand,) = [c for c in tagger.candidates(doc) if c.span.text.startswith("How")]
+    assert not [f for f in cand.features if f.startswith("A:") and not f.startswith(("A:turn_end=", "A:role="))]
+    assert [(s.text, s._.callcoach_open) for s in doc.spans["buyer_question"]] == [("How are you handling renewals today?", True)]

@@ -11,6 +11,8 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, IS_TITLE, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
+from ..learned import UNKNOWN
+
 
 
 @dataclass
@@ -232,3 +234,59 @@ def words_between(doc: Doc, start: int, end: int) -> tuple[list[str], list[bool]
 def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
     """Lower-case words and title-case flags of a span's tokens (see :func:`words_between`)."""
     return words_between(span.doc, span.start, span.end)
+
+
+
+
+def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:") -> list[str]:
+    """Where a sentence that ends at token ``end`` of turn ``turn_index`` stands:
+    whether it ends its turn (``A:turn_end=``) and, if it does, the role of
+    who speaks next (``A:role=``), the one it was put to.
+
+    A question about the buyer is put to the buyer, not to a colleague or a
+    receptionist; an invitation is put to the seller; a question said in the
+    middle of one's own talk is often not asked at all. The reply is read from the
+    transcript, which is whole when a call is analysed. What the reply
+    says is not read: a question is a buyer question by what it asks, and
+    "Badly." answers one as well as a long story does. Where nothing can
+    follow (text without turns, the last turn) the feature is ``A:unknown``,
+    which weighs what the context adds on average (see
+    :func:`analyzer.nlp.learned.fit_sentence_model`).
+    """
+    from ..extensions import ROLES, TURNS_KEY
+
+    turns = doc.spans[TURNS_KEY] if TURNS_KEY in doc.spans else None
+    if turns is None or turn_index + 1 >= len(turns):
+        return [f"{prefix}{UNKNOWN}"]  # plain text, or the transcript's last turn
+    if end < turns[turn_index].end:
+        return [f"{prefix}turn_end=False"]
+    role = (doc._.get(ROLES) or {}).get(turns[turn_index + 1].label_) or "unknown"
+    return [f"{prefix}turn_end=True", f"{prefix}role={role}"]
+
+
+def echo_features(doc: Doc, turn_index: int, words: Iterable[str], *, prefix: str = "E:") -> list[str]:
+    """How many content words of a sentence the other side said in the turn just
+    before it (``E:echo=0``, ``1`` or ``2`` for two or more; ``same_side`` when
+    that turn was the same side's, ``unknown`` in the first turn): a question
+    that takes up the buyer's own words is about what the buyer said."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from ..extensions import ROLES, TURNS_KEY
+
+    if TURNS_KEY not in doc.spans or turn_index == 0:
+        return [f"{prefix}{UNKNOWN}"]  # nothing was said before
+    turns = doc.spans[TURNS_KEY]
+    roles = doc._.get(ROLES) or {}
+    prev = turns[turn_index - 1]
+    if roles.get(prev.label_) == roles.get(turns[turn_index].label_):
+        return [f"{prefix}echo=same_side"]
+    cache = doc.user_data.setdefault(("callcoach", "turn_content"), {})
+    said = cache.get(turn_index - 1)
+    if said is None:
+        lower, _, space, punct = doc_words(doc)
+        said = cache[turn_index - 1] = frozenset(
+            lower[i] for i in range(prev.start, prev.end)
+            if not (space[i] or punct[i]) and len(lower[i]) > 2 and lower[i] not in STOP_WORDS
+        )
+    shared = len({w for w in words if w in said})
+    return [f"{prefix}echo={min(shared, 2)}"]

@@ -15,7 +15,10 @@ than the buyer:
 - questions about the seller's own side with no word for the buyer in them
   ("should we get going?", "can I send that over?").
 
-Span: the question sentence. ``span._.callcoach_open`` says whether it is open.
+Span: the question sentence. ``span._.callcoach_open`` says whether it is open:
+the question form's answer (:func:`analyzer.nlp.questions.question_form`),
+or, where a trained open model ships, that model's, which reads the form
+among the sentence's other features.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
 from ..questions import QuestionForm, question_form
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
-from .base import Candidate, Tagger, doc_words, question_odds, segmented, turn_sentences, words_between
+from .base import Candidate, Tagger, doc_words, echo_features, reply_features, question_odds, segmented, turn_sentences, words_between
 
 
 #: Phrase-list labels that rule a question out by the guide's definition. On
@@ -37,6 +40,9 @@ from .base import Candidate, Tagger, doc_words, question_odds, segmented, turn_s
 HARD_EXCLUSIONS = frozenset(
     {"LOGISTICS", "COMMIT", "OFFER", "OFFER_HEAD", "CHECK", "PLEASANTRY", "REQUEST", "SMALLTALK", "REPAIR"}
 )
+#: Name of the model that says whether a buyer question is open (it reads the
+#: same features as the tagger's model).
+OPEN_MODEL = "question_open"
 
 
 class BuyerQuestionTagger(Tagger):
@@ -45,7 +51,12 @@ class BuyerQuestionTagger(Tagger):
     tag = BUYER_QUESTION
 
     def __init__(
-        self, nlp: Language, name: str = "callcoach_buyer_question", *, model: SentenceModel | None = None
+        self,
+        nlp: Language,
+        name: str = "callcoach_buyer_question",
+        *,
+        model: SentenceModel | None = None,
+        open_model: SentenceModel | None = None,
     ) -> None:
         super().__init__(nlp, name)
         self.lex = load_lexicon()
@@ -55,6 +66,8 @@ class BuyerQuestionTagger(Tagger):
         self.labels = frozenset(row["label"] for row in patterns)
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
+        #: The trained judge of open or closed; None keeps the question form's.
+        self.open_model = open_model
 
     def candidates(self, doc: Doc, *, prune: bool = False) -> list[Candidate]:
         """Every seller sentence in question form, with its features and the rules' decision.
@@ -76,7 +89,7 @@ class BuyerQuestionTagger(Tagger):
             most = sum(max(0.0, get(f"R:excl={label}", 0.0)) for label in self.labels)
             # (less a hair, so that summing in another order never decides a case)
             bound = math.log(threshold / (1.0 - threshold)) - most - 1e-9
-        for _, turn in role_turns(doc, "seller"):
+        for ti, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
             for start, end in turn_sentences(doc, turn):
                 words, titles = words_between(doc, start, end)
@@ -113,6 +126,7 @@ class BuyerQuestionTagger(Tagger):
                     signals.append("C:turn_start")
                 content = words[form.head :]
                 rest = person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
+                rest += reply_features(doc, ti, end) + echo_features(doc, ti, content)
                 if bound is not None and not strict:
                     # An unmarked sentence is never a rule's question (R:rule=False).
                     if self.model.decision([signals + ["R:rule=False"] + others + rest])[0] < bound:
@@ -132,12 +146,14 @@ class BuyerQuestionTagger(Tagger):
     def match(self, doc: Doc) -> list[Span]:
         cands = self.candidates(doc, prune=True)
         keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
-        found = []
-        for cand, ok in zip(cands, keep):
-            if ok and not cand.veto:
-                cand.span._.set(OPEN, cand.open)
-                found.append(cand.span)
-        return found
+        kept = [cand for cand, ok in zip(cands, keep) if ok and not cand.veto]
+        if self.open_model is not None:
+            opens = self.open_model.accept([c.features for c in kept]).tolist()
+        else:
+            opens = [c.open for c in kept]
+        for cand, is_open in zip(kept, opens):
+            cand.span._.set(OPEN, bool(is_open))
+        return [cand.span for cand in kept]
 
     def _excluded(self, sent: Span, form: QuestionForm, words: list[str], matches) -> list[str]:
         # A phrase counts when it lies in the sentence from the question's head
@@ -268,4 +284,5 @@ def make_buyer_question(nlp: Language, name: str, models: str) -> BuyerQuestionT
     models (str): ``"default"`` (the shipped tagger models), a folder of
         models, or ``"none"`` for the rules alone.
     """
-    return BuyerQuestionTagger(nlp, name, model=load_models(models).get(BUYER_QUESTION))
+    found = load_models(models)
+    return BuyerQuestionTagger(nlp, name, model=found.get(BUYER_QUESTION), open_model=found.get(OPEN_MODEL))

@@ -26,7 +26,7 @@ from ..extensions import IF_THEN_CLOSE, role_turns
 from ..questions import question_form
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
-from .base import Candidate, Tagger, checked_thresholds, doc_words, threshold_defaults, turn_sentences, words_between
+from .base import Candidate, Tagger, checked_thresholds, doc_words, reply_features, threshold_defaults, turn_sentences, words_between
 
 CONFIG_KEYS = ("if_then_close_max_sentence_gap",)
 
@@ -79,7 +79,7 @@ class IfThenCloseTagger(Tagger):
         """
         lower = doc_words(doc)[0]
         found: list[Candidate] = []
-        for _, turn in role_turns(doc, "seller"):
+        for ti, turn in role_turns(doc, "seller"):
             sents = turn_sentences(doc, turn)
             for k, (s, e) in enumerate(sents):
                 offer = False
@@ -121,6 +121,7 @@ class IfThenCloseTagger(Tagger):
                     last = 1  # the condition in one sentence, the ask in the next
                 else:
                     last = 0
+                feats += reply_features(doc, ti, window[last][1])
                 found.append(Candidate(doc[s : window[last][1]], feats, hit is not None))
         return found
 

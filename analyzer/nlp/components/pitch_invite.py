@@ -25,7 +25,7 @@ from ..extensions import PITCH_INVITE, role_turns
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
 from ..learned import SentenceModel, load_models, person_features, merge_adjacent, ngrams
 from ..questions import question_form
-from .base import Candidate, Tagger, doc_words, turn_sentences, words_between
+from .base import Candidate, Tagger, doc_words, reply_features, turn_sentences, words_between
 
 
 class PitchInviteTagger(Tagger):
@@ -85,7 +85,7 @@ class PitchInviteTagger(Tagger):
         """
         found: list[Candidate] = []
         lower = doc_words(doc)[0]
-        for _, turn in role_turns(doc, "buyer"):
+        for ti, turn in role_turns(doc, "buyer"):
             rules, refused = self.rule_sentences(doc, turn)
             for start, end in turn_sentences(doc, turn):
                 if start not in rules and self.cues.isdisjoint(lower[start:end]):
@@ -98,7 +98,7 @@ class PitchInviteTagger(Tagger):
                 feats.append(f"R:kind={form.kind if form else '-'}")
                 if any(titles[i] for i in range(1, len(titles))):
                     feats.append("C:names_someone")
-                feats += person_features(words) + ngrams(words, "W:")
+                feats += person_features(words) + ngrams(words, "W:") + reply_features(doc, ti, end)
                 found.append(Candidate(doc[start:end], feats, rule, veto=veto))
         return found
 
