@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import cached_property
 from typing import Iterable, Mapping, Sequence
 
 from .errors import TranscriptFormatError
@@ -192,9 +193,10 @@ class Transcript:
         turns.append(_merge(len(turns), group))
         return cls(source=source, format=format, turns=tuple(turns), ends_estimated=estimated)
 
-    @property
+    @cached_property
     def timed(self) -> bool:
-        """True when every turn has a start and an end time."""
+        """True when every turn has a start and an end time (worked out once: the
+        turns of a transcript never change)."""
         return all(t.start is not None and t.end is not None for t in self.turns)
 
     @property
