@@ -238,6 +238,25 @@ def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
 
 
 
+_TURN_TABLE = ("callcoach", "turn_table")
+
+
+def turn_table(doc: Doc) -> tuple[list[int], list[int], list[str | None]] | None:
+    """Start token, end token and speaker's role of every turn, read once per Doc
+    (None for text without turns)."""
+    from ..extensions import ROLES, TURNS_KEY
+
+    table = doc.user_data.get(_TURN_TABLE)
+    if table is None:
+        if TURNS_KEY not in doc.spans:
+            return None
+        roles = doc._.get(ROLES) or {}
+        turns = list(doc.spans[TURNS_KEY])
+        table = ([t.start for t in turns], [t.end for t in turns], [roles.get(t.label_) for t in turns])
+        doc.user_data[_TURN_TABLE] = table
+    return table
+
+
 def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:") -> list[str]:
     """Where a sentence that ends at token ``end`` of turn ``turn_index`` stands:
     whether it ends its turn (``A:turn_end=``) and, if it does, the role of
@@ -253,15 +272,12 @@ def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:") -
     which weighs what the context adds on average (see
     :func:`analyzer.nlp.learned.fit_sentence_model`).
     """
-    from ..extensions import ROLES, TURNS_KEY
-
-    turns = doc.spans[TURNS_KEY] if TURNS_KEY in doc.spans else None
-    if turns is None or turn_index + 1 >= len(turns):
+    table = turn_table(doc)
+    if table is None or turn_index + 1 >= len(table[0]):
         return [f"{prefix}{UNKNOWN}"]  # plain text, or the transcript's last turn
-    if end < turns[turn_index].end:
+    if end < table[1][turn_index]:
         return [f"{prefix}turn_end=False"]
-    role = (doc._.get(ROLES) or {}).get(turns[turn_index + 1].label_) or "unknown"
-    return [f"{prefix}turn_end=True", f"{prefix}role={role}"]
+    return [f"{prefix}turn_end=True", f"{prefix}role={table[2][turn_index + 1] or 'unknown'}"]
 
 
 def echo_features(doc: Doc, turn_index: int, words: Iterable[str], *, prefix: str = "E:") -> list[str]:
@@ -271,21 +287,18 @@ def echo_features(doc: Doc, turn_index: int, words: Iterable[str], *, prefix: st
     that takes up the buyer's own words is about what the buyer said."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    from ..extensions import ROLES, TURNS_KEY
-
-    if TURNS_KEY not in doc.spans or turn_index == 0:
+    table = turn_table(doc)
+    if table is None or turn_index == 0:
         return [f"{prefix}{UNKNOWN}"]  # nothing was said before
-    turns = doc.spans[TURNS_KEY]
-    roles = doc._.get(ROLES) or {}
-    prev = turns[turn_index - 1]
-    if roles.get(prev.label_) == roles.get(turns[turn_index].label_):
+    starts, ends, roles = table
+    if roles[turn_index - 1] == roles[turn_index]:
         return [f"{prefix}echo=same_side"]
     cache = doc.user_data.setdefault(("callcoach", "turn_content"), {})
     said = cache.get(turn_index - 1)
     if said is None:
         lower, _, space, punct = doc_words(doc)
         said = cache[turn_index - 1] = frozenset(
-            lower[i] for i in range(prev.start, prev.end)
+            lower[i] for i in range(starts[turn_index - 1], ends[turn_index - 1])
             if not (space[i] or punct[i]) and len(lower[i]) > 2 and lower[i] not in STOP_WORDS
         )
     shared = len({w for w in words if w in said})
