@@ -317,7 +317,7 @@ def fit_taggers(
 def fit_open_model(calls: list[CallCandidates], *, C: float = DEFAULT_C) -> SentenceModel:
     """Whether a buyer question is open, from the buyer-question candidates that
     overlap a gold question with the attribute (their features as the tagger
-    describes them: the question form, the words, the reply)."""
+    describes them: the question form, the words, where it stands in the call)."""
     pairs = [
         (row, int(is_open))
         for c in calls

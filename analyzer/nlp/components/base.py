@@ -8,6 +8,7 @@ from typing import Any, Iterable
 import numpy
 from spacy.attrs import IS_PUNCT, IS_SPACE, IS_TITLE, LOWER, SENT_START
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
@@ -236,8 +237,6 @@ def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
     return words_between(span.doc, span.start, span.end)
 
 
-
-
 _TURN_TABLE = ("callcoach", "turn_table")
 
 
@@ -285,8 +284,6 @@ def echo_features(doc: Doc, turn_index: int, words: Iterable[str], *, prefix: st
     before it (``E:echo=0``, ``1`` or ``2`` for two or more; ``same_side`` when
     that turn was the same side's, ``unknown`` in the first turn): a question
     that takes up the buyer's own words is about what the buyer said."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     table = turn_table(doc)
     if table is None or turn_index == 0:
         return [f"{prefix}{UNKNOWN}"]  # nothing was said before
