@@ -7,8 +7,8 @@ rules alone beside the rules with the trained segmenter, in three settings:
 - **units**: each dialogue-act unit on its own, as transcribed (SwDA) and
   with its question marks stripped (SwDA and MRDA). Rules:
   :func:`analyzer.nlp.questions.question_form`; learned: the same, after the
-  segmenter's question model has said whether the unit's last word ends a
-  question (only for units without a question mark);
+  segmenter's question model has said whether the unit, read as one
+  sentence, is a question (only for units without a question mark);
 - **merged turns**: consecutive units of one speaker joined into one turn
   and rewritten as raw speech recognition gives it (lower case, ``. , ? ! ;
   :`` removed, :mod:`analyzer.asr`); the pipeline's sentencizer and
@@ -20,7 +20,7 @@ rules alone beside the rules with the trained segmenter, in three settings:
 The corpora are for measuring only and never ship with the project; when
 ``../shared/data`` is absent the script says so and exits 0.
 
-    python benchmarks/question_detection.py [--data DIR] [--json] [--limit N]
+    python benchmarks/question_detection.py [--data DIR] [--models DIR] [--json] [--limit N]
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ import spacy
 
 from analyzer.asr import strip_speech
 from analyzer.nlp.components.base import sentence_words
-from analyzer.nlp.components.segmenter import QUESTION_MODEL, word_features
+from analyzer.nlp.components.segmenter import QUESTION_MODEL, sentence_features
 from analyzer.nlp.learned import load_models
 from analyzer.nlp.pipeline import build_nlp, transcript_to_doc
 from analyzer.nlp.questions import question_form
@@ -95,7 +95,7 @@ def score_units(path: Path, strip_qmarks: bool, qmodel, limit: int | None) -> di
             form = question_form(words, titles, lex=lex) if words else None
             rules.add(form is not None, gold_q, bool(form and form.open), gold_open, judged)
             plain = [w for w, t in zip(words, doc) if not t.is_punct]
-            if qmodel is not None and plain and "?" not in words and qmodel.accept(word_features(plain, lex))[-1]:
+            if qmodel is not None and plain and "?" not in words and qmodel.accept([sentence_features(plain, 0, len(plain), lex)])[0]:
                 form = question_form(words + ["?"], titles + [False], lex=lex)
             learned.add(form is not None, gold_q, bool(form and form.open), gold_open, judged)
     return {"rules": rules.to_dict(), "learned": learned.to_dict()}
@@ -184,12 +184,13 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--limit", type=int, default=None, help="at most this many conversations per corpus")
+    ap.add_argument("--models", default="default", help="a folder of tagger models (default: the shipped ones)")
     args = ap.parse_args(argv)
     files = {"swda": args.data / "swda-dev.jsonl", "mrda": args.data / "mrda-dev.jsonl"}
     if not all(f.exists() for f in files.values()):
         print(f"skipped: the evaluation corpora are not in {args.data}", file=sys.stderr)
         return 0
-    qmodel = load_models("default").get(QUESTION_MODEL)
+    qmodel = load_models(args.models).get(QUESTION_MODEL)
     out = {
         "SwDA units, as transcribed": score_units(files["swda"], False, qmodel, args.limit),
         "SwDA units, question marks stripped": score_units(files["swda"], True, qmodel, args.limit),
@@ -198,7 +199,7 @@ def main(argv=None) -> int:
     for corpus in ("swda", "mrda"):
         out[f"{corpus.upper() if corpus == 'mrda' else 'SwDA'} merged turns, unpunctuated"] = {
             "rules": score_merged(files[corpus], "none", args.limit),
-            "learned": score_merged(files[corpus], "default", args.limit),
+            "learned": score_merged(files[corpus], args.models, args.limit),
         }
     if args.json:
         print(json.dumps(out, indent=2))

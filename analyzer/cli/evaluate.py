@@ -20,8 +20,9 @@ from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, config_option, err, load_th
 @click.option("--taggers", default="default", show_default=True, help="The taggers' sentence models: a folder from `callcoach train-taggers`, or 'none' for the phrase rules alone.")
 @click.option("--asr", is_flag=True, help="Also measure on the calls rewritten as raw speech recognition output (lower case, no punctuation), side by side.")
 @click.option("--cv", is_flag=True, help="Retrain the taggers holding out one writer at a time and print rules-only beside learned (slow).")
+@click.option("--folds", type=click.IntRange(min=2), default=None, help="With --cv: hold out this many groups of whole writers instead of one writer at a time (faster).")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, path_type=Path), help="A manifest CSV with an outcome (won/lost) per call: report how the score relates to the outcomes of the calls in PATHS instead.")
-def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr, cv, manifest_path) -> None:
+def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr, cv, folds, manifest_path) -> None:
     """Per-tag precision, recall and F1 against NAME.gold.json sidecars in PATHS.
 
     With --manifest: how the score relates to the calls' outcomes (won or lost).
@@ -39,7 +40,7 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
         err("no *.gold.json files found in " + ", ".join(map(str, paths)))
         sys.exit(EXIT_INPUT_ERROR)
     if cv:
-        _cross_validate(gold, load_thresholds(config), asr, as_json)
+        _cross_validate(gold, load_thresholds(config), asr, as_json, folds)
         return
     try:
         analyzer = Analyzer(thresholds=load_thresholds(config), model=model_arg(model_path, no_model), taggers=taggers)
@@ -82,11 +83,11 @@ def _side_by_side(columns: dict, as_json: bool, title: str) -> None:
     comparison_table(columns, table_console(), title=title)
 
 
-def _cross_validate(gold, thresholds, asr: bool, as_json: bool) -> None:
+def _cross_validate(gold, thresholds, asr: bool, as_json: bool, folds: int | None = None) -> None:
     """Rules-only beside learned with whole writers held out (and the same unpunctuated, with --asr)."""
     from ..nlp.training import cross_validate_taggers
 
-    res = cross_validate_taggers(gold, thresholds=thresholds, asr=asr)
+    res = cross_validate_taggers(gold, thresholds=thresholds, asr=asr, folds=folds)
     columns = {}
     for mode, prefix in (("punctuated", ""), ("unpunctuated", "unpunctuated ")):
         if mode in res:
@@ -95,11 +96,13 @@ def _cross_validate(gold, thresholds, asr: bool, as_json: bool) -> None:
     if as_json:
         data = {k: {x: v[x] for x in ("calls", "tags", "micro", "open_accuracy", "role_accuracy", "errors")} for k, v in columns.items()}
         data["writers"] = res["writers"]
+        data["folds"] = res["folds"]
         data["per_writer"] = {mode: res[mode]["per_writer"] for mode in ("punctuated", "unpunctuated") if mode in res}
         data["out_of_reach"] = res["out_of_reach"]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    title = f"Writer-held-out cross-validation: {res['calls']} calls by {len(res['writers'])} writers ({', '.join(res['writers'])})"
+    held = "one writer at a time" if all(len(g) == 1 for g in res["folds"]) else f"{len(res['folds'])} folds of whole writers"
+    title = f"Writer-held-out cross-validation ({held}): {res['calls']} calls by {len(res['writers'])} writers ({', '.join(res['writers'])})"
     _side_by_side(columns, as_json, title)
     for e in res["errors"]:
         err(e["error"])

@@ -21,8 +21,9 @@ def train_taggers(paths, out_dir, no_cv, config, as_json) -> None:
 
     Each learned tagger (pitch_invite, buyer_question, if_then_close) gets a
     logistic regression over hashed n-grams and its rule signals, fitted on
-    its candidate sentences, and the segmenter gets two word-window models
-    learned from the calls' own punctuation. Unless --no-cv, whole writers
+    its candidate sentences, and the segmenter gets two models learned from
+    the calls' own punctuation (where sentences start, from a window of
+    words; which sentences are questions, from each sentence whole). Unless --no-cv, whole writers
     (a gold file's "writer", else the letters before the first "-" of its
     name) are first held out one at a time to measure rules-only beside
     learned. Use the result with `--taggers DIR` on the other commands.

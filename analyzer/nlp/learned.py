@@ -28,7 +28,7 @@ import numpy as np
 
 #: Bumped whenever the feature strings change: a model trained on other
 #: features is refused instead of silently scoring nonsense.
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 #: Size of the hashed feature space.
 N_FEATURES = 2**18
 #: Where the shipped models live (installed as ``analyzer.models``).
@@ -287,8 +287,9 @@ def fit_sentence_model(
         rows hold it (the rest are dropped before fitting).
     RETURNS (SentenceModel): the fitted model. For each context prefix
         (:data:`CONTEXT_PREFIXES`) its ``unknown`` feature is left out of the
-        fit and weighs the mean of what that context's features add to the
-        rows that hold them.
+        fit and weighs what that context's features add to the rows that hold
+        them: the mean over the tag's rows and the mean over the others,
+        averaged (each class counts the same, however rare the tag).
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -298,8 +299,8 @@ def fit_sentence_model(
     if min_count > 1:  # a feature seen in fewer rows says nothing a new call can use
         counts = Counter(f for row in rows for f in set(row))
         rows = [[f for f in row if counts[f] >= min_count] for row in rows]
-    # An unknown context is not fitted: it weighs, after the fit, the mean of
-    # what the known contexts add (so that its absence is no evidence).
+    # An unknown context is not fitted: it weighs, after the fit, what the
+    # known contexts add on average (so that its absence is no evidence).
     unknown = {f"{p}{UNKNOWN}" for p in CONTEXT_PREFIXES}
     rows = [[f for f in row if f not in unknown] for row in rows]
     hasher = _hasher()
@@ -314,9 +315,12 @@ def fit_sentence_model(
     weights = {f: float(coef[i]) for f, i in zip(seen, idx) if abs(coef[i]) > 1e-6}
     for prefix in CONTEXT_PREFIXES:
         adds = [sum(weights.get(f, 0.0) for f in set(row) if f.startswith(prefix)) for row in rows]
-        known = [a for a, row in zip(adds, rows) if any(f.startswith(prefix) for f in row)]
-        if known:
-            weights[f"{prefix}{UNKNOWN}"] = float(np.mean(known))
+        has = [any(f.startswith(prefix) for f in row) for row in rows]
+        # The mean for the tag and the mean for the rest, halved: the plain
+        # mean over all rows would lean towards the commoner class.
+        means = [np.mean(k) for k in ([a for a, h, t in zip(adds, has, y) if h and t == c] for c in (0, 1)) if k]
+        if means:
+            weights[f"{prefix}{UNKNOWN}"] = float(np.mean(means))
     return SentenceModel(
         name=name,
         weights=weights,

@@ -89,3 +89,18 @@ def test_cli_evaluate_cv_holds_out_writers(gold_folder):
     data = json.loads(result.stdout)
     assert {"rules", "learned", "writers", "per_writer"} <= set(data)
     assert data["rules"]["calls"] == data["learned"]["calls"] == 7
+
+
+@pytest.mark.slow
+def test_cli_evaluate_cv_folds_hold_out_groups_of_writers(gold_folder):
+    result = CliRunner().invoke(main, ["evaluate", str(gold_folder), "--cv", "--folds", "2", "--json"])
+    assert result.exit_code == EXIT_OK, result.output
+    data = json.loads(result.stdout)
+    assert len(data["folds"]) == 2 and sorted(w for g in data["folds"] for w in g) == sorted(data["writers"])
+    assert data["learned"]["calls"] == 7
+
+
+def test_cli_evaluate_folds_must_be_at_least_two(gold_folder):
+    result = CliRunner().invoke(main, ["evaluate", str(gold_folder), "--cv", "--folds", "1"])
+    assert result.exit_code != EXIT_OK
+    assert "--folds" in result.output

@@ -247,14 +247,21 @@ def test_learned_open_model_decides_open_where_it_ships(intercept, expected):
     assert [s._.callcoach_open for s in doc.spans["buyer_question"]] == expected
 
 
-def test_learned_unknown_context_weighs_the_mean_of_known_contexts():
+def test_learned_unknown_context_weighs_the_class_balanced_mean_of_known_contexts():
     rows = [["W:what", "A:turn_end=True", "A:role=buyer"], ["W:nice", "A:turn_end=False"],
-            ["W:what", "A:turn_end=False"], ["W:nice", "A:turn_end=True", "A:role=seller"], ["W:what", "A:unknown"]] * 4
-    y = [1, 0, 1, 0, 1] * 4
+            ["W:what", "A:turn_end=False"], ["W:nice", "A:turn_end=True", "A:role=seller"], ["W:what", "A:unknown"],
+            ["W:so", "A:turn_end=False"], ["W:ok", "A:turn_end=False"]] * 4
+    y = [1, 0, 1, 0, 1, 0, 0] * 4  # the tag is the rarer class among the known contexts (8 of 24)
     model = fit_sentence_model("buyer_question", rows, y)
     w = model.weights
+
+    def mean_add(label):
+        adds = [sum(w.get(f, 0.0) for f in row if f.startswith("A:")) for row, t in zip(rows, y) if t == label and "A:unknown" not in row]
+        return sum(adds) / len(adds)
+
+    assert w["A:unknown"] == pytest.approx((mean_add(0) + mean_add(1)) / 2)
     known = [sum(w.get(f, 0.0) for f in row if f.startswith("A:")) for row in rows if "A:unknown" not in row]
-    assert w["A:unknown"] == pytest.approx(sum(known) / len(known))
+    assert w["A:unknown"] > sum(known) / len(known)  # not pulled towards the commoner class
     assert model.decision([["W:what", "A:unknown"]])[0] == pytest.approx(model.intercept + w["W:what"] + w["A:unknown"])
 
 
@@ -285,3 +292,17 @@ def test_learned_what_the_buyer_answers_does_not_decide(reply):
     (cand,) = [c for c in tagger.candidates(doc) if c.span.text.startswith("How")]
     assert not [f for f in cand.features if f.startswith("A:") and not f.startswith(("A:turn_end=", "A:role="))]
     assert [(s.text, s._.callcoach_open) for s in doc.spans["buyer_question"]] == [("How are you handling renewals today?", True)]
+
+
+def test_learned_writer_folds_group_whole_writers_by_calls():
+    from types import SimpleNamespace
+
+    from analyzer.nlp.training import writer_folds
+
+    calls = [SimpleNamespace(writer=w) for w, n in (("ta", 5), ("tb", 4), ("tc", 3), ("td", 2), ("te", 1)) for _ in range(n)]
+    assert writer_folds(calls) == [["ta"], ["tb"], ["tc"], ["td"], ["te"]]
+    folds = writer_folds(calls, 2)
+    assert folds == [["ta", "td", "te"], ["tb", "tc"]]  # 8 and 7 calls
+    assert writer_folds(calls, 9) == writer_folds(calls)  # more folds than writers: one each
+    with pytest.raises(ValueError):
+        writer_folds(calls, 1)

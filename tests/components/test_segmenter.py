@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer.nlp.components.base import question_odds, segmented
-from analyzer.nlp.components.segmenter import WindowScorer, lacks_punctuation, word_features
+from analyzer.nlp.components.segmenter import WindowScorer, lacks_punctuation, sentence_features, training_rows, word_features
 from analyzer.nlp.learned import SentenceModel
 from analyzer.nlp.pipeline import analyse_doc, build_nlp
 
@@ -56,6 +56,37 @@ def test_segmenter_splits_only_the_turns_without_punctuation():
     assert question_odds(doc, turns[1].start, turns[1].end) is None
 
 
+def test_segmenter_question_model_reads_each_sentence_whole():
+    """The question model judges the sentences the start model found, each as a
+    whole: a feature of a sentence's first word marks the end of that sentence."""
+    nlp = _splitting_nlp({"so": 20.0, "and": 20.0})
+    seg = nlp.get_pipe("callcoach_segmenter")
+    seg.question_model = SentenceModel("segment_question", {"f1=and": 20.0}, -10.0, 0.7)
+    doc = analyse_doc(nlp, build_transcript([("Priya Nair", RAW), ("Tammy Boyd", "Fine.")]))
+    ends = [t.i for t in doc if t._.callcoach_qend]
+    assert [doc[i].text for i in ends] == ["process"]
+    sents = [s for s in doc.sents if s.start < doc.spans["turns"][0].end]
+    odds = [question_odds(doc, s.start, s.end) for s in sents]
+    assert odds[2] == pytest.approx(1 / (1 + math.exp(-10.0)))
+    assert odds[0] == odds[1] == pytest.approx(1 / (1 + math.exp(10.0)))
+
+
+def test_segmenter_training_rows_label_each_word_and_each_sentence():
+    words = "okay great so how is it going and who owns it".split()
+    starts = {0, 2, 7}
+    ends_question = {6, 10}
+    turn = [(w, k in starts, k in ends_question) for k, w in enumerate(words)]
+    rows, start, sentences, question = training_rows(turn)
+    assert len(rows) == len(start) == len(words) - 1  # the first word always starts a sentence
+    assert start == [int(k in starts) for k in range(1, len(words))]
+    assert rows == word_features(words)[1:]
+    assert question == [0, 1, 1]
+    assert sentences[1] == sentence_features(words, 2, 7)
+    assert {"f1=so", "f12=so|how", "sw=how", "sp=is|it", "w=going", "n1=and"} <= set(sentences[1])
+    # nothing of another sentence's words leaks into a sentence's body features
+    assert not any(f in sentences[1] for f in ("sw=okay", "sw=who"))
+
+
 def test_segmenter_without_models_changes_nothing():
     nlp = build_nlp(learned="none")
     doc = analyse_doc(nlp, build_transcript([("Priya Nair", RAW), ("Tammy Boyd", "Fine.")]))
@@ -99,9 +130,8 @@ def test_segmenter_shipped_models_find_both_questions_of_a_raw_turn():
 def test_segmenter_window_scorer_equals_the_model_on_every_row(words):
     from analyzer.nlp.learned import load_models
 
-    for name in ("segment_start", "segment_question"):
-        model = load_models("default")[name]
-        assert numpy.array_equal(WindowScorer(model).decision(words), model.decision(word_features(words)))
+    model = load_models("default")["segment_start"]
+    assert numpy.array_equal(WindowScorer(model).decision(words), model.decision(word_features(words)))
 
 
 def test_segmenter_window_scorer_equals_the_model_on_the_samples():
@@ -113,8 +143,7 @@ def test_segmenter_window_scorer_equals_the_model_on_the_samples():
     samples = Path(__file__).resolve().parents[2] / "data" / "samples"
     turns = [t.text.lower().split() for p in sorted(samples.glob("*.txt")) for t in read_transcript(p).turns]
     assert len(turns) > 100
-    for name in ("segment_start", "segment_question"):
-        model = load_models("default")[name]
-        scorer = WindowScorer(model)  # one scorer for all turns, as for a call
-        for words in turns:
-            assert numpy.array_equal(scorer.decision(words), model.decision(word_features(words)))
+    model = load_models("default")["segment_start"]
+    scorer = WindowScorer(model)  # one scorer for all turns, as for a call
+    for words in turns:
+        assert numpy.array_equal(scorer.decision(words), model.decision(word_features(words)))

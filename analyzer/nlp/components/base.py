@@ -191,7 +191,7 @@ def mark_question_ends(doc: Doc, indices: Iterable[int]) -> None:
 
 def mark_segmented(doc: Doc, turn_starts: Iterable[int], odds: dict[int, float]) -> None:
     """Record the turns the segmenter split (by their first token) and, for the
-    last word of each sentence it found, the probability that it ends a question."""
+    last word of each sentence it found, the probability that the sentence is a question."""
     doc.user_data.setdefault(_SEGMENTED, set()).update(turn_starts)
     doc.user_data.setdefault(_QODDS, {}).update(odds)
 
@@ -204,7 +204,7 @@ def segmented(doc: Doc, turn: Span) -> bool:
 
 def question_odds(doc: Doc, start: int, end: int) -> float | None:
     """The segmenter's probability that the sentence ``start:end`` (in a segmented
-    turn) ends a question, read at its last word; None where it did not judge."""
+    turn) is a question, stored at its last word; None where it did not judge."""
     found = doc.user_data.get(_QODDS)
     if not found:
         return None

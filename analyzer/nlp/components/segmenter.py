@@ -5,8 +5,9 @@ turn then runs on for several sentences: ``okay great so how are you
 handling renewals today and who on your team owns that process``. For each
 turn that lacks punctuation (fewer sentence marks than one per
 :data:`WORDS_PER_MARK` words), a trained word-window model decides where a
-new sentence starts, and a second one which sentences are questions; the
-turn's sentence boundaries are replaced by those, and the last word of each
+new sentence starts, and a second model, reading each sentence so found as a
+whole, which of them are questions; the turn's sentence boundaries are
+replaced by those, and the last word of each
 question is flagged (``token._.callcoach_qend``) so that the taggers read
 the sentence as if it ended in ``?``.
 
@@ -76,41 +77,74 @@ def word_class(w: str, lex) -> str:
 def word_features(words: Sequence[str], lex=None) -> list[list[str]]:
     """Window features of each word of an unpunctuated turn (lower-cased words)."""
     lex = lex or load_lexicon()
-    pad = ["<s>", "<s>"] + list(words) + ["</s>", "</s>"]
+    return [_window(words, i, lex) for i in range(len(words))]
 
-    def cls(w: str) -> str:
-        return word_class(w, lex)
 
-    rows = []
+def _window(words: Sequence[str], i: int, lex) -> list[str]:
+    """The window features of word ``i`` of a turn: it, the two words before it
+    and the two after it, their pairs, its position, and the classes of it and
+    its neighbours."""
     n = len(words)
-    for i in range(n):
-        j = i + 2
-        p2, p1, w = pad[j - 2], pad[j - 1], pad[j]
-        row = [f"w={w}", f"p1={p1}", f"p2={p2}", f"p1w={p1}|{w}", f"p2p1={p2}|{p1}", f"pos={min(i, 4)}"]
-        # No feature marks the end of the turn: the end of a turn is always the
-        # end of a sentence, and a model that learned "the turn ends here, so a
-        # question ends here" would call every turn's last words a question.
-        if i + 1 < n:
-            n1 = pad[j + 1]
-            row += [f"n1={n1}", f"wn1={w}|{n1}", f"c={cls(p1)}|{cls(w)}|{cls(n1)}"]
-            if i + 2 < n:
-                n2 = pad[j + 2]
-                row += [f"n2={n2}", f"n1n2={n1}|{n2}"]
-        rows.append(row)
-    return rows
+
+    def at(k: int) -> str:
+        return words[k] if 0 <= k < n else ("<s>" if k < 0 else "</s>")
+
+    p2, p1, w = at(i - 2), at(i - 1), words[i]
+    row = [f"w={w}", f"p1={p1}", f"p2={p2}", f"p1w={p1}|{w}", f"p2p1={p2}|{p1}", f"pos={min(i, 4)}"]
+    # No feature marks the end of the turn: the end of a turn is always the
+    # end of a sentence, and a model that learned "the turn ends here, so a
+    # question ends here" would call every turn's last words a question.
+    if i + 1 < n:
+        n1 = words[i + 1]
+        row += [f"n1={n1}", f"wn1={w}|{n1}", f"c={word_class(p1, lex)}|{word_class(w, lex)}|{word_class(n1, lex)}"]
+        if i + 2 < n:
+            n2 = words[i + 2]
+            row += [f"n2={n2}", f"n1n2={n1}|{n2}"]
+    return row
 
 
-def training_rows(turn_words: Sequence[tuple[str, bool, bool]]) -> tuple[list[list[str]], list[int], list[int]]:
+def sentence_features(words: Sequence[str], start: int, end: int, lex=None) -> list[str]:
+    """Features of ``words[start:end]`` as one sentence of its turn, for the
+    question model: the window of its last word (:func:`word_features`), its
+    first two words and their classes, and every word and word pair in it.
+    Whether a sentence asks something shows mostly at its start and in its
+    body (a wh-word or an auxiliary up front, "you" after it), often far from
+    its last word.
+    """
+    lex = lex or load_lexicon()
+    first = words[start]
+    row = _window(words, end - 1, lex) + [f"f1={first}", f"f1c={word_class(first, lex)}"]
+    if end - start > 1:
+        second = words[start + 1]
+        row += [f"f2={second}", f"f12={first}|{second}", f"fc12={word_class(first, lex)}|{word_class(second, lex)}"]
+    body = words[start:end]
+    row += [f"sw={w}" for w in dict.fromkeys(body)]
+    row += [f"sp={a}|{b}" for a, b in dict.fromkeys(zip(body, body[1:]))]
+    return row
+
+
+def training_rows(
+    turn_words: Sequence[tuple[str, bool, bool]], lex=None
+) -> tuple[list[list[str]], list[int], list[list[str]], list[int]]:
     """Rows and labels from one punctuated turn.
 
     turn_words: ``(word, starts_sentence, ends_question)`` for each word, the
         punctuation already removed.
-    RETURNS: feature rows, sentence-start labels, question-end labels. The
-        first word (always a start) is left out of the start labels' meaning
-        but kept for the question labels.
+    RETURNS: for the start model, one feature row per word after the first
+        (the first always starts a sentence) and whether it starts one; for
+        the question model, one row per sentence (:func:`sentence_features`)
+        and whether it is a question.
     """
+    lex = lex or load_lexicon()
     words = [w for w, _, _ in turn_words]
-    return word_features(words), [int(s) for _, s, _ in turn_words], [int(q) for _, _, q in turn_words]
+    starts = [k for k, (_, s, _) in enumerate(turn_words) if s or k == 0]
+    bounds = list(zip(starts, starts[1:] + [len(words)]))
+    return (
+        word_features(words, lex)[1:],
+        [int(s) for _, s, _ in turn_words[1:]],
+        [sentence_features(words, a, b, lex) for a, b in bounds],
+        [int(turn_words[b - 1][2]) for _, b in bounds],
+    )
 
 
 #: How many word pairs a :class:`WindowScorer` remembers before it starts afresh.
@@ -251,7 +285,7 @@ class Segmenter(Component):
         done: list[int] = []
         start_cut = math.log(self.start_model.threshold / (1.0 - self.start_model.threshold))
         start_scorer = self._scorer(self.start_model)
-        question_scorer = None if self.question_model is None else self._scorer(self.question_model)
+        question_model = self.question_model
         for turn in todo:
             idx = [i for i in range(turn.start, turn.end) if not (space[i] or punct[i])]
             if not idx:
@@ -264,15 +298,16 @@ class Segmenter(Component):
             for k, i in enumerate(idx):
                 if is_start[k]:
                     starts[i, 0] = 1
-            if question_scorer is not None:
-                prob = 1.0 / (1.0 + numpy.exp(-question_scorer.decision(words)))
-                cut = self.question_model.threshold
-                # The last word before each start (and of the turn) ends a sentence.
-                for k, i in enumerate(idx):
-                    if k + 1 == len(idx) or is_start[k + 1]:
-                        odds[i] = float(prob[k])
-                        if prob[k] >= cut:
-                            ends.append(i)
+            if question_model is not None:
+                first = numpy.flatnonzero(is_start).tolist()
+                bounds = list(zip(first, first[1:] + [len(idx)]))
+                prob = question_model.probabilities([sentence_features(words, a, b, self.lex) for a, b in bounds])
+                cut = question_model.threshold
+                for (_, b), p in zip(bounds, prob.tolist()):
+                    last = idx[b - 1]  # the sentence's last word
+                    odds[last] = p
+                    if p >= cut:
+                        ends.append(last)
         return starts, ends, done, odds
 
     def set_annotations(self, doc: Doc, found: tuple[numpy.ndarray, list[int], list[int], dict[int, float]] | None) -> None:
