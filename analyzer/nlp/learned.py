@@ -315,10 +315,10 @@ def fit_sentence_model(
     weights = {f: float(coef[i]) for f, i in zip(seen, idx) if abs(coef[i]) > 1e-6}
     for prefix in CONTEXT_PREFIXES:
         adds = [sum(weights.get(f, 0.0) for f in set(row) if f.startswith(prefix)) for row in rows]
-        has = [any(f.startswith(prefix) for f in row) for row in rows]
-        # The mean for the tag and the mean for the rest, halved: the plain
+        known = np.array([any(f.startswith(prefix) for f in row) for row in rows], dtype=bool)
+        # The mean for the tag and the mean for the rest, averaged: the plain
         # mean over all rows would lean towards the commoner class.
-        means = [np.mean(k) for k in ([a for a, h, t in zip(adds, has, y) if h and t == c] for c in (0, 1)) if k]
+        means = [np.mean(np.asarray(adds)[known & (y == c)]) for c in (0, 1) if (known & (y == c)).any()]
         if means:
             weights[f"{prefix}{UNKNOWN}"] = float(np.mean(means))
     return SentenceModel(

@@ -368,6 +368,8 @@ def use_models(analyzer, models: dict[str, SentenceModel]) -> None:
 
 def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: dict[str, Any] | None = None) -> Path:
     """Write each model to ``out/TAG.npz`` (+ ``.json`` card) and a ``CARD.md`` summary."""
+    from .components.segmenter import QUESTION_MODEL
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -388,7 +390,7 @@ def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: di
                 "marked open or closed."
             )
         elif tag.startswith("segment_"):
-            unit = "sentences" if "sentences" in t else "words"
+            unit = "sentences" if tag == QUESTION_MODEL else "words"
             lines.append(
                 f"- `{tag}`: {t['candidates']} {unit} ({t['positives']} positive) of the punctuated turns of "
                 f"{t['calls']} calls by writers {', '.join(t['writers'])}, their punctuation stripped."
@@ -474,7 +476,6 @@ def fit_segmenter(
         trained_on=dict(
             card["trained_on"],
             candidates=len(data["sentences"]),
-            sentences=len(data["sentences"]),
             positives=int(sum(data["question"])),
         ),
         estimator=f"LogisticRegression(C={C}, solver='liblinear') over each sentence's words, word pairs, "

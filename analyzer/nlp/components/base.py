@@ -241,9 +241,9 @@ _TURN_TABLE = ("callcoach", "turn_table")
 
 
 def turn_table(doc: Doc) -> tuple[list[int], list[int], list[str | None]] | None:
-    """Start token, end token and speaker's role of every turn, read once per Doc
-    (None for text without turns)."""
-    from ..extensions import ROLES, TURNS_KEY
+    """Start token (:func:`~analyzer.nlp.extensions.turn_starts`), end token and
+    speaker's role of every turn, read once per Doc (None for text without turns)."""
+    from ..extensions import ROLES, TURNS_KEY, turn_starts
 
     table = doc.user_data.get(_TURN_TABLE)
     if table is None:
@@ -251,7 +251,7 @@ def turn_table(doc: Doc) -> tuple[list[int], list[int], list[str | None]] | None
             return None
         roles = doc._.get(ROLES) or {}
         turns = list(doc.spans[TURNS_KEY])
-        table = ([t.start for t in turns], [t.end for t in turns], [roles.get(t.label_) for t in turns])
+        table = (turn_starts(doc), [t.end for t in turns], [roles.get(t.label_) for t in turns])
         doc.user_data[_TURN_TABLE] = table
     return table
 
