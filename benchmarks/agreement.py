@@ -14,7 +14,7 @@ Usage: python benchmarks/agreement.py [data/agreement] [data/train]
 """
 from __future__ import annotations
 
-import sys
+import argparse
 from collections import defaultdict
 from pathlib import Path
 
@@ -36,7 +36,11 @@ def spans(gold_path: Path) -> tuple[dict[str, list[tuple[int, int, int, bool | N
     return out, gold.label
 
 
-def main(agreement: Path, primary_dir: Path) -> None:
+def main(agreement: Path, primary_dir: Path) -> int:
+    for folder in (agreement, primary_dir):
+        if not folder.is_dir():
+            print(f"{folder}: not a folder of annotated calls")
+            return 2
     counts = {tag: [0, 0, 0] for tag in TAG_NAMES}  # matched, only first, only second
     open_same = open_total = 0
     labels = []
@@ -64,6 +68,9 @@ def main(agreement: Path, primary_dir: Path) -> None:
                     open_total += 1
                     open_same += oa == b[tag][hit][3]
             counts[tag][2] += len(b.get(tag, [])) - len(used)
+    if not labels:
+        print(f"{agreement}: no call there has a first annotation in {primary_dir}")
+        return 1
     print(f"{len(labels)} calls labelled by two annotators\n")
     print(f"{'tag':15s} {'both':>5s} {'first only':>10s} {'second only':>11s} {'F1':>6s}")
     for tag, (m, fa, sb) in counts.items():
@@ -79,8 +86,12 @@ def main(agreement: Path, primary_dir: Path) -> None:
     for name, x, y in labels:
         if x != y:
             print(f"  {name}: {x} / {y}")
+    return 0
 
 
 if __name__ == "__main__":
-    args = [Path(a) for a in sys.argv[1:]]
-    main(args[0] if args else Path("data/agreement"), args[1] if len(args) > 1 else Path("data/train"))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("agreement", nargs="?", type=Path, default=Path("data/agreement"), help="the second annotator's calls")
+    ap.add_argument("primary", nargs="?", type=Path, default=Path("data/train"), help="the same calls as first labelled")
+    args = ap.parse_args()
+    raise SystemExit(main(args.agreement, args.primary))
