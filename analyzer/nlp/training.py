@@ -161,7 +161,11 @@ def collect(calls: Iterable[GoldCall], nlp=None, *, asr: bool = False) -> list[C
                 doc = proc(doc)  # sentence boundaries (and the segmenter) only
         call = CallCandidates(gold.path, item.writer)
         for tag, comp in comps.items():
-            cands = comp.candidates(doc)
+            # A candidate the guide rules out by definition is never tagged, whatever
+            # the model says: it is left out of training too, so that its words
+            # ("how are you" of the vetoed pleasantry) do not weigh against the
+            # questions that share them ("how are you handling renewals?").
+            cands = [c for c in comp.candidates(doc) if not c.veto]
             spans = [(c.span.start_char, c.span.end_char) for c in cands]
             call.rows[tag] = [c.features for c in cands]
             call.rules[tag] = [c.rule for c in cands]

@@ -45,15 +45,20 @@ class PitchInviteTagger(Tagger):
         #: Ironvault?", "give us the rundown": the lexicon's invite_cues) and the
         #: second-person words: with the question form, the cheap test for a candidate.
         self.cues = self.lex.invite_cues | self.lex.second_person
+        #: Words that open a complement narrowing an invitation ("for fun", "to exercise").
+        self.complement_heads = frozenset(self.lex.invite_narrowing) | {"to"}
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
 
-    def rule_sentences(self, doc: Doc, turn: Span) -> tuple[dict[int, str], set[int]]:
+    def rule_sentences(self, doc: Doc, turn: Span) -> tuple[dict[int, str], set[int], set[int]]:
         """Start token of each sentence the phrase rules accept, with the pattern label;
-        and the starts of sentences where a strict pattern matched but the sentence
-        goes on to ask about something else ("what do you do to exercise?")."""
+        the starts of sentences where a strict pattern matched but was not followed
+        by the end of its clause ("who are you lot?"); and of those where it was
+        narrowed to one thing by a complement ("what do you do to exercise?",
+        "what do you do for fun?")."""
         accepted: dict[int, str] = {}
         refused: set[int] = set()
+        narrowed: set[int] = set()
         lower = doc_words(doc)[0]
         # Only sentences holding a word some pattern starts with go to the
         # matcher (a pattern matches within one sentence).
@@ -64,8 +69,16 @@ class PitchInviteTagger(Tagger):
                 if self._accept(doc, label, end, turn.end):
                     accepted.setdefault(sent_start, label)
                 elif label == "INVITE_STRICT":
-                    refused.add(sent_start)
-        return accepted, refused - set(accepted)
+                    (narrowed if self._complement(doc, end, sent_end) else refused).add(sent_start)
+        return accepted, refused - set(accepted), narrowed - set(accepted)
+
+    def _complement(self, doc: Doc, end: int, limit: int) -> bool:
+        """Whether a preposition or an infinitive's ``to`` with words of its own follows
+        token ``end`` ("for fun", "to exercise"), not a stranded one ("who are you with?")."""
+        if end + 1 >= limit or doc[end].lower_ not in self.complement_heads:
+            return False
+        after = doc[end + 1]
+        return not after.is_punct and after.lower_ not in self.lex.invite_strict_followers
 
     def _one_part(self, words: list[str]) -> bool:
         """The guide's "request for one specific part of the offer": a second-person
@@ -80,20 +93,25 @@ class PitchInviteTagger(Tagger):
         """Buyer sentences that could invite a pitch, with features and the rules' decision.
 
         A candidate the guide rules out by definition (a request for one part of
-        the offer, or a strict invitation that goes on to ask about something
-        else) is marked ``veto``: no model can tag it.
+        the offer, or a strict invitation narrowed by a complement: "what do you
+        do to exercise?") is marked ``veto``: no model can tag it. A strict
+        invitation followed by any other word is only a feature
+        (``R:refused``): whether its clause ends is read from the punctuation
+        and a list of the words that may follow, and in speech without
+        punctuation, or with a word the list lacks ("who are you lot?"), the
+        test cannot tell.
         """
         found: list[Candidate] = []
         lower = doc_words(doc)[0]
         for ti, turn in role_turns(doc, "buyer"):
-            rules, refused = self.rule_sentences(doc, turn)
+            rules, refused, narrowed = self.rule_sentences(doc, turn)
             for start, end in turn_sentences(doc, turn):
                 if start not in rules and self.cues.isdisjoint(lower[start:end]):
                     continue
                 words, titles = words_between(doc, start, end)
                 rule = start in rules
-                veto = not rule and (start in refused or self._one_part(words))
-                feats = [f"R:rule={rule}", f"R:label={rules.get(start, '-')}", f"R:veto={veto}"]
+                veto = not rule and (start in narrowed or self._one_part(words))
+                feats = [f"R:rule={rule}", f"R:label={rules.get(start, '-')}", f"R:veto={veto}", f"R:refused={start in refused}"]
                 form = question_form(words, titles, lex=self.lex)
                 feats.append(f"R:kind={form.kind if form else '-'}")
                 if any(titles[i] for i in range(1, len(titles))):
