@@ -403,7 +403,8 @@ def save_taggers(models: dict[str, SentenceModel], out: str | Path, *, extra: di
             lines.append(
                 f"- `{tag}`: {t['candidates']} candidates ({t['positives']} positive) from {t['calls']} calls "
                 f"by writers {', '.join(t['writers'])}, each as written and as unpunctuated speech; "
-                f"{t['gold_out_of_reach']} of {t['gold_tags']} gold tags were in no candidate sentence."
+                f"{t['gold_out_of_reach']} of {t['gold_tags']} gold tags were in no candidate sentence "
+                "(none was found, or only one the guide's exclusions rule out)."
             )
         cv = card.get("cross_validation")
         if cv and "role_accuracy" in cv:

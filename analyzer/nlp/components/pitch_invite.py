@@ -5,9 +5,11 @@ should we pick you?", "what makes you different?" - but not a request for
 one part of the offer ("tell me about the pricing", "walk me through the
 coverage"), whose answer is measured as a monologue instead.
 
-Patterns are in ``patterns/pitch_invite.jsonl``. Those labelled
-``INVITE_STRICT`` must end their clause ("what do you guys do?" but not "what
-do you do to exercise?"); those labelled ``INVITE`` are refused when the
+Patterns are in ``patterns/pitch_invite.jsonl``. For the rules alone, those
+labelled ``INVITE_STRICT`` must end their clause ("what do you guys do?" but
+not "what do you do to exercise?"); with a trained model only a complement
+rules one out, and any other following word is a signal the model weighs
+("who are you lot?"). Those labelled ``INVITE`` are refused when the
 invitation is narrowed to one thing (the word classes ``invite_*`` of
 ``patterns/lexicon.json``) ("about your company's pricing",
 "an overview of the fees").
