@@ -70,6 +70,7 @@ class Lexicon:
     invite_strict_followers: frozenset[str]
     invite_narrowing: frozenset[str]
     invite_self_after_narrowing: frozenset[str]
+    invite_complement_heads: frozenset[str]
     other_name_words: frozenset[str]
     offer_parts: frozenset[str]
     condition_cues: frozenset[str]

@@ -47,8 +47,6 @@ class PitchInviteTagger(Tagger):
         #: Ironvault?", "give us the rundown": the lexicon's invite_cues) and the
         #: second-person words: with the question form, the cheap test for a candidate.
         self.cues = self.lex.invite_cues | self.lex.second_person
-        #: Words that open a complement narrowing an invitation ("for fun", "to exercise").
-        self.complement_heads = frozenset(self.lex.invite_narrowing) | {"to"}
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
 
@@ -72,12 +70,13 @@ class PitchInviteTagger(Tagger):
                     accepted.setdefault(sent_start, label)
                 elif label == "INVITE_STRICT":
                     (narrowed if self._complement(doc, end, sent_end) else refused).add(sent_start)
-        return accepted, refused - set(accepted), narrowed - set(accepted)
+        return accepted, refused - accepted.keys(), narrowed - accepted.keys()
 
     def _complement(self, doc: Doc, end: int, limit: int) -> bool:
-        """Whether a preposition or an infinitive's ``to`` with words of its own follows
-        token ``end`` ("for fun", "to exercise"), not a stranded one ("who are you with?")."""
-        if end + 1 >= limit or doc[end].lower_ not in self.complement_heads:
+        """Whether a preposition or an infinitive's ``to`` (the lexicon's
+        ``invite_complement_heads``) with words of its own follows token ``end``
+        ("for fun", "to exercise"), not a stranded one ("who are you with?")."""
+        if end + 1 >= limit or doc[end].lower_ not in self.lex.invite_complement_heads:
             return False
         after = doc[end + 1]
         return not after.is_punct and after.lower_ not in self.lex.invite_strict_followers
