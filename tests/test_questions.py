@@ -5,7 +5,7 @@ import pytest
 import spacy
 
 from analyzer.nlp.components.base import sentence_words
-from analyzer.nlp.questions import is_alternative, question_form, skip_fillers
+from analyzer.nlp.questions import is_alternative, question_form, question_parts, skip_fillers
 from analyzer.nlp.resources import load_lexicon
 
 
@@ -124,6 +124,41 @@ def test_questions_name_as_question_needs_titles(tokenize, sentence):
 )
 def test_questions_is_alternative(words, expected):
     assert is_alternative(words) is expected
+
+
+@pytest.mark.parametrize(
+    "sentence,parts",
+    [
+        # two questions joined by "and" are two (the guide): each part asks on its own
+        ("What's your runway, and is there a milestone this trial has to hit?",
+         ["What's your runway", "and is there a milestone this trial has to hit?"]),
+        ("Did you raise it with them, and how did they respond?",
+         ["Did you raise it with them", "and how did they respond?"]),
+        ("how are you handling renewals today and how does the team feel about it",
+         ["how are you handling renewals today", "and how does the team feel about it"]),
+        ("Who's coming and what's the occasion and how many of you will there be?",
+         ["Who's coming", "and what's the occasion", "and how many of you will there be?"]),
+        # "or" joins the halves of one alternative question
+        ("Is it the cost, or is it the time?", ["Is it the cost, or is it the time?"]),
+        # a comma alone joins a question to its rewording
+        ("How's the team, like, who does what?", ["How's the team, like, who does what?"]),
+        # the earlier words must ask on their own
+        ("We moved last spring and how did that go?", ["We moved last spring and how did that go?"]),
+        # and the later words must begin a question
+        ("Do you run payroll and the benefits yourself?", ["Do you run payroll and the benefits yourself?"]),
+        ("Can you tell me how you do it and why?", ["Can you tell me how you do it and why?"]),
+    ],
+)
+def test_questions_question_parts(tokenize, sentence, parts):
+    words, titles = tokenize(sentence)
+    doc = spacy.blank("en").make_doc(sentence)
+    tokens = [t for t in doc if not t.is_space]
+    cuts = question_parts(words, titles)
+    bounds = [0, *cuts, len(tokens)]
+    found = [
+        sentence[tokens[a].idx : tokens[b - 1].idx + len(tokens[b - 1])].rstrip(", ") for a, b in zip(bounds, bounds[1:])
+    ]
+    assert found == parts
 
 
 @pytest.mark.parametrize(

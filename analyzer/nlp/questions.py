@@ -205,6 +205,45 @@ def question_form(
     return None
 
 
+def question_parts(words: Sequence[str], titles: Sequence[bool] | None = None, *, lex: Lexicon | None = None) -> list[int]:
+    """Where each later question of a sentence that asks two or more begins.
+
+    The guide counts two questions joined by "and" in one sentence as two
+    when each is a question on its own: "What's your runway, and is there a
+    milestone this trial has to hit?". A part begins at a joining word
+    (``question_joiners``) followed by a question's own head - a wh-word that
+    asks, an auxiliary and its subject, an opener - when the words before it
+    ask a question without needing a question mark. "Or" joins the halves of
+    one alternative question ("is it the cost, or the time?") and a comma
+    alone mostly joins a question to its rewording ("how's the team, like,
+    who does what?"), so neither cuts.
+
+    RETURNS (list[int]): the index of the joining word of each later part, in
+        order (a comma before it stays with the earlier part).
+    """
+    lex = lex or load_lexicon()
+    if titles is None:
+        titles = [False] * len(words)
+    cuts: list[int] = []
+    last = 0
+    for i in range(1, len(words) - 1):
+        if words[i] not in lex.question_joiners:
+            continue
+        h = skip_fillers(words, i + 1, lex)
+        if h >= len(words) or words[i + 1] == "or":
+            continue
+        later = _form_at(words, titles, h, False, lex)
+        if later is None or later.kind == "declarative":
+            continue
+        end = i - 1 if words[i - 1] in CLAUSE_BREAKS else i
+        earlier = question_form(words[last:end], titles[last:end], lex=lex)
+        if earlier is None or earlier.kind == "declarative":
+            continue
+        cuts.append(i)
+        last = i
+    return cuts
+
+
 def _is_echo(words: Sequence[str], lex: Lexicon) -> bool:
     """An auxiliary and a pronoun alone (``did you``, ``isn't it``, ``so do I``)."""
     rest = [w for w in words if w not in PUNCT and w not in ("n't", "not", "neither", "nor")]

@@ -55,6 +55,7 @@ class Lexicon:
     summary_markers: tuple[tuple[str, ...], ...]
     relative_after_comma: frozenset[str]
     relative_verbs: frozenset[str]
+    question_joiners: frozenset[str]
     inversion_aux: frozenset[str]
     inversion_subject: frozenset[str]
     echo_subjects: frozenset[str]

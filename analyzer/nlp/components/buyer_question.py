@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
-from ..questions import QuestionForm, question_form
+from ..questions import CLAUSE_BREAKS, QuestionForm, question_form, question_parts
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
 from .base import Candidate, Tagger, doc_words, echo_features, reply_features, question_odds, segmented, turn_sentences, words_between
@@ -91,8 +91,7 @@ class BuyerQuestionTagger(Tagger):
             bound = math.log(threshold / (1.0 - threshold)) - most - 1e-9
         for ti, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
-            for start, end in turn_sentences(doc, turn):
-                words, titles = words_between(doc, start, end)
+            for start, end, sent_end, words, titles in _question_parts(doc, turn, self.lex):
                 if "?" not in words and len(words) < 2:
                     continue
                 form = question_form(words, titles, lex=self.lex)
@@ -126,7 +125,7 @@ class BuyerQuestionTagger(Tagger):
                     signals.append("C:turn_start")
                 content = words[form.head :]
                 rest = person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
-                rest += reply_features(doc, ti, end) + echo_features(doc, ti, content)
+                rest += reply_features(doc, ti, sent_end) + echo_features(doc, ti, content)
                 if bound is not None and not strict:
                     # An unmarked sentence is never a rule's question (R:rule=False).
                     if self.model.decision([signals + ["R:rule=False"] + others + rest])[0] < bound:
@@ -181,6 +180,31 @@ class BuyerQuestionTagger(Tagger):
                 continue
             labels.append(label)
         return labels
+
+
+def _question_parts(doc: Doc, turn: Span, lex: Lexicon):
+    """Each sentence of ``turn`` cut into the questions it asks (:func:`question_parts`):
+    ``(start, end, sentence_end, words, titles)`` per part.
+
+    An earlier part asks with its sentence's question mark (it ends at the word
+    before the joining "and"); every part is answered where its sentence ends.
+    """
+    space = doc_words(doc)[2]
+    for start, end in turn_sentences(doc, turn):
+        words, titles = words_between(doc, start, end)
+        cuts = question_parts(words, titles, lex=lex) if len(words) > 4 else []
+        if not cuts:
+            yield start, end, end, words, titles
+            continue
+        idx = [i for i in range(start, end) if not space[i]]
+        asks = ["?"] if words[-1] == "?" else []
+        bounds = [0, *cuts, len(words)]
+        for a, b in zip(bounds, bounds[1:]):
+            if b == len(words):
+                yield idx[a], end, end, words[a:], titles[a:]
+                continue
+            stop = b - 1 if words[b - 1] in CLAUSE_BREAKS else b
+            yield (start if a == 0 else idx[a]), idx[stop], end, words[a:stop] + asks, titles[a:stop] + [False] * len(asks)
 
 
 def _seller_first_names(doc: Doc) -> frozenset[str]:
