@@ -168,14 +168,23 @@ def match_labels(doclike, matchers: tuple[PhraseMatcher, Matcher]) -> list[tuple
     return out
 
 
-def first_words(patterns: Iterable[dict[str, Any]]) -> frozenset[str] | None:
+def first_words(patterns: Iterable[dict[str, Any]], nlp: Language | None = None) -> frozenset[str] | None:
     """Every lower-case word a pattern can start with, or None when some pattern
-    can start with any word (then nothing can be skipped)."""
+    can start with any word (then nothing can be skipped).
+
+    nlp: the pipeline whose tokenizer splits the string patterns, as the
+        ``PhraseMatcher`` does ("how're you" starts with "how"); without it a
+        string pattern starts with its first blank-separated word.
+    """
     words: set[str] = set()
     for row in patterns:
         pat = row["pattern"]
         if isinstance(pat, str):
-            first = pat.split()[0].lower() if pat.split() else ""
+            if nlp is not None:
+                tokens = [t.lower_ for t in nlp.make_doc(pat) if not t.is_space]
+                first = tokens[0] if tokens else ""
+            else:
+                first = pat.split()[0].lower() if pat.split() else ""
             if not first:
                 return None
             words.add(first)

@@ -52,7 +52,7 @@ class IfThenCloseTagger(Tagger):
         #: Words a condition can start with ("if", "suppose", "let's say", "once
         #: you approve it": the lexicon's condition_cues and the first words of the
         #: phrase list's conditions): the cheap test for a candidate.
-        self.cues = self.lex.condition_cues | (first_words(p for p in patterns if p["label"] == "CONDITION") or frozenset())
+        self.cues = self.lex.condition_cues | (first_words((p for p in patterns if p["label"] == "CONDITION"), nlp) or frozenset())
         self.cues -= {"in", "as", "what"}  # "in exchange", "as long as", "what if": their second word is a cue
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model

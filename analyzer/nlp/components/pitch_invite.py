@@ -41,7 +41,7 @@ class PitchInviteTagger(Tagger):
         super().__init__(nlp, name)
         patterns = load_patterns("pitch_invite")
         self.matchers = build_matchers(nlp, patterns)
-        self.triggers = first_words(patterns)
+        self.triggers = first_words(patterns, nlp)
         self.lex = load_lexicon()
         #: Words that can start an invitation without a second person ("who is
         #: Ironvault?", "give us the rundown": the lexicon's invite_cues) and the
