@@ -173,6 +173,26 @@ def test_learned_buyer_question_follows_its_model_within_the_guide(intercept, ex
     assert "Can you see my screen?" not in [s.text for s in doc.spans["buyer_question"]]
 
 
+def test_learned_buyer_question_exclusion_phrase_inside_a_question_is_the_models():
+    """A question that is nothing but an exclusion phrase (with its wh-word, auxiliary
+    and subject) is never tagged; one that holds such a phrase and asks more is
+    the model's to judge, the phrase one of its features."""
+    nlp = build_nlp(learned="none")
+    tagger = nlp.get_pipe("callcoach_buyer_question")
+    tagger.model = _constant("buyer_question", 10.0)
+    t = build_transcript(
+        [("Dana", "How does cash work for you over the winter? Does Tuesday work for you? Sorry, what was that, Sam?")],
+        {"Dana": "seller"},
+    )
+    doc = analyse_doc(nlp, t)
+    assert [s.text for s in doc.spans["buyer_question"]] == ["How does cash work for you over the winter?"]
+    cands = {c.span.text: c for c in tagger.candidates(doc)}
+    winter = cands["How does cash work for you over the winter?"]
+    assert "R:excl=LOGISTICS" in winter.features and not winter.veto
+    assert cands["Does Tuesday work for you?"].veto
+    assert cands["Sorry, what was that, Sam?"].veto
+
+
 def test_learned_pitch_invite_joins_adjacent_sentences_into_one_tag():
     nlp = build_nlp(learned="none")
     nlp.get_pipe("callcoach_pitch_invite").model = _constant("pitch_invite", 10.0)

@@ -15,6 +15,12 @@ than the buyer:
 - questions about the seller's own side with no word for the buyer in them
   ("should we get going?", "can I send that over?").
 
+The rules alone tag a question in which none of these is found. Where a
+trained model ships, each finding is one of its features, and it weighs them
+with the sentence's words and context; only a question put to a colleague by
+name and a pleasantry handed back ("Good, and you?") are ruled out whatever
+it says (:data:`VETOES`).
+
 Span: the question sentence. ``span._.callcoach_open`` says whether it is open:
 the question form's answer (:func:`analyzer.nlp.questions.question_form`),
 or, where a trained open model ships, that model's, which reads the form
@@ -34,12 +40,18 @@ from ..learned import SentenceModel, load_models, person_features, ngrams
 from .base import Candidate, Tagger, doc_words, echo_features, reply_features, question_odds, segmented, turn_sentences, words_between
 
 
-#: Phrase-list labels that rule a question out by the guide's definition. On
-#: the project's 344 annotated calls 3-6% of the questions they match are
-#: buyer questions (SUGGESTION: 10%, left to the model).
-HARD_EXCLUSIONS = frozenset(
+#: Phrase-list labels of the guide's exclusions: check-ins and logistics,
+#: requests to repeat, pleasantries, small talk, the offer, commitment asks.
+EXCLUSIONS = frozenset(
     {"LOGISTICS", "COMMIT", "OFFER", "OFFER_HEAD", "CHECK", "PLEASANTRY", "REQUEST", "SMALLTALK", "REPAIR"}
 )
+#: What rules a question out whatever the model says: it is put to a colleague
+#: on the seller's side by name, it hands a pleasantry back ("Good, and you?"),
+#: or it is nothing but phrases of the guide's exclusions (``R:excl_whole``:
+#: "Can you see my screen?", "Sorry, what was that?"). A phrase inside a
+#: question that asks more is a signal the model weighs: "how does cash work
+#: for you over the winter?" holds a scheduling phrase and asks about the buyer.
+VETOES = frozenset({"R:to_colleague", "R:hand_back", "R:excl_whole"})
 #: Name of the model that says whether a buyer question is open (it reads the
 #: same features as the tagger's model).
 OPEN_MODEL = "question_open"
@@ -131,14 +143,13 @@ class BuyerQuestionTagger(Tagger):
                     if self.model.decision([signals + ["R:rule=False"] + others + rest])[0] < bound:
                         continue
                 # The phrase lists run only on the sentences that are questions.
-                labels = self._excluded(sent, form, words, match_labels(sent, self.matchers))
-                vetoes = [f"R:excl={label}" for label in labels] + others
-                rule = strict and not vetoes
-                # The guide's own exclusions (check-ins and logistics, the offer,
-                # commitment asks, pleasantries, a colleague addressed by name)
-                # bind the model too; "not about the buyer" is only a signal.
-                veto = any(v.partition("=")[2] in HARD_EXCLUSIONS or v in ("R:to_colleague", "R:hand_back") for v in vetoes)
-                feats = signals + [f"R:rule={rule}"] + vetoes + rest
+                found_phrases = self._excluded(sent, form, words, match_labels(sent, self.matchers))
+                findings = [f"R:excl={label}" for label, _, _ in found_phrases] + others
+                if _only_phrases(sent, form, found_phrases, self.lex):
+                    findings.append("R:excl_whole")
+                rule = strict and not findings
+                veto = not VETOES.isdisjoint(findings)
+                feats = signals + [f"R:rule={rule}"] + findings + rest
                 found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
         return found
 
@@ -154,13 +165,14 @@ class BuyerQuestionTagger(Tagger):
             cand.span._.set(OPEN, bool(is_open))
         return [cand.span for cand in kept]
 
-    def _excluded(self, sent: Span, form: QuestionForm, words: list[str], matches) -> list[str]:
+    def _excluded(self, sent: Span, form: QuestionForm, words: list[str], matches) -> list[tuple[str, int, int]]:
+        """The phrase-list matches that count, as ``(label, start, end)`` token ranges."""
         # A phrase counts when it lies in the sentence from the question's head
         # on ("Okay, makes sense, and how do you..." keeps its question). A
         # commitment phrase counts only in a yes/no question about now or later
         # ("will you sign?", not "when did you buy it?").
         head_token = _token_at_word(sent, form.head)
-        labels: list[str] = []
+        labels: list[tuple[str, int, int]] = []
         for label, _pid, start, end in matches:
             if start < head_token or end > sent.end:
                 continue
@@ -176,10 +188,31 @@ class BuyerQuestionTagger(Tagger):
                     and (form.kind == "declarative" or subj in ("you", "we", "y'", "ya"))
                     and real_commitment(sent.doc, start, end)
                 ):
-                    labels.append(label)
+                    labels.append((label, start, end))
                 continue
-            labels.append(label)
+            labels.append((label, start, end))
         return labels
+
+
+def _only_phrases(sent: Span, form: QuestionForm, found: list[tuple[str, int, int]], lex: Lexicon) -> bool:
+    """Whether the question, from its head on, is nothing but phrases of the guide's
+    exclusions: every word is in one, or frames the question (a wh-word, an
+    auxiliary, its subject: "can you" of "can you see my screen?"), or is a
+    filler, punctuation or a name said to the buyer."""
+    spans = [(start, end) for label, start, end in found if label in EXCLUSIONS]
+    if not spans:
+        return False
+    lower, title, space, punct = doc_words(sent.doc)
+    head = _token_at_word(sent, form.head)
+    for i in range(head, sent.end):
+        w = lower[i]
+        if space[i] or punct[i] or w in lex.filler or (title[i] and i > head):
+            continue
+        if w in lex.wh or w in lex.aux or w in lex.subject or w in ("n't", "not"):
+            continue
+        if not any(start <= i < end for start, end in spans):
+            return False
+    return True
 
 
 def _question_parts(doc: Doc, turn: Span, lex: Lexicon):
