@@ -17,9 +17,11 @@ than the buyer:
 
 The rules alone tag a question in which none of these is found. Where a
 trained model ships, each finding is one of its features, and it weighs them
-with the sentence's words and context; only a question put to a colleague by
-name and a pleasantry handed back ("Good, and you?") are ruled out whatever
-it says (:data:`VETOES`).
+with the sentence's words and context; a question put to a colleague by
+name, a pleasantry handed back ("Good, and you?") and a question that is
+nothing but phrases of the lists ("Can you see my screen?") are ruled out
+whatever it says (:data:`VETOES`). A sentence that asks two questions joined
+by "and" is judged as two (:func:`analyzer.nlp.questions.question_parts`).
 
 Span: the question sentence. ``span._.callcoach_open`` says whether it is open:
 the question form's answer (:func:`analyzer.nlp.questions.question_form`),
@@ -172,7 +174,7 @@ class BuyerQuestionTagger(Tagger):
         # commitment phrase counts only in a yes/no question about now or later
         # ("will you sign?", not "when did you buy it?").
         head_token = _token_at_word(sent, form.head)
-        labels: list[tuple[str, int, int]] = []
+        counted: list[tuple[str, int, int]] = []
         for label, _pid, start, end in matches:
             if start < head_token or end > sent.end:
                 continue
@@ -188,10 +190,10 @@ class BuyerQuestionTagger(Tagger):
                     and (form.kind == "declarative" or subj in ("you", "we", "y'", "ya"))
                     and real_commitment(sent.doc, start, end)
                 ):
-                    labels.append((label, start, end))
+                    counted.append((label, start, end))
                 continue
-            labels.append((label, start, end))
-        return labels
+            counted.append((label, start, end))
+        return counted
 
 
 def _only_phrases(sent: Span, form: QuestionForm, found: list[tuple[str, int, int]], lex: Lexicon) -> bool:
@@ -208,7 +210,7 @@ def _only_phrases(sent: Span, form: QuestionForm, found: list[tuple[str, int, in
         w = lower[i]
         if space[i] or punct[i] or w in lex.filler or (title[i] and i > head):
             continue
-        if w in lex.wh or w in lex.aux or w in lex.subject or w in ("n't", "not"):
+        if w in lex.wh or w in lex.aux or w in lex.subject:  # the subjects include "n't", "not"
             continue
         if not any(start <= i < end for start, end in spans):
             return False
@@ -225,7 +227,7 @@ def _question_parts(doc: Doc, turn: Span, lex: Lexicon):
     space = doc_words(doc)[2]
     for start, end in turn_sentences(doc, turn):
         words, titles = words_between(doc, start, end)
-        cuts = question_parts(words, titles, lex=lex) if len(words) > 4 else []
+        cuts = question_parts(words, titles, lex=lex)
         if not cuts:
             yield start, end, end, words, titles
             continue
