@@ -8,7 +8,8 @@ every writer) with their gold roles, so that who talks most differs:
 - ``buyer-heavy``: two speakers; the buyer's turns make up about three
   quarters of the words;
 - ``many-speakers``: whole calls one after another, each keeping its own
-  speakers (about 30 of them, sellers, buyers and others);
+  speakers: the first punctuated call of each of the first twelve writers
+  by name (the same calls however the corpus grows);
 - ``200k``: the many-speakers call grown to 200,000 words;
 
 plus the samples read from disk, the 200,000-word call cut to 10,000 and
@@ -43,7 +44,8 @@ from analyzer.gold import find_gold_files
 from analyzer.metrics import compute_metrics
 from analyzer.nlp import extensions as ext
 from analyzer.nlp.pipeline import transcript_to_doc
-from analyzer.nlp.training import load_calls
+from analyzer.nlp.components.segmenter import lacks_punctuation
+from analyzer.nlp.training import GoldCall, load_calls
 from analyzer.readers import read_transcript
 from analyzer.roles import assign_roles
 from analyzer.transcript import Cue, Role, Transcript
@@ -70,9 +72,16 @@ def _cues_of(transcripts, rename, keep, limit: int) -> list[Cue]:
 
 
 def two_party(transcripts: list[Transcript], heavy: str, words: int) -> Transcript:
-    """Seller and buyer turns alternating, with ``heavy``'s turns three times as long."""
-    sellers = [t for tr in transcripts for t in tr.turns if tr.roles.get(t.speaker) is Role.SELLER and t.words >= 4]
-    buyers = [t for tr in transcripts for t in tr.turns if tr.roles.get(t.speaker) is Role.BUYER and t.words >= 4]
+    """Seller and buyer turns alternating, with ``heavy``'s turns three times as long.
+
+    Only punctuated turns are taken, in the corpus's order.
+    """
+    def turns(role):
+        return [
+            t for tr in transcripts for t in tr.turns
+            if tr.roles.get(t.speaker) is role and t.words >= 4 and not lacks_punctuation(t.text)
+        ]
+    sellers, buyers = turns(Role.SELLER), turns(Role.BUYER)
     long_side, short_side = (sellers, buyers) if heavy == "seller" else (buyers, sellers)
     long_name, short_name = ("Seller", "Buyer") if heavy == "seller" else ("Buyer", "Seller")
     cues, total, t, i, j = [], 0, 0.0, 0, 0
@@ -92,9 +101,21 @@ def two_party(transcripts: list[Transcript], heavy: str, words: int) -> Transcri
     return assign_roles(call, sellers=["Seller"], buyers=["Buyer"])
 
 
-def many_speakers(transcripts: list[Transcript], words: int, calls: int = 12) -> Transcript:
+def pinned_calls(calls: list[GoldCall], count: int = 12) -> list[Transcript]:
+    """The first punctuated call of each of the first ``count`` writers, by name.
+
+    The same calls however the corpus grows (new writers sort after the old
+    ones), and all punctuated: unpunctuated speech has its own workload.
+    """
+    firsts: dict[str, Transcript] = {}
+    for call in sorted(calls, key=lambda c: (c.writer, c.transcript.source)):
+        if call.writer not in firsts and not any(lacks_punctuation(t.text) for t in call.transcript.turns):
+            firsts[call.writer] = call.transcript
+    return [firsts[w] for w in sorted(firsts)[:count]]
+
+
+def many_speakers(chosen: list[Transcript], words: int) -> Transcript:
     """Whole calls one after another, each keeping its own speakers (renamed apart)."""
-    chosen = transcripts[:: max(1, len(transcripts) // calls)][:calls]
     cues = _cues_of(chosen, lambda tr, turn: f"{tr.source.split('/')[-1]}: {turn.speaker}", lambda tr, turn: True, words)
     roles = {f"{tr.source.split('/')[-1]}: {s}": r.value for tr in chosen for s, r in tr.roles.items()}
     call = Transcript.from_cues(cues, source=f"<{len(chosen)} calls>", format="callcoach")
@@ -166,16 +187,17 @@ def main(argv=None) -> int:
         return run
     calls, _ = load_calls(find_gold_files([TRAIN]), analyzer.thresholds)
     transcripts = [c.transcript for c in calls]
+    pinned = pinned_calls(calls)
 
     workloads: dict[str, Transcript] = {
         "seller-heavy": two_party(transcripts, "seller", 50_000),
         "buyer-heavy": two_party(transcripts, "buyer", 50_000),
-        "many-speakers": many_speakers(transcripts, 60_000),
+        "many-speakers": many_speakers(pinned, 60_000),
     }
-    big = many_speakers(transcripts, 200_000)
+    big = many_speakers(pinned, 200_000)
     workloads["200k"] = big
     for n in (10_000, 50_000):
-        cut = many_speakers(transcripts, n)
+        cut = many_speakers(pinned, n)
         workloads[f"200k cut to {n // 1000}k"] = cut
     workloads["seller-heavy, unpunctuated"] = transcript_as_asr(workloads["seller-heavy"])
 

@@ -3,7 +3,7 @@
 On systems that have it (Linux, macOS), the process engine starts its
 workers from a fork server (``multiprocessing``'s ``forkserver``) that has
 imported this module: spaCy and the analysis modules, the lexicon, and the
-shipped tagger models' weights. Each worker then starts as a copy of it and
+shipped tagger models' weight tables. Each worker then starts as a copy of it and
 only builds its pipeline, instead of importing everything again; the pages
 it does not write stay shared. Nothing here depends on a run's options, and
 nothing here is needed: a worker that finds a cache empty fills it itself.
@@ -21,7 +21,7 @@ def warm() -> None:
     """Read the lexicon and the shipped tagger models (their weights too)."""
     load_lexicon()
     for model in load_models("default").values():
-        model.weights  # noqa: B018 - read now, shared by every forked worker
+        model.table  # noqa: B018 - read now, shared by every forked worker
 
 
 warm()

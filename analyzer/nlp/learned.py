@@ -110,12 +110,15 @@ class SentenceModel:
     threshold (float): the probability at or above which a candidate is kept.
     card (dict): what it was trained on and how it measured.
 
-    Scoring is a sum of dictionary look-ups: no hashing and no scikit-learn
-    at analysis time (training hashes the features to fit, then keeps the
-    weight of each feature string it saw).
+    Scoring needs no scikit-learn: training hashes the features to fit, then
+    keeps the weight of each feature string it saw. At analysis time the
+    weights are held as a :class:`WeightTable` (two arrays, about 16 bytes a
+    feature, where a dictionary of strings takes about 140), built on first
+    use; :attr:`weights`, the dictionary, is made only when asked for
+    (training, saving, comparing).
     """
 
-    __slots__ = ("name", "_weights", "intercept", "threshold", "card")
+    __slots__ = ("name", "_weights", "_table", "intercept", "threshold", "card")
 
     def __init__(
         self,
@@ -127,6 +130,7 @@ class SentenceModel:
     ) -> None:
         self.name = name
         self._weights = weights
+        self._table: WeightTable | None = None
         self.intercept = intercept
         self.threshold = threshold
         self.card = dict(card or {})
@@ -138,9 +142,32 @@ class SentenceModel:
             self._weights = self._weights()
         return self._weights
 
+    @property
+    def table(self) -> "WeightTable":
+        """The weights as scoring reads them (built on first use; a model read
+        from a file then never holds its feature strings)."""
+        if self._table is None:
+            source = self._weights if isinstance(self._weights, dict) else self._weights()
+            self._table = WeightTable(source)
+        return self._table
+
+    def weight(self, feature: str) -> float:
+        """The weight of one feature string (0.0 for one the model never saw)."""
+        return float(self.table.lookup([feature])[0])
+
     def with_threshold(self, threshold: float) -> "SentenceModel":
         """The same model (sharing its weights) with another cut."""
-        return SentenceModel(self.name, self._weights, self.intercept, threshold, self.card)
+        model = SentenceModel(self.name, self._weights, self.intercept, threshold, self.card)
+        model._table = self._table
+        return model
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The table's keys are this process's string hashes: another process
+        # rebuilds it from the feature strings.
+        return {"name": self.name, "weights": self.weights, "intercept": self.intercept, "threshold": self.threshold, "card": self.card}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["name"], state["weights"], state["intercept"], state["threshold"], state["card"])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SentenceModel):
@@ -152,17 +179,20 @@ class SentenceModel:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        size = len(self._weights) if isinstance(self._weights, dict) else "not read yet"
+        size = len(self._weights) if isinstance(self._weights, dict) else len(self._table) if self._table is not None else "not read yet"
         return f"SentenceModel(name={self.name!r}, weights={size}, intercept={self.intercept!r}, threshold={self.threshold!r})"
 
     def decision(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Log-odds for each candidate (one list of feature strings per row; presence counts, not repeats)."""
-        get = self.weights.get
-        return np.fromiter(
-            (self.intercept + sum(get(f, 0.0) for f in dict.fromkeys(row)) for row in rows),
-            dtype=np.float64,
-            count=len(rows),
-        )
+        features: list[str] = []
+        row_of: list[int] = []
+        for k, row in enumerate(rows):
+            distinct = dict.fromkeys(row)
+            features.extend(distinct)
+            row_of.extend([k] * len(distinct))
+        # Each row's weights summed in its own order, as a loop over it would.
+        sums = np.bincount(np.asarray(row_of, dtype=np.intp), weights=self.table.lookup(features), minlength=len(rows))
+        return self.intercept + sums
 
     def probabilities(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Probability that each candidate is the tag."""
@@ -240,6 +270,64 @@ class SentenceModel:
         card_path = path.with_suffix(".json")
         card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
         return cls(card.get("name", path.stem), read_weights, intercept, threshold, card)
+
+
+class WeightTable:
+    """Feature weights held as two arrays: an open-addressing hash table of
+    the feature strings' hashes (Python's own string hash, so the table is
+    good in the process that built it only) and their weights.
+
+    A feature string the model never saw weighs 0.0. Two strings that share
+    a 64-bit hash would share a weight; among a model's few hundred thousand
+    strings and the features of a call, the chance of that is below one in
+    ten million. The table has at least twice as many slots as keys, so a
+    look-up reads one slot, rarely a few.
+    """
+
+    __slots__ = ("_keys", "_values", "_mask", "_size")
+
+    #: Marks an empty slot: a string's hash is never -1 (CPython gives -2 instead).
+    EMPTY = -1
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        keys = np.fromiter(map(hash, weights), dtype=np.int64, count=len(weights))
+        values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+        size = 8
+        while size < 2 * len(keys):
+            size *= 2
+        self._mask = size - 1
+        self._size = len(keys)
+        self._keys = np.full(size, self.EMPTY, dtype=np.int64)
+        self._values = np.zeros(size, dtype=np.float64)
+        # Insert all at once: each key takes its slot if free, else the next one along.
+        todo = np.arange(len(keys))
+        slot = keys & self._mask
+        while todo.size:
+            free = self._keys[slot[todo]] == self.EMPTY
+            # Of the keys that want one free slot, the first takes it.
+            _, first = np.unique(slot[todo[free]], return_index=True)
+            took = todo[free][first]
+            self._keys[slot[took]] = keys[took]
+            self._values[slot[took]] = values[took]
+            todo = np.setdiff1d(todo, took, assume_unique=True)
+            slot[todo] = (slot[todo] + 1) & self._mask
+
+    def __len__(self) -> int:
+        return self._size
+
+    def lookup(self, features: Sequence[str]) -> np.ndarray:
+        """The weight of each feature string, in order (0.0 for those not in the table)."""
+        hashes = np.fromiter(map(hash, features), dtype=np.int64, count=len(features))
+        out = np.zeros(len(hashes))
+        slot = hashes & self._mask
+        todo = np.arange(len(hashes))
+        while todo.size:
+            found = self._keys[slot[todo]]
+            hit = found == hashes[todo]
+            out[todo[hit]] = self._values[slot[todo[hit]]]
+            todo = todo[~hit & (found != self.EMPTY)]  # a slot taken by another key: look on
+            slot[todo] = (slot[todo] + 1) & self._mask
+        return out
 
 
 def _check_features_header(z: Any, shape: tuple[int, ...]) -> None:

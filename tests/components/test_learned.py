@@ -82,6 +82,35 @@ def test_learned_save_and_load_round_trip(tmp_path):
     assert set(load_models(tmp_path)) == {"buyer_question"}
 
 
+def test_learned_scores_are_the_sum_of_each_rows_distinct_weights():
+    weights = {"W:what": 0.1, "W:how": 0.7, "R:kind=wh": 1.3, "W:can": -2.25, "R:excl=CHECKIN": -0.3}
+    model = SentenceModel("buyer_question", weights, -0.5)
+    rows = [["W:what", "R:kind=wh", "W:what"], [], ["W:never", "W:seen"], ["W:can", "R:excl=CHECKIN", "W:how"]]
+    expected = [-0.5 + sum(weights.get(f, 0.0) for f in dict.fromkeys(row)) for row in rows]
+    assert model.decision(rows).tolist() == expected  # the same sums, added in the same order
+    assert model.weight("W:how") == 0.7 and model.weight("W:never") == 0.0
+    assert SentenceModel("buyer_question", {}, 0.25).decision([["W:how"], []]).tolist() == [0.25, 0.25]
+
+
+def test_learned_model_sent_to_another_process_scores_the_same(tmp_path):
+    """The weight table is keyed by this process's string hashes: a pickled
+    model rebuilds it where it lands (another hash seed)."""
+    import pickle
+    import subprocess
+    import sys
+
+    model = fit_sentence_model("buyer_question", ROWS, LABELS)
+    model.decision(ROWS[:4])  # the table is built here first
+    (tmp_path / "m.pkl").write_bytes(pickle.dumps(model))
+    code = (
+        "import pickle, sys; m = pickle.loads(open(sys.argv[1], 'rb').read()); "
+        "print(m.decision([['W:what', 'R:kind=wh'], ['W:can', 'R:excl=CHECKIN']]).tolist())"
+    )
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m.pkl")], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == str(model.decision([["W:what", "R:kind=wh"], ["W:can", "R:excl=CHECKIN"]]).tolist())
+
+
 def test_learned_load_refuses_other_feature_versions(tmp_path, monkeypatch):
     fit_sentence_model("buyer_question", ROWS, LABELS).save(tmp_path / "m.npz")
     monkeypatch.setattr(learned, "FEATURE_VERSION", learned.FEATURE_VERSION + 1)

@@ -95,12 +95,12 @@ class BuyerQuestionTagger(Tagger):
         """
         co_sellers = _seller_first_names(doc)
         found: list[Candidate] = []
+        questions = []  # (sentence, form, words, strict, signals, others, rest) of each question
         bound = None
         if prune and self.model is not None:
             threshold = self.model.threshold
-            get = self.model.weights.get
             # The most the lists' features can add: their positive weights (a label counts once).
-            most = sum(max(0.0, get(f"R:excl={label}", 0.0)) for label in self.labels)
+            most = float(self.model.table.lookup([f"R:excl={label}" for label in self.labels]).clip(min=0.0).sum())
             # (less a hair, so that summing in another order never decides a case)
             bound = math.log(threshold / (1.0 - threshold)) - most - 1e-9
         for ti, turn in role_turns(doc, "seller"):
@@ -140,19 +140,23 @@ class BuyerQuestionTagger(Tagger):
                 content = words[form.head :]
                 rest = person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
                 rest += reply_features(doc, ti, sent_end) + echo_features(doc, ti, content)
-                if bound is not None and not strict:
-                    # An unmarked sentence is never a rule's question (R:rule=False).
-                    if self.model.decision([signals + ["R:rule=False"] + others + rest])[0] < bound:
-                        continue
-                # The phrase lists run only on the sentences that are questions.
-                found_phrases = self._excluded(sent, form, words, match_labels(sent, self.matchers))
-                findings = [f"R:excl={label}" for label, _, _ in found_phrases] + others
-                if _only_phrases(sent, form, found_phrases, self.lex):
-                    findings.append("R:excl_whole")
-                rule = strict and not findings
-                veto = not VETOES.isdisjoint(findings)
-                feats = signals + [f"R:rule={rule}"] + findings + rest
-                found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
+                questions.append((sent, form, words, strict, signals, others, rest))
+        if bound is not None:
+            # An unmarked sentence is never a rule's question (R:rule=False).
+            unmarked = [q for q in questions if not q[3]]
+            odds = self.model.decision([signals + ["R:rule=False"] + others + rest for _, _, _, _, signals, others, rest in unmarked])
+            dropped = {id(q) for q, o in zip(unmarked, odds) if o < bound}
+            questions = [q for q in questions if id(q) not in dropped]
+        for sent, form, words, strict, signals, others, rest in questions:
+            # The phrase lists run only on the sentences that are questions.
+            found_phrases = self._excluded(sent, form, words, match_labels(sent, self.matchers))
+            findings = [f"R:excl={label}" for label, _, _ in found_phrases] + others
+            if _only_phrases(sent, form, found_phrases, self.lex):
+                findings.append("R:excl_whole")
+            rule = strict and not findings
+            veto = not VETOES.isdisjoint(findings)
+            feats = signals + [f"R:rule={rule}"] + findings + rest
+            found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
         return found
 
     def match(self, doc: Doc) -> list[Span]:

@@ -163,12 +163,11 @@ class WindowScorer:
     def __init__(self, model: SentenceModel, lex=None) -> None:
         self.model = model
         self.lex = lex or load_lexicon()
-        get = model.weights.get
-        self._pos = numpy.array([get(f"pos={k}", 0.0) for k in range(5)])
+        lookup = model.table.lookup
+        self._pos = lookup([f"pos={k}" for k in range(5)])
         # The weight of each triple of word classes (c=A|B|C), by class number.
-        self._class_weights = numpy.array(
-            [[[get(f"c={a}|{b}|{c}", 0.0) for c in WORD_CLASSES] for b in WORD_CLASSES] for a in WORD_CLASSES]
-        )
+        k = len(WORD_CLASSES)
+        self._class_weights = lookup([f"c={a}|{b}|{c}" for a in WORD_CLASSES for b in WORD_CLASSES for c in WORD_CLASSES]).reshape(k, k, k)
         self._clear()
 
     def _clear(self) -> None:
@@ -179,25 +178,25 @@ class WindowScorer:
         self._pairs = numpy.zeros((1024, 4))  # p1w=, p2p1=, wn1=, n1n2= of each pair
 
     def _add_words(self, new: list[str]) -> None:
-        get = self.model.weights.get
         n = len(self._word_index)
         if n + len(new) > len(self._words):
             size = max(2 * len(self._words), n + len(new))
             self._words = numpy.resize(self._words, (size, 5))
             self._word_classes = numpy.resize(self._word_classes, size)
+        names = [f"{kind}={x}" for x in new for kind in ("w", "p1", "p2", "n1", "n2")]
+        self._words[n : n + len(new)] = self.model.table.lookup(names).reshape(len(new), 5)
         for k, x in enumerate(new, n):
             self._word_index[x] = k
-            self._words[k] = (get(f"w={x}", 0.0), get(f"p1={x}", 0.0), get(f"p2={x}", 0.0), get(f"n1={x}", 0.0), get(f"n2={x}", 0.0))
             self._word_classes[k] = _CLASS_NUMBER[word_class(x, self.lex)]
 
     def _add_pairs(self, new: list[tuple[str, str]]) -> None:
-        get = self.model.weights.get
         n = len(self._pair_index)
         if n + len(new) > len(self._pairs):
             self._pairs = numpy.resize(self._pairs, (max(2 * len(self._pairs), n + len(new)), 4))
-        for k, (a, b) in enumerate(new, n):
-            self._pair_index[a, b] = k
-            self._pairs[k] = (get(f"p1w={a}|{b}", 0.0), get(f"p2p1={a}|{b}", 0.0), get(f"wn1={a}|{b}", 0.0), get(f"n1n2={a}|{b}", 0.0))
+        names = [f"{kind}={a}|{b}" for a, b in new for kind in ("p1w", "p2p1", "wn1", "n1n2")]
+        self._pairs[n : n + len(new)] = self.model.table.lookup(names).reshape(len(new), 4)
+        for k, pair in enumerate(new, n):
+            self._pair_index[pair] = k
 
     def decision(self, words: Sequence[str]) -> numpy.ndarray:
         n = len(words)
