@@ -112,25 +112,24 @@ class SentenceModel:
 
     Scoring needs no scikit-learn: training hashes the features to fit, then
     keeps the weight of each feature string it saw. At analysis time the
-    weights are held as a :class:`WeightTable` (two arrays, about 16 bytes a
+    weights are held as a :class:`WeightTable` (two arrays, 16 bytes a
     feature, where a dictionary of strings takes about 140), built on first
     use; :attr:`weights`, the dictionary, is made only when asked for
     (training, saving, comparing).
     """
 
-    __slots__ = ("name", "_weights", "_table", "intercept", "threshold", "card")
+    __slots__ = ("name", "_store", "intercept", "threshold", "card")
 
     def __init__(
         self,
         name: str,
-        weights: "dict[str, float] | Callable[[], dict[str, float]]",
+        weights: "dict[str, float] | Callable[[], dict[str, float]] | _WeightStore",
         intercept: float,
         threshold: float = 0.5,
         card: dict[str, Any] | None = None,
     ) -> None:
         self.name = name
-        self._weights = weights
-        self._table: WeightTable | None = None
+        self._store = weights if isinstance(weights, _WeightStore) else _WeightStore(weights)
         self.intercept = intercept
         self.threshold = threshold
         self.card = dict(card or {})
@@ -138,28 +137,21 @@ class SentenceModel:
     @property
     def weights(self) -> dict[str, float]:
         """The weight of every feature string the model learned (read on first use)."""
-        if not isinstance(self._weights, dict):
-            self._weights = self._weights()
-        return self._weights
+        return self._store.weights()
 
     @property
     def table(self) -> "WeightTable":
         """The weights as scoring reads them (built on first use; a model read
         from a file then never holds its feature strings)."""
-        if self._table is None:
-            source = self._weights if isinstance(self._weights, dict) else self._weights()
-            self._table = WeightTable(source)
-        return self._table
+        return self._store.table()
 
     def weight(self, feature: str) -> float:
         """The weight of one feature string (0.0 for one the model never saw)."""
         return float(self.table.lookup([feature])[0])
 
     def with_threshold(self, threshold: float) -> "SentenceModel":
-        """The same model (sharing its weights) with another cut."""
-        model = SentenceModel(self.name, self._weights, self.intercept, threshold, self.card)
-        model._table = self._table
-        return model
+        """The same model (sharing its weights and their table) with another cut."""
+        return SentenceModel(self.name, self._store, self.intercept, threshold, self.card)
 
     def __getstate__(self) -> dict[str, Any]:
         # The table's keys are this process's string hashes: another process
@@ -179,7 +171,7 @@ class SentenceModel:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        size = len(self._weights) if isinstance(self._weights, dict) else len(self._table) if self._table is not None else "not read yet"
+        size = self._store.size()
         return f"SentenceModel(name={self.name!r}, weights={size}, intercept={self.intercept!r}, threshold={self.threshold!r})"
 
     def decision(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
@@ -272,61 +264,69 @@ class SentenceModel:
         return cls(card.get("name", path.stem), read_weights, intercept, threshold, card)
 
 
+class _WeightStore:
+    """What the models that differ only by their cut share: the weights (a
+    dictionary, or a function that reads it) and the table built from them."""
+
+    __slots__ = ("_weights", "_table")
+
+    def __init__(self, weights: "dict[str, float] | Callable[[], dict[str, float]]") -> None:
+        self._weights = weights
+        self._table: WeightTable | None = None
+
+    def weights(self) -> dict[str, float]:
+        if not isinstance(self._weights, dict):
+            self._weights = self._weights()
+        return self._weights
+
+    def table(self) -> "WeightTable":
+        if self._table is None:
+            # Read from the file (when not read yet) for the table alone, not kept.
+            source = self._weights if isinstance(self._weights, dict) else self._weights()
+            self._table = WeightTable(source)
+        return self._table
+
+    def size(self) -> "int | str":
+        if isinstance(self._weights, dict):
+            return len(self._weights)
+        return len(self._table) if self._table is not None else "not read yet"
+
+
 class WeightTable:
-    """Feature weights held as two arrays: an open-addressing hash table of
-    the feature strings' hashes (Python's own string hash, so the table is
-    good in the process that built it only) and their weights.
+    """Feature weights held as two arrays: the sorted hashes of the feature
+    strings (Python's own string hash, so the table is good in the process
+    that built it only) and their weights, 16 bytes a feature.
 
     A feature string the model never saw weighs 0.0. Two strings that share
     a 64-bit hash would share a weight; among a model's few hundred thousand
     strings and the features of a call, the chance of that is below one in
-    ten million. The table has at least twice as many slots as keys, so a
-    look-up reads one slot, rarely a few.
+    ten million.
     """
 
-    __slots__ = ("_keys", "_values", "_mask", "_size")
-
-    #: Marks an empty slot: a string's hash is never -1 (CPython gives -2 instead).
-    EMPTY = -1
+    __slots__ = ("_keys", "_values")
 
     def __init__(self, weights: dict[str, float]) -> None:
         keys = np.fromiter(map(hash, weights), dtype=np.int64, count=len(weights))
         values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
-        size = 8
-        while size < 2 * len(keys):
-            size *= 2
-        self._mask = size - 1
-        self._size = len(keys)
-        self._keys = np.full(size, self.EMPTY, dtype=np.int64)
-        self._values = np.zeros(size, dtype=np.float64)
-        # Insert all at once: each key takes its slot if free, else the next one along.
-        todo = np.arange(len(keys))
-        slot = keys & self._mask
-        while todo.size:
-            free = self._keys[slot[todo]] == self.EMPTY
-            # Of the keys that want one free slot, the first takes it.
-            _, first = np.unique(slot[todo[free]], return_index=True)
-            took = todo[free][first]
-            self._keys[slot[took]] = keys[took]
-            self._values[slot[took]] = values[took]
-            todo = np.setdiff1d(todo, took, assume_unique=True)
-            slot[todo] = (slot[todo] + 1) & self._mask
+        order = np.argsort(keys, kind="stable")
+        self._keys = keys[order]
+        self._values = values[order]
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._keys)
 
     def lookup(self, features: Sequence[str]) -> np.ndarray:
         """The weight of each feature string, in order (0.0 for those not in the table)."""
         hashes = np.fromiter(map(hash, features), dtype=np.int64, count=len(features))
         out = np.zeros(len(hashes))
-        slot = hashes & self._mask
-        todo = np.arange(len(hashes))
-        while todo.size:
-            found = self._keys[slot[todo]]
-            hit = found == hashes[todo]
-            out[todo[hit]] = self._values[slot[todo[hit]]]
-            todo = todo[~hit & (found != self.EMPTY)]  # a slot taken by another key: look on
-            slot[todo] = (slot[todo] + 1) & self._mask
+        if not len(self._keys) or not len(hashes):
+            return out
+        # Searched in sorted order, each search starts where the last one ended.
+        order = np.argsort(hashes)
+        wanted = hashes[order]
+        at = np.searchsorted(self._keys, wanted)
+        np.minimum(at, len(self._keys) - 1, out=at)
+        out[order] = np.where(self._keys[at] == wanted, self._values[at], 0.0)
         return out
 
 
