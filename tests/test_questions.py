@@ -5,7 +5,7 @@ import pytest
 import spacy
 
 from analyzer.nlp.components.base import sentence_words
-from analyzer.nlp.questions import is_alternative, question_form, question_parts, skip_fillers
+from analyzer.nlp.questions import question_form, question_parts, skip_fillers
 from analyzer.nlp.resources import load_lexicon
 
 
@@ -113,17 +113,6 @@ def test_questions_name_as_question_needs_titles(tokenize, sentence):
     assert question_form(words, titles) is None
     form = question_form(words)
     assert (form.kind, form.open) == ("declarative", False)
-
-
-@pytest.mark.parametrize(
-    "words,expected",
-    [
-        (["is", "it", "the", "cost", "or", "the", "time", "?"], True),
-        (["do", "you", "use", "spreadsheets", "?"], False),
-    ],
-)
-def test_questions_is_alternative(words, expected):
-    assert is_alternative(words) is expected
 
 
 @pytest.mark.parametrize(

@@ -263,8 +263,3 @@ def _inverted_wh(words: Sequence[str], h: int, lex: Lexicon) -> bool:
 
 def _content_words(words: Sequence[str], lex: Lexicon) -> int:
     return sum(1 for w in words if w not in PUNCT and w not in lex.filler)
-
-
-def is_alternative(words: Sequence[str]) -> bool:
-    """True for an ``X or Y`` question (closed per the guide)."""
-    return "or" in words
