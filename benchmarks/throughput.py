@@ -1,7 +1,7 @@
 """Words per second of the whole analysis, beside the bare spaCy tokenizer in the same run.
 
-Four calls, built from the project's own annotated calls (``data/train``,
-every writer) with their gold roles, so that who talks most differs:
+Four calls, built from the project's own annotated calls (``data/train``)
+with their gold roles, so that who talks most differs:
 
 - ``seller-heavy``: two speakers; the seller's turns make up about three
   quarters of the words;

@@ -145,10 +145,6 @@ class SentenceModel:
         from a file then never holds its feature strings)."""
         return self._store.table()
 
-    def weight(self, feature: str) -> float:
-        """The weight of one feature string (0.0 for one the model never saw)."""
-        return float(self.table.lookup([feature])[0])
-
     def with_threshold(self, threshold: float) -> "SentenceModel":
         """The same model (sharing its weights and their table) with another cut."""
         return SentenceModel(self.name, self._store, self.intercept, threshold, self.card)

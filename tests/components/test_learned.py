@@ -88,7 +88,7 @@ def test_learned_scores_are_the_sum_of_each_rows_distinct_weights():
     rows = [["W:what", "R:kind=wh", "W:what"], [], ["W:never", "W:seen"], ["W:can", "R:excl=CHECKIN", "W:how"]]
     expected = [-0.5 + sum(weights.get(f, 0.0) for f in dict.fromkeys(row)) for row in rows]
     assert model.decision(rows).tolist() == expected  # the same sums, added in the same order
-    assert model.weight("W:how") == 0.7 and model.weight("W:never") == 0.0
+    assert model.table.lookup(["W:how", "W:never", "R:kind=wh"]).tolist() == [0.7, 0.0, 1.3]
     assert SentenceModel("buyer_question", {}, 0.25).decision([["W:how"], []]).tolist() == [0.25, 0.25]
 
 
