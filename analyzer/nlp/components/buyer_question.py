@@ -31,6 +31,7 @@ among the sentence's other features.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -57,6 +58,18 @@ VETOES = frozenset({"R:to_colleague", "R:hand_back", "R:excl_whole"})
 #: Name of the model that says whether a buyer question is open (it reads the
 #: same features as the tagger's model).
 OPEN_MODEL = "question_open"
+
+
+class _Question(NamedTuple):
+    """A seller sentence in question form, described before the phrase lists run."""
+
+    sent: Span
+    form: QuestionForm
+    words: list[str]
+    strict: bool  # in question form as written (not only once a lost "?" is assumed)
+    signals: list[str]
+    others: list[str]  # what rules it out, the phrase lists apart
+    rest: list[str]  # its words, persons and context
 
 
 class BuyerQuestionTagger(Tagger):
@@ -95,7 +108,7 @@ class BuyerQuestionTagger(Tagger):
         """
         co_sellers = _seller_first_names(doc)
         found: list[Candidate] = []
-        questions = []  # (sentence, form, words, strict, signals, others, rest) of each question
+        questions: list[_Question] = []
         bound = None
         if prune and self.model is not None:
             threshold = self.model.threshold
@@ -140,13 +153,15 @@ class BuyerQuestionTagger(Tagger):
                 content = words[form.head :]
                 rest = person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
                 rest += reply_features(doc, ti, sent_end) + echo_features(doc, ti, content)
-                questions.append((sent, form, words, strict, signals, others, rest))
+                questions.append(_Question(sent, form, words, strict, signals, others, rest))
         if bound is not None:
             # An unmarked sentence is never a rule's question (R:rule=False).
-            unmarked = [q for q in questions if not q[3]]
-            odds = self.model.decision([signals + ["R:rule=False"] + others + rest for _, _, _, _, signals, others, rest in unmarked])
-            dropped = {id(q) for q, o in zip(unmarked, odds) if o < bound}
-            questions = [q for q in questions if id(q) not in dropped]
+            unmarked = [k for k, q in enumerate(questions) if not q.strict]
+            odds = self.model.decision([
+                questions[k].signals + ["R:rule=False"] + questions[k].others + questions[k].rest for k in unmarked
+            ])
+            dropped = {k for k, o in zip(unmarked, odds) if o < bound}
+            questions = [q for k, q in enumerate(questions) if k not in dropped]
         for sent, form, words, strict, signals, others, rest in questions:
             # The phrase lists run only on the sentences that are questions.
             found_phrases = self._excluded(sent, form, words, match_labels(sent, self.matchers))
