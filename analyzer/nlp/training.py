@@ -169,10 +169,13 @@ def collect(calls: Iterable[GoldCall], nlp=None, *, asr: bool = False) -> list[C
             spans = [(c.span.start_char, c.span.end_char) for c in cands]
             call.rows[tag] = [c.features for c in cands]
             call.rules[tag] = [c.rule for c in cands]
-            hits = [
-                next((k for k, one in enumerate(ranges[tag]) if any(s < ge and gs < e for gs, ge in one)), None)
-                for s, e in spans
-            ]
+            if tag == BUYER_QUESTION:
+                hits = _one_each(spans, ranges[tag])
+            else:
+                hits = [
+                    next((k for k, one in enumerate(ranges[tag]) if any(s < ge and gs < e for gs, ge in one)), None)
+                    for s, e in spans
+                ]
             call.labels[tag] = [int(k is not None) for k in hits]
             call.opens[tag] = [None if k is None else gold_open[tag][k] for k in hits]
             call.gold_counts[tag] = len(ranges[tag])
@@ -181,6 +184,30 @@ def collect(calls: Iterable[GoldCall], nlp=None, *, asr: bool = False) -> list[C
             )
         out.append(call)
     return out
+
+
+def _one_each(spans: list[tuple[int, int]], golds: list[list[tuple[int, int]]]) -> list[int | None]:
+    """The gold question each candidate stands for, one candidate per question.
+
+    The guide tags each question once; where a call's question is split into
+    several candidates (a follow-up the annotator heard as part of it, a turn
+    without punctuation cut in two), the candidate that overlaps it most
+    stands for it and the others are not questions of their own, as
+    ``callcoach evaluate`` counts them. Questions are taken in order, each
+    claiming the free candidate that overlaps it most (the earlier on a tie).
+    """
+    hits: list[int | None] = [None] * len(spans)
+    for k, one in enumerate(golds):
+        best, most = None, 0
+        for i, (s, e) in enumerate(spans):
+            if hits[i] is not None:
+                continue
+            overlap = max((min(e, ge) - max(s, gs) for gs, ge in one), default=0)
+            if overlap > most:
+                best, most = i, overlap
+        if best is not None:
+            hits[best] = k
+    return hits
 
 
 def fit_all(calls: list[GoldCall], *, C: float = DEFAULT_C, thresholds=None) -> dict[str, SentenceModel]:
@@ -253,17 +280,17 @@ def _pick_role_threshold(calls: list[GoldCall], C: float, thresholds=None) -> fl
 
 
 def _writer_folds(calls) -> list[set[str]]:
-    """At most :data:`INNER_FOLDS` folds of ``calls``' writers, each to be held out
-    whole; none when there are fewer than three writers."""
-    writers = sorted({c.writer for c in calls})
-    if len(writers) < 3:
+    """The inner folds that choose a model's cut: :data:`INNER_FOLDS` groups of
+    ``calls``' writers of about the same number of calls (:func:`writer_folds`),
+    each to be held out whole; none when there are fewer than three writers."""
+    if len({c.writer for c in calls}) < 3:
         return []
-    return [set(writers[k::INNER_FOLDS]) for k in range(min(INNER_FOLDS, len(writers)))]
+    return [set(group) for group in writer_folds(calls, INNER_FOLDS)]
 
 
 def _pick_threshold(tag: str, calls: list[CallCandidates], C: float) -> float:
     """The probability cut that gives the best F1 over candidates of writers held out
-    one at a time within ``calls`` (0.5 when there are fewer than three writers)."""
+    a fold at a time within ``calls`` (0.5 when there are fewer than three writers)."""
     import numpy as np
 
     folds = _writer_folds(calls)
