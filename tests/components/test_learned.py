@@ -355,3 +355,36 @@ def test_learned_writer_folds_group_whole_writers_by_calls():
     assert writer_folds(calls, 9) == writer_folds(calls)  # more folds than writers: one each
     with pytest.raises(ValueError):
         writer_folds(calls, 1)
+
+
+@pytest.mark.parametrize(
+    "spans, golds, expected",
+    [
+        # A question cut in two: the piece that holds most of it stands for it, the other is no question.
+        ([(0, 40), (41, 55)], [[(0, 55)]], [0, None]),
+        ([(0, 10), (11, 55)], [[(0, 55)]], [None, 0]),
+        # Two questions, two candidates: one each, in order.
+        ([(0, 20), (21, 40)], [[(0, 20)], [(21, 40)]], [0, 1]),
+        # One candidate over two questions stands for the first; the second goes unmatched.
+        ([(0, 40)], [[(0, 20)], [(21, 40)]], [0]),
+        # A candidate apart from every question, and a question said twice (two places).
+        ([(0, 10), (50, 60), (100, 110)], [[(50, 60), (100, 110)]], [None, 0, None]),
+        # Equal overlaps: the earlier candidate.
+        ([(0, 10), (10, 20)], [[(5, 15)]], [0, None]),
+    ],
+)
+def test_learned_each_gold_question_stands_for_one_candidate(spans, golds, expected):
+    from analyzer.nlp.training import _one_each
+
+    assert _one_each(spans, golds) == expected
+
+
+def test_learned_inner_folds_are_writer_folds():
+    from types import SimpleNamespace
+
+    from analyzer.nlp.training import INNER_FOLDS, _writer_folds, writer_folds
+
+    calls = [SimpleNamespace(writer=w) for w, n in (("ta", 5), ("tb", 4), ("tc", 3), ("td", 2), ("te", 1), ("tf", 1)) for _ in range(n)]
+    assert _writer_folds(calls) == [set(g) for g in writer_folds(calls, INNER_FOLDS)]
+    assert len(_writer_folds(calls)) == INNER_FOLDS
+    assert _writer_folds(calls[:9]) == []  # two writers: no inner folds
