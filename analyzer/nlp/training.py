@@ -169,21 +169,28 @@ def collect(calls: Iterable[GoldCall], nlp=None, *, asr: bool = False) -> list[C
             spans = [(c.span.start_char, c.span.end_char) for c in cands]
             call.rows[tag] = [c.features for c in cands]
             call.rules[tag] = [c.rule for c in cands]
+            # A buyer question is one span per question, so each gold question
+            # stands for one candidate; the invitation and close taggers join
+            # the accepted sentences of one tag into one span, so every
+            # candidate inside a gold invitation or close is part of it.
             if tag == BUYER_QUESTION:
                 hits = _one_each(spans, ranges[tag])
             else:
-                hits = [
-                    next((k for k, one in enumerate(ranges[tag]) if any(s < ge and gs < e for gs, ge in one)), None)
-                    for s, e in spans
-                ]
+                hits = [next((k for k, one in enumerate(ranges[tag]) if _overlap(s, e, one)), None) for s, e in spans]
             call.labels[tag] = [int(k is not None) for k in hits]
             call.opens[tag] = [None if k is None else gold_open[tag][k] for k in hits]
             call.gold_counts[tag] = len(ranges[tag])
             call.unreachable[tag] = sum(
-                1 for one in ranges[tag] if not any(s < ge and gs < e for gs, ge in one for s, e in spans)
+                1 for one in ranges[tag] if not any(_overlap(s, e, one) for s, e in spans)
             )
         out.append(call)
     return out
+
+
+def _overlap(start: int, end: int, places: list[tuple[int, int]]) -> int:
+    """How many characters of ``start:end`` the gold quote covers at its best
+    place (0 when it overlaps none of them)."""
+    return max([0] + [min(end, ge) - max(start, gs) for gs, ge in places])
 
 
 def _one_each(spans: list[tuple[int, int]], golds: list[list[tuple[int, int]]]) -> list[int | None]:
@@ -202,7 +209,7 @@ def _one_each(spans: list[tuple[int, int]], golds: list[list[tuple[int, int]]]) 
         for i, (s, e) in enumerate(spans):
             if hits[i] is not None:
                 continue
-            overlap = max((min(e, ge) - max(s, gs) for gs, ge in one), default=0)
+            overlap = _overlap(s, e, one)
             if overlap > most:
                 best, most = i, overlap
         if best is not None:

@@ -385,6 +385,11 @@ def test_learned_inner_folds_are_writer_folds():
     from analyzer.nlp.training import INNER_FOLDS, _writer_folds, writer_folds
 
     calls = [SimpleNamespace(writer=w) for w, n in (("ta", 5), ("tb", 4), ("tc", 3), ("td", 2), ("te", 1), ("tf", 1)) for _ in range(n)]
-    assert _writer_folds(calls) == [set(g) for g in writer_folds(calls, INNER_FOLDS)]
-    assert len(_writer_folds(calls)) == INNER_FOLDS
+    folds = _writer_folds(calls)
+    assert folds == [set(g) for g in writer_folds(calls, INNER_FOLDS)]
+    assert len(folds) == INNER_FOLDS
+    # Whole writers, each in one fold, and folds of about the same number of calls.
+    assert sorted(w for f in folds for w in f) == ["ta", "tb", "tc", "td", "te", "tf"]
+    # (largest writer first, each to the fold with the fewest calls: 5 | 4 | 3+1 | 2+1)
+    assert sorted(sum(c.writer in f for c in calls) for f in folds) == [3, 4, 4, 5]
     assert _writer_folds(calls[:9]) == []  # two writers: no inner folds
