@@ -213,23 +213,16 @@ def evaluate_call(analyzer: Analyzer, gold: Gold, *, asr: bool = False) -> CallR
     offs = turn_offsets(transcript)
     counts = {name: TagCounts() for name in TAG_NAMES}
     preds = [(t, predicted_range(t, transcript, offs)) for t in result.tags]
-    used: set[int] = set()
+    match = _match(gold, transcript, offs, preds)
+    used = set(match.values())
     open_correct = open_total = 0
     misses = []
-    for gt in gold.tags:
-        ranges = gold_ranges(gold, gt, transcript, offs)
-        hit = None
-        for k, (pt, (ps, pe)) in enumerate(preds):
-            if k in used or pt.tag != gt.tag or pt.speaker != gt.speaker:
-                continue
-            if any(ps < ge and gs < pe for gs, ge in ranges):
-                hit = k
-                break
+    for g, gt in enumerate(gold.tags):
+        hit = match.get(g)
         if hit is None:
             counts[gt.tag].fn += 1
             misses.append({"tag": gt.tag, "speaker": gt.speaker, "quote": gt.quote})
             continue
-        used.add(hit)
         counts[gt.tag].tp += 1
         if gt.tag == "buyer_question" and gt.open is not None:
             open_total += 1
@@ -257,6 +250,38 @@ def evaluate_call(analyzer: Analyzer, gold: Gold, *, asr: bool = False) -> CallR
         gold=gold,
         seen_in_training=_seen_in_training(analyzer, gold.transcript_path),
     )
+
+
+def _match(gold: Gold, transcript: Transcript, offs: list[int], preds: list[tuple[Tag, tuple[int, int]]]) -> dict[int, int]:
+    """The most pairs of a gold tag and a prediction that can be made, each
+    used at most once, where a pair has the same tag and speaker and
+    overlapping text: ``{gold index: prediction index}``.
+
+    Taking, gold tag by gold tag, the first free prediction it overlaps can
+    leave a pair unmade (a prediction spanning two gold questions taken by
+    the first, whose own prediction then goes unused); a maximum matching
+    of the overlap graph cannot.
+    """
+    pairs = []
+    for g, gt in enumerate(gold.tags):
+        ranges = gold_ranges(gold, gt, transcript, offs)
+        for k, (pt, (ps, pe)) in enumerate(preds):
+            if pt.tag == gt.tag and pt.speaker == gt.speaker and any(ps < ge and gs < pe for gs, ge in ranges):
+                pairs.append((g, k))
+    return maximum_pairs(pairs, len(gold.tags), len(preds))
+
+
+def maximum_pairs(pairs: list[tuple[int, int]], n_gold: int, n_pred: int) -> dict[int, int]:
+    """A largest set of ``pairs`` (gold index, prediction index) using each index at most once."""
+    if not pairs:
+        return {}
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
+    rows, cols = zip(*pairs)
+    graph = csr_matrix(([1] * len(pairs), (rows, cols)), shape=(n_gold, n_pred))
+    paired = maximum_bipartite_matching(graph, perm_type="column")
+    return {g: int(k) for g, k in enumerate(paired) if k >= 0}
 
 
 def _seen_in_training(analyzer: Analyzer, path: Path) -> bool:

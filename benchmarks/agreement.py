@@ -7,8 +7,9 @@ the share of matched buyer questions on which both give the same ``open``,
 and the call labels side by side.
 
 Spans match as ``callcoach evaluate`` matches them: same tag, same turn,
-overlapping characters. Turns are compared by position, so a call converted
-to another format (speaker ids instead of names) still lines up.
+overlapping characters, as many pairs as can be made. Turns are compared by
+position, so a call converted to another format (speaker ids instead of
+names) still lines up.
 
 Usage: python benchmarks/agreement.py [data/agreement] [data/train]
 """
@@ -18,6 +19,7 @@ import argparse
 from collections import defaultdict
 from pathlib import Path
 
+from analyzer.evaluate import maximum_pairs
 from analyzer.gold import find_gold_files, gold_ranges, load_gold, turn_offsets
 from analyzer.nlp.extensions import TAG_NAMES
 from analyzer.readers import FAMILIES, read_transcript
@@ -53,21 +55,22 @@ def main(agreement: Path, primary_dir: Path) -> int:
         b, lb = spans(second)
         labels.append((second.name.split(".")[0], la, lb))
         for tag in TAG_NAMES:
-            used: set[int] = set()
-            for ta, sa, ea, oa in a.get(tag, []):
-                hit = next(
-                    (k for k, (tb, sb, eb, _) in enumerate(b.get(tag, [])) if k not in used and tb == ta and sa < eb and sb < ea),
-                    None,
-                )
-                if hit is None:
-                    counts[tag][1] += 1
-                    continue
-                used.add(hit)
-                counts[tag][0] += 1
-                if tag == "buyer_question" and oa is not None and b[tag][hit][3] is not None:
-                    open_total += 1
-                    open_same += oa == b[tag][hit][3]
-            counts[tag][2] += len(b.get(tag, [])) - len(used)
+            xs, ys = a.get(tag, []), b.get(tag, [])
+            pairs = [
+                (i, k)
+                for i, (ta, sa, ea, _) in enumerate(xs)
+                for k, (tb, sb, eb, _) in enumerate(ys)
+                if tb == ta and sa < eb and sb < ea
+            ]
+            matched = maximum_pairs(pairs, len(xs), len(ys))
+            counts[tag][0] += len(matched)
+            counts[tag][1] += len(xs) - len(matched)
+            counts[tag][2] += len(ys) - len(matched)
+            if tag == "buyer_question":
+                for i, k in matched.items():
+                    if xs[i][3] is not None and ys[k][3] is not None:
+                        open_total += 1
+                        open_same += xs[i][3] == ys[k][3]
     if not labels:
         print(f"{agreement}: no call there has a first annotation in {primary_dir}")
         return 1

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from analyzer.errors import GoldFormatError
-from analyzer.evaluate import TagCounts, evaluate_paths, find_gold_files, load_gold
+from analyzer.evaluate import TagCounts, evaluate_paths, find_gold_files, load_gold, maximum_pairs
 from analyzer.nlp.extensions import TAG_NAMES
 from helpers import ROOT, SAMPLES
 
@@ -148,3 +148,22 @@ def test_evaluate_malformed_gold_is_reported_not_raised(tmp_path, content, code)
     (tmp_path / "c.gold.json").write_bytes(content)
     ev = evaluate_paths([tmp_path])
     assert len(ev.errors) == 1 and f"[{code}]" in ev.errors[0]["error"] and "c.gold.json" in ev.errors[0]["error"]
+
+
+@pytest.mark.parametrize(
+    "pairs, n_gold, n_pred, matched",
+    [
+        # The first gold question overlaps both predictions, the second only the
+        # first: taking the first free overlap would leave the second unmatched.
+        ([(0, 0), (0, 1), (1, 0)], 2, 2, 2),
+        # One prediction spanning two gold questions matches one of them.
+        ([(0, 0), (1, 0)], 2, 1, 1),
+        ([], 3, 2, 0),
+        ([(0, 1), (1, 2), (2, 0)], 3, 3, 3),
+    ],
+)
+def test_evaluate_maximum_pairs(pairs, n_gold, n_pred, matched):
+    found = maximum_pairs(pairs, n_gold, n_pred)
+    assert len(found) == matched
+    assert all((g, k) in pairs for g, k in found.items())
+    assert len(set(found.values())) == len(found)
