@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from .analysis import Analyzer
 from .errors import CallcoachError, GoldFormatError
-from .gold import Gold, find_gold_files, gold_ranges, load_gold, turn_offsets
+from .gold import Gold, find_gold_files, gold_ranges, load_gold, overlap, turn_offsets
 from .metrics import seller_talk_share
 from .nlp.extensions import TAG_NAMES
 from .readers import read_transcript
@@ -266,7 +266,7 @@ def _match(gold: Gold, transcript: Transcript, offs: list[int], preds: list[tupl
     for g, gt in enumerate(gold.tags):
         ranges = gold_ranges(gold, gt, transcript, offs)
         for k, (pt, (ps, pe)) in enumerate(preds):
-            if pt.tag == gt.tag and pt.speaker == gt.speaker and any(ps < ge and gs < pe for gs, ge in ranges):
+            if pt.tag == gt.tag and pt.speaker == gt.speaker and overlap(ps, pe, ranges):
                 pairs.append((g, k))
     return maximum_pairs(pairs, len(gold.tags), len(preds))
 

@@ -125,6 +125,14 @@ def turn_offsets(transcript: Transcript) -> list[int]:
     return offs
 
 
+def overlap(start: int, end: int, places: list[tuple[int, int]]) -> int:
+    """How many characters of ``start:end`` a gold quote covers at its best place
+    among ``places`` (as :func:`gold_ranges` gives them); 0 when it overlaps
+    none. A prediction and a gold tag match when this is above 0; training
+    lets each gold question stand for the candidate it covers most."""
+    return max([0] + [min(end, ge) - max(start, gs) for gs, ge in places])
+
+
 def gold_ranges(gold: Gold, gt: GoldTag, transcript: Transcript, offs: list[int]) -> list[tuple[int, int]]:
     """Where a gold quote stands in the call (every place, for a quote said twice)."""
     out = []

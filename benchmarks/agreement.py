@@ -20,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from analyzer.evaluate import maximum_pairs
-from analyzer.gold import find_gold_files, gold_ranges, load_gold, turn_offsets
+from analyzer.gold import find_gold_files, gold_ranges, load_gold, overlap, turn_offsets
 from analyzer.nlp.extensions import TAG_NAMES
 from analyzer.readers import FAMILIES, read_transcript
 
@@ -60,7 +60,7 @@ def main(agreement: Path, primary_dir: Path) -> int:
                 (i, k)
                 for i, (ta, sa, ea, _) in enumerate(xs)
                 for k, (tb, sb, eb, _) in enumerate(ys)
-                if tb == ta and sa < eb and sb < ea
+                if tb == ta and overlap(sa, ea, [(sb, eb)])
             ]
             matched = maximum_pairs(pairs, len(xs), len(ys))
             counts[tag][0] += len(matched)

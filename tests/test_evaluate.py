@@ -8,6 +8,7 @@ import pytest
 
 from analyzer.errors import GoldFormatError
 from analyzer.evaluate import TagCounts, evaluate_paths, find_gold_files, load_gold, maximum_pairs
+from analyzer.gold import overlap
 from analyzer.nlp.extensions import TAG_NAMES
 from helpers import ROOT, SAMPLES
 
@@ -167,3 +168,17 @@ def test_evaluate_maximum_pairs(pairs, n_gold, n_pred, matched):
     assert len(found) == matched
     assert all((g, k) in pairs for g, k in found.items())
     assert len(set(found.values())) == len(found)
+
+
+@pytest.mark.parametrize(
+    "start, end, places, expected",
+    [
+        (0, 10, [(5, 20)], 5),
+        (0, 10, [(10, 20)], 0),  # touching is not overlapping
+        (0, 10, [], 0),
+        (0, 10, [(8, 30), (2, 6)], 4),  # a quote said twice: its best place
+        (3, 4, [(0, 10)], 1),
+    ],
+)
+def test_evaluate_overlap_counts_the_characters_a_quote_covers(start, end, places, expected):
+    assert overlap(start, end, places) == expected

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..gold import overlap
 from ..transcript import Transcript
 from .extensions import BUYER_QUESTION, IF_THEN_CLOSE, PITCH_INVITE
 from ..roles import ROLE_MODEL
@@ -176,21 +177,15 @@ def collect(calls: Iterable[GoldCall], nlp=None, *, asr: bool = False) -> list[C
             if tag == BUYER_QUESTION:
                 hits = _one_each(spans, ranges[tag])
             else:
-                hits = [next((k for k, one in enumerate(ranges[tag]) if _overlap(s, e, one)), None) for s, e in spans]
+                hits = [next((k for k, one in enumerate(ranges[tag]) if overlap(s, e, one)), None) for s, e in spans]
             call.labels[tag] = [int(k is not None) for k in hits]
             call.opens[tag] = [None if k is None else gold_open[tag][k] for k in hits]
             call.gold_counts[tag] = len(ranges[tag])
             call.unreachable[tag] = sum(
-                1 for one in ranges[tag] if not any(_overlap(s, e, one) for s, e in spans)
+                1 for one in ranges[tag] if not any(overlap(s, e, one) for s, e in spans)
             )
         out.append(call)
     return out
-
-
-def _overlap(start: int, end: int, places: list[tuple[int, int]]) -> int:
-    """How many characters of ``start:end`` the gold quote covers at its best
-    place (0 when it overlaps none of them)."""
-    return max([0] + [min(end, ge) - max(start, gs) for gs, ge in places])
 
 
 def _one_each(spans: list[tuple[int, int]], golds: list[list[tuple[int, int]]]) -> list[int | None]:
@@ -209,9 +204,9 @@ def _one_each(spans: list[tuple[int, int]], golds: list[list[tuple[int, int]]]) 
         for i, (s, e) in enumerate(spans):
             if hits[i] is not None:
                 continue
-            overlap = _overlap(s, e, one)
-            if overlap > most:
-                best, most = i, overlap
+            covered = overlap(s, e, one)
+            if covered > most:
+                best, most = i, covered
         if best is not None:
             hits[best] = k
     return hits
