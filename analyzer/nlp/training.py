@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..gold import overlap
 from ..transcript import Transcript
@@ -458,30 +458,42 @@ def segment_rows(transcripts: Iterable[Transcript], nlp=None) -> dict[str, list]
     sentence (is it a question?). RETURNS ``{"rows": [...], "start": [...],
     "sentences": [...], "question": [...]}``.
     """
-    from .components.segmenter import lacks_punctuation, training_rows
-    from .pipeline import build_nlp, transcript_to_doc
+    from .components.segmenter import training_rows
+    from .pipeline import build_nlp
 
     nlp = nlp or build_nlp(learned="none")
-    sentencizer = nlp.get_pipe(nlp.pipe_names[0])
     out: dict[str, list] = {"rows": [], "start": [], "sentences": [], "question": []}
     for transcript in transcripts:
-        doc = sentencizer(transcript_to_doc(nlp, transcript))
-        for turn in doc.spans["turns"]:
-            if lacks_punctuation(turn):
-                continue
-            seq = []
-            for sent in doc[turn.start : turn.end].sents:
-                ws = [t for t in sent if not (t.is_space or t.is_punct)]
-                question = any(t.text == "?" for t in sent[-3:])
-                seq.extend((t.lower_, k == 0, question and k == len(ws) - 1) for k, t in enumerate(ws))
-            if len(seq) < 2:
-                continue
+        for seq in punctuated_turns(transcript, nlp):
             rows, start, sentences, question = training_rows(seq)
             out["rows"] += rows
             out["start"] += start
             out["sentences"] += sentences
             out["question"] += question
     return out
+
+
+def punctuated_turns(transcript: Transcript, nlp=None) -> Iterator[list[tuple[str, bool, bool]]]:
+    """Each punctuated turn of ``transcript`` (of two words or more) as the
+    segmenter would read it without its punctuation: ``(word, starts_sentence,
+    ends_question)`` for each word, lower-cased, the sentences as the
+    sentencizer splits them."""
+    from .components.segmenter import lacks_punctuation
+    from .pipeline import build_nlp, transcript_to_doc
+
+    nlp = nlp or build_nlp(learned="none")
+    sentencizer = nlp.get_pipe(nlp.pipe_names[0])
+    doc = sentencizer(transcript_to_doc(nlp, transcript))
+    for turn in doc.spans["turns"]:
+        if lacks_punctuation(turn):
+            continue
+        seq = []
+        for sent in doc[turn.start : turn.end].sents:
+            ws = [t for t in sent if not (t.is_space or t.is_punct)]
+            question = any(t.text == "?" for t in sent[-3:])
+            seq.extend((t.lower_, k == 0, question and k == len(ws) - 1) for k, t in enumerate(ws))
+        if len(seq) >= 2:
+            yield seq
 
 
 def fit_segmenter(

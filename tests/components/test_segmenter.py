@@ -147,3 +147,31 @@ def test_segmenter_window_scorer_equals_the_model_on_the_samples():
     scorer = WindowScorer(model)  # one scorer for all turns, as for a call
     for words in turns:
         assert numpy.array_equal(scorer.decision(words), model.decision(word_features(words)))
+
+
+def test_segmenter_punctuated_turns_read_as_the_segmenter_reads_them():
+    from analyzer.nlp.training import punctuated_turns, segment_rows
+
+    t = build_transcript([
+        ("Priya Nair", "Okay, great. So how are you handling renewals today? And who owns that?"),
+        ("Tammy Boyd", RAW),  # no punctuation: nothing to learn from
+        ("Priya Nair", "Right."),  # one word
+    ])
+    (seq,) = list(punctuated_turns(t))
+    assert [w for w, _, _ in seq] == "okay great so how are you handling renewals today and who owns that".split()
+    assert [k for k, (_, s, _) in enumerate(seq) if s] == [0, 2, 9]
+    assert [k for k, (_, _, q) in enumerate(seq) if q] == [8, 12]
+    rows = segment_rows([t])
+    assert rows["start"] == training_rows(seq)[1] and rows["question"] == [0, 1, 1]
+
+
+def test_segmenter_sentence_starts_are_the_start_model_at_its_cut():
+    from analyzer.nlp.learned import load_models
+
+    seg = build_nlp().get_pipe("callcoach_segmenter")
+    model = load_models("default")["segment_start"]
+    words = RAW.split()
+    odds = model.probabilities(word_features(words))
+    assert numpy.array_equal(seg.sentence_starts(words), odds >= model.threshold)
+    starts = seg.sentence_starts(words)
+    assert starts[words.index("so")] and starts[words.index("and")]  # "okay great | so how ... today | and who ..."

@@ -261,6 +261,13 @@ class Segmenter(Component):
             scorer = self._scorers[model.name] = WindowScorer(model, self.lex)
         return scorer
 
+    def sentence_starts(self, words: Sequence[str]) -> numpy.ndarray:
+        """Whether each word of an unpunctuated turn (lower case) starts a
+        sentence, by the start model at its cut (a boolean array)."""
+        model = self.start_model
+        cut = math.log(model.threshold / (1.0 - model.threshold))
+        return self._scorer(model).decision(words) >= cut
+
     def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int], list[int], dict[int, float]] | None:
         """The sentence starts of the whole doc, with those of the turns that lack
         punctuation replaced, the tokens that end a question there, and for each
@@ -282,8 +289,6 @@ class Segmenter(Component):
         ends: list[int] = []
         odds: dict[int, float] = {}
         done: list[int] = []
-        start_cut = math.log(self.start_model.threshold / (1.0 - self.start_model.threshold))
-        start_scorer = self._scorer(self.start_model)
         question_model = self.question_model
         for turn in todo:
             idx = [i for i in range(turn.start, turn.end) if not (space[i] or punct[i])]
@@ -291,7 +296,7 @@ class Segmenter(Component):
                 continue
             done.append(turn.start)
             words = [lower[i] for i in idx]
-            is_start = start_scorer.decision(words) >= start_cut
+            is_start = self.sentence_starts(words)
             is_start[0] = True
             starts[turn.start + 1 : turn.end, 0] = -1
             for k, i in enumerate(idx):

@@ -1,0 +1,140 @@
+"""How much of the tags' loss on unpunctuated speech is the segmenter's.
+
+Each annotated call is analysed three ways with the shipped models:
+
+- as written (punctuated);
+- as unpunctuated speech (:mod:`analyzer.asr`), the segmenter finding the
+  sentences of each turn, as ``callcoach evaluate --asr`` does;
+- as unpunctuated speech, each turn the writer punctuated split where the
+  writer's own sentences start (its punctuation still stripped, and the
+  segmenter's question model still judging which sentences ask). Turns
+  written without punctuation, and the few whose words the rewrite changes,
+  keep the segmenter's sentences.
+
+The third is the most a better start model could give these taggers; the
+gap between the second and the third is the segmenter's share of the loss,
+and the gap between the third and the first is the rest (the question marks
+themselves, and the taggers). Before the tags, the start model is scored
+word by word on the punctuated turns with their punctuation stripped:
+precision, recall and F1 of "a sentence starts here" at its cut, and the
+share of question starts and of starts after a question that it finds.
+
+By default only the calls of writers the shipped segmenter never saw are
+used (its card lists the writers it was trained on); ``--all`` takes every
+call, on which the figures are in-sample.
+
+Usage: python benchmarks/segmentation.py [--all] [folders ...]
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy
+
+from analyzer.analysis import Analyzer
+from analyzer.config import default_thresholds
+from analyzer.evaluate import Evaluation, evaluate_call
+from analyzer.gold import find_gold_files
+from analyzer.nlp.components.segmenter import START_MODEL
+from analyzer.nlp.extensions import TAG_NAMES
+from analyzer.nlp.training import load_calls, punctuated_turns
+
+
+def start_scores(segmenter, turns: list[list[tuple[str, bool, bool]]]) -> dict[str, float]:
+    """Word-level figures of the start model on turns read without punctuation."""
+    found, true, question, after = [], [], [], []
+    for seq in turns:
+        words = [w for w, _, _ in seq]
+        guess = segmenter.sentence_starts(words)
+        starts = [k for k, (_, s, _) in enumerate(seq) if s or k == 0]
+        asks = {a: seq[b - 1][2] for a, b in zip(starts, starts[1:] + [len(seq)])}
+        for k in range(1, len(seq)):  # the first word always starts one
+            found.append(bool(guess[k]))
+            true.append(seq[k][1])
+            question.append(seq[k][1] and asks.get(k, False))
+            after.append(seq[k][1] and seq[k - 1][2])
+    f, t, q, a = (numpy.array(x, dtype=bool) for x in (found, true, question, after))
+    tp = float((f & t).sum())
+    p = tp / f.sum() if f.sum() else float("nan")
+    r = tp / t.sum() if t.sum() else float("nan")
+    return {
+        "words": float(len(f)),
+        "starts": float(t.sum()),
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else float("nan"),
+        "question_starts": float(q.sum()),
+        "question_recall": float((f & q).sum() / q.sum()) if q.sum() else float("nan"),
+        "after_question_recall": float((f & a).sum() / a.sum()) if a.sum() else float("nan"),
+    }
+
+
+def main(folders: list[Path], every: bool) -> int:
+    thresholds = default_thresholds()
+    analyzer = Analyzer(thresholds, model=None)
+    segmenter = analyzer.nlp.get_pipe("callcoach_segmenter")
+    if segmenter.start_model is None:
+        print("no segmenter model ships: nothing to measure")
+        return 1
+    seen = set(segmenter.start_model.card.get("trained_on", {}).get("writers", []))
+    calls, errors = load_calls(find_gold_files(folders), thresholds)
+    for err in errors:
+        print(f"skipped {err['file']}: {err['error']}")
+    if not every:
+        calls = [c for c in calls if c.writer not in seen]
+    if not calls:
+        print(f"no call by a writer the {START_MODEL} model did not see (--all takes every call)")
+        return 1
+    writers = sorted({c.writer for c in calls})
+    print(f"{len(calls)} calls by {len(writers)} writer groups ({', '.join(writers)}); "
+          + ("every call, so in-sample where the models saw it" if every else "none seen by the shipped models"))
+
+    turns: dict[tuple[str, ...], numpy.ndarray] = {}  # words of a punctuated turn -> the writer's starts
+    all_turns = []
+    for call in calls:
+        for seq in punctuated_turns(call.transcript, analyzer.nlp):
+            all_turns.append(seq)
+            turns[tuple(w for w, _, _ in seq)] = numpy.array([s for _, s, _ in seq], dtype=bool)
+    s = start_scores(segmenter, all_turns)
+    print(f"\nsentence starts, {int(s['words']):,} words of punctuated turns read without it "
+          f"({int(s['starts']):,} starts), cut {segmenter.start_model.threshold}:")
+    print(f"  precision {s['precision']:.3f}  recall {s['recall']:.3f}  F1 {s['f1']:.3f}")
+    print(f"  found {s['question_recall']:.3f} of the {int(s['question_starts']):,} question starts, "
+          f"{s['after_question_recall']:.3f} of the starts after a question")
+
+    by_model = segmenter.sentence_starts
+    used = {"writer": 0, "segmenter": 0}
+
+    def writers_starts(words):
+        given = turns.get(tuple(words))
+        if given is None:
+            used["segmenter"] += 1
+            return by_model(words)
+        used["writer"] += 1
+        return given.copy()
+
+    results = {}
+    for name, asr, given in (("punctuated", False, False), ("segmenter", True, False), ("writer's sentences", True, True)):
+        segmenter.sentence_starts = writers_starts if given else by_model
+        reports = [evaluate_call(analyzer, call.gold, asr=asr) for call in calls]
+        results[name] = Evaluation(calls=reports, errors=[])
+    segmenter.sentence_starts = by_model
+    print(f"\nunpunctuated turns split at the writer's sentences: {used['writer']:,}; "
+          f"left to the segmenter (written without punctuation, or words changed): {used['segmenter']:,}")
+    print(f"\ntag F1 {'':17s}" + "".join(f"{name:>20s}" for name in results))
+    for tag in TAG_NAMES:
+        print(f"  {tag:22s}" + "".join(f"{ev.totals()[tag].f1:20.3f}" for ev in results.values()))
+    print(f"  {'micro':22s}" + "".join(f"{ev.micro().f1:20.3f}" for ev in results.values()))
+    bq = {name: ev.totals()["buyer_question"] for name, ev in results.items()}
+    print(f"  {'buyer_question P / R':22s}" + "".join(f"{v.precision:11.3f} / {v.recall:.3f}" for v in bq.values()))
+    print(f"  {'open':22s}" + "".join(f"{ev.open_accuracy():20.4f}" for ev in results.values()))
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="*", type=Path, default=[Path("data/samples"), Path("data/train")])
+    parser.add_argument("--all", action="store_true", help="every call, not only the writers the models never saw")
+    args = parser.parse_args()
+    raise SystemExit(main(args.folders, args.all))
