@@ -23,7 +23,11 @@ By default only the calls of writers the shipped segmenter never saw are
 used (its card lists the writers it was trained on); ``--all`` takes every
 call, on which the figures are in-sample.
 
-Usage: python benchmarks/segmentation.py [--all] [folders ...]
+``--taggers DIR`` measures the models in a folder written by ``callcoach
+train-taggers`` instead of the shipped ones (the writers left out are then
+those its segmenter's card does not list).
+
+Usage: python benchmarks/segmentation.py [--all] [--taggers DIR] [folders ...]
 """
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ import numpy
 
 from analyzer.analysis import Analyzer
 from analyzer.config import default_thresholds
+from analyzer.errors import CallcoachError
 from analyzer.evaluate import Evaluation, evaluate_call
 from analyzer.gold import find_gold_files
 from analyzer.nlp.components.segmenter import START_MODEL
@@ -70,12 +75,16 @@ def start_scores(segmenter, turns: list[list[tuple[str, bool, bool]]]) -> dict[s
     }
 
 
-def main(folders: list[Path], every: bool) -> int:
+def main(folders: list[Path], every: bool, taggers: str = "default") -> int:
     thresholds = default_thresholds()
-    analyzer = Analyzer(thresholds, model=None)
+    try:
+        analyzer = Analyzer(thresholds, model=None, taggers=taggers)
+    except CallcoachError as err:
+        print(err)
+        return 2
     segmenter = analyzer.nlp.get_pipe("callcoach_segmenter")
     if segmenter.start_model is None:
-        print("no segmenter model ships: nothing to measure")
+        print(f"no segmenter model in {taggers}: nothing to measure")
         return 1
     seen = set(segmenter.start_model.card.get("trained_on", {}).get("writers", []))
     calls, errors = load_calls(find_gold_files(folders), thresholds)
@@ -88,7 +97,7 @@ def main(folders: list[Path], every: bool) -> int:
         return 1
     writers = sorted({c.writer for c in calls})
     print(f"{len(calls)} calls by {len(writers)} writer groups ({', '.join(writers)}); "
-          + ("every call, so in-sample where the models saw it" if every else "none seen by the shipped models"))
+          + ("every call, so in-sample where the models saw it" if every else "none seen by the models measured"))
 
     turns: dict[tuple[str, ...], numpy.ndarray] = {}  # words of a punctuated turn -> the writer's starts
     all_turns = []
@@ -136,5 +145,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", nargs="*", type=Path, default=[Path("data/samples"), Path("data/train")])
     parser.add_argument("--all", action="store_true", help="every call, not only the writers the models never saw")
+    parser.add_argument("--taggers", default="default", help="a folder of tagger models (default: the shipped ones)")
     args = parser.parse_args()
-    raise SystemExit(main(args.folders, args.all))
+    raise SystemExit(main(args.folders, args.all, args.taggers))
