@@ -39,40 +39,32 @@ import numpy
 from analyzer.analysis import Analyzer
 from analyzer.config import default_thresholds
 from analyzer.errors import CallcoachError
-from analyzer.evaluate import Evaluation, evaluate_call
+from analyzer.evaluate import Evaluation, TagCounts, evaluate_call
 from analyzer.gold import find_gold_files
 from analyzer.nlp.components.segmenter import START_MODEL
 from analyzer.nlp.extensions import TAG_NAMES
 from analyzer.nlp.training import load_calls, punctuated_turns
 
 
-def start_scores(segmenter, turns: list[list[tuple[str, bool, bool]]]) -> dict[str, float]:
-    """Word-level figures of the start model on turns read without punctuation."""
-    found, true, question, after = [], [], [], []
+def start_scores(segmenter, turns: list[list[tuple[str, bool, bool]]]) -> tuple[TagCounts, TagCounts, TagCounts]:
+    """Word-level counts of the start model on turns read without punctuation:
+    every sentence start, the starts of questions, and the starts right after
+    a question (for the last two only ``tp`` and ``fn`` count)."""
+    every, questions, after = TagCounts(), TagCounts(), TagCounts()
     for seq in turns:
-        words = [w for w, _, _ in seq]
-        guess = segmenter.sentence_starts(words)
+        guess = segmenter.sentence_starts([w for w, _, _ in seq])
         starts = [k for k, (_, s, _) in enumerate(seq) if s or k == 0]
         asks = {a: seq[b - 1][2] for a, b in zip(starts, starts[1:] + [len(seq)])}
         for k in range(1, len(seq)):  # the first word always starts one
-            found.append(bool(guess[k]))
-            true.append(seq[k][1])
-            question.append(seq[k][1] and asks.get(k, False))
-            after.append(seq[k][1] and seq[k - 1][2])
-    f, t, q, a = (numpy.array(x, dtype=bool) for x in (found, true, question, after))
-    tp = float((f & t).sum())
-    p = tp / f.sum() if f.sum() else float("nan")
-    r = tp / t.sum() if t.sum() else float("nan")
-    return {
-        "words": float(len(f)),
-        "starts": float(t.sum()),
-        "precision": p,
-        "recall": r,
-        "f1": 2 * p * r / (p + r) if p + r else float("nan"),
-        "question_starts": float(q.sum()),
-        "question_recall": float((f & q).sum() / q.sum()) if q.sum() else float("nan"),
-        "after_question_recall": float((f & a).sum() / a.sum()) if a.sum() else float("nan"),
-    }
+            found, true = bool(guess[k]), seq[k][1]
+            every.tp += found and true
+            every.fp += found and not true
+            every.fn += true and not found
+            for counts, kind in ((questions, asks.get(k, False)), (after, seq[k - 1][2])):
+                if true and kind:
+                    counts.tp += found
+                    counts.fn += not found
+    return every, questions, after
 
 
 def main(folders: list[Path], every: bool, taggers: str = "default") -> int:
@@ -105,12 +97,13 @@ def main(folders: list[Path], every: bool, taggers: str = "default") -> int:
         for seq in punctuated_turns(call.transcript, analyzer.nlp):
             all_turns.append(seq)
             turns[tuple(w for w, _, _ in seq)] = numpy.array([s for _, s, _ in seq], dtype=bool)
-    s = start_scores(segmenter, all_turns)
-    print(f"\nsentence starts, {int(s['words']):,} words of punctuated turns read without it "
-          f"({int(s['starts']):,} starts), cut {segmenter.start_model.threshold}:")
-    print(f"  precision {s['precision']:.3f}  recall {s['recall']:.3f}  F1 {s['f1']:.3f}")
-    print(f"  found {s['question_recall']:.3f} of the {int(s['question_starts']):,} question starts, "
-          f"{s['after_question_recall']:.3f} of the starts after a question")
+    every, questions, after = start_scores(segmenter, all_turns)
+    words = sum(len(seq) - 1 for seq in all_turns)  # each turn's first word always starts a sentence
+    print(f"\nsentence starts, {words:,} words of punctuated turns read without it "
+          f"({every.tp + every.fn:,} starts), cut {segmenter.start_model.threshold}:")
+    print(f"  precision {every.precision:.3f}  recall {every.recall:.3f}  F1 {every.f1:.3f}")
+    print(f"  found {questions.recall:.3f} of the {questions.tp + questions.fn:,} question starts, "
+          f"{after.recall:.3f} of the starts after a question")
 
     by_model = segmenter.sentence_starts
     used = {"writer": 0, "segmenter": 0}
