@@ -127,6 +127,12 @@ def test_questions_name_as_question_needs_titles(tokenize, sentence):
          ["how are you handling renewals today", "and how does the team feel about it"]),
         ("Who's coming and what's the occasion and how many of you will there be?",
          ["Who's coming", "and what's the occasion", "and how many of you will there be?"]),
+        # a later part that ends in the question mark may start with any wh-word of its own clause
+        ("So how are you handling renewals today, and who on your team owns that process?",
+         ["So how are you handling renewals today", "and who on your team owns that process?"]),
+        # but not with one that begins a clause inside it
+        ("How do you pick your clients and who you work with?", ["How do you pick your clients and who you work with?"]),
+        ("Do you know how it started and why?", ["Do you know how it started and why?"]),
         # "or" joins the halves of one alternative question
         ("Is it the cost, or is it the time?", ["Is it the cost, or is it the time?"]),
         # a comma alone joins a question to its rewording
@@ -161,3 +167,13 @@ def test_questions_question_parts(tokenize, sentence, parts):
 )
 def test_questions_skip_fillers(words, expected):
     assert skip_fillers(words, 0, load_lexicon()) == expected
+
+
+def test_questions_question_parts_of_speech_without_marks():
+    """Unpunctuated speech lost its question marks: its later parts are read as
+    asking, so a wh-word of a clause of its own begins one."""
+    words = "so how are you handling renewals today and who on your team owns that process".split()
+    assert question_parts(words) == []
+    assert question_parts(words, asks=True) == [words.index("and")]
+    embedded = "how do you pick your clients and who you work with".split()
+    assert question_parts(embedded, asks=True) == []

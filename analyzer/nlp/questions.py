@@ -205,7 +205,9 @@ def question_form(
     return None
 
 
-def question_parts(words: Sequence[str], titles: Sequence[bool] | None = None, *, lex: Lexicon | None = None) -> list[int]:
+def question_parts(
+    words: Sequence[str], titles: Sequence[bool] | None = None, *, lex: Lexicon | None = None, asks: bool | None = None
+) -> list[int]:
     """Where each later question of a sentence that asks two or more begins.
 
     The guide counts two questions joined by "and" in one sentence as two
@@ -218,12 +220,22 @@ def question_parts(words: Sequence[str], titles: Sequence[bool] | None = None, *
     alone mostly joins a question to its rewording ("how's the team, like,
     who does what?"), so neither cuts.
 
+    A later part that ends in the sentence's question mark may begin with any
+    wh-word that starts a clause of its own ("..., and who on your team owns
+    that process?"), not with one that only begins a clause inside it ("and
+    who you work with?", "and why?").
+
+    asks (bool | None): whether the sentence's last part asks by its mark;
+        ``None`` reads it from a final ``?``. Unpunctuated speech, whose marks
+        were lost, passes True.
     RETURNS (list[int]): the index of the joining word of each later part, in
         order (a comma before it stays with the earlier part).
     """
     lex = lex or load_lexicon()
     if titles is None:
         titles = [False] * len(words)
+    if asks is None:
+        asks = bool(words) and words[-1] == "?"
     cuts: list[int] = []
     last = 0
     for i in range(1, len(words) - 1):
@@ -233,6 +245,8 @@ def question_parts(words: Sequence[str], titles: Sequence[bool] | None = None, *
         if h >= len(words) or words[i + 1] == "or":
             continue
         later = _form_at(words, titles, h, False, lex)
+        if later is None and asks and _wh_clause_at(words, h, lex):
+            later = QuestionForm(open=True, head=h, kind="wh")
         if later is None or later.kind == "declarative":
             continue
         end = i - 1 if words[i - 1] in CLAUSE_BREAKS else i
@@ -242,6 +256,16 @@ def question_parts(words: Sequence[str], titles: Sequence[bool] | None = None, *
         cuts.append(i)
         last = i
     return cuts
+
+
+def _wh_clause_at(words: Sequence[str], h: int, lex: Lexicon) -> bool:
+    """A wh-word at ``h`` that begins a question clause: a word follows it that
+    is neither punctuation nor a subject (which would make it an embedded
+    clause, "who you work with")."""
+    if words[h] not in lex.wh or h + 1 >= len(words):
+        return False
+    nxt = words[h + 1]
+    return nxt not in PUNCT and nxt not in lex.subject and (words[h], nxt) not in lex.not_question_wh_pairs
 
 
 def _is_echo(words: Sequence[str], lex: Lexicon) -> bool:

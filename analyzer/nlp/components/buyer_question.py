@@ -118,7 +118,7 @@ class BuyerQuestionTagger(Tagger):
             bound = math.log(threshold / (1.0 - threshold)) - most - 1e-9
         for ti, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
-            for start, end, sent_end, words, titles in _question_parts(doc, turn, self.lex):
+            for start, end, sent_end, words, titles in _question_parts(doc, turn, self.lex, unpunctuated):
                 if "?" not in words and len(words) < 2:
                     continue
                 form = question_form(words, titles, lex=self.lex)
@@ -236,17 +236,19 @@ def _only_phrases(sent: Span, form: QuestionForm, found: list[tuple[str, int, in
     return True
 
 
-def _question_parts(doc: Doc, turn: Span, lex: Lexicon):
+def _question_parts(doc: Doc, turn: Span, lex: Lexicon, unpunctuated: bool = False):
     """Each sentence of ``turn`` cut into the questions it asks (:func:`question_parts`):
     ``(start, end, sentence_end, words, titles)`` per part.
 
     An earlier part asks with its sentence's question mark (it ends at the word
     before the joining "and"); every part is answered where its sentence ends.
+    In a turn that lacks punctuation (``unpunctuated``) every sentence is read
+    as if its question mark had been lost.
     """
     space = doc_words(doc)[2]
     for start, end in turn_sentences(doc, turn):
         words, titles = words_between(doc, start, end)
-        cuts = question_parts(words, titles, lex=lex)
+        cuts = question_parts(words, titles, lex=lex, asks=unpunctuated or None)
         if not cuts:
             yield start, end, end, words, titles
             continue

@@ -4,8 +4,9 @@ Many call recorders deliver lower-case speech with no punctuation, and a
 turn then runs on for several sentences: ``okay great so how are you
 handling renewals today and who on your team owns that process``. For each
 turn that lacks punctuation (fewer sentence marks than one per
-:data:`WORDS_PER_MARK` words), a trained word-window model decides where a
-new sentence starts, and a second model, reading each sentence so found as a
+:data:`WORDS_PER_MARK` words), a trained model decides where a new sentence
+starts, word by word from left to right, reading a window of words and what
+the sentence it last started holds so far; and a second model, reading each sentence so found as a
 whole, which of them are questions; the turn's sentence boundaries are
 replaced by those, and the last word of each
 question is flagged (``token._.callcoach_qend``) so that the taggers read
@@ -123,6 +124,47 @@ def sentence_features(words: Sequence[str], start: int, end: int, lex=None) -> l
     return row
 
 
+#: How far back the last sentence start can be told apart, in words.
+MAX_DISTANCE = 10
+#: How many words ahead :class:`HistoryScorer` looks up a first word's pairs at once.
+PAIR_AHEAD = 32
+
+
+def _seen_name(mask: int) -> str:
+    """The history feature's name of a set of word classes, given as a bit
+    mask over :data:`WORD_CLASSES`: their names in sorted order, run together."""
+    return "".join(sorted(name for k, name in enumerate(WORD_CLASSES) if mask >> k & 1))
+
+
+def history_features(words: Sequence[str], classes: Sequence[int], i: int, start: int, seen: int) -> list[str]:
+    """What the sentence so far holds, as features of word ``i`` when the last
+    sentence start was word ``start``: how far back that was, its first word and
+    that word's class, and the set of word classes seen since (``seen``, a bit
+    mask), each with word ``i`` or its class (``classes`` are class numbers);
+    and the set seen with the classes of word ``i`` and of the next word.
+
+    A sentence that already holds a wh-word, an auxiliary and a subject (a
+    whole question) is likelier over than one three words in, all the more
+    before "and who ..."; and a sentence that began with "if" is rarely over
+    before its "then".
+    """
+    d = min(i - start, MAX_DISTANCE)
+    c = WORD_CLASSES[classes[i]]
+    first = words[start]
+    row = [
+        f"hd={d}",
+        f"hdc={d}|{c}",
+        f"hf={WORD_CLASSES[classes[start]]}|{c}",
+        f"hfw={first}|{c}",
+        f"hs={_seen_name(seen)}|{c}",
+        f"hfw1={first}|{words[i]}",
+        f"hd2={d}|{words[i]}",
+    ]
+    if i + 1 < len(words):  # as in the window, nothing marks the turn's end
+        row.append(f"hsn={_seen_name(seen)}|{c}|{WORD_CLASSES[classes[i + 1]]}")
+    return row
+
+
 def training_rows(
     turn_words: Sequence[tuple[str, bool, bool]], lex=None
 ) -> tuple[list[list[str]], list[int], list[list[str]], list[int]]:
@@ -131,16 +173,26 @@ def training_rows(
     turn_words: ``(word, starts_sentence, ends_question)`` for each word, the
         punctuation already removed.
     RETURNS: for the start model, one feature row per word after the first
-        (the first always starts a sentence) and whether it starts one; for
-        the question model, one row per sentence (:func:`sentence_features`)
-        and whether it is a question.
+        (the first always starts a sentence) and whether it starts one, each
+        with the :func:`history_features` of the true sentence so far (the
+        segmenter decides left to right and gives its own earlier starts);
+        for the question model, one row per sentence
+        (:func:`sentence_features`) and whether it is a question.
     """
     lex = lex or load_lexicon()
     words = [w for w, _, _ in turn_words]
     starts = [k for k, (_, s, _) in enumerate(turn_words) if s or k == 0]
     bounds = list(zip(starts, starts[1:] + [len(words)]))
+    classes = [_CLASS_NUMBER[word_class(w, lex)] for w in words]
+    rows = word_features(words, lex)
+    last, seen = 0, 0
+    for i in range(1, len(words)):
+        seen |= 1 << classes[i - 1]
+        rows[i] += history_features(words, classes, i, last, seen)
+        if turn_words[i][1]:
+            last, seen = i, 0
     return (
-        word_features(words, lex)[1:],
+        rows[1:],
         [int(s) for _, s, _ in turn_words[1:]],
         [sentence_features(words, a, b, lex) for a, b in bounds],
         [int(turn_words[b - 1][2]) for _, b in bounds],
@@ -235,6 +287,100 @@ class WindowScorer:
         return self.model.intercept + total
 
 
+class HistoryScorer:
+    """The start model's decision left to right, each word with the
+    :func:`history_features` of the sentence the model itself has started:
+    equal to adding ``model.decision`` of those features to the window's
+    log-odds word by word, but with the weights of the features that range
+    over distances and classes read once into small arrays, those of each
+    distinct word (and first word and word pair) once into a cache, so that
+    the step per word is a few additions.
+    """
+
+    def __init__(self, model: SentenceModel, lex=None) -> None:
+        self.model = model
+        self.lex = lex or load_lexicon()
+        lookup = model.table.lookup
+        d, k = MAX_DISTANCE + 1, len(WORD_CLASSES)
+        names = [(dist, c) for dist in range(d) for c in WORD_CLASSES]
+        self._distance = (lookup([f"hd={dist}" for dist, _ in names]) + lookup([f"hdc={dist}|{c}" for dist, c in names])).reshape(d, k)
+        self._first_class = lookup([f"hf={a}|{b}" for a in WORD_CLASSES for b in WORD_CLASSES]).reshape(k, k)
+        self._seen = lookup([f"hs={_seen_name(m)}|{c}" for m in range(1 << k) for c in WORD_CLASSES]).reshape(1 << k, k)
+        # hsn= of each set seen, class and next word's class; the last column (no next word) adds 0.0.
+        self._seen_next = numpy.zeros((1 << k, k, k + 1))
+        self._seen_next[:, :, :k] = lookup(
+            [f"hsn={_seen_name(m)}|{a}|{b}" for m in range(1 << k) for a in WORD_CLASSES for b in WORD_CLASSES]
+        ).reshape(1 << k, k, k)
+        # Both, by set seen and by (class, next class) as one column: hs= plus hsn=.
+        self._seen_both = (self._seen[:, :, None] + self._seen_next).reshape(1 << k, k * (k + 1)).tolist()
+        #: Whether the model learned from history at all; if not, the window decides alone.
+        self.active = bool(self._distance.any() or self._first_class.any() or self._seen.any() or self._seen_next.any())
+        self._distance_rows, self._first_class_rows = self._distance.tolist(), self._first_class.tolist()
+        self._clear()
+
+    def _clear(self) -> None:
+        self._first: dict[str, list[float]] = {}  # hfw= by class, for each first word
+        self._at: dict[str, list[float]] = {}  # hd2= by distance, for each word
+        self._pair: dict[tuple[str, str], float] = {}  # hfw1= of (first word, word)
+
+    def _fill(self, words: Sequence[str]) -> None:
+        """Look up, in a few batches, the weights of every word of a turn that
+        has none cached, as a first word and at each distance."""
+        k, d = len(WORD_CLASSES), MAX_DISTANCE + 1
+        new = [w for w in dict.fromkeys(words) if w not in self._at]
+        if not new:
+            return
+        lookup = self.model.table.lookup
+        first = lookup([f"hfw={w}|{c}" for w in new for c in WORD_CLASSES]).reshape(len(new), k).tolist()
+        at = lookup([f"hd2={dist}|{w}" for w in new for dist in range(d)]).reshape(len(new), d).tolist()
+        self._first.update(zip(new, first))
+        self._at.update(zip(new, at))
+
+    def _pairs(self, first: str, words: Sequence[str]) -> None:
+        """Look up, in one batch, the pair weights of a first word with the
+        words after it that have none cached."""
+        new = [(first, w) for w in dict.fromkeys(words) if (first, w) not in self._pair]
+        if new:
+            self._pair.update(zip(new, self.model.table.lookup([f"hfw1={a}|{b}" for a, b in new]).tolist()))
+
+    def starts(self, words: Sequence[str], window: numpy.ndarray, cut: float, classes: Sequence[int]) -> numpy.ndarray:
+        """Whether each word starts a sentence: the first always does, and each
+        later one when its window log-odds (``window``) plus its history's
+        weights reach ``cut``."""
+        n = len(words)
+        out = numpy.zeros(n, dtype=bool)
+        if n == 0:
+            return out
+        out[0] = True
+        if len(self._pair) > CACHE_LIMIT:
+            self._clear()
+        self._fill(words)
+        distance, first_class, seen_weights = self._distance_rows, self._first_class_rows, self._seen_both
+        # Each word's column there: its class and the next word's (none after the last).
+        k = len(WORD_CLASSES) + 1
+        column = [c * k + after for c, after in zip(classes, [*classes[1:], k - 1])]
+        at, pair = self._at, self._pair
+        score = window.tolist()
+        last, seen = 0, 0
+        first = words[0]
+        first_weights, start_class = self._first[first], first_class[classes[0]]
+        for i in range(1, n):
+            seen |= 1 << classes[i - 1]
+            c = classes[i]
+            w = words[i]
+            dist = i - last if i - last < MAX_DISTANCE else MAX_DISTANCE
+            p = pair.get((first, w))
+            if p is None:  # fetched a stretch ahead: most sentences end within it
+                self._pairs(first, words[i : i + PAIR_AHEAD])
+                p = pair[first, w]
+            total = score[i] + distance[dist][c] + start_class[c] + first_weights[c] + seen_weights[seen][column[i]] + at[w][dist] + p
+            if total >= cut:
+                out[i] = True
+                last, seen, first = i, 0, w
+                first_weights, start_class = self._first[w], first_class[c]
+        return out
+
+
 class Segmenter(Component):
     """Replaces the sentence boundaries of unpunctuated turns."""
 
@@ -251,6 +397,7 @@ class Segmenter(Component):
         self.start_model = start_model
         self.question_model = question_model
         self._scorers: dict[str, WindowScorer] = {}
+        self._history: HistoryScorer | None = None
 
     def _scorer(self, model: SentenceModel) -> WindowScorer:
         """The scorer of a model, made on first use and kept: its look-ups of
@@ -263,10 +410,21 @@ class Segmenter(Component):
 
     def sentence_starts(self, words: Sequence[str]) -> numpy.ndarray:
         """Whether each word of an unpunctuated turn (lower case) starts a
-        sentence, by the start model at its cut (a boolean array)."""
+        sentence (a boolean array): the first does, and each later one when the
+        start model, reading its window and the sentence so far, is at its cut
+        (:class:`HistoryScorer`)."""
         model = self.start_model
         cut = math.log(model.threshold / (1.0 - model.threshold))
-        return self._scorer(model).decision(words) >= cut
+        window = self._scorer(model).decision(words)
+        history = self._history
+        if history is None or history.model is not model:
+            history = self._history = HistoryScorer(model, self.lex)
+        if not history.active:
+            starts = window >= cut
+            starts[:1] = True
+            return starts
+        classes = [_CLASS_NUMBER[word_class(w, self.lex)] for w in words]
+        return history.starts(words, window, cut, classes)
 
     def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int], list[int], dict[int, float]] | None:
         """The sentence starts of the whole doc, with those of the turns that lack
@@ -297,7 +455,6 @@ class Segmenter(Component):
             done.append(turn.start)
             words = [lower[i] for i in idx]
             is_start = self.sentence_starts(words)
-            is_start[0] = True
             starts[turn.start + 1 : turn.end, 0] = -1
             for k, i in enumerate(idx):
                 if is_start[k]:
