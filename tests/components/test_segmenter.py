@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from analyzer.nlp.components.base import question_odds, segmented
 from analyzer.nlp.components.segmenter import (
     WORD_CLASSES,
+    SentenceScorer,
     WindowScorer,
     history_features,
     lacks_punctuation,
@@ -164,6 +165,38 @@ def test_segmenter_window_scorer_equals_the_model_on_the_samples():
     scorer = WindowScorer(model)  # one scorer for all turns, as for a call
     for words in turns:
         assert numpy.array_equal(scorer.decision(words), model.decision(word_features(words)))
+
+
+@given(
+    st.lists(st.sampled_from("so what how do you we are is it and the um okay i renewals today who owns that process yeah".split()), min_size=1, max_size=30),
+    st.sets(st.integers(min_value=1, max_value=29)),
+)
+@settings(max_examples=150, deadline=None)
+def test_segmenter_sentence_scorer_equals_the_question_model(words, cuts):
+    from analyzer.nlp.learned import load_models
+
+    model = load_models("default")["segment_question"]
+    starts = [0, *sorted(k for k in cuts if k < len(words))]
+    bounds = list(zip(starts, starts[1:] + [len(words)]))
+    expected = model.decision([sentence_features(words, a, b) for a, b in bounds])
+    assert numpy.array_equal(SentenceScorer(model).decision(words, bounds), expected)
+
+
+def test_segmenter_sentence_scorer_equals_the_question_model_on_the_samples():
+    from pathlib import Path
+
+    from analyzer.nlp.learned import load_models
+    from analyzer.readers import read_transcript
+
+    samples = Path(__file__).resolve().parents[2] / "data" / "samples"
+    turns = [t.text.lower().split() for p in sorted(samples.glob("*.txt")) for t in read_transcript(p).turns]
+    model = load_models("default")["segment_question"]
+    scorer = SentenceScorer(model)  # one scorer for all turns, as for a call
+    for words in turns:
+        starts = list(range(0, len(words), 7))  # a sentence every seven words
+        bounds = list(zip(starts, starts[1:] + [len(words)]))
+        expected = model.probabilities([sentence_features(words, a, b) for a, b in bounds])
+        assert numpy.array_equal(scorer.probabilities(words, bounds), expected)
 
 
 def test_segmenter_punctuated_turns_read_as_the_segmenter_reads_them():

@@ -251,6 +251,11 @@ class WindowScorer:
             self._pair_index[pair] = k
 
     def decision(self, words: Sequence[str]) -> numpy.ndarray:
+        return self.model.intercept + self.sums(words)
+
+    def sums(self, words: Sequence[str]) -> numpy.ndarray:
+        """The window features' weights of each word summed in their order,
+        without the intercept."""
         n = len(words)
         if n == 0:
             return numpy.zeros(0)
@@ -284,7 +289,69 @@ class WindowScorer:
         total = numpy.zeros(n)
         for part in (u[2 : n + 2, 0], u[1 : n + 1, 1], u[0:n, 2], b[1 : n + 1, 0], b[0:n, 1], self._pos[numpy.minimum(numpy.arange(n), 4)], n1, wn1, c, n2, n1n2):
             total += part
-        return self.model.intercept + total
+        return total
+
+
+class SentenceScorer:
+    """The question model's log-odds for sentences of a turn, equal to
+    ``model.decision`` of their :func:`sentence_features` but without building
+    a feature string for every word and word pair of the sentence: the
+    weights of each distinct word and word pair are looked up once (per
+    scorer) into dictionaries, as are the strings of the last word's window
+    and of the first words; the sums are made in the order the features are
+    listed, so the figures are the same.
+    """
+
+    def __init__(self, model: SentenceModel, lex=None) -> None:
+        self.model = model
+        self.lex = lex or load_lexicon()
+        self._clear()
+
+    def _clear(self) -> None:
+        self._word: dict[str, float] = {}  # sw=
+        self._pair: dict[tuple[str, str], float] = {}  # sp=
+        self._named: dict[str, float] = {}  # the window's and f1=, f1c=, f2=, f12=, fc12=
+
+    def decision(self, words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> numpy.ndarray:
+        """Log-odds of each sentence ``words[a:b]`` for ``(a, b)`` in ``bounds``."""
+        if len(self._pair) > CACHE_LIMIT or len(self._named) > CACHE_LIMIT:
+            self._clear()
+        lookup = self.model.table.lookup
+        lex = self.lex
+        word, pair, named = self._word, self._pair, self._named
+        new = [w for w in dict.fromkeys(words) if w not in word]
+        if new:
+            word.update(zip(new, lookup(["sw=" + w for w in new]).tolist()))
+        pairs = list(zip(words, words[1:]))
+        new_pairs = [q for q in dict.fromkeys(pairs) if q not in pair]
+        if new_pairs:
+            pair.update(zip(new_pairs, lookup([f"sp={a}|{b}" for a, b in new_pairs]).tolist()))
+        heads = []
+        for a, b in bounds:
+            first = words[a]
+            c1 = word_class(first, lex)
+            names = _window(words, b - 1, lex) + [f"f1={first}", f"f1c={c1}"]
+            if b - a > 1:
+                second = words[a + 1]
+                names += [f"f2={second}", f"f12={first}|{second}", f"fc12={c1}|{word_class(second, lex)}"]
+            heads.append(names)
+        new_names = [x for x in dict.fromkeys(name for names in heads for name in names) if x not in named]
+        if new_names:
+            named.update(zip(new_names, lookup(new_names).tolist()))
+        out = []
+        for (a, b), names in zip(bounds, heads):
+            total = 0.0
+            for name in names:
+                total += named[name]
+            for w in dict.fromkeys(words[a:b]):
+                total += word[w]
+            for q in dict.fromkeys(pairs[a : b - 1]):
+                total += pair[q]
+            out.append(total)
+        return self.model.intercept + numpy.array(out)
+
+    def probabilities(self, words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> numpy.ndarray:
+        return 1.0 / (1.0 + numpy.exp(-self.decision(words, bounds)))
 
 
 class HistoryScorer:
@@ -398,6 +465,7 @@ class Segmenter(Component):
         self.question_model = question_model
         self._scorers: dict[str, WindowScorer] = {}
         self._history: HistoryScorer | None = None
+        self._sentences: SentenceScorer | None = None
 
     def _scorer(self, model: SentenceModel) -> WindowScorer:
         """The scorer of a model, made on first use and kept: its look-ups of
@@ -462,7 +530,10 @@ class Segmenter(Component):
             if question_model is not None:
                 first = numpy.flatnonzero(is_start).tolist()
                 bounds = list(zip(first, first[1:] + [len(idx)]))
-                prob = question_model.probabilities([sentence_features(words, a, b, self.lex) for a, b in bounds])
+                sentences = self._sentences
+                if sentences is None or sentences.model is not question_model:
+                    sentences = self._sentences = SentenceScorer(question_model, self.lex)
+                prob = sentences.probabilities(words, bounds)
                 cut = question_model.threshold
                 for (_, b), p in zip(bounds, prob.tolist()):
                     last = idx[b - 1]  # the sentence's last word
