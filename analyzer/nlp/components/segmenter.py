@@ -253,6 +253,12 @@ class WindowScorer:
     def decision(self, words: Sequence[str]) -> numpy.ndarray:
         return self.model.intercept + self.sums(words)
 
+    def classes(self, words: Sequence[str]) -> list[int]:
+        """The class number (:data:`WORD_CLASSES`) of each word of a turn this
+        scorer has just scored, from its cache."""
+        index = self._word_index
+        return self._word_classes[[index[w] for w in words]].tolist()
+
     def sums(self, words: Sequence[str]) -> numpy.ndarray:
         """The window features' weights of each word summed in their order,
         without the intercept."""
@@ -364,25 +370,24 @@ class HistoryScorer:
     the step per word is a few additions.
     """
 
-    def __init__(self, model: SentenceModel, lex=None) -> None:
+    def __init__(self, model: SentenceModel) -> None:
         self.model = model
-        self.lex = lex or load_lexicon()
         lookup = model.table.lookup
         d, k = MAX_DISTANCE + 1, len(WORD_CLASSES)
         names = [(dist, c) for dist in range(d) for c in WORD_CLASSES]
-        self._distance = (lookup([f"hd={dist}" for dist, _ in names]) + lookup([f"hdc={dist}|{c}" for dist, c in names])).reshape(d, k)
-        self._first_class = lookup([f"hf={a}|{b}" for a in WORD_CLASSES for b in WORD_CLASSES]).reshape(k, k)
-        self._seen = lookup([f"hs={_seen_name(m)}|{c}" for m in range(1 << k) for c in WORD_CLASSES]).reshape(1 << k, k)
-        # hsn= of each set seen, class and next word's class; the last column (no next word) adds 0.0.
-        self._seen_next = numpy.zeros((1 << k, k, k + 1))
-        self._seen_next[:, :, :k] = lookup(
+        distance = (lookup([f"hd={dist}" for dist, _ in names]) + lookup([f"hdc={dist}|{c}" for dist, c in names])).reshape(d, k)
+        first_class = lookup([f"hf={a}|{b}" for a in WORD_CLASSES for b in WORD_CLASSES]).reshape(k, k)
+        # hs= of each set seen and class, plus hsn= of the set, the class and the
+        # next word's class (the last column, no next word, adds 0.0 to hs=).
+        seen = numpy.zeros((1 << k, k, k + 1))
+        seen[:, :, :k] = lookup(
             [f"hsn={_seen_name(m)}|{a}|{b}" for m in range(1 << k) for a in WORD_CLASSES for b in WORD_CLASSES]
         ).reshape(1 << k, k, k)
-        # Both, by set seen and by (class, next class) as one column: hs= plus hsn=.
-        self._seen_both = (self._seen[:, :, None] + self._seen_next).reshape(1 << k, k * (k + 1)).tolist()
+        seen += lookup([f"hs={_seen_name(m)}|{c}" for m in range(1 << k) for c in WORD_CLASSES]).reshape(1 << k, k, 1)
         #: Whether the model learned from history at all; if not, the window decides alone.
-        self.active = bool(self._distance.any() or self._first_class.any() or self._seen.any() or self._seen_next.any())
-        self._distance_rows, self._first_class_rows = self._distance.tolist(), self._first_class.tolist()
+        self.active = bool(distance.any() or first_class.any() or seen.any())
+        self._distance, self._first_class = distance.tolist(), first_class.tolist()
+        self._seen = seen.reshape(1 << k, k * (k + 1)).tolist()  # by set seen, then (class, next class)
         self._clear()
 
     def _clear(self) -> None:
@@ -422,7 +427,7 @@ class HistoryScorer:
         if len(self._pair) > CACHE_LIMIT:
             self._clear()
         self._fill(words)
-        distance, first_class, seen_weights = self._distance_rows, self._first_class_rows, self._seen_both
+        distance, first_class, seen_weights = self._distance, self._first_class, self._seen
         # Each word's column there: its class and the next word's (none after the last).
         k = len(WORD_CLASSES) + 1
         column = [c * k + after for c, after in zip(classes, [*classes[1:], k - 1])]
@@ -463,17 +468,15 @@ class Segmenter(Component):
         self.lex = load_lexicon()
         self.start_model = start_model
         self.question_model = question_model
-        self._scorers: dict[str, WindowScorer] = {}
-        self._history: HistoryScorer | None = None
-        self._sentences: SentenceScorer | None = None
+        self._scorers: dict[tuple[type, str], WindowScorer | HistoryScorer | SentenceScorer] = {}
 
-    def _scorer(self, model: SentenceModel) -> WindowScorer:
-        """The scorer of a model, made on first use and kept: its look-ups of
-        each distinct word serve every later call (the model's weights are
-        read then too)."""
-        scorer = self._scorers.get(model.name)
+    def _scorer(self, kind: type, model: SentenceModel):
+        """The scorer of a kind for a model, made on first use and kept (and
+        made again when the model is replaced): its look-ups of each distinct
+        word serve every later call (the model's weights are read then too)."""
+        scorer = self._scorers.get((kind, model.name))
         if scorer is None or scorer.model is not model:
-            scorer = self._scorers[model.name] = WindowScorer(model, self.lex)
+            scorer = self._scorers[kind, model.name] = kind(model)  # with the shipped lexicon, as self.lex
         return scorer
 
     def sentence_starts(self, words: Sequence[str]) -> numpy.ndarray:
@@ -483,16 +486,14 @@ class Segmenter(Component):
         (:class:`HistoryScorer`)."""
         model = self.start_model
         cut = math.log(model.threshold / (1.0 - model.threshold))
-        window = self._scorer(model).decision(words)
-        history = self._history
-        if history is None or history.model is not model:
-            history = self._history = HistoryScorer(model, self.lex)
+        scorer = self._scorer(WindowScorer, model)
+        window = scorer.decision(words)
+        history = self._scorer(HistoryScorer, model)
         if not history.active:
             starts = window >= cut
             starts[:1] = True
             return starts
-        classes = [_CLASS_NUMBER[word_class(w, self.lex)] for w in words]
-        return history.starts(words, window, cut, classes)
+        return history.starts(words, window, cut, scorer.classes(words))
 
     def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int], list[int], dict[int, float]] | None:
         """The sentence starts of the whole doc, with those of the turns that lack
@@ -530,10 +531,7 @@ class Segmenter(Component):
             if question_model is not None:
                 first = numpy.flatnonzero(is_start).tolist()
                 bounds = list(zip(first, first[1:] + [len(idx)]))
-                sentences = self._sentences
-                if sentences is None or sentences.model is not question_model:
-                    sentences = self._sentences = SentenceScorer(question_model, self.lex)
-                prob = sentences.probabilities(words, bounds)
+                prob = self._scorer(SentenceScorer, question_model).probabilities(words, bounds)
                 cut = question_model.threshold
                 for (_, b), p in zip(bounds, prob.tolist()):
                     last = idx[b - 1]  # the sentence's last word
