@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import spacy
 
-from analyzer.nlp.resources import first_words
+from analyzer.nlp.resources import Matchers, build_matchers, first_words, match_labels, required_words
 
 
 def test_first_words_are_the_tokenizers_first_tokens():
@@ -21,3 +21,53 @@ def test_first_words_are_the_tokenizers_first_tokens():
     # a token pattern that can start with any word: nothing can be skipped
     assert first_words(rows + [{"label": "X", "pattern": [{"IS_ALPHA": True}], "id": "d"}], nlp) is None
     assert first_words(rows + [{"label": "X", "pattern": [{"LOWER": "so", "OP": "?"}, {"LOWER": "x"}], "id": "e"}], nlp) is None
+
+
+def test_required_words_leave_out_tokens_that_may_be_absent():
+    """Only tokens every match holds count: not ``?``, ``*``, ``!`` or a count from 0,
+    nor a token tested on something else than its lower-case text."""
+    pattern = [
+        {"LOWER": {"IN": ["can", "could"]}},
+        {"LOWER": "you", "OP": "+"},
+        {"LOWER": "all", "OP": "?"},
+        {"IS_ALPHA": True, "OP": "{0,3}"},
+        {"LOWER": "please", "OP": "!"},
+        {"LOWER": "just", "OP": "*"},
+        {"LOWER": {"IN": ["send", "email"]}, "OP": "{1,2}"},
+        {"IS_TITLE": True},
+    ]
+    assert required_words(pattern) == (frozenset({"can", "could"}), frozenset({"you"}), frozenset({"send", "email"}))
+
+
+def test_token_matcher_is_skipped_only_where_it_cannot_match():
+    """A sentence without the words a token pattern needs gets no token match
+    either way; where it has them, the matches are the full matcher's."""
+    nlp = spacy.blank("en")
+    rows = [
+        {"label": "LOGISTICS", "pattern": [{"LOWER": {"IN": ["monday", "friday"]}}, {"IS_ALPHA": True, "OP": "{0,3}"}, {"LOWER": "works"}], "id": "day"},
+        {"label": "SMALLTALK", "pattern": "the game", "id": "game"},
+    ]
+    matchers = build_matchers(nlp, rows)
+    assert isinstance(matchers, Matchers)
+    texts = [
+        "Does Monday at ten works for you?",
+        "Did you watch the game on Friday?",
+        "Friday works.",
+        "Monday and the game.",
+        "What works for your team on a Friday?",
+    ]
+    for text in texts:
+        doc = nlp(text)
+        words = {t.lower_ for t in doc}
+        full = sorted(
+            [(nlp.vocab.strings[m].partition("|")[0], nlp.vocab.strings[m].partition("|")[2], s, e) for m, s, e in matchers.token(doc)]
+            + [(nlp.vocab.strings[m].partition("|")[0], nlp.vocab.strings[m].partition("|")[2], s, e) for m, s, e in matchers.phrase(doc)],
+            key=lambda m: (m[2], m[3]),
+        )
+        assert match_labels(doc, matchers) == full
+        assert match_labels(doc, matchers, words) == full
+        assert matchers.token_can_match(words) == ({"monday", "friday"} & words != set() and "works" in words)
+    assert matchers.token_can_match({"monday", "works"}) and not matchers.token_can_match({"works", "game"})
+    # a pattern that needs no listed word always runs
+    loose = build_matchers(nlp, rows + [{"label": "X", "pattern": [{"IS_TITLE": True}], "id": "t"}])
+    assert loose.token_can_match(set())

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 import srsly
 from spacy.language import Language
@@ -121,9 +121,22 @@ def _load_patterns(name: str) -> tuple[dict[str, Any], ...]:
     return rows
 
 
-def build_matchers(
-    nlp: Language, patterns: Iterable[dict[str, Any]]
-) -> tuple[PhraseMatcher, Matcher]:
+class Matchers(NamedTuple):
+    """A lower-case ``PhraseMatcher``, a token ``Matcher``, and what each token
+    pattern needs (:func:`required_words`), so that a sentence without it skips
+    the token matcher."""
+
+    phrase: PhraseMatcher
+    token: Matcher
+    needs: tuple[tuple[frozenset[str], ...], ...]
+
+    def token_can_match(self, words: Iterable[str]) -> bool:
+        """Whether some token pattern finds every word it needs among ``words`` (lower case)."""
+        present = words if isinstance(words, (set, frozenset)) else set(words)
+        return any(all(not present.isdisjoint(need) for need in needs) for needs in self.needs)
+
+
+def build_matchers(nlp: Language, patterns: Iterable[dict[str, Any]]) -> Matchers:
     """A lower-case ``PhraseMatcher`` for string patterns and a ``Matcher`` for token patterns.
 
     Match ids are the pattern ``label``; the pattern ``id`` is kept as the
@@ -149,18 +162,61 @@ def build_matchers(
         phrase.add(key, docs)
     for key, pats in tokens.items():
         token.add(key, pats)
-    return phrase, token
+    needs = tuple(required_words(pat) for pats in tokens.values() for pat in pats)
+    return Matchers(phrase, token, needs)
 
 
-def match_labels(doclike, matchers: tuple[PhraseMatcher, Matcher]) -> list[tuple[str, str, int, int]]:
+def required_words(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
+    """What a token pattern cannot match without.
+
+    For each of its tokens that must be there (:func:`_required`) and is
+    tested on its ``LOWER`` text alone, the words that token
+    may be: a match holds one word of each set. A token tested in another
+    way (``IS_ALPHA``, ``IS_TITLE``) asks nothing here, so that the test only
+    ever rules out sentences where the pattern cannot match.
+    """
+    needs = []
+    for spec in pattern:
+        if not _required(str(spec.get("OP", "1"))):
+            continue
+        lower = spec.get("LOWER")
+        if isinstance(lower, str):
+            needs.append(frozenset([lower]))
+        elif isinstance(lower, dict) and set(lower) == {"IN"}:
+            needs.append(frozenset(lower["IN"]))
+    return tuple(needs)
+
+
+def _required(op: str) -> bool:
+    """Whether a token with operator ``op`` must be in every match: ``1``,
+    ``+`` and ``{n}``, ``{n,}``, ``{n,m}`` with n at least 1 (not ``?``, ``*``,
+    the negation ``!`` or a count that may be 0)."""
+    if op in ("1", "+"):
+        return True
+    if op.startswith("{") and op.endswith("}"):
+        low = op[1:-1].split(",")[0].strip()
+        return low.isdigit() and int(low) > 0
+    return False
+
+
+def match_labels(doclike, matchers: Matchers, words: Iterable[str] | None = None) -> list[tuple[str, str, int, int]]:
     """All matches in a Doc or Span as ``(label, pattern_id, start, end)``, sorted by start.
 
     Offsets are token indices in the Doc, also when ``doclike`` is a Span.
+
+    words: the lower-case words of ``doclike``, when the caller has them. The
+        token matcher runs only when some pattern finds among them every word
+        it needs (:meth:`Matchers.token_can_match`).
     """
     out = []
-    for matcher in matchers:
+    for matcher in (matchers.phrase, matchers.token):
         if len(matcher) == 0:
             continue
+        if matcher is matchers.token:
+            if words is None:
+                words = {t.lower_ for t in doclike}
+            if not matchers.token_can_match(words):
+                continue
         for span in matcher(doclike, as_spans=True):
             label, _, pid = span.label_.partition("|")
             out.append((label, pid, span.start, span.end))

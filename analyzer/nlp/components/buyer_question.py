@@ -164,7 +164,7 @@ class BuyerQuestionTagger(Tagger):
             questions = [q for k, q in enumerate(questions) if k not in dropped]
         for sent, form, words, strict, signals, others, rest in questions:
             # The phrase lists run only on the sentences that are questions.
-            found_phrases = self._excluded(sent, form, words, match_labels(sent, self.matchers))
+            found_phrases = self._excluded(sent, form, words, match_labels(sent, self.matchers, words))
             findings = [f"R:excl={label}" for label, _, _ in found_phrases] + others
             if _only_phrases(sent, form, found_phrases, self.lex):
                 findings.append("R:excl_whole")

@@ -62,7 +62,7 @@ class IfThenCloseTagger(Tagger):
         conditions: dict[int, int] = {}
         blocked: set[int] = set()
         commits: set[int] = set()
-        for label, _pid, s, e in match_labels(doc[start:end], self.matchers):
+        for label, _pid, s, e in match_labels(doc[start:end], self.matchers, doc_words(doc)[0][start:end]):
             if label == "CONDITION":
                 conditions.setdefault(s, e)
             elif label == "NOT_CONDITION":

@@ -65,7 +65,7 @@ class PitchInviteTagger(Tagger):
         for sent_start, sent_end in turn_sentences(doc, turn):
             if self.triggers is not None and self.triggers.isdisjoint(lower[sent_start:sent_end]):
                 continue
-            for label, _pid, _start, end in match_labels(doc[sent_start:sent_end], self.matchers):
+            for label, _pid, _start, end in match_labels(doc[sent_start:sent_end], self.matchers, lower[sent_start:sent_end]):
                 if self._accept(doc, label, end, turn.end):
                     accepted.setdefault(sent_start, label)
                 elif label == "INVITE_STRICT":
