@@ -68,7 +68,7 @@ def default_models_dir() -> Path:
 def ngrams(words: Sequence[str], prefix: str, n: int = 3, limit: int = 40) -> list[str]:
     """Word 1- to ``n``-grams of ``words`` (digits folded, at most ``limit`` words),
     with sentence-boundary markers, each prefixed with ``prefix``."""
-    seq = ["<s>"] + [_DIGITS.sub("0", w) for w in words[:limit]] + ["</s>"]
+    seq = ["<s>"] + [w if w.isalpha() else _DIGITS.sub("0", w) for w in words[:limit]] + ["</s>"]
     out = [f"{prefix}{w}" for w in seq[1:-1]]
     for k in range(2, n + 1):
         out.extend(f"{prefix}{' '.join(seq[i : i + k])}" for i in range(len(seq) - k + 1))
@@ -85,16 +85,16 @@ PERSONS = {
 }
 
 
+#: The person of each word of :data:`PERSONS`.
+_PERSON_OF = {w: person for person, forms in PERSONS.items() for w in forms}
+
+
 def person_features(words: Sequence[str]) -> list[str]:
     """Which persons a sentence names (``P:you``, ``P:we``, ...) and which it names first."""
-    out = []
-    first = None
-    for w in words:
-        for person, forms in PERSONS.items():
-            if w in forms:
-                first = first or person
-                out.append(f"P:{person}")
-    return sorted(set(out)) + ([f"P:first={first}"] if first else ["P:none"])
+    named = [p for p in map(_PERSON_OF.get, words) if p is not None]
+    if not named:
+        return ["P:none"]
+    return sorted({f"P:{p}" for p in named}) + [f"P:first={named[0]}"]
 
 
 class SentenceModel:

@@ -54,6 +54,8 @@ class IfThenCloseTagger(Tagger):
         #: phrase list's conditions): the cheap test for a candidate.
         self.cues = self.lex.condition_cues | (first_words((p for p in patterns if p["label"] == "CONDITION"), nlp) or frozenset())
         self.cues -= {"in", "as", "what"}  # "in exchange", "as long as", "what if": their second word is a cue
+        #: The words a presuming phrase ("you'll", "then we") starts with.
+        self._presuming_firsts = frozenset(p[0] for p in self.lex.presuming if p)
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
 
@@ -144,8 +146,12 @@ class IfThenCloseTagger(Tagger):
         """The commitment is asked for (a question) or presumed ("you'll sign")."""
         if question_form(words, titles, lex=self.lex) is not None:
             return True
+        firsts = self._presuming_firsts
         return any(
-            tuple(words[i : i + len(p)]) == p for p in self.lex.presuming for i in range(len(words))
+            tuple(words[i : i + len(p)]) == p
+            for i, w in enumerate(words)
+            if w in firsts
+            for p in self.lex.presuming
         )
 
 
