@@ -117,7 +117,7 @@ def _form_at(
                 is_open = False
             return QuestionForm(open=is_open, head=h, kind="opener")
     for prefix in lex.opener_modal_prefix:
-        if _starts_with(words, h, prefix):
+        if prefix and prefix[0] == w and _starts_with(words, h, prefix):
             after = h + len(prefix)
             if after < n and words[after] in lex.opener_modal_verbs:
                 return QuestionForm(open=True, head=h, kind="opener")
@@ -179,6 +179,7 @@ def question_form(
     if len(content) <= 3 and _is_echo(words[skip_fillers(words, 0, lex) :], lex):
         return None  # "Oh, did you?", "have you?", "So do I.": echoes, not questions
     heads = _clause_heads(words, lex)
+    lead_in: list[int] | None = None  # content words before each index, counted once
     for k, h in enumerate(heads):
         if k > 0:
             w = words[h]
@@ -190,8 +191,10 @@ def question_form(
             # ("And the barn roofs, what shape are they in") or when it inverts
             # ("..., what does a normal Tuesday look like"); after a whole
             # statement, "who's picking up" is part of the statement.
-            if not has_qmark and _content_words(words[:h], lex) > MAX_LEAD_IN_WORDS:
-                if not _inverted_wh(words, h, lex):
+            if not has_qmark:
+                if lead_in is None:
+                    lead_in = _content_before(words, lex)
+                if lead_in[h] > MAX_LEAD_IN_WORDS and not _inverted_wh(words, h, lex):
                     continue
         form = _form_at(words, titles, h, has_qmark, lex)
         if form is not None:
@@ -285,5 +288,9 @@ def _inverted_wh(words: Sequence[str], h: int, lex: Lexicon) -> bool:
     )
 
 
-def _content_words(words: Sequence[str], lex: Lexicon) -> int:
-    return sum(1 for w in words if w not in PUNCT and w not in lex.filler)
+def _content_before(words: Sequence[str], lex: Lexicon) -> list[int]:
+    """The number of content words (not punctuation, not fillers) before each index."""
+    counts = [0]
+    for w in words:
+        counts.append(counts[-1] + (w not in PUNCT and w not in lex.filler))
+    return counts
