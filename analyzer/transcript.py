@@ -67,9 +67,9 @@ class Turn:
     line: int | None = None
     cue_offsets: tuple[tuple[int, float | None, float | None], ...] = ()
 
-    @property
+    @cached_property
     def words(self) -> int:
-        """Number of whitespace-separated words in the turn."""
+        """Number of whitespace-separated words in the turn (counted once)."""
         return len(self.text.split())
 
     @property
