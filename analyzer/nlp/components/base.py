@@ -132,6 +132,7 @@ _SENTS = ("callcoach", "sentence_starts")
 _QENDS = ("callcoach", "question_ends")
 _SEGMENTED = ("callcoach", "segmented_turns")
 _QODDS = ("callcoach", "question_odds")
+_HEADS = ("callcoach", "question_heads")
 
 
 def doc_words(doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
@@ -167,8 +168,9 @@ def sentence_starts(doc: Doc) -> list[int]:
 
 
 def forget_sentences(doc: Doc) -> None:
-    """Drop the cached sentence starts after the boundaries were changed."""
+    """Drop the cached sentence starts (and what is counted by them) after the boundaries were changed."""
     doc.user_data.pop(_SENTS, None)
+    doc.user_data.pop(_HEADS, None)
 
 
 def turn_sentences(doc: Doc, turn: Span) -> list[tuple[int, int]]:

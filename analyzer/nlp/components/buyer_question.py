@@ -37,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
+from ..heads import found_question_ends, head_trigger_counts, may_ask
 from ..questions import CLAUSE_BREAKS, QuestionForm, question_form, question_parts
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
@@ -116,9 +117,15 @@ class BuyerQuestionTagger(Tagger):
             most = float(self.model.table.lookup([f"R:excl={label}" for label in self.labels]).clip(min=0.0).sum())
             # (less a hair, so that summing in another order never decides a case)
             bound = math.log(threshold / (1.0 - threshold)) - most - 1e-9
+        heads = head_trigger_counts(doc, self.lex)
+        qends = found_question_ends(doc)
         for ti, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
-            for start, end, sent_end, words, titles in _question_parts(doc, turn, self.lex, unpunctuated):
+            # In a punctuated turn a sentence with no possible question head
+            # and no question mark asks nothing (analyzer.nlp.heads): its words
+            # are not read. In a turn without punctuation every sentence is read.
+            asking = None if unpunctuated else (lambda s, e: may_ask(heads, qends, s, e))
+            for start, end, sent_end, words, titles in _question_parts(doc, turn, self.lex, unpunctuated, asking):
                 if "?" not in words and len(words) < 2:
                     continue
                 form = question_form(words, titles, lex=self.lex)
@@ -236,17 +243,20 @@ def _only_phrases(sent: Span, form: QuestionForm, found: list[tuple[str, int, in
     return True
 
 
-def _question_parts(doc: Doc, turn: Span, lex: Lexicon, unpunctuated: bool = False):
+def _question_parts(doc: Doc, turn: Span, lex: Lexicon, unpunctuated: bool = False, asking=None):
     """Each sentence of ``turn`` cut into the questions it asks (:func:`question_parts`):
     ``(start, end, sentence_end, words, titles)`` per part.
 
     An earlier part asks with its sentence's question mark (it ends at the word
     before the joining "and"); every part is answered where its sentence ends.
     In a turn that lacks punctuation (``unpunctuated``) every sentence is read
-    as if its question mark had been lost.
+    as if its question mark had been lost. ``asking(start, end)``, when given,
+    says which sentences may ask at all; the others are passed over unread.
     """
     space = doc_words(doc)[2]
     for start, end in turn_sentences(doc, turn):
+        if asking is not None and not asking(start, end):
+            continue
         words, titles = words_between(doc, start, end)
         cuts = question_parts(words, titles, lex=lex, asks=unpunctuated or None)
         if not cuts:
