@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from ..extensions import IF_THEN_CLOSE, role_turns
 from ..questions import question_form
+from ..heads import found_question_ends, head_trigger_counts, may_ask
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
 from .base import Candidate, Tagger, checked_thresholds, doc_words, reply_features, threshold_defaults, turn_sentences, words_between
@@ -80,6 +81,7 @@ class IfThenCloseTagger(Tagger):
         the phrase lists run on those and the few sentences after them.
         """
         lower = doc_words(doc)[0]
+        heads, qends = head_trigger_counts(doc, self.lex), found_question_ends(doc)
         found: list[Candidate] = []
         for ti, turn in role_turns(doc, "seller"):
             sents = turn_sentences(doc, turn)
@@ -100,7 +102,7 @@ class IfThenCloseTagger(Tagger):
                 info = [words_between(doc, a, b) for a, b in window]
                 words = info[0][0]
                 cond = _has(conditions, s, e)
-                asks = [self._asks(*x) for x in info]
+                asks = [self._asks(*x, may_ask(heads, qends, a, b)) for x, (a, b) in zip(info, window)]
                 if offer and not any(c and a for c, a in zip(commit[:2], asks[:2])):
                     continue  # an offer with no commitment asked or presumed trades nothing
                 hit = next((g for g in range(len(asks)) if cond and commit[g] and asks[g]), None)
@@ -142,9 +144,13 @@ class IfThenCloseTagger(Tagger):
         subjects, modals = self.lex.offer_subjects, self.lex.offer_modals
         return any(lower[i] in subjects and lower[i + 1] in modals for i in range(start, end - 1))
 
-    def _asks(self, words: list[str], titles: list[bool]) -> bool:
-        """The commitment is asked for (a question) or presumed ("you'll sign")."""
-        if question_form(words, titles, lex=self.lex) is not None:
+    def _asks(self, words: list[str], titles: list[bool], may_ask: bool = True) -> bool:
+        """The commitment is asked for (a question) or presumed ("you'll sign").
+
+        may_ask: False when the sentence has no possible question head and no
+            question mark (:mod:`analyzer.nlp.heads`), so no question form.
+        """
+        if may_ask and question_form(words, titles, lex=self.lex) is not None:
             return True
         firsts = self._presuming_firsts
         return any(
