@@ -426,7 +426,7 @@ def speaker_summaries(transcript: Transcript) -> tuple[SpeakerSummary, ...]:
 
 def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
     """Every tag span of the doc as a :class:`Tag`, in reading order."""
-    turn_spans = doc.spans[ext.TURNS_KEY]
+    turn_chars = [span.start_char for span in doc.spans[ext.TURNS_KEY]]
     out: list[Tag] = []
     for name in ext.TAG_NAMES:
         if name not in doc.spans:
@@ -435,8 +435,8 @@ def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
             first = ext.turn_index_of(doc, span.start)
             last = ext.turn_index_of(doc, max(span.start, span.end - 1))
             t0, t1 = transcript.turns[first], transcript.turns[last]
-            start = t0.time_at(span.start_char - turn_spans[first].start_char)
-            end = t1.time_at(span.end_char - turn_spans[last].start_char)
+            start = t0.time_at(span.start_char - turn_chars[first])
+            end = t1.time_at(span.end_char - turn_chars[last])
             out.append(
                 Tag(
                     tag=name,

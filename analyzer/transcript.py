@@ -207,9 +207,9 @@ class Transcript:
             seen.setdefault(t.speaker, None)
         return tuple(seen)
 
-    @property
+    @cached_property
     def duration_seconds(self) -> float | None:
-        """From the first start to the last end, or None when untimed."""
+        """From the first start to the last end, or None when untimed (worked out once)."""
         if not self.timed:
             return None
         return max(t.end for t in self.turns) - min(t.start for t in self.turns)  # type: ignore[arg-type]
