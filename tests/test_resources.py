@@ -71,3 +71,19 @@ def test_token_matcher_is_skipped_only_where_it_cannot_match():
     # a pattern that needs no listed word always runs
     loose = build_matchers(nlp, rows + [{"label": "X", "pattern": [{"IS_TITLE": True}], "id": "t"}])
     assert loose.token_can_match(set())
+
+
+def test_token_can_match_agrees_with_the_plain_test_on_every_subset():
+    """The keyed test answers as checking every pattern's needs would."""
+    nlp = spacy.blank("en")
+    rows = [
+        {"label": "A", "pattern": [{"LOWER": {"IN": ["how", "what"]}}, {"LOWER": "are"}, {"LOWER": "you"}], "id": "a"},
+        {"label": "B", "pattern": [{"LOWER": "catch"}, {"IS_ALPHA": True, "OP": "{0,3}"}, {"LOWER": {"IN": ["game", "match"]}}], "id": "b"},
+        {"label": "C", "pattern": [{"LOWER": {"IN": ["monday", "friday", "today"]}}, {"LOWER": "works", "OP": "?"}], "id": "c"},
+    ]
+    matchers = build_matchers(nlp, rows)
+    vocab = ["how", "what", "are", "you", "catch", "game", "match", "monday", "works", "the"]
+    for mask in range(1 << len(vocab)):
+        words = {w for i, w in enumerate(vocab) if mask >> i & 1}
+        plain = any(all(words & need for need in needs) for needs in matchers.needs)
+        assert matchers.token_can_match(words) == plain, words

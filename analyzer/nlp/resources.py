@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple, Sequence
 
 import srsly
 from spacy.language import Language
@@ -124,16 +124,39 @@ def _load_patterns(name: str) -> tuple[dict[str, Any], ...]:
 class Matchers(NamedTuple):
     """A lower-case ``PhraseMatcher``, a token ``Matcher``, and what each token
     pattern needs (:func:`required_words`), so that a sentence without it skips
-    the token matcher."""
+    the token matcher.
+
+    ``keys`` maps each word of a pattern's most selective need (its smallest
+    set) to the patterns that need it, so that only the patterns one of a
+    sentence's words leads to are checked; a pattern that needs nothing is
+    always a candidate.
+    """
 
     phrase: PhraseMatcher
     token: Matcher
     needs: tuple[tuple[frozenset[str], ...], ...]
+    keys: dict[str, tuple[int, ...]]
 
     def token_can_match(self, words: Iterable[str]) -> bool:
         """Whether some token pattern finds every word it needs among ``words`` (lower case)."""
         present = words if isinstance(words, (set, frozenset)) else set(words)
-        return any(all(not present.isdisjoint(need) for need in needs) for needs in self.needs)
+        if any(not needs for needs in self.needs):
+            return True
+        for word in present:
+            for k in self.keys.get(word, ()):
+                if all(not present.isdisjoint(need) for need in self.needs[k]):
+                    return True
+        return False
+
+
+def _need_keys(needs: Sequence[Sequence[frozenset[str]]]) -> dict[str, tuple[int, ...]]:
+    """Each word of every pattern's smallest need, to the patterns (by index) it leads to."""
+    keys: dict[str, list[int]] = {}
+    for k, pattern_needs in enumerate(needs):
+        if pattern_needs:
+            for word in min(pattern_needs, key=len):
+                keys.setdefault(word, []).append(k)
+    return {word: tuple(ks) for word, ks in keys.items()}
 
 
 def build_matchers(nlp: Language, patterns: Iterable[dict[str, Any]]) -> Matchers:
@@ -163,7 +186,7 @@ def build_matchers(nlp: Language, patterns: Iterable[dict[str, Any]]) -> Matcher
     for key, pats in tokens.items():
         token.add(key, pats)
     needs = tuple(required_words(pat) for pats in tokens.values() for pat in pats)
-    return Matchers(phrase, token, needs)
+    return Matchers(phrase, token, needs, _need_keys(needs))
 
 
 def required_words(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
