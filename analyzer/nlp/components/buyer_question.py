@@ -128,19 +128,7 @@ class BuyerQuestionTagger(Tagger):
             for start, end, sent_end, words, titles in _question_parts(doc, turn, self.lex, unpunctuated, asking):
                 if "?" not in words and len(words) < 2:
                     continue
-                form = question_form(words, titles, lex=self.lex)
-                strict = form is not None
-                if form is None and unpunctuated and "?" not in words:
-                    # Speech without punctuation: every sentence is a candidate as if
-                    # its question mark had been lost, described by its form and by
-                    # the segmenter's question probability; the rules alone do not
-                    # tag it, the model decides.
-                    form = question_form(words + ["?"], titles + [False], lex=self.lex)
-                    if form is not None and form.kind == "declarative" and any(w in self.lex.wh for w in words):
-                        # Its wh-word was not where a punctuated question puts it
-                        # ("and for you personally what does success look like"),
-                        # but a question that names one asks for more than yes or no.
-                        form = QuestionForm(open=True, head=form.head, kind="declarative")
+                form, strict = self._form(words, titles, unpunctuated)
                 if form is None:
                     continue
                 sent = doc[start:end]
@@ -180,6 +168,25 @@ class BuyerQuestionTagger(Tagger):
             feats = signals + [f"R:rule={rule}"] + findings + rest
             found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
         return found
+
+    def _form(self, words: list[str], titles: list[bool], unpunctuated: bool) -> tuple[QuestionForm | None, bool]:
+        """The sentence's question form, and whether it has it as written (strict).
+
+        In speech without punctuation every sentence is a candidate as if its
+        question mark had been lost, described by its form and by the
+        segmenter's question probability; the rules alone do not tag it, the
+        model decides.
+        """
+        form = question_form(words, titles, lex=self.lex)
+        if form is not None or not unpunctuated or "?" in words:
+            return form, form is not None
+        form = question_form(words + ["?"], titles + [False], lex=self.lex)
+        if form is not None and form.kind == "declarative" and any(w in self.lex.wh for w in words):
+            # Its wh-word was not where a punctuated question puts it ("and for
+            # you personally what does success look like"), but a question
+            # that names one asks for more than yes or no.
+            form = QuestionForm(open=True, head=form.head, kind="declarative")
+        return form, False
 
     def match(self, doc: Doc) -> list[Span]:
         cands = self.candidates(doc, prune=True)
