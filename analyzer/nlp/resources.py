@@ -128,20 +128,21 @@ class Matchers(NamedTuple):
 
     ``keys`` maps each word of a pattern's most selective need (its smallest
     set) to the patterns that need it, so that only the patterns one of a
-    sentence's words leads to are checked; a pattern that needs nothing is
-    always a candidate.
+    sentence's words leads to are checked. ``always`` is set when some
+    pattern needs no listed word: then the token matcher always runs.
     """
 
     phrase: PhraseMatcher
     token: Matcher
     needs: tuple[tuple[frozenset[str], ...], ...]
     keys: dict[str, tuple[int, ...]]
+    always: bool
 
     def token_can_match(self, words: Iterable[str]) -> bool:
         """Whether some token pattern finds every word it needs among ``words`` (lower case)."""
-        present = words if isinstance(words, (set, frozenset)) else set(words)
-        if any(not needs for needs in self.needs):
+        if self.always:
             return True
+        present = words if isinstance(words, (set, frozenset)) else set(words)
         for word in present:
             for k in self.keys.get(word, ()):
                 if all(not present.isdisjoint(need) for need in self.needs[k]):
@@ -186,7 +187,7 @@ def build_matchers(nlp: Language, patterns: Iterable[dict[str, Any]]) -> Matcher
     for key, pats in tokens.items():
         token.add(key, pats)
     needs = tuple(required_words(pat) for pats in tokens.values() for pat in pats)
-    return Matchers(phrase, token, needs, _need_keys(needs))
+    return Matchers(phrase, token, needs, _need_keys(needs), any(not n for n in needs))
 
 
 def required_words(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:

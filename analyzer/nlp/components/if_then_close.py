@@ -144,13 +144,13 @@ class IfThenCloseTagger(Tagger):
         subjects, modals = self.lex.offer_subjects, self.lex.offer_modals
         return any(lower[i] in subjects and lower[i + 1] in modals for i in range(start, end - 1))
 
-    def _asks(self, words: list[str], titles: list[bool], may_ask: bool = True) -> bool:
+    def _asks(self, words: list[str], titles: list[bool], can_ask: bool = True) -> bool:
         """The commitment is asked for (a question) or presumed ("you'll sign").
 
-        may_ask: False when the sentence has no possible question head and no
-            question mark (:mod:`analyzer.nlp.heads`), so no question form.
+        can_ask: False when the sentence has no possible question head and no
+            question mark (:func:`analyzer.nlp.heads.may_ask`), so no question form.
         """
-        if may_ask and question_form(words, titles, lex=self.lex) is not None:
+        if can_ask and question_form(words, titles, lex=self.lex) is not None:
             return True
         firsts = self._presuming_firsts
         return any(
