@@ -52,7 +52,6 @@ import io
 import json
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -276,6 +275,7 @@ def _read_speakers(transcript: Transcript) -> tuple[dict[str, dict[str, float]],
     lex = load_lexicon()
     out: dict[str, dict[str, float]] = {}
     turn_words: list[list[str]] = []
+    is_we, is_you = lex.we_words.__contains__, lex.you_words.__contains__
     for turn in transcript.turns:
         ev = out.setdefault(
             turn.speaker,
@@ -291,9 +291,8 @@ def _read_speakers(transcript: Transcript) -> tuple[dict[str, dict[str, float]],
                     ev["you_questions"] += 1
         words = _WORD.findall(text)
         turn_words.append(words)
-        counts = Counter(words)
-        ev["self"] += sum(counts[w] for w in lex.we_words)
-        ev["you"] += sum(counts[w] for w in lex.you_words)
+        ev["self"] += sum(map(is_we, words))
+        ev["you"] += sum(map(is_you, words))
     return out, turn_words
 
 

@@ -199,13 +199,10 @@ class Transcript:
         turns of a transcript never change)."""
         return all(t.start is not None and t.end is not None for t in self.turns)
 
-    @property
+    @cached_property
     def speakers(self) -> tuple[str, ...]:
-        """Speaker names in order of first appearance."""
-        seen: dict[str, None] = {}
-        for t in self.turns:
-            seen.setdefault(t.speaker, None)
-        return tuple(seen)
+        """Speaker names in order of first appearance (worked out once)."""
+        return tuple(dict.fromkeys(t.speaker for t in self.turns))
 
     @cached_property
     def duration_seconds(self) -> float | None:

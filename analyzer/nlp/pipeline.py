@@ -2,7 +2,7 @@
 
 This module is the only place that knows the order of the components:
 
-1. ``sentencizer`` (or the base model's own sentence boundaries), then
+1. ``sentencizer`` (spaCy's rule, or the base model's own sentence boundaries), then
    ``callcoach_segmenter`` - sentences and questions inside turns that lack
    punctuation (raw speech recognition);
 2. ``callcoach_pitch_invite`` - buyer invitations to pitch;
@@ -25,7 +25,7 @@ from ..readers.limits import MAX_CALL_CHARACTERS, check_call_length
 from ..transcript import Role, Transcript
 from . import extensions as ext
 from .tokenizer import ChunkTokenizer
-from .components import buyer_question, if_then_close, pitch_dump, pitch_invite, segmenter, trackers  # noqa: F401  (registers the factories)
+from .components import buyer_question, if_then_close, pitch_dump, pitch_invite, segmenter, sentences, trackers  # noqa: F401  (registers the factories)
 
 
 #: Component names in pipeline order.
@@ -74,7 +74,8 @@ def build_nlp(
     else:
         nlp = base
     if not (nlp.has_pipe("sentencizer") or nlp.has_pipe("parser") or nlp.has_pipe("senter")):
-        nlp.add_pipe("sentencizer")
+        # spaCy's rule, read from arrays (analyzer.nlp.components.sentences).
+        nlp.add_pipe("callcoach_sentencizer", name="sentencizer")
     if base is None:
         # Without a parser or NER, memory grows only linearly with the text:
         # allow calls far longer than spaCy's cautious default of 1,000,000.
