@@ -25,12 +25,15 @@ class ArraySentencizer(Sentencizer):
 
     def __init__(self, name: str = "sentencizer", *, punct_chars=None, overwrite: bool = False, scorer=senter_score) -> None:
         super().__init__(name, punct_chars=punct_chars, overwrite=overwrite, scorer=scorer)
+        self._marks_key: tuple | None = None  # what the two fields below were worked out for
+        self._marks = numpy.zeros(0, dtype="uint64")
+        self._marks_punct = False
 
     def _marks_for(self, doc: Doc) -> tuple[numpy.ndarray, bool]:
         """The sorted hashes of the sentence marks, and whether the vocabulary
         counts every mark as punctuation (then only punctuation is looked up)."""
         key = (frozenset(self.punct_chars), id(doc.vocab))
-        if getattr(self, "_marks_key", None) != key:
+        if self._marks_key != key:
             is_punct = doc.vocab.lex_attr_getters.get(IS_PUNCT)
             self._marks_key = key
             self._marks = numpy.array(sorted({hash_string(c) for c in self.punct_chars}), dtype="uint64")
