@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from .nlp.components.base import turn_sentences, words_between
 from .nlp.extensions import role_turns
-from .nlp.heads import found_question_ends, head_may_ask, head_trigger_counts, may_ask
+from .nlp.heads import asking_test, head_may_ask
 from .nlp.questions import question_form
 from .nlp.resources import Lexicon, load_lexicon
 
@@ -31,13 +31,12 @@ from .nlp.resources import Lexicon, load_lexicon
 def buyer_side_questions(doc: Doc, lex: Lexicon | None = None) -> list[Span]:
     """The sentences of buyer turns that are questions, in reading order."""
     lex = lex or load_lexicon()
-    hits = head_trigger_counts(doc, lex)
-    # question ends the segmenter found in unpunctuated speech (a "?" the words lack)
-    qends = found_question_ends(doc)
+    # (counting the question ends the segmenter found in unpunctuated speech: a "?" the words lack)
+    may_ask = asking_test(doc, lex)
     found: list[Span] = []
     for _, turn in role_turns(doc, "buyer"):
         for start, end in turn_sentences(doc, turn):
-            if not may_ask(hits, qends, start, end):
+            if not may_ask(start, end):
                 continue
             words, titles = words_between(doc, start, end)
             if "?" not in words and not head_may_ask(words, lex):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy
 from spacy.attrs import IS_SPACE, LOWER, SENT_START
@@ -130,6 +130,13 @@ def may_ask(counts: Sequence[int], question_ends: Sequence[int], start: int, end
         return True
     i = bisect.bisect_left(question_ends, start)
     return i < len(question_ends) and question_ends[i] < end
+
+
+def asking_test(doc: Doc, lex: Lexicon) -> Callable[[int, int], bool]:
+    """:func:`may_ask` for the sentences of ``doc``, as a function of ``(start, end)``:
+    the head counts and the segmenter's question ends are read once."""
+    counts, question_ends = head_trigger_counts(doc, lex), found_question_ends(doc)
+    return lambda start, end: may_ask(counts, question_ends, start, end)
 
 
 def head_may_ask(words: Sequence[str], lex: Lexicon) -> bool:

@@ -37,7 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
-from ..heads import found_question_ends, head_trigger_counts, may_ask
+from ..heads import asking_test
 from ..questions import CLAUSE_BREAKS, QuestionForm, question_form, question_parts
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
@@ -117,14 +117,13 @@ class BuyerQuestionTagger(Tagger):
             most = float(self.model.table.lookup([f"R:excl={label}" for label in self.labels]).clip(min=0.0).sum())
             # (less a hair, so that summing in another order never decides a case)
             bound = math.log(threshold / (1.0 - threshold)) - most - 1e-9
-        heads = head_trigger_counts(doc, self.lex)
-        qends = found_question_ends(doc)
+        may_ask = asking_test(doc, self.lex)
         for ti, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
             # In a punctuated turn a sentence with no possible question head
             # and no question mark asks nothing (analyzer.nlp.heads): its words
             # are not read. In a turn without punctuation every sentence is read.
-            asking = None if unpunctuated else (lambda s, e: may_ask(heads, qends, s, e))
+            asking = None if unpunctuated else may_ask
             for start, end, sent_end, words, titles in _question_parts(doc, turn, self.lex, unpunctuated, asking):
                 if "?" not in words and len(words) < 2:
                     continue

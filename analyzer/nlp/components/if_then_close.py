@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from ..extensions import IF_THEN_CLOSE, role_turns
 from ..questions import question_form
-from ..heads import found_question_ends, head_trigger_counts, may_ask
+from ..heads import asking_test
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
 from .base import Candidate, Tagger, checked_thresholds, doc_words, reply_features, threshold_defaults, turn_sentences, words_between
@@ -81,7 +81,7 @@ class IfThenCloseTagger(Tagger):
         the phrase lists run on those and the few sentences after them.
         """
         lower = doc_words(doc)[0]
-        heads, qends = head_trigger_counts(doc, self.lex), found_question_ends(doc)
+        may_ask = asking_test(doc, self.lex)
         found: list[Candidate] = []
         for ti, turn in role_turns(doc, "seller"):
             sents = turn_sentences(doc, turn)
@@ -102,7 +102,7 @@ class IfThenCloseTagger(Tagger):
                 info = [words_between(doc, a, b) for a, b in window]
                 words = info[0][0]
                 cond = _has(conditions, s, e)
-                asks = [self._asks(*x, may_ask(heads, qends, a, b)) for x, (a, b) in zip(info, window)]
+                asks = [self._asks(*x, may_ask(a, b)) for x, (a, b) in zip(info, window)]
                 if offer and not any(c and a for c, a in zip(commit[:2], asks[:2])):
                     continue  # an offer with no commitment asked or presumed trades nothing
                 hit = next((g for g in range(len(asks)) if cond and commit[g] and asks[g]), None)
@@ -142,15 +142,13 @@ class IfThenCloseTagger(Tagger):
         """Whether tokens ``start:end`` say what the seller will or can do ("I'll",
         "we can", "I could"): a first-person subject and a modal."""
         subjects, modals = self.lex.offer_subjects, self.lex.offer_modals
-        if subjects.isdisjoint(lower[start : end - 1]):
-            return False  # most sentences: no first-person subject at all
         return any(lower[i] in subjects and lower[i + 1] in modals for i in range(start, end - 1))
 
     def _asks(self, words: list[str], titles: list[bool], can_ask: bool = True) -> bool:
         """The commitment is asked for (a question) or presumed ("you'll sign").
 
         can_ask: False when the sentence has no possible question head and no
-            question mark (:func:`analyzer.nlp.heads.may_ask`), so no question form.
+            question mark (:func:`analyzer.nlp.heads.asking_test`), so no question form.
         """
         if can_ask and question_form(words, titles, lex=self.lex) is not None:
             return True

@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..extensions import PITCH_INVITE, role_turns
-from ..heads import found_question_ends, head_trigger_counts, may_ask
+from ..heads import asking_test
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
 from ..learned import SentenceModel, load_models, person_features, merge_adjacent, ngrams
 from ..questions import question_form
@@ -105,7 +105,7 @@ class PitchInviteTagger(Tagger):
         """
         found: list[Candidate] = []
         lower = doc_words(doc)[0]
-        heads, qends = head_trigger_counts(doc, self.lex), found_question_ends(doc)
+        may_ask = asking_test(doc, self.lex)
         for ti, turn in role_turns(doc, "buyer"):
             rules, refused, narrowed = self.rule_sentences(doc, turn)
             for start, end in turn_sentences(doc, turn):
@@ -116,7 +116,7 @@ class PitchInviteTagger(Tagger):
                 veto = not rule and (start in narrowed or self._one_part(words))
                 feats = [f"R:rule={rule}", f"R:label={rules.get(start, '-')}", f"R:veto={veto}", f"R:refused={start in refused}"]
                 # (no possible question head and no question mark: no form, unread)
-                form = question_form(words, titles, lex=self.lex) if may_ask(heads, qends, start, end) else None
+                form = question_form(words, titles, lex=self.lex) if may_ask(start, end) else None
                 feats.append(f"R:kind={form.kind if form else '-'}")
                 if any(titles[i] for i in range(1, len(titles))):
                     feats.append("C:names_someone")
