@@ -133,6 +133,60 @@ def test_segmenter_unmarked_sentences_are_candidates_the_rules_leave_to_the_mode
     assert len(doc.spans["buyer_question"]) == 2
 
 
+@pytest.mark.parametrize(
+    "last,expected",
+    [(".", True), ("?", True), ("!", True), ("?!", True), ("...", False), ("--", False), (",", False), ("process", False), ("", False)],
+)
+def test_segmenter_ends_with_mark(last, expected):
+    from analyzer.nlp.components.segmenter import ends_with_mark
+
+    assert ends_with_mark(last) is expected
+
+
+def test_segmenter_judges_the_unmarked_last_sentence_of_a_punctuated_turn():
+    """A punctuated turn (or one too short to count its marks) that ends on a
+    sentence with no mark has that sentence judged by the question model, as a
+    sentence of a split turn is, with the words before it in its window; a
+    sentence that ends with a mark, or that does not end the turn, is not."""
+    nlp = _splitting_nlp({"so": 20.0})
+    seg = nlp.get_pipe("callcoach_segmenter")
+    seg.question_model = SentenceModel("segment_question", {"f1=and": 20.0, "p1=joining": 5.0}, -10.0, 0.7)
+    t = build_transcript([
+        ("Priya Nair", "Thanks for joining. And who decides which one is the master copy"),
+        ("Tammy Boyd", "Mostly me. And the board, in the end."),
+        ("Priya Nair", "And then"),
+        ("Tammy Boyd", "It goes to the board..."),
+        ("Priya Nair", "Great. And when do they meet? Fine"),
+    ])
+    doc = analyse_doc(nlp, t)
+    turns = doc.spans["turns"]
+    assert not any(segmented(doc, turn) for turn in turns)  # no sentence boundary moved
+    judged = {doc[i].text: p for i, p in doc.user_data[("callcoach", "question_odds")].items()}
+    assert judged == pytest.approx({
+        "copy": 1 / (1 + math.exp(-10.0)),
+        "then": 1 / (1 + math.exp(-10.0)),
+        "board": 1 / (1 + math.exp(10.0)),
+        "Fine": 1 / (1 + math.exp(10.0)),
+    })
+    assert [t.text for t in doc if t._.callcoach_qend] == ["copy", "then"]
+    last = [s for s in doc.sents if s.start >= turns[0].start and s.end <= turns[0].end][-1]
+    assert last.text == "And who decides which one is the master copy"
+    # The seller's unmarked question is read as if it ended in "?": the rules tag it.
+    assert [s.text for s in doc.spans["buyer_question"]] == ["And who decides which one is the master copy", "And when do they meet?"]
+
+
+def test_segmenter_unmarked_ending_is_a_candidate_the_model_decides():
+    """The last sentence of a turn that has no mark is a question candidate, as
+    the sentences of a split turn are, when the question model does not restore its mark."""
+    nlp = _splitting_nlp({"so": 20.0})
+    t = build_transcript([("Priya Nair", "Thanks for joining. And who decides which one is the master copy"), ("Tammy Boyd", "Me.")])
+    doc = analyse_doc(nlp, t)
+    cands = {c.span.text: c for c in nlp.get_pipe("callcoach_buyer_question").candidates(doc)}
+    cand = cands["And who decides which one is the master copy"]
+    assert not cand.rule and "R:form=unmarked" in cand.features and "R:qend=0" in cand.features
+    assert list(doc.spans["buyer_question"]) == []
+
+
 def test_segmenter_shipped_models_find_both_questions_of_a_raw_turn():
     """The issue's own example: raw speech-recognition output with two questions."""
     t = build_transcript([("Priya Nair", RAW), ("Tammy Boyd", "we use spreadsheets and it's me mostly")])

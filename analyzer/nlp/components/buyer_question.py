@@ -124,10 +124,10 @@ class BuyerQuestionTagger(Tagger):
             # and no question mark asks nothing (analyzer.nlp.heads): its words
             # are not read. In a turn without punctuation every sentence is read.
             asking = None if unpunctuated else may_ask
-            for start, end, sent_end, words, titles in _question_parts(doc, turn, self.lex, unpunctuated, asking):
+            for start, end, sent_end, words, titles, unmarked in _question_parts(doc, turn, self.lex, unpunctuated, asking):
                 if "?" not in words and len(words) < 2:
                     continue
-                form, strict = self._form(words, titles, unpunctuated)
+                form, strict = self._form(words, titles, unmarked)
                 if form is None:
                     continue
                 sent = doc[start:end]
@@ -168,16 +168,17 @@ class BuyerQuestionTagger(Tagger):
             found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
         return found
 
-    def _form(self, words: list[str], titles: list[bool], unpunctuated: bool) -> tuple[QuestionForm | None, bool]:
+    def _form(self, words: list[str], titles: list[bool], unmarked: bool) -> tuple[QuestionForm | None, bool]:
         """The sentence's question form, and whether it has it as written (strict).
 
-        In speech without punctuation every sentence is a candidate as if its
+        In speech without punctuation, and in a sentence that ends a turn with
+        no mark at all (``unmarked``), every sentence is a candidate as if its
         question mark had been lost, described by its form and by the
         segmenter's question probability; the rules alone do not tag it, the
         model decides.
         """
         form = question_form(words, titles, lex=self.lex)
-        if form is not None or not unpunctuated or "?" in words:
+        if form is not None or not unmarked or "?" in words:
             return form, form is not None
         form = question_form(words + ["?"], titles + [False], lex=self.lex)
         if form is not None and form.kind == "declarative" and any(w in self.lex.wh for w in words):
@@ -251,32 +252,36 @@ def _only_phrases(sent: Span, form: QuestionForm, found: list[tuple[str, int, in
 
 def _question_parts(doc: Doc, turn: Span, lex: Lexicon, unpunctuated: bool = False, asking=None):
     """Each sentence of ``turn`` cut into the questions it asks (:func:`question_parts`):
-    ``(start, end, sentence_end, words, titles)`` per part.
+    ``(start, end, sentence_end, words, titles, unmarked)`` per part.
 
     An earlier part asks with its sentence's question mark (it ends at the word
     before the joining "and"); every part is answered where its sentence ends.
     In a turn that lacks punctuation (``unpunctuated``) every sentence is read
-    as if its question mark had been lost. ``asking(start, end)``, when given,
-    says which sentences may ask at all; the others are passed over unread.
+    as if its question mark had been lost (``unmarked``), and so is the last
+    sentence of another turn when it ends with no mark at all (the segmenter
+    judged it: :func:`~analyzer.nlp.components.base.question_odds`).
+    ``asking(start, end)``, when given, says which of the other sentences may
+    ask at all; the rest are passed over unread.
     """
     space = doc_words(doc)[2]
     for start, end in turn_sentences(doc, turn):
-        if asking is not None and not asking(start, end):
+        unmarked = unpunctuated or (end == turn.end and question_odds(doc, start, end) is not None)
+        if asking is not None and not unmarked and not asking(start, end):
             continue
         words, titles = words_between(doc, start, end)
-        cuts = question_parts(words, titles, lex=lex, asks=unpunctuated or None)
+        cuts = question_parts(words, titles, lex=lex, asks=unmarked or None)
         if not cuts:
-            yield start, end, end, words, titles
+            yield start, end, end, words, titles, unmarked
             continue
         idx = [i for i in range(start, end) if not space[i]]
         asks = ["?"] if words[-1] == "?" else []
         bounds = [0, *cuts, len(words)]
         for a, b in zip(bounds, bounds[1:]):
             if b == len(words):
-                yield idx[a], end, end, words[a:], titles[a:]
+                yield idx[a], end, end, words[a:], titles[a:], unmarked
                 continue
             stop = b - 1 if words[b - 1] in CLAUSE_BREAKS else b
-            yield (start if a == 0 else idx[a]), idx[stop], end, words[a:stop] + asks, titles[a:stop] + [False] * len(asks)
+            yield (start if a == 0 else idx[a]), idx[stop], end, words[a:stop] + asks, titles[a:stop] + [False] * len(asks), unmarked
 
 
 def _seller_first_names(doc: Doc) -> frozenset[str]:

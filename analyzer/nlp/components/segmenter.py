@@ -12,13 +12,19 @@ replaced by those, and the last word of each
 question is flagged (``token._.callcoach_qend``) so that the taggers read
 the sentence as if it ended in ``?``.
 
-Punctuated turns are left exactly as the sentencizer split them, and the
-segmenter costs nothing on them beyond one count. It learns from the
-project's own punctuated calls with the punctuation stripped (the original
-punctuation is the label): ``callcoach train-taggers``.
+Punctuated turns keep the sentences the sentencizer found. Where such a
+turn (or a turn too short to count its marks) ends on a sentence with no
+mark at all (``And who decides which one is the master copy``, ``Worried
+how``, ``is it the branch staff or the--``), the writer or the recorder left
+out the mark that says whether it asks, and the question model judges that
+last sentence as it judges the sentences of an unpunctuated turn; the rest
+costs one look at each turn's last token. It learns from the project's own
+punctuated calls with the punctuation stripped (the original punctuation is
+the label): ``callcoach train-taggers``.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Sequence
 
@@ -30,17 +36,26 @@ from spacy.tokens import Doc, Span
 from ..extensions import QEND, TRANSCRIPT, TURNS_KEY
 from ..learned import SentenceModel, load_models
 from ..resources import load_lexicon
-from .base import Component, doc_words, forget_sentences, mark_question_ends, mark_segmented
+from .base import Component, doc_words, forget_sentences, mark_question_ends, mark_segmented, sentence_starts
 
 #: A turn with fewer sentence marks (``. ? !``) than one per this many words
 #: lacks punctuation.
 WORDS_PER_MARK = 25
-#: Turns shorter than this are left alone ("yeah okay sure").
+#: Turns shorter than this are not split ("yeah okay sure"); a last sentence
+#: with no mark is still judged (:meth:`Segmenter.unmarked_endings`).
 MIN_WORDS = 6
 SENTENCE_MARKS = frozenset(".?!")
 #: Names of the two models in a tagger-model folder.
 START_MODEL = "segment_start"
 QUESTION_MODEL = "segment_question"
+
+
+def ends_with_mark(last: str) -> bool:
+    """Whether a sentence whose last token is ``last`` ends with a sentence mark
+    (``.``, ``?``, ``!`` or a run of them); an ellipsis trails off, as a dash
+    does, and marks nothing (as :func:`lacks_punctuation` counts)."""
+    return bool(last) and all(c in SENTENCE_MARKS for c in last) and last != "..."
+
 
 def lacks_punctuation(text: str | Span) -> bool:
     """True for a turn of at least :data:`MIN_WORDS` words with too few sentence marks.
@@ -495,28 +510,68 @@ class Segmenter(Component):
             return starts
         return history.starts(words, window, cut, scorer.classes(words))
 
-    def match(self, doc: Doc) -> tuple[numpy.ndarray, list[int], list[int], dict[int, float]] | None:
+    def unmarked_endings(self, doc: Doc, turns: Sequence[tuple[int, int]]) -> dict[int, float]:
+        """For each turn of ``turns`` (token ranges) whose last sentence ends
+        with no sentence mark (:func:`ends_with_mark`), the question model's
+        probability that this sentence asks, keyed by its last word.
+
+        The sentence is read as the model learned it, the last of its turn
+        (with the two words before it for the window of a short one).
+        """
+        lower, _, space, punct = doc_words(doc)
+        sentence_start = sentence_starts(doc)
+        scorer = self._scorer(SentenceScorer, self.question_model)
+        found: dict[int, float] = {}
+        for start, end in turns:
+            last = end - 1
+            while last >= start and space[last]:
+                last -= 1
+            if last < start or (punct[last] and ends_with_mark(lower[last])):
+                continue
+            first = max(start, sentence_start[bisect.bisect_right(sentence_start, last) - 1])
+            before: list[int] = []
+            i = first - 1
+            while i >= start and len(before) < 2:
+                if not (space[i] or punct[i]):
+                    before.insert(0, i)
+                i -= 1
+            idx = [i for i in range(first, last + 1) if not (space[i] or punct[i])]
+            if not idx:
+                continue
+            words = [lower[i] for i in before + idx]
+            found[idx[-1]] = float(scorer.probabilities(words, [(len(before), len(words))])[0])
+        return found
+
+    def match(self, doc: Doc) -> tuple[numpy.ndarray | None, list[int], list[int], dict[int, float]] | None:
         """The sentence starts of the whole doc, with those of the turns that lack
-        punctuation replaced, the tokens that end a question there, and for each
-        turn segmented its first token and the question probability of the last
-        word of each of its sentences; None when no turn lacks punctuation (or
-        there is no model)."""
+        punctuation replaced (None when none does); the tokens that end a
+        question there, or end another turn's last sentence that has no mark
+        (:meth:`unmarked_endings`) and is a question; the first token of each
+        turn segmented; and the question probability of the last word of each
+        sentence judged. None when there is nothing to change (or no model)."""
         if self.start_model is None or TURNS_KEY not in doc.spans:
             return None
         transcript = doc._.get(TRANSCRIPT)
         turns = doc.spans[TURNS_KEY]
         if transcript is not None and len(transcript.turns) == len(turns):
-            todo = [span for span, turn in zip(turns, transcript.turns) if lacks_punctuation(turn.text)]
+            lacking = [lacks_punctuation(turn.text) for turn in transcript.turns]
         else:
-            todo = [span for span in turns if lacks_punctuation(span.text)]
-        if not todo:
-            return None
-        starts = doc.to_array([SENT_START]).reshape(-1, 1).astype("int64")
-        lower, _, space, punct = doc_words(doc)
-        ends: list[int] = []
-        odds: dict[int, float] = {}
-        done: list[int] = []
+            lacking = [lacks_punctuation(span.text) for span in turns]
+        todo: list[Span] = []
+        rest: list[tuple[int, int]] = []
+        for span, lack in zip(turns, lacking):
+            if lack:
+                todo.append(span)
+            else:
+                rest.append((span.start, span.end))
         question_model = self.question_model
+        odds = self.unmarked_endings(doc, rest) if question_model is not None else {}
+        ends = [i for i, p in odds.items() if p >= question_model.threshold] if odds else []
+        if not todo:
+            return (None, ends, [], odds) if odds else None
+        lower, _, space, punct = doc_words(doc)
+        starts = doc.to_array([SENT_START]).reshape(-1, 1).astype("int64")
+        done: list[int] = []
         for turn in todo:
             idx = [i for i in range(turn.start, turn.end) if not (space[i] or punct[i])]
             if not idx:
@@ -540,14 +595,15 @@ class Segmenter(Component):
                         ends.append(last)
         return starts, ends, done, odds
 
-    def set_annotations(self, doc: Doc, found: tuple[numpy.ndarray, list[int], list[int], dict[int, float]] | None) -> None:
+    def set_annotations(self, doc: Doc, found: tuple[numpy.ndarray | None, list[int], list[int], dict[int, float]] | None) -> None:
         """Write the sentence starts and the question ends :meth:`match` found,
         and which turns it segmented."""
         if found is None:
             return
         starts, ends, done, odds = found
-        doc.from_array([SENT_START], starts.astype("uint64"))
-        forget_sentences(doc)
+        if starts is not None:
+            doc.from_array([SENT_START], starts.astype("uint64"))
+            forget_sentences(doc)
         mark_segmented(doc, done, odds)
         mark_question_ends(doc, ends)
         for i in ends:
