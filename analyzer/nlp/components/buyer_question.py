@@ -36,7 +36,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
+from ..extensions import BUYER_QUESTION, OPEN, ROLES, TurnRange, role_turns
 from ..heads import asking_test
 from ..questions import CLAUSE_BREAKS, QuestionForm, question_form, question_parts
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
@@ -249,7 +249,7 @@ def _only_phrases(sent: Span, form: QuestionForm, found: list[tuple[str, int, in
     return True
 
 
-def _question_parts(doc: Doc, turn: Span, lex: Lexicon, unpunctuated: bool = False, asking=None):
+def _question_parts(doc: Doc, turn: TurnRange, lex: Lexicon, unpunctuated: bool = False, asking=None):
     """Each sentence of ``turn`` cut into the questions it asks (:func:`question_parts`):
     ``(start, end, sentence_end, words, titles)`` per part.
 

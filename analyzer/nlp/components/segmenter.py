@@ -27,7 +27,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import QEND, TRANSCRIPT, TURNS_KEY
+from ..extensions import QEND, TRANSCRIPT, TurnRange, turn_table
 from ..learned import SentenceModel, load_models
 from ..resources import load_lexicon
 from .base import Component, doc_words, forget_sentences, mark_question_ends, mark_segmented
@@ -501,14 +501,16 @@ class Segmenter(Component):
         turn segmented its first token and the question probability of the last
         word of each of its sentences; None when no turn lacks punctuation (or
         there is no model)."""
-        if self.start_model is None or TURNS_KEY not in doc.spans:
+        table = turn_table(doc) if self.start_model is not None else None
+        if table is None:
             return None
         transcript = doc._.get(TRANSCRIPT)
-        turns = doc.spans[TURNS_KEY]
-        if transcript is not None and len(transcript.turns) == len(turns):
-            todo = [span for span, turn in zip(turns, transcript.turns) if lacks_punctuation(turn.text)]
+        bounds = list(zip(table.starts, table.ends))
+        if transcript is not None and len(transcript.turns) == len(bounds):
+            texts = [turn.text for turn in transcript.turns]
         else:
-            todo = [span for span in turns if lacks_punctuation(span.text)]
+            texts = [doc[s:e] for s, e in bounds]
+        todo = [TurnRange(s, e) for (s, e), text in zip(bounds, texts) if lacks_punctuation(text)]
         if not todo:
             return None
         starts = doc.to_array([SENT_START]).reshape(-1, 1).astype("int64")
