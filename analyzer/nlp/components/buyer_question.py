@@ -300,7 +300,8 @@ def _token_at_word(sent: Span, word_index: int) -> int:
 def about_buyer(words: list[str], form: QuestionForm, lex: Lexicon) -> bool:
     """False for questions that are plainly about the seller's side or the world."""
     h = form.head
-    if any(_starts_with(words, h, check) for check in lex.understanding_checks):
+    checks = lex.understanding_checks_by_first.get(words[h], ()) if h < len(words) else ()
+    if any(_starts_with(words, h, check) for check in checks):
         return True  # "did I get that right?": checks the seller understood the buyer
     # A tag question ("..., right?") counts only on a summary of what the buyer
     # said ("So the water main, that's new for you guys, isn't it?"), not on a
@@ -341,7 +342,8 @@ def _tag_body_end(words: list[str], lex: Lexicon) -> int | None:
     end = len(words)
     while end and words[end - 1] in ("?", ".", "!"):
         end -= 1
-    for tag in lex.tag_endings:
+    # (only a tag that ends with the sentence's last word can fit)
+    for tag in lex.tag_endings_by_last.get(words[end - 1], ()) if end else ():
         k = len(tag)
         if end - k - 1 >= 1 and tuple(words[end - k : end]) == tag and words[end - k - 1] == ",":
             return end - k - 1
