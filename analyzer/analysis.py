@@ -426,7 +426,7 @@ def speaker_summaries(transcript: Transcript) -> tuple[SpeakerSummary, ...]:
 
 def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
     """Every tag span of the doc as a :class:`Tag`, in reading order."""
-    turn_chars = [span.start_char for span in doc.spans[ext.TURNS_KEY]]
+    turn_chars = ext.turn_table(doc).start_chars
     out: list[Tag] = []
     for name in ext.TAG_NAMES:
         if name not in doc.spans:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .nlp.components.trackers import FILLERS_KEY, TRACKERS_KEY
-from .nlp.extensions import TURNS_KEY, turn_index_of
+from .nlp.extensions import TURNS_KEY, turn_index_of, turn_table
 from .result import Mention, TrackerResult
 from .trackers import TrackerSet
 from .transcript import Role, Transcript
@@ -29,7 +29,7 @@ def tracker_results(doc: Doc, transcript: Transcript, trackers: TrackerSet) -> t
     """
     found: dict[str, list[Mention]] = {t.name: [] for t in trackers.trackers}
     if TRACKERS_KEY in doc.spans and TURNS_KEY in doc.spans:
-        turn_spans = doc.spans[TURNS_KEY]
+        turn_chars = turn_table(doc).start_chars
         for span in doc.spans[TRACKERS_KEY]:
             mentions = found.get(span.label_)
             i = turn_index_of(doc, span.start)
@@ -39,7 +39,7 @@ def tracker_results(doc: Doc, transcript: Transcript, trackers: TrackerSet) -> t
             role = transcript.roles.get(turn.speaker)
             if role not in _SIDES:
                 continue
-            offset = turn_spans[i].start_char
+            offset = turn_chars[i]
             mentions.append(
                 Mention(
                     tracker=span.label_,

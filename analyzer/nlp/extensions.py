@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
@@ -36,14 +36,59 @@ OPEN = "callcoach_open"
 QEND = "callcoach_qend"
 
 
+class TurnTable(NamedTuple):
+    """Every turn of a Doc as plain lists, one entry per turn in order: start
+    and end token, speaker (the span's label), the speaker's role (None when
+    unknown) and start character."""
+
+    starts: list[int]
+    ends: list[int]
+    speakers: list[str]
+    roles: list[str | None]
+    start_chars: list[int]
+
+
+class TurnRange(NamedTuple):
+    """A turn's tokens, ``doc[start:end]``: what :func:`role_turns` yields."""
+
+    start: int
+    end: int
+
+
+_TURN_TABLE = ("callcoach", "turns")
+
+
+def turn_table(doc: Doc) -> TurnTable | None:
+    """The turns of ``doc`` (None for text without turns), read once per Doc.
+
+    Going through ``doc.spans["turns"]`` makes a new Span for every turn each
+    time (milliseconds a pass on a long call), and most components and the
+    result building each need the turns. The table is kept in
+    ``doc.user_data`` as plain lists, which a serialised Doc keeps as they
+    are. Roles are read from ``doc._.callcoach_roles`` when it is made, as
+    they are set with the turns (:func:`analyzer.nlp.pipeline.transcript_to_doc`).
+    """
+    cached = doc.user_data.get(_TURN_TABLE)
+    if cached is None:
+        if TURNS_KEY not in doc.spans:
+            return None
+        roles: Mapping[str, str] = doc._.get(ROLES) or {}
+        turns = list(doc.spans[TURNS_KEY])
+        speakers = [t.label_ for t in turns]
+        cached = doc.user_data[_TURN_TABLE] = (
+            [t.start for t in turns],
+            [t.end for t in turns],
+            speakers,
+            [roles.get(s) for s in speakers],
+            [t.start_char for t in turns],
+        )
+    return TurnTable(*cached)
+
+
 def turn_starts(doc: Doc) -> list[int]:
-    """Token index where each turn begins (cached in ``doc.user_data``)."""
-    key = ("callcoach", "turn_starts")
-    starts = doc.user_data.get(key)
-    if starts is None:
-        starts = [s.start for s in doc.spans[TURNS_KEY]] if TURNS_KEY in doc.spans else []
-        doc.user_data[key] = starts
-    return starts
+    """Token index where each turn begins (from :func:`turn_table`; empty without turns)."""
+    table = turn_table(doc)
+    return table.starts if table is not None else []
 
 
 def turn_index_of(doc: Doc, token_i: int) -> int | None:
@@ -62,8 +107,7 @@ def _span_role(span: Span) -> str | None:
     i = _span_turn(span)
     if i is None:
         return None
-    speaker = span.doc.spans[TURNS_KEY][i].label_
-    return (span.doc._.get(ROLES) or {}).get(speaker)
+    return turn_table(span.doc).roles[i]
 
 
 if not Doc.has_extension(ROLES):
@@ -80,17 +124,18 @@ if not Token.has_extension(QEND):
     Token.set_extension(QEND, default=False)
 
 
-def role_turns(doc: Doc, role: str | None) -> Iterator[tuple[int, Span]]:
-    """Yield ``(turn_index, turn_span)`` for turns of ``role``.
+def role_turns(doc: Doc, role: str | None) -> Iterator[tuple[int, TurnRange]]:
+    """Yield ``(turn_index, turn)`` for turns of ``role``, each turn as its
+    token range (``turn.start``, ``turn.end``; read from :func:`turn_table`,
+    without making a Span per turn).
 
     A doc without turns (a component used on plain text) is one turn of
     unknown role, and every role-restricted tagger then considers it.
     """
-    if TURNS_KEY not in doc.spans:
-        yield 0, doc[:]
+    table = turn_table(doc)
+    if table is None:
+        yield 0, TurnRange(0, len(doc))
         return
-    roles: Mapping[str, str] = doc._.get(ROLES) or {}
-    for i, span in enumerate(doc.spans[TURNS_KEY]):
-        r = roles.get(span.label_)
+    for i, r in enumerate(table.roles):
         if role is None or r is None or r == role:
-            yield i, span
+            yield i, TurnRange(table.starts[i], table.ends[i])

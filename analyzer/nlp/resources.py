@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple, Sequence
 
@@ -78,6 +78,27 @@ class Lexicon:
     invite_cues: frozenset[str]
     offer_modals: frozenset[str]
     offer_subjects: frozenset[str]
+
+    # Indexes of the word sequences, worked out once per lexicon: a sentence is
+    # then compared only with the sequences that can fit it.
+    @cached_property
+    def understanding_checks_by_first(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """:attr:`understanding_checks` by their first word."""
+        return _by_word(self.understanding_checks, 0)
+
+    @cached_property
+    def tag_endings_by_last(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """:attr:`tag_endings` by their last word."""
+        return _by_word(self.tag_endings, -1)
+
+
+def _by_word(seqs: Iterable[tuple[str, ...]], at: int) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The sequences by their word at index ``at``, each group in the file's order
+    (the lexicon's sequences are never empty)."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for seq in seqs:
+        index.setdefault(seq[at], []).append(seq)
+    return {word: tuple(group) for word, group in index.items()}
 
 
 @lru_cache(maxsize=None)

@@ -19,6 +19,8 @@ and the research sets (4 million words) the tokens are identical.
 from __future__ import annotations
 
 import re
+from itertools import chain
+from operator import itemgetter
 from typing import Any, Iterable
 
 import numpy
@@ -26,10 +28,19 @@ from spacy.attrs import NORM
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-#: Texts the chunk cache cannot take as they are: whitespace other than one
-#: space between two words (line breaks, tabs, runs of spaces, a leading or a
-#: trailing space). spaCy keeps such whitespace as tokens of its own.
-_OTHER_WHITESPACE = re.compile(r"[^\S ]|  |^ | $")
+#: Whitespace other than a space (a line break, a tab, a no-break space).
+_OTHER_WHITESPACE = re.compile(r"[^\S ]")
+
+_WORDS, _NORMS, _SPACES = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+def _single_spaced(text: str) -> bool:
+    """Whether the only whitespace in ``text`` is one space between two words: the
+    texts the chunk cache takes as they are. Other whitespace (line breaks, tabs,
+    runs of spaces, a leading or a trailing space) spaCy keeps as tokens of its own.
+    (The substring tests first: one scan of a long call for each, where a
+    regular expression with all four would try each at every character.)"""
+    return not ("  " in text or text.startswith(" ") or text.endswith(" ") or _OTHER_WHITESPACE.search(text))
 
 
 class ChunkTokenizer:
@@ -47,31 +58,25 @@ class ChunkTokenizer:
         self.tokenizer = tokenizer
         self.vocab = vocab
         self.max_chunks = max_chunks
-        self._chunks: dict[str, tuple[list[str], list[int]]] = {}
+        #: Each chunk's words, their norms and whether a space follows each (the last only).
+        self._chunks: dict[str, tuple[list[str], list[int], list[bool]]] = {}
         self._flush = getattr(tokenizer, "_flush_cache", None)
 
     def __call__(self, text: str) -> Doc:
-        if not text or _OTHER_WHITESPACE.search(text):
+        if not text or not _single_spaced(text):
             return self.tokenizer(text)
-        words: list[str] = []
-        spaces: list[bool] = []
-        norms: list[int] = []
-        chunks = self._chunks
-        for chunk in text.split(" "):
-            known = chunks.get(chunk)
-            if known is None:
-                known = self._learn(chunk)
-            pieces, piece_norms = known
-            words += pieces
-            norms += piece_norms
-            spaces += [False] * (len(pieces) - 1)
-            spaces.append(True)
+        get = self._chunks.get
+        known = [get(chunk) or self._learn(chunk) for chunk in text.split(" ")]
+        # (the lists joined by itertools, with no Python step per word)
+        words = list(chain.from_iterable(map(_WORDS, known)))
+        norms = list(chain.from_iterable(map(_NORMS, known)))
+        spaces = list(chain.from_iterable(map(_SPACES, known)))
         spaces[-1] = False
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.from_array([NORM], numpy.asarray(norms, dtype="uint64").reshape(-1, 1))
         return doc
 
-    def _learn(self, chunk: str) -> tuple[list[str], list[int]]:
+    def _learn(self, chunk: str) -> tuple[list[str], list[int], list[bool]]:
         if len(self._chunks) >= self.max_chunks:
             self._chunks.clear()
         # spaCy's tokenizer keeps a cache of the pieces it split before, and on a
@@ -81,7 +86,7 @@ class ChunkTokenizer:
         if self._flush is not None:
             self._flush()
         doc = self.tokenizer(chunk)
-        known = ([t.text for t in doc], [t.norm for t in doc])
+        known = ([t.text for t in doc], [t.norm for t in doc], [False] * (len(doc) - 1) + [True])
         self._chunks[chunk] = known
         return known
 

@@ -12,6 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
+from ..extensions import TurnRange, turn_table
 from ..learned import UNKNOWN
 
 
@@ -173,7 +174,7 @@ def forget_sentences(doc: Doc) -> None:
     doc.user_data.pop(_HEADS, None)
 
 
-def turn_sentences(doc: Doc, turn: Span) -> list[tuple[int, int]]:
+def turn_sentences(doc: Doc, turn: TurnRange | Span) -> list[tuple[int, int]]:
     """``(start, end)`` token ranges of the sentences of one turn, cut at its edges."""
     starts = sentence_starts(doc)
     k = max(0, bisect.bisect_right(starts, turn.start) - 1)
@@ -198,7 +199,7 @@ def mark_segmented(doc: Doc, turn_starts: Iterable[int], odds: dict[int, float])
     doc.user_data.setdefault(_QODDS, {}).update(odds)
 
 
-def segmented(doc: Doc, turn: Span) -> bool:
+def segmented(doc: Doc, turn: TurnRange | Span) -> bool:
     """Whether ``turn`` lacked punctuation, its sentences found by the segmenter:
     there, a question's form cannot lean on its question mark."""
     return turn.start in doc.user_data.get(_SEGMENTED, ())
@@ -239,25 +240,6 @@ def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
     return words_between(span.doc, span.start, span.end)
 
 
-_TURN_TABLE = ("callcoach", "turn_table")
-
-
-def turn_table(doc: Doc) -> tuple[list[int], list[int], list[str | None]] | None:
-    """Start token (:func:`~analyzer.nlp.extensions.turn_starts`), end token and
-    speaker's role of every turn, read once per Doc (None for text without turns)."""
-    from ..extensions import ROLES, TURNS_KEY, turn_starts
-
-    table = doc.user_data.get(_TURN_TABLE)
-    if table is None:
-        if TURNS_KEY not in doc.spans:
-            return None
-        roles = doc._.get(ROLES) or {}
-        turns = list(doc.spans[TURNS_KEY])
-        table = (turn_starts(doc), [t.end for t in turns], [roles.get(t.label_) for t in turns])
-        doc.user_data[_TURN_TABLE] = table
-    return table
-
-
 def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:") -> list[str]:
     """Where a sentence that ends at token ``end`` of turn ``turn_index`` stands:
     whether it ends its turn (``A:turn_end=``) and, if it does, the role of
@@ -274,11 +256,11 @@ def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:") -
     :func:`analyzer.nlp.learned.fit_sentence_model`).
     """
     table = turn_table(doc)
-    if table is None or turn_index + 1 >= len(table[0]):
+    if table is None or turn_index + 1 >= len(table.starts):
         return [f"{prefix}{UNKNOWN}"]  # plain text, or the transcript's last turn
-    if end < table[1][turn_index]:
+    if end < table.ends[turn_index]:
         return [f"{prefix}turn_end=False"]
-    return [f"{prefix}turn_end=True", f"{prefix}role={table[2][turn_index + 1] or 'unknown'}"]
+    return [f"{prefix}turn_end=True", f"{prefix}role={table.roles[turn_index + 1] or 'unknown'}"]
 
 
 def echo_features(doc: Doc, turn_index: int, words: Iterable[str], *, prefix: str = "E:") -> list[str]:
@@ -289,7 +271,7 @@ def echo_features(doc: Doc, turn_index: int, words: Iterable[str], *, prefix: st
     table = turn_table(doc)
     if table is None or turn_index == 0:
         return [f"{prefix}{UNKNOWN}"]  # nothing was said before
-    starts, ends, roles = table
+    starts, ends, roles = table.starts, table.ends, table.roles
     if roles[turn_index - 1] == roles[turn_index]:
         return [f"{prefix}echo=same_side"]
     cache = doc.user_data.setdefault(("callcoach", "turn_content"), {})

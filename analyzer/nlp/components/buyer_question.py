@@ -36,7 +36,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import BUYER_QUESTION, OPEN, ROLES, role_turns
+from ..extensions import BUYER_QUESTION, OPEN, ROLES, TurnRange, role_turns
 from ..heads import asking_test
 from ..questions import CLAUSE_BREAKS, QuestionForm, question_form, question_parts
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
@@ -250,7 +250,7 @@ def _only_phrases(sent: Span, form: QuestionForm, found: list[tuple[str, int, in
     return True
 
 
-def _question_parts(doc: Doc, turn: Span, lex: Lexicon, unpunctuated: bool = False, asking=None):
+def _question_parts(doc: Doc, turn: TurnRange, lex: Lexicon, unpunctuated: bool = False, asking=None):
     """Each sentence of ``turn`` cut into the questions it asks (:func:`question_parts`):
     ``(start, end, sentence_end, words, titles, unmarked)`` per part.
 
@@ -305,7 +305,8 @@ def _token_at_word(sent: Span, word_index: int) -> int:
 def about_buyer(words: list[str], form: QuestionForm, lex: Lexicon) -> bool:
     """False for questions that are plainly about the seller's side or the world."""
     h = form.head
-    if any(_starts_with(words, h, check) for check in lex.understanding_checks):
+    checks = lex.understanding_checks_by_first.get(words[h], ()) if h < len(words) else ()
+    if any(_starts_with(words, h, check) for check in checks):
         return True  # "did I get that right?": checks the seller understood the buyer
     # A tag question ("..., right?") counts only on a summary of what the buyer
     # said ("So the water main, that's new for you guys, isn't it?"), not on a
@@ -346,7 +347,8 @@ def _tag_body_end(words: list[str], lex: Lexicon) -> int | None:
     end = len(words)
     while end and words[end - 1] in ("?", ".", "!"):
         end -= 1
-    for tag in lex.tag_endings:
+    # (only a tag that ends with the sentence's last word can fit)
+    for tag in lex.tag_endings_by_last.get(words[end - 1], ()) if end else ():
         k = len(tag)
         if end - k - 1 >= 1 and tuple(words[end - k : end]) == tag and words[end - k - 1] == ",":
             return end - k - 1

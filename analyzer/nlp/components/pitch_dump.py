@@ -27,10 +27,10 @@ from ..extensions import (
     PITCH_DUMP,
     PITCH_INVITE,
     PITCH_PIVOT,
-    ROLES,
     TRANSCRIPT,
-    TURNS_KEY,
+    TurnTable,
     turn_index_of,
+    turn_table,
 )
 from ..resources import load_lexicon
 from .base import Tagger, checked_thresholds, doc_words, threshold_defaults
@@ -100,10 +100,9 @@ class PitchDumpTagger(Tagger):
     def match_answers(self, doc: Doc) -> tuple[list[Span], list[Span]]:
         """The ``pitch_dump`` spans and the ``pitch_pivot`` spans."""
         invites = doc.spans[PITCH_INVITE] if PITCH_INVITE in doc.spans else []
-        if not invites or TURNS_KEY not in doc.spans:
+        table = turn_table(doc) if invites else None
+        if table is None:
             return [], []
-        turns = doc.spans[TURNS_KEY]
-        roles = doc._.get(ROLES) or {}
         transcript = doc._.get(TRANSCRIPT)
         questions = doc.spans[BUYER_QUESTION] if BUYER_QUESTION in doc.spans else []
         q_starts = sorted(q.start for q in questions)
@@ -112,11 +111,11 @@ class PitchDumpTagger(Tagger):
         answered: set[int] = set()
         for invite in invites:
             ti = turn_index_of(doc, invite.start)
-            answer = self.find_answer(turns, roles, transcript, ti, q_starts)
+            answer = self.find_answer(doc, table, transcript, ti, q_starts)
             if answer is None or answer.first_turn in answered:
                 continue
             answered.add(answer.first_turn)
-            span = doc[turns[answer.first_turn].start : turns[answer.last_turn].end]
+            span = doc[table.starts[answer.first_turn] : table.ends[answer.last_turn]]
             long_enough = answer.words > self.min_words or (
                 answer.seconds is not None and answer.seconds > self.min_seconds
             )
@@ -130,25 +129,27 @@ class PitchDumpTagger(Tagger):
                 pivots.append(span)
         return dumps, pivots
 
-    def find_answer(self, turns, roles, transcript, ti: int, q_starts: list[int]) -> Answer | None:
+    def find_answer(self, doc: Doc, table: TurnTable, transcript, ti: int, q_starts: list[int]) -> Answer | None:
         """The seller's answer to an invitation in turn ``ti``, or None.
 
+        table: the doc's turns (:func:`~analyzer.nlp.extensions.turn_table`).
         q_starts: the sorted start tokens of the call's buyer questions.
         """
-        n = len(turns)
+        roles = table.roles
+        n = len(roles)
         j = ti + 1
         # The answer begins at the first seller turn within the allowed gap.
-        while j < n and j - ti <= self.max_turn_gap and roles.get(turns[j].label_) != "seller":
+        while j < n and j - ti <= self.max_turn_gap and roles[j] != "seller":
             j += 1
-        if j >= n or roles.get(turns[j].label_) != "seller":
+        if j >= n or roles[j] != "seller":
             return None
         first = last = j
         k = j + 1
         while k < n:
-            role = roles.get(turns[k].label_)
+            role = roles[k]
             if role == "seller":
                 last = k
-            elif role == "buyer" and _words(turns[k]) > self.backchannel_max_words:
+            elif role == "buyer" and _words(doc[table.starts[k] : table.ends[k]]) > self.backchannel_max_words:
                 break
             k += 1
         words = 0
@@ -157,9 +158,9 @@ class PitchDumpTagger(Tagger):
         self_refs = you_refs = 0
         first_q: int | None = None
         for t in range(first, last + 1):
-            span = turns[t]
-            if roles.get(span.label_) != "seller":
+            if roles[t] != "seller":
                 continue
+            span = doc[table.starts[t] : table.ends[t]]
             if first_q is None:
                 k = bisect.bisect_left(q_starts, span.start)
                 if k < len(q_starts) and q_starts[k] < span.end:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import PITCH_INVITE, role_turns
+from ..extensions import PITCH_INVITE, TurnRange, role_turns
 from ..heads import asking_test
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
 from ..learned import SentenceModel, load_models, person_features, merge_adjacent, ngrams
@@ -51,7 +51,7 @@ class PitchInviteTagger(Tagger):
         #: The trained judge of the candidates; None keeps the rules' decision.
         self.model = model
 
-    def rule_sentences(self, doc: Doc, turn: Span) -> tuple[dict[int, str], set[int], set[int]]:
+    def rule_sentences(self, doc: Doc, turn: TurnRange) -> tuple[dict[int, str], set[int], set[int]]:
         """Start token of each sentence the phrase rules accept, with the pattern label;
         the starts of sentences where a strict pattern matched but was not followed
         by the end of its clause ("who are you lot?"); and of those where it was

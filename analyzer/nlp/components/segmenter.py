@@ -33,7 +33,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import QEND, TRANSCRIPT, TURNS_KEY
+from ..extensions import QEND, TRANSCRIPT, TurnRange, turn_table
 from ..learned import SentenceModel, load_models
 from ..resources import load_lexicon
 from .base import Component, doc_words, forget_sentences, mark_question_ends, mark_segmented, sentence_starts
@@ -549,21 +549,22 @@ class Segmenter(Component):
         (:meth:`unmarked_endings`) and is a question; the first token of each
         turn segmented; and the question probability of the last word of each
         sentence judged. None when there is nothing to change (or no model)."""
-        if self.start_model is None or TURNS_KEY not in doc.spans:
+        table = turn_table(doc) if self.start_model is not None else None
+        if table is None:
             return None
         transcript = doc._.get(TRANSCRIPT)
-        turns = doc.spans[TURNS_KEY]
-        if transcript is not None and len(transcript.turns) == len(turns):
-            lacking = [lacks_punctuation(turn.text) for turn in transcript.turns]
+        bounds = list(zip(table.starts, table.ends))
+        if transcript is not None and len(transcript.turns) == len(bounds):
+            texts = [turn.text for turn in transcript.turns]
         else:
-            lacking = [lacks_punctuation(span.text) for span in turns]
-        todo: list[Span] = []
+            texts = [doc[s:e] for s, e in bounds]
+        todo: list[TurnRange] = []
         rest: list[tuple[int, int]] = []
-        for span, lack in zip(turns, lacking):
-            if lack:
-                todo.append(span)
+        for (s, e), text in zip(bounds, texts):
+            if lacks_punctuation(text):
+                todo.append(TurnRange(s, e))
             else:
-                rest.append((span.start, span.end))
+                rest.append((s, e))
         question_model = self.question_model
         odds = self.unmarked_endings(doc, rest) if question_model is not None else {}
         ends = [i for i, p in odds.items() if p >= question_model.threshold] if odds else []

@@ -40,7 +40,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from ...trackers import TrackerSet, parse_jsonl, resolve_trackers
-from ..extensions import ROLES, TURNS_KEY, turn_index_of
+from ..extensions import TURNS_KEY, turn_index_of, turn_table
 from ..resources import load_patterns
 from .base import Component
 
@@ -122,7 +122,7 @@ class TrackerMatcher(Component):
         if TURNS_KEY not in doc.spans:
             return True
         i = turn_index_of(doc, start)
-        role = (doc._.get(ROLES) or {}).get(doc.spans[TURNS_KEY][i].label_) if i is not None else None
+        role = turn_table(doc).roles[i] if i is not None else None
         if role not in ("seller", "buyer"):
             return role is None
         return side == "any" or side == role
