@@ -75,14 +75,15 @@ def turn_table(doc: Doc) -> TurnTable | None:
         roles: Mapping[str, str] = doc._.get(ROLES) or {}
         turns = list(doc.spans[TURNS_KEY])
         speakers = [t.label_ for t in turns]
-        cached = doc.user_data[_TURN_TABLE] = (
+        cached = doc.user_data[_TURN_TABLE] = TurnTable(
             [t.start for t in turns],
             [t.end for t in turns],
             speakers,
             [roles.get(s) for s in speakers],
             [t.start_char for t in turns],
         )
-    return TurnTable(*cached)
+    # (a Doc read back from bytes holds the table as a plain tuple)
+    return cached if isinstance(cached, TurnTable) else TurnTable(*cached)
 
 
 def turn_starts(doc: Doc) -> list[int]:

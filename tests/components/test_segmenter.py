@@ -150,7 +150,8 @@ def test_segmenter_judges_the_unmarked_last_sentence_of_a_punctuated_turn():
     sentence that ends with a mark, or that does not end the turn, is not."""
     nlp = _splitting_nlp({"so": 20.0})
     seg = nlp.get_pipe("callcoach_segmenter")
-    seg.question_model = SentenceModel("segment_question", {"f1=and": 20.0, "p1=joining": 5.0}, -10.0, 0.7)
+    # "meet" ends the sentence before "Fine": only the window of a short last sentence reads it
+    seg.question_model = SentenceModel("segment_question", {"f1=and": 20.0, "p1=meet": 5.0}, -10.0, 0.7)
     t = build_transcript([
         ("Priya Nair", "Thanks for joining. And who decides which one is the master copy"),
         ("Tammy Boyd", "Mostly me. And the board, in the end."),
@@ -161,13 +162,16 @@ def test_segmenter_judges_the_unmarked_last_sentence_of_a_punctuated_turn():
     doc = analyse_doc(nlp, t)
     turns = doc.spans["turns"]
     assert not any(segmented(doc, turn) for turn in turns)  # no sentence boundary moved
-    judged = {doc[i].text: p for i, p in doc.user_data[("callcoach", "question_odds")].items()}
-    assert judged == pytest.approx({
-        "copy": 1 / (1 + math.exp(-10.0)),
-        "then": 1 / (1 + math.exp(-10.0)),
-        "board": 1 / (1 + math.exp(10.0)),
-        "Fine": 1 / (1 + math.exp(10.0)),
-    })
+    last_sentences = [[s for s in doc.sents if turn.start <= s.start < turn.end][-1] for turn in turns]
+    judged = [question_odds(doc, s.start, s.end) for s in last_sentences]
+    assert judged[1] is None  # ends with a mark
+    assert judged[0] == pytest.approx(1 / (1 + math.exp(-10.0)))  # "... master copy"
+    assert judged[2] == pytest.approx(1 / (1 + math.exp(-10.0)))  # "And then"
+    assert judged[3] == pytest.approx(1 / (1 + math.exp(10.0)))  # "It goes to the board..."
+    assert judged[4] == pytest.approx(1 / (1 + math.exp(5.0)))  # "Fine", read after "... meet?"
+    # no sentence before a turn's last is judged
+    before = [s for s in doc.sents if s.end == last_sentences[4].start][0]
+    assert before.text == "And when do they meet?" and question_odds(doc, before.start, before.end) is None
     assert [t.text for t in doc if t._.callcoach_qend] == ["copy", "then"]
     last = [s for s in doc.sents if s.start >= turns[0].start and s.end <= turns[0].end][-1]
     assert last.text == "And who decides which one is the master copy"
