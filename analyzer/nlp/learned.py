@@ -243,7 +243,7 @@ class SentenceModel:
 
         stamp = _stamp(path)
 
-        def read_weights() -> dict[str, float]:
+        def read_features() -> tuple[list[str], np.ndarray]:
             if _stamp(path) != stamp:
                 raise ConfigError(f"{path}: the tagger model changed on disk after it was loaded", code="E320")
             try:
@@ -253,33 +253,43 @@ class SentenceModel:
                 raise ConfigError(f"{path}: cannot read this tagger model ({exc})", code="E320") from None
             if not isinstance(names, list) or len(names) != weights.shape[0] or set(map(type, names)) - {str}:
                 raise ConfigError(f"{path}: the tagger model's feature strings are malformed", code="E320")
-            return dict(zip(names, weights.tolist()))
+            return names, weights
 
         card_path = path.with_suffix(".json")
         card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
-        return cls(card.get("name", path.stem), read_weights, intercept, threshold, card)
+        return cls(card.get("name", path.stem), _WeightStore(read_features), intercept, threshold, card)
 
 
 class _WeightStore:
     """What the models that differ only by their cut share: the weights (a
-    dictionary, or a function that reads it) and the table built from them."""
+    dictionary, or a function that reads it, or one that reads the feature
+    strings and their weights as a list and an array) and the table built
+    from them. Read from a file, the table is built from the list and the
+    array, and the dictionary (several times slower to make) only if asked for."""
 
     __slots__ = ("_weights", "_table")
 
-    def __init__(self, weights: "dict[str, float] | Callable[[], dict[str, float]]") -> None:
+    def __init__(
+        self,
+        weights: "dict[str, float] | Callable[[], dict[str, float]] | Callable[[], tuple[list[str], np.ndarray]]",
+    ) -> None:
         self._weights = weights
         self._table: WeightTable | None = None
 
+    def _read(self) -> "dict[str, float] | tuple[list[str], np.ndarray]":
+        return self._weights if isinstance(self._weights, dict) else self._weights()
+
     def weights(self) -> dict[str, float]:
         if not isinstance(self._weights, dict):
-            self._weights = self._weights()
+            read = self._weights()
+            self._weights = read if isinstance(read, dict) else dict(zip(read[0], read[1].tolist()))
         return self._weights
 
     def table(self) -> "WeightTable":
         if self._table is None:
             # Read from the file (when not read yet) for the table alone, not kept.
-            source = self._weights if isinstance(self._weights, dict) else self._weights()
-            self._table = WeightTable(source)
+            read = self._read()
+            self._table = WeightTable(read) if isinstance(read, dict) else WeightTable.from_arrays(*read)
         return self._table
 
     def size(self) -> "int | str":
@@ -302,8 +312,17 @@ class WeightTable:
     __slots__ = ("_keys", "_values")
 
     def __init__(self, weights: dict[str, float]) -> None:
-        keys = np.fromiter(map(hash, weights), dtype=np.int64, count=len(weights))
-        values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+        self._set(weights, np.fromiter(weights.values(), dtype=np.float64, count=len(weights)))
+
+    @classmethod
+    def from_arrays(cls, names: Sequence[str], values: np.ndarray) -> "WeightTable":
+        """The table of the weights ``values[k]`` of the distinct feature strings ``names[k]``."""
+        table = cls.__new__(cls)
+        table._set(names, np.asarray(values, dtype=np.float64))
+        return table
+
+    def _set(self, names: Iterable[str], values: np.ndarray) -> None:
+        keys = np.fromiter(map(hash, names), dtype=np.int64, count=len(values))
         order = np.argsort(keys, kind="stable")
         self._keys = keys[order]
         self._values = values[order]

@@ -144,6 +144,18 @@ def test_learned_load_reads_the_feature_strings_on_first_use(tmp_path):
     assert "not read yet" not in repr(loaded) and loaded == SentenceModel.load(tmp_path / "m.npz")
 
 
+def test_learned_table_read_from_a_file_weighs_as_its_weights(tmp_path):
+    model = fit_sentence_model("buyer_question", ROWS, LABELS)
+    model.save(tmp_path / "m.npz")
+    loaded = SentenceModel.load(tmp_path / "m.npz")
+    table = loaded.table  # built from the file's strings and weights, with no dictionary
+    weights = SentenceModel.load(tmp_path / "m.npz").weights
+    names = sorted(weights)
+    assert len(table) == len(weights) > 0
+    assert table.lookup(names + ["W:never-seen"]).tolist() == [weights[n] for n in names] + [0.0]
+    assert loaded.weights == weights and loaded.table is table
+
+
 def test_learned_load_refuses_feature_strings_malformed_or_changed_on_disk(tmp_path):
     path = tmp_path / "bad.npz"
     features = np.frombuffer(b'["W:a", 3]', dtype=np.uint8)
