@@ -68,9 +68,14 @@ def default_models_dir() -> Path:
 def ngrams(words: Sequence[str], prefix: str, n: int = 3, limit: int = 40) -> list[str]:
     """Word 1- to ``n``-grams of ``words`` (digits folded, at most ``limit`` words),
     with sentence-boundary markers, each prefixed with ``prefix``."""
-    seq = ["<s>"] + [w if w.isalpha() else _DIGITS.sub("0", w) for w in words[:limit]] + ["</s>"]
-    out = [f"{prefix}{w}" for w in seq[1:-1]]
-    for k in range(2, n + 1):
+    seq = ["<s>", *[w if w.isalpha() else _DIGITS.sub("0", w) for w in words[:limit]], "</s>"]
+    out = [prefix + w for w in seq[1:-1]]
+    # Pairs and triples from zipped neighbours (no slice or join per n-gram).
+    if n >= 2:
+        out += [f"{prefix}{a} {b}" for a, b in zip(seq, seq[1:])]
+    if n >= 3:
+        out += [f"{prefix}{a} {b} {c}" for a, b, c in zip(seq, seq[1:], seq[2:])]
+    for k in range(4, n + 1):
         out.extend(f"{prefix}{' '.join(seq[i : i + k])}" for i in range(len(seq) - k + 1))
     return out
 

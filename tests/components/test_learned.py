@@ -23,6 +23,21 @@ def _constant(name: str, intercept: float) -> SentenceModel:
 
 
 @pytest.mark.parametrize(
+    "n,expected",
+    [
+        (1, ["H:how", "H:are", "H:0"]),
+        (2, ["H:how", "H:are", "H:0", "H:<s> how", "H:how are", "H:are 0", "H:0 </s>"]),
+        (4, ["H:how", "H:are", "H:0", "H:<s> how", "H:how are", "H:are 0", "H:0 </s>",
+             "H:<s> how are", "H:how are 0", "H:are 0 </s>", "H:<s> how are 0", "H:how are 0 </s>"]),
+    ],
+)
+def test_learned_ngrams_in_order_of_length_then_place(n, expected):
+    # The order is the order the model sums their weights in.
+    assert ngrams(["how", "are", "7"], "H:", n=n) == expected
+    assert ngrams([], "H:", n=n) == ([] if n == 1 else ["H:<s> </s>"])
+
+
+@pytest.mark.parametrize(
     "words,expected",
     [
         (["how", "are", "you"], {"W:how", "W:are you", "W:<s> how are", "W:you </s>"}),
