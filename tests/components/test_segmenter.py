@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.nlp.components.base import question_odds, segmented
+from analyzer.nlp.components.base import question_odds, segmented, turn_sentences
 from analyzer.nlp.components.segmenter import (
     WORD_CLASSES,
     SentenceScorer,
@@ -22,7 +22,7 @@ from analyzer.nlp.components.segmenter import (
 )
 from analyzer.nlp.resources import load_lexicon
 from analyzer.nlp.learned import SentenceModel
-from analyzer.nlp.pipeline import analyse_doc, build_nlp
+from analyzer.nlp.pipeline import analyse_doc, build_nlp, transcript_to_doc
 
 from helpers import build_transcript
 
@@ -65,6 +65,18 @@ def test_segmenter_splits_only_the_turns_without_punctuation():
     p = 1 / (1 + math.exp(10.0))
     assert [question_odds(doc, s.start, s.end) for s in doc.sents if s.start < turns[0].end] == pytest.approx([p] * 3)
     assert question_odds(doc, turns[1].start, turns[1].end) is None
+
+
+def test_segmenter_turn_sentences_read_before_the_split_are_read_again():
+    # A turn's sentences are kept once read; moving the boundaries drops them.
+    nlp = _splitting_nlp({"so": 20.0, "and": 20.0})
+    doc = transcript_to_doc(nlp, build_transcript([("Priya Nair", RAW), ("Tammy Boyd", "Fine.")]))
+    doc = nlp.get_pipe("sentencizer")(doc)
+    turn = doc.spans["turns"][0]
+    assert turn_sentences(doc, turn) == [(turn.start, turn.end)]
+    doc = nlp.get_pipe("callcoach_segmenter")(doc)
+    split = [(s.start, s.end) for s in doc.sents if s.start < turn.end]
+    assert len(split) == 3 and turn_sentences(doc, turn) == split
 
 
 def test_segmenter_question_model_reads_each_sentence_whole():

@@ -134,6 +134,7 @@ _QENDS = ("callcoach", "question_ends")
 _SEGMENTED = ("callcoach", "segmented_turns")
 _QODDS = ("callcoach", "question_odds")
 _HEADS = ("callcoach", "question_heads")
+_TURN_SENTS = ("callcoach", "turn_sentences")
 
 
 def doc_words(doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
@@ -172,10 +173,24 @@ def forget_sentences(doc: Doc) -> None:
     """Drop the cached sentence starts (and what is counted by them) after the boundaries were changed."""
     doc.user_data.pop(_SENTS, None)
     doc.user_data.pop(_HEADS, None)
+    doc.user_data.pop(_TURN_SENTS, None)
 
 
 def turn_sentences(doc: Doc, turn: TurnRange | Span) -> list[tuple[int, int]]:
-    """``(start, end)`` token ranges of the sentences of one turn, cut at its edges."""
+    """``(start, end)`` token ranges of the sentences of one turn, cut at its
+    edges (cached by the turn's first token with the sentence starts, as
+    several components read each turn's sentences: the list is shared, not
+    to be changed)."""
+    cache = doc.user_data.get(_TURN_SENTS)
+    if cache is None:
+        cache = doc.user_data[_TURN_SENTS] = {}
+    found = cache.get(turn.start)
+    if found is None or found[0] != turn.end:
+        found = cache[turn.start] = (turn.end, _turn_sentences(doc, turn))
+    return found[1]
+
+
+def _turn_sentences(doc: Doc, turn: TurnRange | Span) -> list[tuple[int, int]]:
     starts = sentence_starts(doc)
     k = max(0, bisect.bisect_right(starts, turn.start) - 1)
     out = []

@@ -142,6 +142,8 @@ class IfThenCloseTagger(Tagger):
         """Whether tokens ``start:end`` say what the seller will or can do ("I'll",
         "we can", "I could"): a first-person subject and a modal."""
         subjects, modals = self.lex.offer_subjects, self.lex.offer_modals
+        if subjects.isdisjoint(lower[start : end - 1]) or modals.isdisjoint(lower[start + 1 : end]):
+            return False  # (most sentences: no such subject, or no modal after one)
         return any(lower[i] in subjects and lower[i + 1] in modals for i in range(start, end - 1))
 
     def _asks(self, words: list[str], titles: list[bool], can_ask: bool = True) -> bool:
