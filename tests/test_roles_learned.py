@@ -43,6 +43,14 @@ def test_roles_learned_features_hold_words_pairs_and_binned_signals():
     assert not any("payroll" in f for f in features["Tammy Boyd"] if f.startswith("w:"))
 
 
+def test_roles_learned_phrases_are_counted_within_turns():
+    # A phrase counts in each turn it is said in, never across two turns of one speaker.
+    whole = [("Priya Nair", "Thanks for taking the time."), ("Tammy Boyd", "Sure."), ("Priya Nair", "Thanks for taking the time!")]
+    split = [("Priya Nair", "Thanks for taking"), ("Tammy Boyd", "Sure."), ("Priya Nair", "the time, really.")]
+    assert speaker_evidence(build_transcript(whole, infer=True))["Priya Nair"]["SELLER"] == 2
+    assert speaker_evidence(build_transcript(split, infer=True))["Priya Nair"]["SELLER"] == 0
+
+
 def test_roles_learned_without_a_model_the_score_is_the_heuristic():
     t = assign_roles(build_transcript(TURNS, infer=True), model=None)
     evidence = speaker_evidence(t)
