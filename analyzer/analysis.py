@@ -12,10 +12,12 @@ points all return an :class:`~analyzer.result.AnalysisResult`:
 """
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -36,6 +38,30 @@ from .transcript import Role, Transcript
 
 if TYPE_CHECKING:
     from .classifier.model import ModelArtifact
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a call is analysed.
+
+    An analysis makes hundreds of thousands of short-lived lists, tuples and
+    dictionaries (features, candidates, spans), each freed by reference
+    counting as soon as it is done with, and it leaves no reference cycles
+    behind (``gc.collect()`` after analysing the benchmark calls finds
+    none). The collector's passes over them find nothing to free, yet each
+    pass over the older generations walks every object the process holds:
+    on a call of 200,000 words they took 15% of the time. The collector is
+    enabled again when the analysis ends, however it ends; a collector that
+    was already off (by the caller's choice) is left as it is.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class Analyzer:
@@ -275,8 +301,9 @@ class Analyzer:
         >>> Analyzer(model=None).analyze_transcript(t).timed
         False
         """
-        transcript = self._with_roles(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
-        return self.result_from_doc(analyse_doc(self.nlp, transcript), transcript)
+        with collector_paused():
+            transcript = self._with_roles(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
+            return self.result_from_doc(analyse_doc(self.nlp, transcript), transcript)
 
     def doc(
         self,
@@ -313,8 +340,9 @@ class Analyzer:
         >>> len(doc.spans["buyer_question"]) > 0, doc._.callcoach_roles["Priya Nair"]
         (True, 'seller')
         """
-        transcript = self._with_roles(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
-        return analyse_doc(self.nlp, transcript)
+        with collector_paused():
+            transcript = self._with_roles(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
+            return analyse_doc(self.nlp, transcript)
 
     def _with_roles(self, transcript: Transcript, **given: Any) -> Transcript:
         """The transcript with every speaker's role: the given ones (``sellers``,

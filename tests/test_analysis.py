@@ -75,3 +75,49 @@ def test_analysis_doc_and_result_assign_the_same_roles(analyzer, make_transcript
         assert {s.role_source for s in result.speakers} == {"given"}
     if given:
         assert doc_roles["Sam"] == "seller" and {s.name: s.role_source for s in result.speakers}["Sam"] == "given"
+
+
+def test_analysis_collector_is_paused_during_an_analysis_and_enabled_after(analyzer, monkeypatch):
+    import gc
+
+    from analyzer import analysis
+
+    seen = []
+    real = analysis.analyse_doc
+    monkeypatch.setattr(analysis, "analyse_doc", lambda nlp, t: (seen.append(gc.isenabled()), real(nlp, t))[1])
+    assert gc.isenabled()
+    analyzer.analyze_file(CALL)
+    assert seen == [False] and gc.isenabled()
+    monkeypatch.setattr(analysis, "analyse_doc", lambda nlp, t: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        analyzer.analyze_file(CALL)
+    assert gc.isenabled()  # enabled again however the analysis ends
+    gc.disable()
+    try:
+        with analysis.collector_paused():
+            pass
+        assert not gc.isenabled()  # the caller's choice is left as it was
+    finally:
+        gc.enable()
+
+
+def test_analysis_leaves_no_reference_cycles_behind(analyzer):
+    # Why pausing the collector costs no memory: reference counting frees
+    # everything an analysis makes.
+    import gc
+
+    from analyzer.asr import transcript_as_asr
+    from analyzer.readers import read_transcript
+
+    written = read_transcript(CALL)
+    calls = [written, transcript_as_asr(written)]
+    for t in calls:
+        analyzer.analyze_transcript(t)  # caches filled once
+    gc.collect()
+    gc.disable()
+    try:
+        for t in calls:
+            analyzer.analyze_transcript(t).to_dict()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
