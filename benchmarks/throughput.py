@@ -126,14 +126,10 @@ def many_speakers(chosen: list[Transcript], words: int) -> Transcript:
     return assign_roles(call, roles={s: r for s, r in roles.items() if s in call.speakers})
 
 
-#: How time is read: elapsed (the default) or this process's CPU time
-#: (``--cpu``), which leaves out the time other jobs on a shared machine
-#: take the core away.
-CLOCK = {"clock": time.perf_counter}
-
-
-def best_of(fn, repeat: int) -> float:
-    clock = CLOCK["clock"]
+def best_of(fn, repeat: int, clock=time.perf_counter) -> float:
+    """The fastest of ``repeat`` runs of ``fn``, by ``clock``: elapsed time, or
+    this process's CPU time (``--cpu``: time other jobs on a shared machine
+    take the core away is left out)."""
     best = float("inf")
     for _ in range(repeat):
         gc.collect()
@@ -143,16 +139,16 @@ def best_of(fn, repeat: int) -> float:
     return best
 
 
-def profile(analyzer: Analyzer, call: Transcript, repeat: int) -> dict[str, float]:
+def profile(analyzer: Analyzer, call: Transcript, repeat: int, clock=time.perf_counter) -> dict[str, float]:
     """Seconds per stage for one call (best of ``repeat`` for each stage)."""
     nlp = analyzer.nlp
     stages: dict[str, float] = {}
 
     def timed(name, fn):
-        stages[name] = best_of(fn, repeat)
+        stages[name] = best_of(fn, repeat, clock)
         return fn()
 
-    stages["roles"] = best_of(lambda: assign_roles(Transcript(call.source, call.format, call.turns), thresholds=analyzer.thresholds), repeat)
+    stages["roles"] = best_of(lambda: assign_roles(Transcript(call.source, call.format, call.turns), thresholds=analyzer.thresholds), repeat, clock)
     doc = timed("tokenize", lambda: transcript_to_doc(nlp, call))
     for name, proc in nlp.pipeline:
         base = transcript_to_doc(nlp, call)
@@ -160,7 +156,7 @@ def profile(analyzer: Analyzer, call: Transcript, repeat: int) -> dict[str, floa
             if earlier == name:
                 break
             base = p(base)
-        stages[name] = best_of(lambda: proc(base), 1)
+        stages[name] = best_of(lambda: proc(base), 1, clock)
         doc = proc(base)
     tags = timed("tags", lambda: tags_from_doc(doc, call))
     counts: dict[str, int] = {}
@@ -183,7 +179,7 @@ def main(argv=None) -> int:
     ap.add_argument("--profile", action="store_true", help="also print seconds per stage for each call")
     ap.add_argument("--cpu", action="store_true", help="time with this process's CPU time instead of elapsed time")
     args = ap.parse_args(argv)
-    CLOCK["clock"] = time.process_time if args.cpu else time.perf_counter
+    clock = time.process_time if args.cpu else time.perf_counter
 
     analyzer = Analyzer()
     # The baseline is spaCy's own tokenizer of a blank English pipeline, as
@@ -218,26 +214,26 @@ def main(argv=None) -> int:
     paths = sorted(p for p in SAMPLES.iterdir() if p.is_file() and not p.name.endswith(".gold.json"))
     sample_tr = [assign_roles(read_transcript(p)) for p in paths]
     sample_texts = [" ".join(t.text for t in tr.turns) for tr in sample_tr]
-    full = best_of(lambda: [analyzer.analyze_file(p) for p in paths], args.repeat)
-    first = best_of(cold(lambda: [analyzer.analyze_file(p) for p in paths]), args.repeat)
-    tok = best_of(lambda: [make_doc(s) for s in sample_texts], args.repeat)
+    full = best_of(lambda: [analyzer.analyze_file(p) for p in paths], args.repeat, clock)
+    first = best_of(cold(lambda: [analyzer.analyze_file(p) for p in paths]), args.repeat, clock)
+    tok = best_of(lambda: [make_doc(s) for s in sample_texts], args.repeat, clock)
     results["samples (from disk)"] = _row(sum(t.words for t in sample_tr), full, tok, len(paths), None, first)
 
     profiles = {}
     for name, call in workloads.items():
         text = " ".join(turn.text for turn in call.turns)
-        full = best_of(lambda: analyzer.analyze_transcript(call), args.repeat)
-        first = best_of(cold(lambda: analyzer.analyze_transcript(call)), args.repeat)
-        tok = best_of(lambda: make_doc(text), args.repeat)
+        full = best_of(lambda: analyzer.analyze_transcript(call), args.repeat, clock)
+        first = best_of(cold(lambda: analyzer.analyze_transcript(call)), args.repeat, clock)
+        tok = best_of(lambda: make_doc(text), args.repeat, clock)
         results[name] = _row(call.words, full, tok, 1, _seller_share(call), first)
         if args.profile:
-            profiles[name] = profile(analyzer, call, args.repeat)
+            profiles[name] = profile(analyzer, call, args.repeat, clock)
 
-    clock = "cpu" if args.cpu else "elapsed"
+    timing = "cpu" if args.cpu else "elapsed"
     if args.json:
-        print(json.dumps({"clock": clock, "results": results, "profiles": profiles}, indent=2))
+        print(json.dumps({"clock": timing, "results": results, "profiles": profiles}, indent=2))
         return 0
-    print(f"time: {clock}, best of {args.repeat}")
+    print(f"time: {timing}, best of {args.repeat}")
     print(f"{'workload':<28}{'words':>9}{'seller':>8}{'speakers':>9}{'analysis w/s':>14}{'cold w/s':>10}{'tokenizer w/s':>15}{'ratio':>7}{'s/1k words':>12}")
     for name, r in results.items():
         share = "" if r["seller_word_share"] is None else f"{r['seller_word_share']:.0%}"

@@ -285,10 +285,11 @@ class _WeightStore:
         return self._weights if isinstance(self._weights, dict) else self._weights()
 
     def weights(self) -> dict[str, float]:
-        if not isinstance(self._weights, dict):
-            read = self._weights()
-            self._weights = read if isinstance(read, dict) else dict(zip(read[0], read[1].tolist()))
-        return self._weights
+        read = self._read()
+        if not isinstance(read, dict):
+            read = dict(zip(read[0], read[1].tolist()))
+        self._weights = read
+        return read
 
     def table(self) -> "WeightTable":
         if self._table is None:
