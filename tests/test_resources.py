@@ -87,3 +87,36 @@ def test_token_can_match_agrees_with_the_plain_test_on_every_subset():
         words = {w for i, w in enumerate(vocab) if mask >> i & 1}
         plain = any(all(words & need for need in needs) for needs in matchers.needs)
         assert matchers.token_can_match(words) == plain, words
+
+
+def test_token_patterns_run_by_id_find_what_the_whole_matcher_finds():
+    """A sentence is matched only against the pattern ids whose words it has, each
+    with all its patterns: the same matches as the whole token matcher, a match
+    two patterns of one id both reach counted once, in start and end order."""
+    nlp = spacy.blank("en")
+    rows = [
+        {"label": "COMMIT", "pattern": [{"LOWER": "sign"}, {"LOWER": "today"}], "id": "sign"},
+        {"label": "COMMIT", "pattern": [{"LOWER": "sign"}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": "today"}], "id": "sign"},
+        {"label": "LOGISTICS", "pattern": [{"LOWER": {"IN": ["monday", "friday"]}}, {"LOWER": "works"}], "id": "day"},
+        {"label": "CHECK", "pattern": [{"LOWER": "make"}, {"LOWER": "sense"}], "id": "sense"},
+    ]
+    matchers = build_matchers(nlp, rows)
+    assert len(matchers.by_id) == 3 and matchers.id_of == (0, 0, 1, 2)
+    texts = [
+        "Can you sign today if Friday works, does that make sense?",
+        "Will you sign it today?",
+        "Monday works.",
+        "Nothing here.",
+    ]
+    for text in texts:
+        doc = nlp(text)
+        words = {t.lower_ for t in doc}
+        whole = sorted(
+            (nlp.vocab.strings[m].partition("|")[0], nlp.vocab.strings[m].partition("|")[2], s, e) for m, s, e in matchers.token(doc)
+        )
+        found = match_labels(doc, matchers, words)
+        assert sorted(found) == whole
+        assert [m[2:] for m in found] == sorted(m[2:] for m in found)
+    assert match_labels(nlp("Can you sign today?"), matchers) == [("COMMIT", "sign", 2, 4)]
+    assert matchers.token_ids({"sign", "today", "make"}) == [0]
+    assert matchers.token_ids({"friday", "works", "make", "sense"}) == [1, 2]

@@ -151,6 +151,12 @@ class Matchers(NamedTuple):
     set) to the patterns that need it, so that only the patterns one of a
     sentence's words leads to are checked. ``always`` is set when some
     pattern needs no listed word: then the token matcher always runs.
+
+    ``by_id`` holds a ``Matcher`` for each pattern id (``label|id``) alone, and
+    ``id_of`` the index in ``by_id`` of each pattern: a sentence is matched
+    only against the ids whose words it has, each with all its patterns, so
+    that a match is found (and told apart from its duplicates) exactly as by
+    the whole matcher.
     """
 
     phrase: PhraseMatcher
@@ -158,6 +164,8 @@ class Matchers(NamedTuple):
     needs: tuple[tuple[frozenset[str], ...], ...]
     keys: dict[str, tuple[int, ...]]
     always: bool
+    by_id: tuple[Matcher, ...] = ()
+    id_of: tuple[int, ...] = ()
 
     def token_can_match(self, words: Iterable[str]) -> bool:
         """Whether some token pattern finds every word it needs among ``words`` (lower case)."""
@@ -169,6 +177,17 @@ class Matchers(NamedTuple):
                 if all(not present.isdisjoint(need) for need in self.needs[k]):
                     return True
         return False
+
+    def token_ids(self, words: Iterable[str]) -> list[int]:
+        """The indices in ``by_id`` of the pattern ids with a pattern that finds
+        every word it needs among ``words`` (lower case), in order."""
+        present = words if isinstance(words, (set, frozenset)) else set(words)
+        found = set()
+        for word in present:
+            for k in self.keys.get(word, ()):
+                if self.id_of[k] not in found and all(not present.isdisjoint(need) for need in self.needs[k]):
+                    found.add(self.id_of[k])
+        return sorted(found)
 
 
 def _need_keys(needs: Sequence[Sequence[frozenset[str]]]) -> dict[str, tuple[int, ...]]:
@@ -205,10 +224,15 @@ def build_matchers(nlp: Language, patterns: Iterable[dict[str, Any]]) -> Matcher
             )
     for key, docs in phrases.items():
         phrase.add(key, docs)
+    by_id = []
     for key, pats in tokens.items():
         token.add(key, pats)
+        alone = Matcher(nlp.vocab)
+        alone.add(key, pats)
+        by_id.append(alone)
     needs = tuple(required_words(pat) for pats in tokens.values() for pat in pats)
-    return Matchers(phrase, token, needs, _need_keys(needs), any(not n for n in needs))
+    id_of = tuple(k for k, pats in enumerate(tokens.values()) for _ in pats)
+    return Matchers(phrase, token, needs, _need_keys(needs), any(not n for n in needs), tuple(by_id), id_of)
 
 
 def required_words(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
@@ -245,23 +269,27 @@ def _required(op: str) -> bool:
 
 
 def match_labels(doclike, matchers: Matchers, words: Iterable[str] | None = None) -> list[tuple[str, str, int, int]]:
-    """All matches in a Doc or Span as ``(label, pattern_id, start, end)``, sorted by start.
+    """All matches in a Doc or Span as ``(label, pattern_id, start, end)``, sorted by
+    start and end (matches of the same tokens: the phrases first, then the
+    token patterns in their ids' order).
 
     Offsets are token indices in the Doc, also when ``doclike`` is a Span.
 
     words: the lower-case words of ``doclike``, when the caller has them. The
         token matcher runs only when some pattern finds among them every word
-        it needs (:meth:`Matchers.token_can_match`).
+        it needs (:meth:`Matchers.token_ids`), with those patterns alone.
     """
+    run = [matchers.phrase] if len(matchers.phrase) else []
+    if len(matchers.token):
+        if words is None:
+            words = {t.lower_ for t in doclike}
+        if matchers.always or not matchers.by_id:
+            run.append(matchers.token)
+        else:
+            # Only the pattern ids whose words are all there (most sentences: none).
+            run += [matchers.by_id[k] for k in matchers.token_ids(words)]
     out = []
-    for matcher in (matchers.phrase, matchers.token):
-        if len(matcher) == 0:
-            continue
-        if matcher is matchers.token:
-            if words is None:
-                words = {t.lower_ for t in doclike}
-            if not matchers.token_can_match(words):
-                continue
+    for matcher in run:
         for span in matcher(doclike, as_spans=True):
             label, _, pid = span.label_.partition("|")
             out.append((label, pid, span.start, span.end))
