@@ -117,7 +117,7 @@ class SentenceModel:
 
     Scoring needs no scikit-learn: training hashes the features to fit, then
     keeps the weight of each feature string it saw. At analysis time the
-    weights are held as a :class:`WeightTable` (two arrays, 16 bytes a
+    weights are held as a :class:`WeightTable` (two arrays, 24 bytes a
     feature, where a dictionary of strings takes about 140), built on first
     use; :attr:`weights`, the dictionary, is made only when asked for
     (training, saving, comparing).
@@ -305,17 +305,27 @@ class _WeightStore:
 
 
 class WeightTable:
-    """Feature weights held as two arrays: the sorted hashes of the feature
-    strings (Python's own string hash, so the table is good in the process
-    that built it only) and their weights, 16 bytes a feature.
+    """Feature weights held as an open-addressing hash table in two arrays:
+    the hash of each feature string (Python's own string hash, so the table
+    is good in the process that built it only) in the slot it hashes to or
+    the next free one after it, and its weight beside it; at most half the
+    slots are taken (24 bytes a feature for weights that float32 holds
+    exactly, as a model read from its file has, else 32).
 
-    A feature string the model never saw weighs 0.0. Two strings that share
-    a 64-bit hash would share a weight; among a model's few hundred thousand
-    strings and the features of a call, the chance of that is below one in
-    ten million.
+    A lookup of a call's features is a few vectorised passes: each pass reads
+    the slot every feature still looked for has reached, and stops those that
+    found their hash or an empty slot (a string the model never saw, which
+    weighs 0.0). Two strings that share a 64-bit hash would share a weight;
+    among a model's few hundred thousand strings and the features of a call,
+    the chance of that is below one in ten million.
     """
 
-    __slots__ = ("_keys", "_values")
+    __slots__ = ("_keys", "_values", "_size")
+
+    #: The hash no string has (Python hashes nothing to -1): an empty slot.
+    EMPTY = -1
+    #: Below this many features still looked for, a lookup goes on one by one.
+    _FEW = 48
 
     def __init__(self, weights: dict[str, float]) -> None:
         self._set(weights, np.fromiter(weights.values(), dtype=np.float64, count=len(weights)))
@@ -328,26 +338,56 @@ class WeightTable:
         return table
 
     def _set(self, names: Iterable[str], values: np.ndarray) -> None:
-        keys = np.fromiter(map(hash, names), dtype=np.int64, count=len(values))
-        order = np.argsort(keys, kind="stable")
-        self._keys = keys[order]
-        self._values = values[order]
+        hashes = np.fromiter(map(hash, names), dtype=np.int64, count=len(values))
+        # Twice as many slots as features, so that a probe mostly ends at once.
+        slots = max(8, 2 * len(hashes))
+        keys = np.full(slots, self.EMPTY, dtype=np.int64)
+        # Weights that float32 holds exactly (a model read from its file) are
+        # kept in it: 4 bytes a slot less, and the same sums.
+        narrow = values.astype(np.float32)
+        exact = bool(np.array_equal(narrow, values))
+        weights = np.zeros(slots, dtype=np.float32 if exact else np.float64)
+        if exact:
+            values = narrow
+        at = hashes % slots
+        left = np.arange(len(hashes))
+        while left.size:
+            # Each feature still unplaced tries its slot; where several try one
+            # free slot, one of them takes it and the rest move on.
+            free = keys[at] == self.EMPTY
+            keys[at[free]] = hashes[left[free]]
+            placed = free & (keys[at] == hashes[left])
+            weights[at[placed]] = values[left[placed]]
+            left, at = left[~placed], at[~placed] + 1
+            at[at == slots] = 0
+        self._keys, self._values, self._size = keys, weights, len(hashes)
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return self._size
 
     def lookup(self, features: Sequence[str]) -> np.ndarray:
         """The weight of each feature string, in order (0.0 for those not in the table)."""
-        hashes = np.fromiter(map(hash, features), dtype=np.int64, count=len(features))
-        out = np.zeros(len(hashes))
-        if not len(self._keys) or not len(hashes):
-            return out
-        # Searched in sorted order, each search starts where the last one ended.
-        order = np.argsort(hashes)
-        wanted = hashes[order]
-        at = np.searchsorted(self._keys, wanted)
-        np.minimum(at, len(self._keys) - 1, out=at)
-        out[order] = np.where(self._keys[at] == wanted, self._values[at], 0.0)
+        wanted = np.fromiter(map(hash, features), dtype=np.int64, count=len(features))
+        out = np.zeros(len(wanted))
+        keys, values, slots = self._keys, self._values, len(self._keys)
+        at = wanted % slots
+        left = np.arange(len(wanted))
+        while left.size > self._FEW:
+            found = keys[at]
+            hit = found == wanted
+            out[left[hit]] = values[at[hit]]
+            going = ~hit & (found != self.EMPTY)
+            left, wanted, at = left[going], wanted[going], at[going] + 1
+            at[at == slots] = 0
+        for i, slot, want in zip(left.tolist(), at.tolist(), wanted.tolist()):
+            while True:
+                found = int(keys[slot])
+                if found == want:
+                    out[i] = values[slot]
+                    break
+                if found == self.EMPTY:
+                    break
+                slot = slot + 1 if slot + 1 < slots else 0
         return out
 
 

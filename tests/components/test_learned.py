@@ -169,6 +169,29 @@ def test_learned_table_read_from_a_file_weighs_as_its_weights(tmp_path):
     assert len(table) == len(weights) > 0
     assert table.lookup(names + ["W:never-seen"]).tolist() == [weights[n] for n in names] + [0.0]
     assert loaded.weights == weights and loaded.table is table
+    assert table._values.dtype == np.float32  # the file's float32 weights, held exactly
+
+
+def test_learned_table_finds_every_weight_past_collisions_and_the_wrap():
+    """Half the slots taken, so probes collide (and may run past the last slot
+    to the first); a lookup of many strings (passes over all at once) and of a
+    few (one by one) both give each its weight, and 0.0 to strings not in it."""
+    rng = np.random.default_rng(7)
+    weights = {f"W:{i} {rng.integers(1 << 40)}": float(rng.normal()) for i in range(20_000)}
+    table = learned.WeightTable(weights)
+    assert len(table) == 20_000
+    names = list(weights)
+    unseen = [f"H:{i}" for i in range(20_000)]
+    mixed = [x for pair in zip(names, unseen) for x in pair]
+    expected = [x for n in names for x in (weights[n], 0.0)]
+    assert table.lookup(mixed).tolist() == expected
+    for k in range(0, 400, 40):  # under the vectorised passes' floor
+        assert table.lookup(mixed[k : k + 7]).tolist() == expected[k : k + 7]
+    # the slots hold every feature once and at most half are taken
+    keys = table._keys[table._keys != table.EMPTY]
+    assert len(keys) == len(set(keys.tolist())) == 20_000 and len(table._keys) >= 40_000
+    assert table._values.dtype == np.float64  # weights float32 would round
+    assert learned.WeightTable({}).lookup(["W:a"]).tolist() == [0.0]
 
 
 def test_learned_load_refuses_feature_strings_malformed_or_changed_on_disk(tmp_path):
