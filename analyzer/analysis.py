@@ -465,6 +465,8 @@ def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
             t0, t1 = transcript.turns[first], transcript.turns[last]
             start = t0.time_at(span.start_char - turn_chars[first])
             end = t1.time_at(span.end_char - turn_chars[last])
+            # (within one turn, its text cut from the turn's: Span.text makes a Token of each token)
+            text = t0.text[span.start_char - turn_chars[first] : span.end_char - turn_chars[first]] if first == last else span.text
             out.append(
                 Tag(
                     tag=name,
@@ -472,7 +474,7 @@ def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
                     turn=first,
                     start=start,
                     end=end,
-                    text=span.text,
+                    text=text,
                     open=span._.get(ext.OPEN) if name == ext.BUYER_QUESTION else None,
                 )
             )

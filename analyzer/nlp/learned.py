@@ -20,6 +20,7 @@ import math
 import os
 import re
 from collections import Counter
+from itertools import chain
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -177,14 +178,11 @@ class SentenceModel:
 
     def decision(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Log-odds for each candidate (one list of feature strings per row; presence counts, not repeats)."""
-        features: list[str] = []
-        row_of: list[int] = []
-        for k, row in enumerate(rows):
-            distinct = dict.fromkeys(row)
-            features.extend(distinct)
-            row_of.extend([k] * len(distinct))
+        distinct = list(map(dict.fromkeys, rows))
+        features = list(chain.from_iterable(distinct))
+        row_of = np.repeat(np.arange(len(rows)), np.fromiter(map(len, distinct), dtype=np.intp, count=len(distinct)))
         # Each row's weights summed in its own order, as a loop over it would.
-        sums = np.bincount(np.asarray(row_of, dtype=np.intp), weights=self.table.lookup(features), minlength=len(rows))
+        sums = np.bincount(row_of, weights=self.table.lookup(features), minlength=len(rows))
         return self.intercept + sums
 
     def probabilities(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
