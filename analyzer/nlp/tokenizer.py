@@ -58,13 +58,23 @@ class ChunkTokenizer:
         self.tokenizer = tokenizer
         self.vocab = vocab
         self.max_chunks = max_chunks
-        #: Each chunk's words, their norms and whether a space follows each (the last only).
-        self._chunks: dict[str, tuple[list[str], list[int], list[bool]]] = {}
+        #: Each chunk's words (their string hashes), their norms and whether a
+        #: space follows each (the last only).
+        self._chunks: dict[str, tuple[list[int], list[int], list[bool]]] = {}
         self._flush = getattr(tokenizer, "_flush_cache", None)
 
     def __call__(self, text: str) -> Doc:
         if not text or not _single_spaced(text):
             return self.tokenizer(text)
+        try:
+            return self._build(text)
+        except KeyError:
+            # A word's string left the vocabulary since it was remembered (a
+            # spaCy memory zone ended): every chunk is split again.
+            self._chunks.clear()
+            return self._build(text)
+
+    def _build(self, text: str) -> Doc:
         get = self._chunks.get
         known = [get(chunk) or self._learn(chunk) for chunk in text.split(" ")]
         # (the lists joined by itertools, with no Python step per word)
@@ -72,11 +82,13 @@ class ChunkTokenizer:
         norms = list(chain.from_iterable(map(_NORMS, known)))
         spaces = list(chain.from_iterable(map(_SPACES, known)))
         spaces[-1] = False
+        # The words as their string hashes: spaCy finds each lexeme by its
+        # number instead of hashing the string again.
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.from_array([NORM], numpy.asarray(norms, dtype="uint64").reshape(-1, 1))
         return doc
 
-    def _learn(self, chunk: str) -> tuple[list[str], list[int], list[bool]]:
+    def _learn(self, chunk: str) -> tuple[list[int], list[int], list[bool]]:
         if len(self._chunks) >= self.max_chunks:
             self._chunks.clear()
         # spaCy's tokenizer keeps a cache of the pieces it split before, and on a
@@ -86,7 +98,7 @@ class ChunkTokenizer:
         if self._flush is not None:
             self._flush()
         doc = self.tokenizer(chunk)
-        known = ([t.text for t in doc], [t.norm for t in doc], [False] * (len(doc) - 1) + [True])
+        known = ([t.orth for t in doc], [t.norm for t in doc], [False] * (len(doc) - 1) + [True])
         self._chunks[chunk] = known
         return known
 

@@ -109,3 +109,16 @@ def test_the_default_pipeline_uses_it_and_passes_the_rest_through():
     assert nlp.tokenizer.explain("don't") == spacy.blank("en").tokenizer.explain("don't")
     assert nlp.tokenizer.rules == spacy.blank("en").tokenizer.rules
     assert [d.text for d in nlp.tokenizer.pipe(["a b", "c\nd"])] == ["a b", "c\nd"]
+
+
+def test_words_remembered_in_a_memory_zone_are_split_again_after_it():
+    """The remembered words are the vocabulary's string hashes: where a spaCy
+    memory zone took the strings away when it ended, the text is split anew."""
+    nlp = spacy.blank("en")
+    reference, chunked = nlp.tokenizer, ChunkTokenizer(nlp.tokenizer, nlp.vocab)
+    text = "zorblaxian quuxified the thing, didn't they?"
+    with nlp.memory_zone():
+        same(reference, chunked, text)
+    assert "zorblaxian" not in nlp.vocab.strings
+    same(reference, chunked, text)
+    assert [t.norm_ for t in chunked(text)] == [t.norm_ for t in reference(text)]

@@ -238,9 +238,13 @@ def words_between(doc: Doc, start: int, end: int) -> tuple[list[str], list[bool]
     unpunctuated speech) reads as if it ended in ``?``.
     """
     lower, title, space, punct = doc_words(doc)
-    idx = [i for i in range(start, end) if not space[i]]
-    words = [lower[i] for i in idx]
-    titles = [title[i] for i in idx]
+    if True in space[start:end]:
+        idx = [i for i in range(start, end) if not space[i]]
+        words = [lower[i] for i in idx]
+        titles = [title[i] for i in idx]
+    else:  # (most sentences: no space tokens, so the lists are cut as they are)
+        idx = range(start, end)
+        words, titles = lower[start:end], title[start:end]
     qends = doc.user_data.get(_QENDS)
     if qends and "?" not in words:
         last = next((i for i in reversed(idx) if not punct[i]), None)
