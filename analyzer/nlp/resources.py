@@ -7,6 +7,8 @@ token dicts to a ``Matcher``. Word classes shared by several taggers live in
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import json
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
@@ -183,19 +185,23 @@ class Matchers(NamedTuple):
         every word it needs among ``words`` (lower case), in order."""
         present = words if isinstance(words, (set, frozenset)) else set(words)
         found = set()
-        for word in present:
-            for k in self.keys.get(word, ()):
+        for word in self.keys.keys() & present:  # (the few words that lead to a pattern)
+            for k in self.keys[word]:
                 if self.id_of[k] not in found and all(not present.isdisjoint(need) for need in self.needs[k]):
                     found.add(self.id_of[k])
         return sorted(found)
 
 
 def _need_keys(needs: Sequence[Sequence[frozenset[str]]]) -> dict[str, tuple[int, ...]]:
-    """Each word of every pattern's smallest need, to the patterns (by index) it leads to."""
+    """Each word of every pattern's most selective need, to the patterns (by
+    index) it leads to: the need whose words the fewest other patterns also
+    need (so that "how", which all the greetings need, leads to none of them
+    where "doing" or "going" can), then the smallest."""
+    shared = Counter(word for pattern_needs in needs for word in set().union(*pattern_needs))
     keys: dict[str, list[int]] = {}
     for k, pattern_needs in enumerate(needs):
         if pattern_needs:
-            for word in min(pattern_needs, key=len):
+            for word in min(pattern_needs, key=lambda need: (sum(shared[w] for w in need), len(need))):
                 keys.setdefault(word, []).append(k)
     return {word: tuple(ks) for word, ks in keys.items()}
 
