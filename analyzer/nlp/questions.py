@@ -22,6 +22,7 @@ have you been doing that?``). The word classes live in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Sequence
 
 from .resources import Lexicon, load_lexicon
@@ -84,6 +85,8 @@ def skip_fillers(words: Sequence[str], i: int, lex: Lexicon) -> int:
 
 def _clause_heads(words: Sequence[str], lex: Lexicon) -> list[int]:
     heads = [skip_fillers(words, 0, lex)]
+    if CLAUSE_BREAKS.isdisjoint(words):
+        return heads
     for i, w in enumerate(words):
         if w in CLAUSE_BREAKS:
             h = skip_fillers(words, i + 1, lex)
@@ -169,7 +172,8 @@ def question_form(
         end -= 1
     has_qmark = end > 0 and words[end - 1] == "?"
     words = words[:end]
-    content = [w for w in words if w not in PUNCT and w not in lex.filler]
+    not_content = lex.not_content
+    content = [w for w in words if w not in not_content]
     if not content:
         return None
     if len(content) == 1 and has_qmark and content[0] not in lex.second_person:
@@ -200,7 +204,7 @@ def question_form(
         if form is not None:
             return form
     if has_qmark:
-        body = [i for i, w in enumerate(words) if w not in PUNCT and w not in lex.filler]
+        body = [i for i, w in enumerate(words) if w not in not_content]
         greeted = any(w in lex.greetings for w in words[: body[0]]) if body else False
         if greeted and all(titles[i] for i in body):
             return None  # "Hi, Dr. Farouk?": a name said as a question
@@ -290,7 +294,5 @@ def _inverted_wh(words: Sequence[str], h: int, lex: Lexicon) -> bool:
 
 def _content_before(words: Sequence[str], lex: Lexicon) -> list[int]:
     """The number of content words (not punctuation, not fillers) before each index."""
-    counts = [0]
-    for w in words:
-        counts.append(counts[-1] + (w not in PUNCT and w not in lex.filler))
-    return counts
+    not_content = lex.not_content
+    return list(accumulate((w not in not_content for w in words), initial=0))
