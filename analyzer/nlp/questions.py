@@ -63,6 +63,18 @@ def _openers_at(lex: Lexicon, word: str) -> tuple:
     return index.get(word, ())
 
 
+_NOT_CONTENT: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _not_content(lex: Lexicon) -> frozenset[str]:
+    """What a sentence says besides its content words: punctuation and the
+    lexicon's fillers, as one set (made once per lexicon)."""
+    entry = _NOT_CONTENT.get(id(lex))
+    if entry is None or entry[0] is not lex:
+        entry = _NOT_CONTENT[id(lex)] = (lex, PUNCT | lex.filler)
+    return entry[1]
+
+
 def _starts_with(words: Sequence[str], i: int, seq: Sequence[str]) -> bool:
     return tuple(words[i : i + len(seq)]) == tuple(seq)
 
@@ -172,7 +184,7 @@ def question_form(
         end -= 1
     has_qmark = end > 0 and words[end - 1] == "?"
     words = words[:end]
-    not_content = lex.not_content
+    not_content = _not_content(lex)
     content = [w for w in words if w not in not_content]
     if not content:
         return None
@@ -294,5 +306,5 @@ def _inverted_wh(words: Sequence[str], h: int, lex: Lexicon) -> bool:
 
 def _content_before(words: Sequence[str], lex: Lexicon) -> list[int]:
     """The number of content words (not punctuation, not fillers) before each index."""
-    not_content = lex.not_content
+    not_content = _not_content(lex)
     return list(accumulate((w not in not_content for w in words), initial=0))

@@ -89,13 +89,6 @@ class Lexicon:
         return _by_word(self.understanding_checks, 0)
 
     @cached_property
-    def not_content(self) -> frozenset[str]:
-        """What a sentence says besides its content words: punctuation and fillers."""
-        from .questions import PUNCT
-
-        return PUNCT | self.filler
-
-    @cached_property
     def tag_endings_by_last(self) -> dict[str, tuple[tuple[str, ...], ...]]:
         """:attr:`tag_endings` by their last word."""
         return _by_word(self.tag_endings, -1)
