@@ -20,8 +20,8 @@ import math
 import os
 import re
 from collections import Counter
-from itertools import chain
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 

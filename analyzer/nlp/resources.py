@@ -7,9 +7,8 @@ token dicts to a ``Matcher``. Word classes shared by several taggers live in
 """
 from __future__ import annotations
 
-from collections import Counter
-
 import json
+from collections import Counter
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
