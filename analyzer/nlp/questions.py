@@ -251,6 +251,8 @@ def question_parts(
         order (a comma before it stays with the earlier part).
     """
     lex = lex or load_lexicon()
+    if lex.question_joiners.isdisjoint(words):
+        return []  # (most sentences: nothing can join two questions)
     if titles is None:
         titles = [False] * len(words)
     if asks is None:

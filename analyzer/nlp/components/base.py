@@ -301,5 +301,5 @@ def echo_features(doc: Doc, turn_index: int, words: Iterable[str], *, prefix: st
             lower[i] for i in range(starts[turn_index - 1], ends[turn_index - 1])
             if not (space[i] or punct[i]) and len(lower[i]) > 2 and lower[i] not in STOP_WORDS
         )
-    shared = len({w for w in words if w in said})
+    shared = len(said.intersection(words))
     return [f"{prefix}echo={min(shared, 2)}"]

@@ -137,6 +137,12 @@ class PitchDumpTagger(Tagger):
         """
         roles = table.roles
         n = len(roles)
+        turns = transcript.turns if transcript is not None and len(transcript.turns) == n else None
+
+        def turn_words(t: int) -> int:
+            # (a turn's span holds the turn's text: its count, made once, where the transcript is at hand)
+            return turns[t].words if turns is not None else _words(doc[table.starts[t] : table.ends[t]])
+
         j = ti + 1
         # The answer begins at the first seller turn within the allowed gap.
         while j < n and j - ti <= self.max_turn_gap and roles[j] != "seller":
@@ -149,7 +155,7 @@ class PitchDumpTagger(Tagger):
             role = roles[k]
             if role == "seller":
                 last = k
-            elif role == "buyer" and _words(doc[table.starts[k] : table.ends[k]]) > self.backchannel_max_words:
+            elif role == "buyer" and turn_words(k) > self.backchannel_max_words:
                 break
             k += 1
         words = 0
@@ -178,7 +184,7 @@ class PitchDumpTagger(Tagger):
                         self_refs += 1
                     else:
                         you_refs += 1
-            words += _words(span)
+            words += turn_words(t)
             if timed:
                 seconds += transcript.turns[t].seconds or 0.0
         refs = self_refs + you_refs
