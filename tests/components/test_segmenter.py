@@ -39,6 +39,8 @@ RAW = "okay great so how are you handling renewals today and who on your team ow
 )
 def test_segmenter_lacks_punctuation(text, expected):
     assert lacks_punctuation(text) is expected
+    # a word count the caller has (a transcript's turn) is the text's own
+    assert lacks_punctuation(text, len(text.split())) is expected
 
 
 def _splitting_nlp(start_words: dict[str, float], question_intercept: float = -10.0):

@@ -57,14 +57,18 @@ def ends_with_mark(last: str) -> bool:
     return bool(last) and all(c in SENTENCE_MARKS for c in last) and last != "..."
 
 
-def lacks_punctuation(text: str | Span) -> bool:
+def lacks_punctuation(text: str | Span, words: int | None = None) -> bool:
     """True for a turn of at least :data:`MIN_WORDS` words with too few sentence marks.
 
     Counted on the text with string methods, so that punctuated calls pay
     almost nothing for the segmenter.
+
+    words: the text's number of whitespace-separated words, where the caller
+        has it counted (a transcript's turn).
     """
     text = text if isinstance(text, str) else text.text
-    words = len(text.split())
+    if words is None:
+        words = len(text.split())
     if words < MIN_WORDS:
         return False
     marks = text.count(".") + text.count("?") + text.count("!") - 3 * text.count("...")
@@ -555,13 +559,13 @@ class Segmenter(Component):
         transcript = doc._.get(TRANSCRIPT)
         bounds = list(zip(table.starts, table.ends))
         if transcript is not None and len(transcript.turns) == len(bounds):
-            texts = [turn.text for turn in transcript.turns]
+            texts = [(turn.text, turn.words) for turn in transcript.turns]
         else:
-            texts = [doc[s:e] for s, e in bounds]
+            texts = [(doc[s:e], None) for s, e in bounds]
         todo: list[TurnRange] = []
         rest: list[tuple[int, int]] = []
-        for (s, e), text in zip(bounds, texts):
-            if lacks_punctuation(text):
+        for (s, e), (text, words) in zip(bounds, texts):
+            if lacks_punctuation(text, words):
                 todo.append(TurnRange(s, e))
             else:
                 rest.append((s, e))
