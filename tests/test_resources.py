@@ -39,6 +39,11 @@ def test_required_words_leave_out_tokens_that_may_be_absent():
     assert required_words(pattern) == (frozenset({"can", "could"}), frozenset({"you"}), frozenset({"send", "email"}))
 
 
+def _raw(nlp, matcher, doc) -> list[tuple[str, str, int, int]]:
+    """A spaCy matcher's own matches as ``(label, pattern_id, start, end)``."""
+    return [(*nlp.vocab.strings[m].partition("|")[::2], s, e) for m, s, e in matcher(doc)]
+
+
 def test_token_matcher_is_skipped_only_where_it_cannot_match():
     """A sentence without the words a token pattern needs gets no token match
     either way; where it has them, the matches are the full matcher's."""
@@ -59,11 +64,7 @@ def test_token_matcher_is_skipped_only_where_it_cannot_match():
     for text in texts:
         doc = nlp(text)
         words = {t.lower_ for t in doc}
-        full = sorted(
-            [(nlp.vocab.strings[m].partition("|")[0], nlp.vocab.strings[m].partition("|")[2], s, e) for m, s, e in matchers.token(doc)]
-            + [(nlp.vocab.strings[m].partition("|")[0], nlp.vocab.strings[m].partition("|")[2], s, e) for m, s, e in matchers.phrase(doc)],
-            key=lambda m: (m[2], m[3]),
-        )
+        full = sorted(_raw(nlp, matchers.token, doc) + _raw(nlp, matchers.phrase, doc), key=lambda m: (m[2], m[3]))
         assert match_labels(doc, matchers) == full
         assert match_labels(doc, matchers, words) == full
         assert matchers.token_can_match(words) == ({"monday", "friday"} & words != set() and "works" in words)
@@ -102,19 +103,10 @@ def test_token_patterns_run_by_id_find_what_the_whole_matcher_finds():
     ]
     matchers = build_matchers(nlp, rows)
     assert len(matchers.by_id) == 3 and matchers.id_of == (0, 0, 1, 2)
-    texts = [
-        "Can you sign today if Friday works, does that make sense?",
-        "Will you sign it today?",
-        "Monday works.",
-        "Nothing here.",
-    ]
-    for text in texts:
-        doc = nlp(text)
-        words = {t.lower_ for t in doc}
-        whole = sorted(
-            (nlp.vocab.strings[m].partition("|")[0], nlp.vocab.strings[m].partition("|")[2], s, e) for m, s, e in matchers.token(doc)
-        )
-        found = match_labels(doc, matchers, words)
+    sentences = ("Can you sign today if Friday works, does that make sense?", "Will you sign it today?", "Monday works.", "Nothing here.")
+    for doc in nlp.pipe(sentences):
+        whole = sorted(_raw(nlp, matchers.token, doc))
+        found = match_labels(doc, matchers, {t.lower_ for t in doc})
         assert sorted(found) == whole
         assert [m[2:] for m in found] == sorted(m[2:] for m in found)
     assert match_labels(nlp("Can you sign today?"), matchers) == [("COMMIT", "sign", 2, 4)]
