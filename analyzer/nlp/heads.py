@@ -58,7 +58,7 @@ class _Triggers:
     """The trigger words of one lexicon, as spaCy's string hashes."""
 
     words: tuple[frozenset[str], dict[str, tuple[tuple[str, ...], ...]]]
-    single: numpy.ndarray  # (each array sorted and distinct, for _member)
+    single: numpy.ndarray  # (each array sorted and distinct, for base.in_sorted)
     pairs: numpy.ndarray
     followers: numpy.ndarray
     question_mark: int
@@ -107,27 +107,16 @@ def head_trigger_counts(doc: Doc, lex: Lexicon) -> numpy.ndarray:
     t = _triggers(lex)
     arr = doc.to_array([LOWER, SENT_START, IS_SPACE])
     lower = arr[:, 0]
-    trigger = _member(lower, t.single)
+    trigger = base.in_sorted(lower, t.single)
     prev = numpy.ones(len(doc), dtype=bool)
     if len(doc) > 1:
         # an opener's first word counts before its second ("I" in "I'm curious", not in "I think")
-        trigger[:-1] |= _member(lower[:-1] * _PAIR + lower[1:], t.pairs)
-        prev[1:] = _member(lower[:-1], t.followers) | (arr[:-1, 2] == 1) | (arr[1:, 1].astype("int64") == 1)
+        trigger[:-1] |= base.in_sorted(lower[:-1] * _PAIR + lower[1:], t.pairs)
+        prev[1:] = base.in_sorted(lower[:-1], t.followers) | (arr[:-1, 2] == 1) | (arr[1:, 1].astype("int64") == 1)
     may = (trigger & prev) | (lower == t.question_mark)
     counts = numpy.concatenate(([0], numpy.cumsum(may))).tolist()
     doc.user_data[base._HEADS] = (id(lex), counts)
     return counts
-
-
-def _member(values: numpy.ndarray, table: numpy.ndarray) -> numpy.ndarray:
-    """Whether each of ``values`` is in ``table`` (sorted, distinct): one binary
-    search a value. (``numpy.isin`` sorts the values with the table once the
-    table has more than a few dozen entries, several times slower on a call.)"""
-    if not len(table):
-        return numpy.zeros(len(values), dtype=bool)
-    at = numpy.searchsorted(table, values)
-    numpy.minimum(at, len(table) - 1, out=at)
-    return table[at] == values
 
 
 def found_question_ends(doc: Doc) -> list[int]:

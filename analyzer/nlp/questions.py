@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Sequence
 
-from .resources import Lexicon, load_lexicon
+from .resources import PUNCT, Lexicon, load_lexicon
 
-PUNCT = frozenset(",.;:!?-—–…\"'()[]")
 #: Content words a lead-in clause may have before a question without "?".
 MAX_LEAD_IN_WORDS = 4
 CLAUSE_BREAKS = frozenset({",", ";", ":", "-", "—", "–", "--", "..."})
@@ -61,18 +60,6 @@ def _openers_at(lex: Lexicon, word: str) -> tuple:
         index = {k: tuple(v) for k, v in grouped.items()}
         _OPENERS_BY_FIRST[id(lex)] = (lex, index)
     return index.get(word, ())
-
-
-_NOT_CONTENT: dict[int, tuple[Lexicon, frozenset[str]]] = {}
-
-
-def _not_content(lex: Lexicon) -> frozenset[str]:
-    """What a sentence says besides its content words: punctuation and the
-    lexicon's fillers, as one set (made once per lexicon)."""
-    entry = _NOT_CONTENT.get(id(lex))
-    if entry is None or entry[0] is not lex:
-        entry = _NOT_CONTENT[id(lex)] = (lex, PUNCT | lex.filler)
-    return entry[1]
 
 
 def _starts_with(words: Sequence[str], i: int, seq: Sequence[str]) -> bool:
@@ -184,7 +171,7 @@ def question_form(
         end -= 1
     has_qmark = end > 0 and words[end - 1] == "?"
     words = words[:end]
-    not_content = _not_content(lex)
+    not_content = lex.not_content
     content = [w for w in words if w not in not_content]
     if not content:
         return None
@@ -308,5 +295,5 @@ def _inverted_wh(words: Sequence[str], h: int, lex: Lexicon) -> bool:
 
 def _content_before(words: Sequence[str], lex: Lexicon) -> list[int]:
     """The number of content words (not punctuation, not fillers) before each index."""
-    not_content = _not_content(lex)
+    not_content = lex.not_content
     return list(accumulate((w not in not_content for w in words), initial=0))

@@ -29,6 +29,10 @@ class Opener:
     open: bool | str | None  # None: asks nothing ("tell me if..."); "ask": announces a question
 
 
+#: Punctuation as the question rules read it (a token that is none of a sentence's words).
+PUNCT = frozenset(",.;:!?-—–…\"'()[]")
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Word classes (all lower case); see ``patterns/lexicon.json``.
@@ -86,6 +90,11 @@ class Lexicon:
     def understanding_checks_by_first(self) -> dict[str, tuple[tuple[str, ...], ...]]:
         """:attr:`understanding_checks` by their first word."""
         return _by_word(self.understanding_checks, 0)
+
+    @cached_property
+    def not_content(self) -> frozenset[str]:
+        """What a sentence says besides its content words: punctuation and fillers."""
+        return PUNCT | self.filler
 
     @cached_property
     def tag_endings_by_last(self) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -165,19 +174,12 @@ class Matchers(NamedTuple):
     needs: tuple[tuple[frozenset[str], ...], ...]
     keys: dict[str, tuple[int, ...]]
     always: bool
-    by_id: tuple[Matcher, ...] = ()
-    id_of: tuple[int, ...] = ()
+    by_id: tuple[Matcher, ...]
+    id_of: tuple[int, ...]
 
     def token_can_match(self, words: Iterable[str]) -> bool:
         """Whether some token pattern finds every word it needs among ``words`` (lower case)."""
-        if self.always:
-            return True
-        present = words if isinstance(words, (set, frozenset)) else set(words)
-        for word in present:
-            for k in self.keys.get(word, ()):
-                if all(not present.isdisjoint(need) for need in self.needs[k]):
-                    return True
-        return False
+        return self.always or bool(self.token_ids(words))
 
     def token_ids(self, words: Iterable[str]) -> list[int]:
         """The indices in ``by_id`` of the pattern ids with a pattern that finds
@@ -288,7 +290,7 @@ def match_labels(doclike, matchers: Matchers, words: Iterable[str] | None = None
     if len(matchers.token):
         if words is None:
             words = {t.lower_ for t in doclike}
-        if matchers.always or not matchers.by_id:
+        if matchers.always:
             run.append(matchers.token)
         else:
             # Only the pattern ids whose words are all there (most sentences: none).

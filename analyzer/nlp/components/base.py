@@ -155,6 +155,18 @@ def doc_words(doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
     return cached
 
 
+def in_sorted(values: numpy.ndarray, table: numpy.ndarray) -> numpy.ndarray:
+    """Whether each of ``values`` is in ``table`` (sorted, distinct), by one
+    binary search a value. (``numpy.isin`` sorts the values with the table
+    once the table has more than a few dozen entries, several times slower
+    on a call.)"""
+    if not len(table):
+        return numpy.zeros(len(values), dtype=bool)
+    at = numpy.searchsorted(table, values)
+    numpy.minimum(at, len(table) - 1, out=at)
+    return table[at] == values
+
+
 def sentence_starts(doc: Doc) -> list[int]:
     """Token index of every sentence start, and ``len(doc)`` last (cached; a
     component that moves sentence boundaries calls :func:`forget_sentences`)."""

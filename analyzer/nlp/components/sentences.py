@@ -19,6 +19,8 @@ from spacy.pipeline.senter import senter_score
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
+from .base import in_sorted
+
 
 class ArraySentencizer(Sentencizer):
     """:class:`spacy.pipeline.Sentencizer` with its two steps done on arrays."""
@@ -53,9 +55,8 @@ class ArraySentencizer(Sentencizer):
                 # Only punctuation can be a mark when every mark is punctuation.
                 look = numpy.flatnonzero(punct) if marks_punct else numpy.arange(n)
                 mark = numpy.zeros(n, dtype=bool)
-                if len(marks) and len(look):
-                    at = numpy.minimum(numpy.searchsorted(marks, arr[look, 0]), len(marks) - 1)
-                    mark[look] = marks[at] == arr[look, 0]
+                if len(look):
+                    mark[look] = in_sorted(arr[look, 0], marks)
                 word = ~mark & ~punct
                 # Punctuation that is not a mark changes nothing; after a mark,
                 # the next word starts a sentence.
