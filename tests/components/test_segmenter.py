@@ -271,6 +271,52 @@ def test_segmenter_sentence_scorer_equals_the_question_model_on_the_samples():
         assert numpy.array_equal(scorer.probabilities(words, bounds), expected)
 
 
+def _sample_turns() -> list[list[str]]:
+    from pathlib import Path
+
+    from analyzer.readers import read_transcript
+
+    samples = Path(__file__).resolve().parents[2] / "data" / "samples"
+    return [t.text.lower().split() for p in sorted(samples.glob("*.txt")) for t in read_transcript(p).turns]
+
+
+@pytest.mark.parametrize("limit", [200_000, 50])
+def test_segmenter_scorers_read_many_turns_at_once_as_one_by_one(monkeypatch, limit):
+    """Turns scored together give each turn's own figures, also when the
+    vocabulary they share starts afresh between calls (a small limit)."""
+    from analyzer.nlp.components import segmenter
+    from analyzer.nlp.learned import load_models
+
+    monkeypatch.setattr(segmenter, "CACHE_LIMIT", limit)
+    models = load_models("default")
+    turns = _sample_turns()
+    vocabulary = segmenter.Vocabulary()
+    window = WindowScorer(models["segment_start"], vocabulary=vocabulary)
+    question = SentenceScorer(models["segment_question"], vocabulary=vocabulary)
+    generation = vocabulary.generation
+    for chunk in (turns[:40], turns[40:41], turns[41:200]):
+        batch = vocabulary.turns(chunk)
+        together = window.decisions(batch)
+        bounds, expected = [], []
+        for k, words in enumerate(chunk):
+            part = batch.turn(k)
+            assert numpy.array_equal(together[part], models["segment_start"].decision(word_features(words)))
+            cuts = list(range(0, len(words), 5))
+            local = list(zip(cuts, cuts[1:] + [len(words)]))
+            bounds += [(a + part.start, b + part.start) for a, b in local]
+            expected.append(models["segment_question"].decision([sentence_features(words, a, b) for a, b in local]))
+        assert numpy.array_equal(question.decisions(batch, bounds), numpy.concatenate(expected))
+    assert (vocabulary.generation > generation) == (limit == 50)
+
+
+def test_segmenter_splits_many_turns_as_it_splits_each():
+    seg = build_nlp().get_pipe("callcoach_segmenter")
+    turns = [words for words in _sample_turns() if words][:120]
+    together = seg.turn_starts(seg.vocabulary.turns(turns), turns)
+    assert [s.tolist() for s in together] == [seg.sentence_starts(words).tolist() for words in turns]
+    assert sum(s.sum() for s in together) > len(turns)  # some turns are split
+
+
 def test_segmenter_punctuated_turns_read_as_the_segmenter_reads_them():
     from analyzer.nlp.training import punctuated_turns, segment_rows
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from itertools import repeat
 from typing import Sequence
 
 import numpy
@@ -218,165 +219,281 @@ def training_rows(
     )
 
 
-#: How many word pairs a :class:`WindowScorer` remembers before it starts afresh.
+#: How many word pairs a segmenter's :class:`Vocabulary` remembers before it starts afresh.
 CACHE_LIMIT = 200_000
+
+
+class Vocabulary:
+    """Numbers for the words and word pairs the segmenter has read, kept across
+    calls (and bounded, for a long-lived worker), so that a turn's window and
+    sentence features are gathered from arrays by number instead of built as
+    strings: each scorer looks up a word's or a pair's weights once, when it
+    first meets its number.
+
+    ``<s>`` and ``</s>`` (the turn's edges) are numbers 0 and 1.
+    """
+
+    def __init__(self, lex=None) -> None:
+        self.lex = lex or load_lexicon()
+        self.generation = 0
+        self.clear()
+
+    def clear(self) -> None:
+        self.generation += 1
+        self.index: dict[str, int] = {}
+        self.strings: list[str] = []
+        self.classes = numpy.zeros(1024, dtype=numpy.intp)  # by word number
+        self.pair_index: dict[int, int] = {}  # first * _PAIR_KEY + second -> pair number
+        self.pair_words: list[tuple[int, int]] = []
+        self.ids(["<s>", "</s>"])
+
+    def ids(self, words: Sequence[str]) -> numpy.ndarray:
+        """The number of each word, numbering the new ones."""
+        index = self.index
+        found = numpy.fromiter(map(index.get, words, repeat(-1)), dtype=numpy.intp, count=len(words))
+        if not (found < 0).any():  # (mostly, once a few calls have been read)
+            return found
+        new = [w for w in dict.fromkeys(words) if w not in index]
+        n = len(self.strings)
+        if n + len(new) > len(self.classes):
+            self.classes = numpy.resize(self.classes, max(2 * len(self.classes), n + len(new)))
+        lex = self.lex
+        for k, w in enumerate(new, n):
+            index[w] = k
+            self.classes[k] = _CLASS_NUMBER[word_class(w, lex)]
+        self.strings += new
+        return numpy.fromiter(map(index.__getitem__, words), dtype=numpy.intp, count=len(words))
+
+    def pair_ids(self, first: numpy.ndarray, second: numpy.ndarray) -> numpy.ndarray:
+        """The number of each pair of word numbers, numbering the new ones."""
+        keys = (first * _PAIR_KEY + second).tolist()
+        index = self.pair_index
+        found = numpy.fromiter(map(index.get, keys, repeat(-1)), dtype=numpy.intp, count=len(keys))
+        if not (found < 0).any():
+            return found
+        new = [k for k in dict.fromkeys(keys) if k not in index]
+        n = len(self.pair_words)
+        for k, key in enumerate(new, n):
+            index[key] = k
+        self.pair_words += [divmod(key, _PAIR_KEY) for key in new]
+        return numpy.fromiter(map(index.__getitem__, keys), dtype=numpy.intp, count=len(keys))
+
+    def turns(self, turns: Sequence[Sequence[str]]) -> "Turns":
+        """The turns' words as numbers, ready for the scorers (:class:`Turns`)."""
+        if len(self.pair_words) > CACHE_LIMIT:
+            self.clear()
+        return Turns(self, turns)
+
+
+#: Word numbers are below this (a pair's key is ``first * _PAIR_KEY + second``).
+_PAIR_KEY = 1 << 31
+
+
+class Turns:
+    """Several turns' words (lower case, no punctuation) as word numbers of a
+    :class:`Vocabulary`, one after another.
+
+    words: each word's number, the turns run together.
+    padded: the same with two ``<s>`` before and two ``</s>`` after each
+        turn, the window's edges; ``pairs``: the pair number of each word
+        of ``padded`` and the next.
+    base: where each word's window begins in ``padded`` (the word two before it).
+    at: each word's place in its turn; ``after``: how many words follow it there.
+    offsets: where each turn begins in ``words``.
+    """
+
+    def __init__(self, vocabulary: Vocabulary, turns: Sequence[Sequence[str]]) -> None:
+        self.vocabulary = vocabulary
+        lengths = numpy.fromiter(map(len, turns), dtype=numpy.intp, count=len(turns))
+        self.offsets = numpy.concatenate(([0], numpy.cumsum(lengths)))
+        self.words = vocabulary.ids([w for turn in turns for w in turn])
+        n = len(self.words)
+        turn_of = numpy.repeat(numpy.arange(len(turns)), lengths)
+        self.at = numpy.arange(n) - self.offsets[turn_of]
+        self.after = lengths[turn_of] - 1 - self.at
+        self.base = numpy.arange(n) + 4 * turn_of
+        padded = numpy.zeros(n + 4 * len(turns), dtype=numpy.intp)  # <s> is 0
+        padded[self.base + 2] = self.words
+        ends = self.offsets[1:] + 4 * numpy.arange(len(turns)) + 2
+        padded[ends] = padded[ends + 1] = 1  # </s>
+        self.padded = padded
+        self.pairs = vocabulary.pair_ids(padded[:-1], padded[1:])
+        self.classes = vocabulary.classes[self.words]
+
+    def turn(self, k: int) -> slice:
+        """Turn ``k``'s words in :attr:`words`."""
+        return slice(int(self.offsets[k]), int(self.offsets[k + 1]))
+
+
+class _Weights:
+    """A model's weights of the features named after each word and each word
+    pair of a :class:`Vocabulary`, one column per feature kind, looked up
+    for the numbers it has not met yet."""
+
+    def __init__(self, model: SentenceModel, vocabulary: Vocabulary, word_kinds: Sequence[str], pair_kinds: Sequence[str]) -> None:
+        self.model, self.vocabulary = model, vocabulary
+        self.word_kinds, self.pair_kinds = tuple(word_kinds), tuple(pair_kinds)
+        self.generation = -1
+
+    def arrays(self) -> tuple[numpy.ndarray, numpy.ndarray]:
+        vocabulary = self.vocabulary
+        if self.generation != vocabulary.generation:
+            self.generation = vocabulary.generation
+            self.words = numpy.zeros((0, len(self.word_kinds)))
+            self.pairs = numpy.zeros((0, len(self.pair_kinds)))
+        lookup = self.model.table.lookup
+        have, strings = len(self.words), vocabulary.strings
+        if have < len(strings):
+            new = strings[have:]
+            rows = lookup([f"{kind}={w}" for w in new for kind in self.word_kinds]).reshape(len(new), -1)
+            self.words = numpy.concatenate((self.words, rows)) if have else rows
+        have, pairs = len(self.pairs), vocabulary.pair_words
+        if have < len(pairs):
+            new = [f"{strings[a]}|{strings[b]}" for a, b in pairs[have:]]
+            rows = lookup([f"{kind}={p}" for p in new for kind in self.pair_kinds]).reshape(len(new), -1)
+            self.pairs = numpy.concatenate((self.pairs, rows)) if have else rows
+        return self.words, self.pairs
+
+
+def _window_terms(turns: Turns, at: numpy.ndarray, words: numpy.ndarray, pairs: numpy.ndarray, position, classes3):
+    """The weights of the window features (:func:`_window`) of the words ``at``
+    (places in ``turns.words``), in :func:`_window`'s order, each with the
+    mask of the words that have it: ``words`` has the columns w=, p1=, p2=,
+    n1=, n2= and ``pairs`` p1w=, p2p1=, wn1=, n1n2=; ``position`` is the pos=
+    weights, ``classes3`` the c= weights by three class numbers."""
+    padded, pair, cls = turns.padded, turns.pairs, turns.vocabulary.classes
+    b = turns.base[at]
+    after = turns.after[at]
+    one, two = after >= 1, after >= 2
+    always = None
+    return [
+        (words[padded[b + 2], 0], always),
+        (words[padded[b + 1], 1], always),
+        (words[padded[b], 2], always),
+        (pairs[pair[b + 1], 0], always),
+        (pairs[pair[b], 1], always),
+        (position[numpy.minimum(turns.at[at], 4)], always),
+        (words[padded[b + 3], 3], one),
+        (pairs[pair[b + 2], 2], one),
+        (classes3[cls[padded[b + 1]], cls[padded[b + 2]], cls[padded[b + 3]]], one),
+        (words[padded[b + 4], 4], two),
+        (pairs[pair[b + 3], 3], two),
+    ]
 
 
 class WindowScorer:
     """A trained word-window model's log-odds for every word of a turn, equal to
     ``model.decision(word_features(words))`` but without building eleven
-    feature strings per word: each distinct word's and word pair's weights are
-    looked up once (per scorer) into a row of an array, a turn's rows are
-    gathered by index, and the sums are made with arrays, feature by feature
-    in the order :func:`word_features` lists them.
+    feature strings per word: the weights of each word and word pair of a
+    :class:`Vocabulary` are looked up once, and the turns' sums are made with
+    arrays, feature by feature in the order :func:`word_features` lists them.
     """
 
-    def __init__(self, model: SentenceModel, lex=None) -> None:
+    def __init__(self, model: SentenceModel, lex=None, vocabulary: Vocabulary | None = None) -> None:
         self.model = model
-        self.lex = lex or load_lexicon()
+        self.vocabulary = vocabulary or Vocabulary(lex)
+        self._weights = _Weights(model, self.vocabulary, ("w", "p1", "p2", "n1", "n2"), ("p1w", "p2p1", "wn1", "n1n2"))
         lookup = model.table.lookup
         self._pos = lookup([f"pos={k}" for k in range(5)])
         # The weight of each triple of word classes (c=A|B|C), by class number.
         k = len(WORD_CLASSES)
         self._class_weights = lookup([f"c={a}|{b}|{c}" for a in WORD_CLASSES for b in WORD_CLASSES for c in WORD_CLASSES]).reshape(k, k, k)
-        self._clear()
-
-    def _clear(self) -> None:
-        self._word_index: dict[str, int] = {}
-        self._words = numpy.zeros((1024, 5))  # w=, p1=, p2=, n1=, n2= of each word
-        self._word_classes = numpy.zeros(1024, dtype=numpy.intp)
-        self._pair_index: dict[tuple[str, str], int] = {}
-        self._pairs = numpy.zeros((1024, 4))  # p1w=, p2p1=, wn1=, n1n2= of each pair
-
-    def _add_words(self, new: list[str]) -> None:
-        n = len(self._word_index)
-        if n + len(new) > len(self._words):
-            size = max(2 * len(self._words), n + len(new))
-            self._words = numpy.resize(self._words, (size, 5))
-            self._word_classes = numpy.resize(self._word_classes, size)
-        names = [f"{kind}={x}" for x in new for kind in ("w", "p1", "p2", "n1", "n2")]
-        self._words[n : n + len(new)] = self.model.table.lookup(names).reshape(len(new), 5)
-        for k, x in enumerate(new, n):
-            self._word_index[x] = k
-            self._word_classes[k] = _CLASS_NUMBER[word_class(x, self.lex)]
-
-    def _add_pairs(self, new: list[tuple[str, str]]) -> None:
-        n = len(self._pair_index)
-        if n + len(new) > len(self._pairs):
-            self._pairs = numpy.resize(self._pairs, (max(2 * len(self._pairs), n + len(new)), 4))
-        names = [f"{kind}={a}|{b}" for a, b in new for kind in ("p1w", "p2p1", "wn1", "n1n2")]
-        self._pairs[n : n + len(new)] = self.model.table.lookup(names).reshape(len(new), 4)
-        for k, pair in enumerate(new, n):
-            self._pair_index[pair] = k
 
     def decision(self, words: Sequence[str]) -> numpy.ndarray:
-        return self.model.intercept + self.sums(words)
+        """Log-odds of each word of one turn."""
+        return self.decisions(self.vocabulary.turns([words]))
 
-    def classes(self, words: Sequence[str]) -> list[int]:
-        """The class number (:data:`WORD_CLASSES`) of each word of a turn this
-        scorer has just scored, from its cache."""
-        index = self._word_index
-        return self._word_classes[[index[w] for w in words]].tolist()
-
-    def sums(self, words: Sequence[str]) -> numpy.ndarray:
-        """The window features' weights of each word summed in their order,
-        without the intercept."""
-        n = len(words)
-        if n == 0:
-            return numpy.zeros(0)
-        if len(self._pair_index) > CACHE_LIMIT:  # kept across calls; bounded for a long-lived worker
-            self._clear()
-        pad = ["<s>", "<s>", *words, "</s>", "</s>"]
-        index = self._word_index
-        new = [x for x in dict.fromkeys(pad) if x not in index]
-        if new:
-            self._add_words(new)
-        pairs = list(zip(pad, pad[1:]))
-        pair_index = self._pair_index
-        new_pairs = [pair for pair in dict.fromkeys(pairs) if pair not in pair_index]
-        if new_pairs:
-            self._add_pairs(new_pairs)
-        rows = numpy.fromiter((index[x] for x in pad), dtype=numpy.intp, count=n + 4)
-        u = self._words[rows]  # one row per padded word
-        b = self._pairs[numpy.fromiter((pair_index[pair] for pair in pairs), dtype=numpy.intp, count=n + 3)]
-        classes = self._word_classes[rows]
-        c = numpy.zeros(n)
-        c[: n - 1] = self._class_weights[classes[1:n], classes[2 : n + 1], classes[3 : n + 2]]
-        # Features a word lacks (those of the next words at the turn's end) add 0.0.
-        wn1 = b[2 : n + 2, 2].copy()
-        wn1[n - 1] = 0.0
-        n1 = u[3 : n + 3, 3].copy()
-        n1[n - 1] = 0.0
-        n2 = u[4 : n + 4, 4].copy()
-        n1n2 = b[3 : n + 3, 3].copy()
-        n2[max(0, n - 2) :] = 0.0
-        n1n2[max(0, n - 2) :] = 0.0
-        total = numpy.zeros(n)
-        for part in (u[2 : n + 2, 0], u[1 : n + 1, 1], u[0:n, 2], b[1 : n + 1, 0], b[0:n, 1], self._pos[numpy.minimum(numpy.arange(n), 4)], n1, wn1, c, n2, n1n2):
-            total += part
-        return total
+    def decisions(self, turns: Turns) -> numpy.ndarray:
+        """Log-odds of each word of ``turns``, the turns run together."""
+        words, pairs = self._weights.arrays()
+        total = numpy.zeros(len(turns.words))
+        at = numpy.arange(len(turns.words))
+        for part, mask in _window_terms(turns, at, words, pairs, self._pos, self._class_weights):
+            total += part if mask is None else numpy.where(mask, part, 0.0)
+        return self.model.intercept + total
 
 
 class SentenceScorer:
-    """The question model's log-odds for sentences of a turn, equal to
+    """The question model's log-odds for sentences of turns, equal to
     ``model.decision`` of their :func:`sentence_features` but without building
     a feature string for every word and word pair of the sentence: the
-    weights of each distinct word and word pair are looked up once (per
-    scorer) into dictionaries, as are the strings of the last word's window
-    and of the first words; the sums are made in the order the features are
-    listed, so the figures are the same.
+    weights of each word and word pair of a :class:`Vocabulary` are looked
+    up once, and each sentence's weights are summed in the order the
+    features are listed (as ``model.decision`` sums them), so the figures
+    are the same.
     """
 
-    def __init__(self, model: SentenceModel, lex=None) -> None:
+    def __init__(self, model: SentenceModel, lex=None, vocabulary: Vocabulary | None = None) -> None:
         self.model = model
-        self.lex = lex or load_lexicon()
-        self._clear()
-
-    def _clear(self) -> None:
-        self._word: dict[str, float] = {}  # sw=
-        self._pair: dict[tuple[str, str], float] = {}  # sp=
-        self._named: dict[str, float] = {}  # the window's and f1=, f1c=, f2=, f12=, fc12=
+        self.vocabulary = vocabulary or Vocabulary(lex)
+        self._weights = _Weights(model, self.vocabulary, ("w", "p1", "p2", "n1", "n2", "f1", "f2", "sw"), ("p1w", "p2p1", "wn1", "n1n2", "f12", "sp"))
+        lookup = model.table.lookup
+        k = len(WORD_CLASSES)
+        self._pos = lookup([f"pos={j}" for j in range(5)])
+        self._class_weights = lookup([f"c={a}|{b}|{c}" for a in WORD_CLASSES for b in WORD_CLASSES for c in WORD_CLASSES]).reshape(k, k, k)
+        self._first_class = lookup([f"f1c={a}" for a in WORD_CLASSES])
+        self._first_classes = lookup([f"fc12={a}|{b}" for a in WORD_CLASSES for b in WORD_CLASSES]).reshape(k, k)
 
     def decision(self, words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> numpy.ndarray:
-        """Log-odds of each sentence ``words[a:b]`` for ``(a, b)`` in ``bounds``."""
-        if len(self._pair) > CACHE_LIMIT or len(self._named) > CACHE_LIMIT:
-            self._clear()
-        lookup = self.model.table.lookup
-        lex = self.lex
-        word, pair, named = self._word, self._pair, self._named
-        new = [w for w in dict.fromkeys(words) if w not in word]
-        if new:
-            word.update(zip(new, lookup(["sw=" + w for w in new]).tolist()))
-        pairs = list(zip(words, words[1:]))
-        new_pairs = [q for q in dict.fromkeys(pairs) if q not in pair]
-        if new_pairs:
-            pair.update(zip(new_pairs, lookup([f"sp={a}|{b}" for a, b in new_pairs]).tolist()))
-        heads = []
-        for a, b in bounds:
-            first = words[a]
-            c1 = word_class(first, lex)
-            names = _window(words, b - 1, lex) + [f"f1={first}", f"f1c={c1}"]
-            if b - a > 1:
-                second = words[a + 1]
-                names += [f"f2={second}", f"f12={first}|{second}", f"fc12={c1}|{word_class(second, lex)}"]
-            heads.append(names)
-        new_names = [x for x in dict.fromkeys(name for names in heads for name in names) if x not in named]
-        if new_names:
-            named.update(zip(new_names, lookup(new_names).tolist()))
-        out = []
-        for (a, b), names in zip(bounds, heads):
-            total = 0.0
-            for name in names:
-                total += named[name]
-            for w in dict.fromkeys(words[a:b]):
-                total += word[w]
-            for q in dict.fromkeys(pairs[a : b - 1]):
-                total += pair[q]
-            out.append(total)
-        return self.model.intercept + numpy.array(out)
+        """Log-odds of each sentence ``words[a:b]`` of one turn for ``(a, b)`` in ``bounds``."""
+        return self.decisions(self.vocabulary.turns([words]), bounds)
 
     def probabilities(self, words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> numpy.ndarray:
         return 1.0 / (1.0 + numpy.exp(-self.decision(words, bounds)))
+
+    def decisions(self, turns: Turns, bounds: Sequence[tuple[int, int]]) -> numpy.ndarray:
+        """Log-odds of each sentence ``(a, b)`` of ``bounds``: places in
+        ``turns.words``, ``a`` to ``b - 1``, all in one turn."""
+        count = len(bounds)
+        if not count:
+            return numpy.zeros(0)
+        words, pairs = self._weights.arrays()
+        cls = turns.vocabulary.classes
+        start, end = (numpy.array(x, dtype=numpy.intp) for x in zip(*bounds))
+        sentence = numpy.arange(count)
+        bins, terms = [], []
+
+        def add(values: numpy.ndarray, mask: numpy.ndarray | None = None, which: numpy.ndarray = sentence) -> None:
+            bins.append(which if mask is None else which[mask])
+            terms.append(values if mask is None else values[mask])
+
+        # The last word's window, then the first words.
+        for part, mask in _window_terms(turns, end - 1, words[:, :5], pairs[:, :4], self._pos, self._class_weights):
+            add(part, mask)
+        first = turns.words[start]
+        add(words[first, 5])
+        add(self._first_class[cls[first]])
+        longer = end - start > 1
+        second_at = numpy.where(longer, start + 1, start)
+        second = turns.words[second_at]
+        add(words[second, 6], longer)
+        add(pairs[turns.pairs[turns.base[start] + 2], 4], longer)
+        add(self._first_classes[cls[first], cls[second]], longer)
+        # Every word of the sentence and every pair of neighbours, each once, in order.
+        lengths = end - start
+        of = numpy.repeat(sentence, lengths)
+        place = numpy.arange(len(of)) - numpy.repeat(numpy.cumsum(lengths) - lengths, lengths) + start[of]
+        numbers = turns.words[place]
+        once = _first_seen(of, numbers)
+        add(words[numbers[once], 7], which=of[once])
+        paired = place < end[of] - 1
+        of, place = of[paired], place[paired]
+        numbers = turns.pairs[turns.base[place] + 2]
+        once = _first_seen(of, numbers)
+        add(pairs[numbers[once], 5], which=of[once])
+        sums = numpy.bincount(numpy.concatenate(bins), weights=numpy.concatenate(terms), minlength=count)
+        return self.model.intercept + sums
+
+    def probabilities_of(self, turns: Turns, bounds: Sequence[tuple[int, int]]) -> numpy.ndarray:
+        return 1.0 / (1.0 + numpy.exp(-self.decisions(turns, bounds)))
+
+
+def _first_seen(group: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
+    """The places (in order) where a value appears for the first time in its group."""
+    if not len(values):
+        return numpy.zeros(0, dtype=numpy.intp)
+    keys = group.astype(numpy.int64) * (int(values.max()) + 1) + values
+    return numpy.sort(numpy.unique(keys, return_index=True)[1])
 
 
 class HistoryScorer:
@@ -487,6 +604,8 @@ class Segmenter(Component):
         self.lex = load_lexicon()
         self.start_model = start_model
         self.question_model = question_model
+        #: The words the scorers have met, shared by them and kept across calls.
+        self.vocabulary = Vocabulary(self.lex)
         self._scorers: dict[tuple[type, str], WindowScorer | HistoryScorer | SentenceScorer] = {}
 
     def _scorer(self, kind: type, model: SentenceModel):
@@ -495,7 +614,8 @@ class Segmenter(Component):
         word serve every later call (the model's weights are read then too)."""
         scorer = self._scorers.get((kind, model.name))
         if scorer is None or scorer.model is not model:
-            scorer = self._scorers[kind, model.name] = kind(model)  # with the shipped lexicon, as self.lex
+            scorer = kind(model) if kind is HistoryScorer else kind(model, vocabulary=self.vocabulary)
+            self._scorers[kind, model.name] = scorer
         return scorer
 
     def sentence_starts(self, words: Sequence[str]) -> numpy.ndarray:
@@ -503,16 +623,27 @@ class Segmenter(Component):
         sentence (a boolean array): the first does, and each later one when the
         start model, reading its window and the sentence so far, is at its cut
         (:class:`HistoryScorer`)."""
+        (starts,) = self.turn_starts(self.vocabulary.turns([words]), [words])
+        return starts
+
+    def turn_starts(self, turns: Turns, words: Sequence[Sequence[str]]) -> list[numpy.ndarray]:
+        """:meth:`sentence_starts` of each of several turns (``words``, and the
+        same as ``turns``), their windows scored together."""
         model = self.start_model
         cut = math.log(model.threshold / (1.0 - model.threshold))
-        scorer = self._scorer(WindowScorer, model)
-        window = scorer.decision(words)
+        window = self._scorer(WindowScorer, model).decisions(turns)
         history = self._scorer(HistoryScorer, model)
-        if not history.active:
-            starts = window >= cut
-            starts[:1] = True
-            return starts
-        return history.starts(words, window, cut, scorer.classes(words))
+        classes = turns.classes.tolist()
+        out = []
+        for k, turn_words in enumerate(words):
+            part = turns.turn(k)
+            if history.active:
+                out.append(history.starts(turn_words, window[part], cut, classes[part]))
+            else:
+                starts = window[part] >= cut
+                starts[:1] = True
+                out.append(starts)
+        return out
 
     def unmarked_endings(self, doc: Doc, turns: Sequence[tuple[int, int]]) -> dict[int, float]:
         """For each turn of ``turns`` (token ranges) whose last sentence ends
@@ -524,8 +655,10 @@ class Segmenter(Component):
         """
         lower, _, space, punct = doc_words(doc)
         sentence_start = sentence_starts(doc)
-        scorer = self._scorer(SentenceScorer, self.question_model)
-        found: dict[int, float] = {}
+        read: list[list[str]] = []
+        bounds: list[tuple[int, int]] = []
+        lasts: list[int] = []
+        offset = 0
         for start, end in turns:
             last = end - 1
             while last >= start and space[last]:
@@ -542,9 +675,15 @@ class Segmenter(Component):
             idx = [i for i in range(first, last + 1) if not (space[i] or punct[i])]
             if not idx:
                 continue
-            words = [lower[i] for i in before + idx]
-            found[idx[-1]] = float(scorer.probabilities(words, [(len(before), len(words))])[0])
-        return found
+            read.append([lower[i] for i in before + idx])
+            bounds.append((offset + len(before), offset + len(read[-1])))
+            offset += len(read[-1])
+            lasts.append(idx[-1])
+        if not read:
+            return {}
+        scorer = self._scorer(SentenceScorer, self.question_model)
+        odds = scorer.probabilities_of(self.vocabulary.turns(read), bounds)
+        return dict(zip(lasts, odds.tolist()))
 
     def match(self, doc: Doc) -> tuple[numpy.ndarray | None, list[int], list[int], dict[int, float]] | None:
         """The sentence starts of the whole doc, with those of the turns that lack
@@ -577,27 +716,32 @@ class Segmenter(Component):
         lower, _, space, punct = doc_words(doc)
         starts = doc.to_array([SENT_START]).reshape(-1, 1).astype("int64")
         done: list[int] = []
+        places: list[int] = []  # the doc's token of each word read
+        read: list[list[str]] = []
         for turn in todo:
             idx = [i for i in range(turn.start, turn.end) if not (space[i] or punct[i])]
             if not idx:
                 continue
             done.append(turn.start)
-            words = [lower[i] for i in idx]
-            is_start = self.sentence_starts(words)
             starts[turn.start + 1 : turn.end, 0] = -1
-            for k, i in enumerate(idx):
-                if is_start[k]:
-                    starts[i, 0] = 1
-            if question_model is not None:
-                first = numpy.flatnonzero(is_start).tolist()
-                bounds = list(zip(first, first[1:] + [len(idx)]))
-                prob = self._scorer(SentenceScorer, question_model).probabilities(words, bounds)
-                cut = question_model.threshold
-                for (_, b), p in zip(bounds, prob.tolist()):
-                    last = idx[b - 1]  # the sentence's last word
-                    odds[last] = p
-                    if p >= cut:
-                        ends.append(last)
+            places += idx
+            read.append([lower[i] for i in idx])
+        if not read:
+            return starts, ends, done, odds
+        turns = self.vocabulary.turns(read)
+        is_start = numpy.concatenate(self.turn_starts(turns, read))
+        token = numpy.array(places)
+        starts[token[is_start], 0] = 1
+        if question_model is not None:
+            # Each sentence runs to the next start: a turn's first word starts one.
+            first = numpy.flatnonzero(is_start)
+            last = numpy.append(first[1:], len(token)) - 1
+            prob = self._scorer(SentenceScorer, question_model).probabilities_of(turns, list(zip(first.tolist(), (last + 1).tolist())))
+            cut = question_model.threshold
+            for i, p in zip(token[last].tolist(), prob.tolist()):
+                odds[i] = p  # at the sentence's last word
+                if p >= cut:
+                    ends.append(i)
         return starts, ends, done, odds
 
     def set_annotations(self, doc: Doc, found: tuple[numpy.ndarray | None, list[int], list[int], dict[int, float]] | None) -> None:
