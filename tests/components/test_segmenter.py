@@ -312,7 +312,7 @@ def test_segmenter_scorers_read_many_turns_at_once_as_one_by_one(monkeypatch, li
 def test_segmenter_splits_many_turns_as_it_splits_each():
     seg = build_nlp().get_pipe("callcoach_segmenter")
     turns = [words for words in _sample_turns() if words][:120]
-    together = seg.turn_starts(seg.vocabulary.turns(turns), turns)
+    together = seg.turn_starts(seg.vocabulary.turns(turns))
     assert [s.tolist() for s in together] == [seg.sentence_starts(words).tolist() for words in turns]
     assert sum(s.sum() for s in together) > len(turns)  # some turns are split
 

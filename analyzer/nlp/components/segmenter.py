@@ -320,6 +320,9 @@ class Turns:
         self.pairs = vocabulary.pair_ids(padded[:-1], padded[1:])
         self.classes = vocabulary.classes[self.words]
 
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
     def turn(self, k: int) -> slice:
         """Turn ``k``'s words in :attr:`words`."""
         return slice(int(self.offsets[k]), int(self.offsets[k + 1]))
@@ -506,8 +509,9 @@ class HistoryScorer:
     the step per word is a few additions.
     """
 
-    def __init__(self, model: SentenceModel) -> None:
+    def __init__(self, model: SentenceModel, lex=None, vocabulary: Vocabulary | None = None) -> None:
         self.model = model
+        self.vocabulary = vocabulary or Vocabulary(lex)
         lookup = model.table.lookup
         d, k = MAX_DISTANCE + 1, len(WORD_CLASSES)
         names = [(dist, c) for dist in range(d) for c in WORD_CLASSES]
@@ -527,64 +531,73 @@ class HistoryScorer:
         self._clear()
 
     def _clear(self) -> None:
-        self._first: dict[str, list[float]] = {}  # hfw= by class, for each first word
-        self._at: dict[str, list[float]] = {}  # hd2= by distance, for each word
-        self._pair: dict[tuple[str, str], float] = {}  # hfw1= of (first word, word)
+        self._generation = self.vocabulary.generation
+        self._first: list[list[float]] = []  # hfw= by class, by word number (as a first word)
+        self._at: list[list[float]] = []  # hd2= by distance, by word number
+        self._pair: dict[int, float] = {}  # hfw1= by pair key (first word, word)
 
-    def _fill(self, words: Sequence[str]) -> None:
-        """Look up, in a few batches, the weights of every word of a turn that
-        has none cached, as a first word and at each distance."""
+    def _fill(self) -> None:
+        """Look up, in a few batches, the weights of the vocabulary's words
+        met since the last time, as a first word and at each distance."""
         k, d = len(WORD_CLASSES), MAX_DISTANCE + 1
-        new = [w for w in dict.fromkeys(words) if w not in self._at]
+        if self._generation != self.vocabulary.generation or len(self._pair) > CACHE_LIMIT:
+            self._clear()
+        new = self.vocabulary.strings[len(self._at) :]
         if not new:
             return
         lookup = self.model.table.lookup
-        first = lookup([f"hfw={w}|{c}" for w in new for c in WORD_CLASSES]).reshape(len(new), k).tolist()
-        at = lookup([f"hd2={dist}|{w}" for w in new for dist in range(d)]).reshape(len(new), d).tolist()
-        self._first.update(zip(new, first))
-        self._at.update(zip(new, at))
+        self._first += lookup([f"hfw={w}|{c}" for w in new for c in WORD_CLASSES]).reshape(len(new), k).tolist()
+        self._at += lookup([f"hd2={dist}|{w}" for w in new for dist in range(d)]).reshape(len(new), d).tolist()
 
-    def _pairs(self, first: str, words: Sequence[str]) -> None:
+    def _pairs(self, first: int, words: Sequence[int]) -> None:
         """Look up, in one batch, the pair weights of a first word with the
-        words after it that have none cached."""
-        new = [(first, w) for w in dict.fromkeys(words) if (first, w) not in self._pair]
+        words after it that have none cached (word numbers)."""
+        key = first * _PAIR_KEY
+        new = [w for w in dict.fromkeys(words) if key + w not in self._pair]
         if new:
-            self._pair.update(zip(new, self.model.table.lookup([f"hfw1={a}|{b}" for a, b in new]).tolist()))
+            strings = self.vocabulary.strings
+            head = f"hfw1={strings[first]}|"
+            weights = self.model.table.lookup([head + strings[w] for w in new]).tolist()
+            self._pair.update(zip([key + w for w in new], weights))
 
-    def starts(self, words: Sequence[str], window: numpy.ndarray, cut: float, classes: Sequence[int]) -> numpy.ndarray:
-        """Whether each word starts a sentence: the first always does, and each
-        later one when its window log-odds (``window``) plus its history's
-        weights reach ``cut``."""
+    def starts(self, words: Sequence[int], window: numpy.ndarray, cut: float, classes: Sequence[int]) -> numpy.ndarray:
+        """Whether each word of a turn (word numbers of :attr:`vocabulary`)
+        starts a sentence: the first always does, and each later one when
+        its window log-odds (``window``) plus its history's weights reach
+        ``cut``."""
         n = len(words)
         out = numpy.zeros(n, dtype=bool)
         if n == 0:
             return out
         out[0] = True
-        if len(self._pair) > CACHE_LIMIT:
-            self._clear()
-        self._fill(words)
+        self._fill()
         distance, first_class, seen_weights = self._distance, self._first_class, self._seen
         # Each word's column there: its class and the next word's (none after the last).
         k = len(WORD_CLASSES) + 1
         column = [c * k + after for c, after in zip(classes, [*classes[1:], k - 1])]
+        bits = [1 << c for c in classes]
         at, pair = self._at, self._pair
         score = window.tolist()
         last, seen = 0, 0
         first = words[0]
+        key = first * _PAIR_KEY
         first_weights, start_class = self._first[first], first_class[classes[0]]
         for i in range(1, n):
-            seen |= 1 << classes[i - 1]
+            seen |= bits[i - 1]
             c = classes[i]
             w = words[i]
-            dist = i - last if i - last < MAX_DISTANCE else MAX_DISTANCE
-            p = pair.get((first, w))
+            dist = i - last
+            if dist > MAX_DISTANCE:
+                dist = MAX_DISTANCE
+            p = pair.get(key + w)
             if p is None:  # fetched a stretch ahead: most sentences end within it
                 self._pairs(first, words[i : i + PAIR_AHEAD])
-                p = pair[first, w]
+                p = pair[key + w]
             total = score[i] + distance[dist][c] + start_class[c] + first_weights[c] + seen_weights[seen][column[i]] + at[w][dist] + p
             if total >= cut:
                 out[i] = True
                 last, seen, first = i, 0, w
+                key = first * _PAIR_KEY
                 first_weights, start_class = self._first[w], first_class[c]
         return out
 
@@ -614,7 +627,7 @@ class Segmenter(Component):
         word serve every later call (the model's weights are read then too)."""
         scorer = self._scorers.get((kind, model.name))
         if scorer is None or scorer.model is not model:
-            scorer = kind(model) if kind is HistoryScorer else kind(model, vocabulary=self.vocabulary)
+            scorer = kind(model, vocabulary=self.vocabulary)
             self._scorers[kind, model.name] = scorer
         return scorer
 
@@ -623,22 +636,21 @@ class Segmenter(Component):
         sentence (a boolean array): the first does, and each later one when the
         start model, reading its window and the sentence so far, is at its cut
         (:class:`HistoryScorer`)."""
-        (starts,) = self.turn_starts(self.vocabulary.turns([words]), [words])
+        (starts,) = self.turn_starts(self.vocabulary.turns([words]))
         return starts
 
-    def turn_starts(self, turns: Turns, words: Sequence[Sequence[str]]) -> list[numpy.ndarray]:
-        """:meth:`sentence_starts` of each of several turns (``words``, and the
-        same as ``turns``), their windows scored together."""
+    def turn_starts(self, turns: Turns) -> list[numpy.ndarray]:
+        """:meth:`sentence_starts` of each of several turns, their windows scored together."""
         model = self.start_model
         cut = math.log(model.threshold / (1.0 - model.threshold))
         window = self._scorer(WindowScorer, model).decisions(turns)
         history = self._scorer(HistoryScorer, model)
-        classes = turns.classes.tolist()
+        classes, numbers = turns.classes.tolist(), turns.words.tolist()
         out = []
-        for k, turn_words in enumerate(words):
+        for k in range(len(turns)):
             part = turns.turn(k)
             if history.active:
-                out.append(history.starts(turn_words, window[part], cut, classes[part]))
+                out.append(history.starts(numbers[part], window[part], cut, classes[part]))
             else:
                 starts = window[part] >= cut
                 starts[:1] = True
@@ -729,7 +741,7 @@ class Segmenter(Component):
         if not read:
             return starts, ends, done, odds
         turns = self.vocabulary.turns(read)
-        is_start = numpy.concatenate(self.turn_starts(turns, read))
+        is_start = numpy.concatenate(self.turn_starts(turns))
         token = numpy.array(places)
         starts[token[is_start], 0] = 1
         if question_model is not None:
