@@ -127,7 +127,12 @@ class BuyerQuestionTagger(Tagger):
             for start, end, sent_end, words, titles, unmarked in _question_parts(doc, turn, self.lex, unpunctuated, asking):
                 if "?" not in words and len(words) < 2:
                     continue
-                form, strict = self._form(words, titles, unmarked)
+                # A sentence of a turn without punctuation is read first as
+                # written; with no possible question head (analyzer.nlp.heads)
+                # and no "?", it has no form as written, and only the reading
+                # with its question mark lost is left.
+                as_written = not unmarked or "?" in words or may_ask(start, end)
+                form, strict = self._form(words, titles, unmarked, as_written)
                 if form is None:
                     continue
                 sent = doc[start:end]
@@ -168,7 +173,7 @@ class BuyerQuestionTagger(Tagger):
             found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
         return found
 
-    def _form(self, words: list[str], titles: list[bool], unmarked: bool) -> tuple[QuestionForm | None, bool]:
+    def _form(self, words: list[str], titles: list[bool], unmarked: bool, as_written: bool = True) -> tuple[QuestionForm | None, bool]:
         """The sentence's question form, and whether it has it as written (strict).
 
         In speech without punctuation, and in a sentence that ends a turn with
@@ -176,8 +181,12 @@ class BuyerQuestionTagger(Tagger):
         question mark had been lost, described by its form and by the
         segmenter's question probability; the rules alone do not tag it, the
         model decides.
+
+        as_written (bool): False where the caller knows the sentence has no
+            form as written (no possible question head and no "?"): only the
+            reading with its mark lost is made.
         """
-        form = question_form(words, titles, lex=self.lex)
+        form = question_form(words, titles, lex=self.lex) if as_written else None
         if form is not None or not unmarked or "?" in words:
             return form, form is not None
         form = question_form(words + ["?"], titles + [False], lex=self.lex)
