@@ -64,7 +64,8 @@ OPEN_MODEL = "question_open"
 class _Question(NamedTuple):
     """A seller sentence in question form, described before the phrase lists run."""
 
-    sent: Span
+    start: int  # its tokens (a Span is made only for those the prune keeps)
+    end: int
     form: QuestionForm
     words: list[str]
     strict: bool  # in question form as written (not only once a lost "?" is assumed)
@@ -135,7 +136,6 @@ class BuyerQuestionTagger(Tagger):
                 form, strict = self._form(words, titles, unmarked, as_written)
                 if form is None:
                     continue
-                sent = doc[start:end]
                 others = []  # what rules a question out, the phrase lists apart
                 if not about_buyer(words, form, self.lex):
                     others.append("R:not_about_buyer")
@@ -147,12 +147,12 @@ class BuyerQuestionTagger(Tagger):
                 if not strict:
                     odds = question_odds(doc, start, end)
                     signals += ["R:form=unmarked", f"R:qend={-1 if odds is None else int(odds * 5)}"]
-                if sent.start == turn.start:
+                if start == turn.start:
                     signals.append("C:turn_start")
                 content = words[form.head :]
                 rest = person_features(words) + ngrams(words, "W:") + ngrams(content[:6], "H:", n=2)
                 rest += reply_features(doc, ti, sent_end) + echo_features(doc, ti, content)
-                questions.append(_Question(sent, form, words, strict, signals, others, rest))
+                questions.append(_Question(start, end, form, words, strict, signals, others, rest))
         if bound is not None:
             # An unmarked sentence is never a rule's question (R:rule=False).
             unmarked = [k for k, q in enumerate(questions) if not q.strict]
@@ -161,7 +161,8 @@ class BuyerQuestionTagger(Tagger):
             ])
             dropped = {k for k, o in zip(unmarked, odds) if o < bound}
             questions = [q for k, q in enumerate(questions) if k not in dropped]
-        for sent, form, words, strict, signals, others, rest in questions:
+        for start, end, form, words, strict, signals, others, rest in questions:
+            sent = doc[start:end]
             # The phrase lists run only on the sentences that are questions.
             found_phrases = self._excluded(sent, form, words, match_labels(sent, self.matchers, words))
             findings = [f"R:excl={label}" for label, _, _ in found_phrases] + others
@@ -170,7 +171,7 @@ class BuyerQuestionTagger(Tagger):
             rule = strict and not findings
             veto = not VETOES.isdisjoint(findings)
             feats = signals + [f"R:rule={rule}"] + findings + rest
-            found.append(Candidate(doc[sent.start : sent.end], feats, rule, form.open, veto=veto))
+            found.append(Candidate(sent, feats, rule, form.open, veto=veto))
         return found
 
     def _form(self, words: list[str], titles: list[bool], unmarked: bool, as_written: bool = True) -> tuple[QuestionForm | None, bool]:
