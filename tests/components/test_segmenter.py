@@ -284,13 +284,13 @@ def _sample_turns() -> list[list[str]]:
 def test_segmenter_scorers_read_many_turns_at_once_as_one_by_one(monkeypatch, limit):
     """Turns scored together give each turn's own figures, also when the
     vocabulary they share starts afresh between calls (a small limit)."""
-    from analyzer.nlp.components import segmenter
+    from analyzer.nlp.components import segment_scores
     from analyzer.nlp.learned import load_models
 
-    monkeypatch.setattr(segmenter, "CACHE_LIMIT", limit)
+    monkeypatch.setattr(segment_scores, "CACHE_LIMIT", limit)
     models = load_models("default")
     turns = _sample_turns()
-    vocabulary = segmenter.Vocabulary()
+    vocabulary = segment_scores.Vocabulary()
     window = WindowScorer(models["segment_start"], vocabulary=vocabulary)
     question = SentenceScorer(models["segment_question"], vocabulary=vocabulary)
     generation = vocabulary.generation
