@@ -56,6 +56,8 @@ def _seen_name(mask: int) -> str:
 
 #: How many word pairs a segmenter's :class:`Vocabulary` remembers before it starts afresh.
 CACHE_LIMIT = 200_000
+#: Word numbers are below this (a pair's key is ``first * _PAIR_KEY + second``).
+_PAIR_KEY = 1 << 31
 
 
 class Vocabulary:
@@ -118,10 +120,6 @@ class Vocabulary:
         if len(self.pair_words) > CACHE_LIMIT:
             self.clear()
         return Turns(self, turns)
-
-
-#: Word numbers are below this (a pair's key is ``first * _PAIR_KEY + second``).
-_PAIR_KEY = 1 << 31
 
 
 class Turns:
