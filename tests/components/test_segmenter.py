@@ -129,8 +129,9 @@ def test_segmenter_without_models_changes_nothing():
 def test_segmenter_unmarked_sentences_are_candidates_the_rules_leave_to_the_model():
     """In a split turn every sentence is a question candidate, as if its question mark
     had been lost: the rules alone keep their decision (nothing new is tagged), the
-    model reads the form, that it was unmarked and the question probability."""
-    nlp = _splitting_nlp({"and": 20.0, "so": 20.0})
+    model reads the form, that it was unmarked and the question probability
+    (here 0.05: above the floor under which an analysis leaves it out)."""
+    nlp = _splitting_nlp({"and": 20.0, "so": 20.0}, question_intercept=-3.0)
     text = "so you are happy with them and for you personally what does success look like"
     t = build_transcript([("Priya Nair", text), ("Tammy Boyd", "Mostly, yes.")])
     doc = analyse_doc(nlp, t)
@@ -145,6 +146,10 @@ def test_segmenter_unmarked_sentences_are_candidates_the_rules_leave_to_the_mode
     tagger.model = SentenceModel("buyer_question", {"R:form=unmarked": 5.0}, -1.0, 0.5)
     doc = analyse_doc(nlp, t)
     assert len(doc.spans["buyer_question"]) == 2
+    # Judged all but sure to be statements (0.00005), they are not read at all.
+    nlp.get_pipe("callcoach_segmenter").question_model = SentenceModel("segment_question", {}, -10.0, 0.7)
+    doc = analyse_doc(nlp, t)
+    assert len(tagger.candidates(doc)) == 2 and list(doc.spans["buyer_question"]) == []
 
 
 @pytest.mark.parametrize(
