@@ -88,6 +88,7 @@ BOUNDS: dict[str, Bound] = {
     "pitch_dump_min_self_share": _SHARE,
     "pitch_answer_max_turn_gap": Bound(int, 0, 1_000),
     "if_then_close_max_sentence_gap": Bound(int, 0, 100),
+    "buyer_question_min_question_odds": _SHARE,
     "speech_rate_words_per_second": Bound(float, 0.0, 20.0, low_open=True),
     "seller_talk_share_max": _SHARE,
     "seller_talk_share_target": _SHARE,
@@ -184,6 +185,7 @@ class Thresholds(_Validated):
     pitch_dump_min_self_share: float
     pitch_answer_max_turn_gap: int
     if_then_close_max_sentence_gap: int
+    buyer_question_min_question_odds: float
     speech_rate_words_per_second: float
     seller_talk_share_max: float
     seller_talk_share_target: float

@@ -22,6 +22,7 @@ FIELDS = [f.name for f in dataclasses.fields(Thresholds)]
         ("pitch_dump_min_self_share", 0.5),
         ("pitch_answer_max_turn_gap", 2),
         ("if_then_close_max_sentence_gap", 1),
+        ("buyer_question_min_question_odds", 0.02),
         ("speech_rate_words_per_second", 2.5),
         ("seller_talk_share_max", 0.65),
         ("seller_talk_share_target", 0.43),
@@ -94,7 +95,7 @@ def test_config_unknown_key_lists_known_keys(build):
     with pytest.raises(
         ConfigError,
         match=r"\[E301\] unknown threshold 'pitch_dump_words' \(keyword argument\); known thresholds: "
-        r"backchannel_max_words, buyer_questions_max, .*pitch_dump_min_words, .*seller_talk_share_target",
+        r"backchannel_max_words, buyer_question_min_question_odds, buyer_questions_max, .*pitch_dump_min_words, .*seller_talk_share_target",
     ):
         build()
 

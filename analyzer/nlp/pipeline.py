@@ -42,7 +42,7 @@ LEARNED_COMPONENTS = ("callcoach_pitch_invite", "callcoach_buyer_question", "cal
 #: The thresholds each component reads (each module declares its CONFIG_KEYS).
 COMPONENT_THRESHOLDS: dict[str, tuple[str, ...]] = {
     "callcoach_pitch_invite": (),
-    "callcoach_buyer_question": (),
+    "callcoach_buyer_question": buyer_question.CONFIG_KEYS,
     "callcoach_pitch_dump": pitch_dump.CONFIG_KEYS,
     "callcoach_if_then_close": if_then_close.CONFIG_KEYS,
 }

@@ -26,10 +26,14 @@ def test_buyer_question_pruned_candidates_tag_the_same_sentences():
     they find; the sentences tagged are those of every candidate judged, less
     the unlikely unmarked ones an analysis leaves out."""
     from analyzer.analysis import Analyzer
-    from analyzer.nlp.components.buyer_question import MIN_QUESTION_ODDS
+    from analyzer.config import Thresholds
 
     analyzer = Analyzer(model=None)
     tagger = analyzer.nlp.get_pipe("callcoach_buyer_question")
+    MIN_QUESTION_ODDS = tagger.min_question_odds
+    assert MIN_QUESTION_ODDS == Thresholds.from_defaults().buyer_question_min_question_odds > 0
+    # With the floor set to 0 in the config, every candidate judged is read.
+    every = Analyzer(Thresholds.from_defaults(buyer_question_min_question_odds=0.0), model=None)
     pruned_away = 0
     for transcript in _asr_samples(8):
         doc = analyzer.doc(transcript)
@@ -43,6 +47,8 @@ def test_buyer_question_pruned_candidates_tag_the_same_sentences():
         assert judged[True, 0.0] == judged[False, 0.0]
         assert set(judged[True, MIN_QUESTION_ODDS]) <= set(judged[True, 0.0])
         assert judged[True, MIN_QUESTION_ODDS] == [(s.start, s.end) for s in doc.spans[tagger.tag]]
+        unfloored = every.doc(transcript)
+        assert judged[True, 0.0] == [(s.start, s.end) for s in unfloored.spans[tagger.tag]]
     assert pruned_away > 0  # the lists were skipped somewhere
 
 
@@ -51,10 +57,10 @@ def test_buyer_question_unlikely_unmarked_sentences_are_left_out_when_analysed()
     from the segmenter is under the floor is no candidate; every other is."""
     from analyzer.analysis import Analyzer
     from analyzer.nlp.components.base import question_odds
-    from analyzer.nlp.components.buyer_question import MIN_QUESTION_ODDS
 
     analyzer = Analyzer(model=None)
     tagger = analyzer.nlp.get_pipe("callcoach_buyer_question")
+    MIN_QUESTION_ODDS = tagger.min_question_odds
     left_out = kept_unmarked = 0
     for transcript in _asr_samples(8):
         doc = analyzer.doc(transcript)

@@ -41,7 +41,7 @@ from ..heads import asking_test
 from ..questions import CLAUSE_BREAKS, QuestionForm, question_form, question_parts
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
-from .base import Candidate, Tagger, doc_words, echo_features, reply_features, question_odds, segmented, turn_sentences, words_between
+from .base import Candidate, Tagger, checked_thresholds, doc_words, echo_features, reply_features, question_odds, segmented, threshold_defaults, turn_sentences, words_between
 
 
 #: Phrase-list labels of the guide's exclusions: check-ins and logistics,
@@ -59,15 +59,8 @@ VETOES = frozenset({"R:to_colleague", "R:hand_back", "R:excl_whole"})
 #: Name of the model that says whether a buyer question is open (it reads the
 #: same features as the tagger's model).
 OPEN_MODEL = "question_open"
-#: A sentence with no question form as written, that the segmenter's question
-#: model judges less likely than this to ask (an unpunctuated turn's sentence,
-#: a turn's last sentence with no mark), is no candidate when a call is
-#: analysed: in speech without punctuation most sentences are statements. On
-#: 216 calls of 18 writer groups the models never saw, as written and
-#: unpunctuated, the tagger's model kept 17 of the 7,501 such sentences below
-#: this (8 of them true questions) and 319 of the 2,947 above it. Training
-#: still reads them all.
-MIN_QUESTION_ODDS = 0.02
+#: The thresholds the component reads (``analyzer/defaults.cfg``).
+CONFIG_KEYS = ("buyer_question_min_question_odds",)
 
 
 class _Question(NamedTuple):
@@ -95,9 +88,13 @@ class BuyerQuestionTagger(Tagger):
         *,
         model: SentenceModel | None = None,
         open_model: SentenceModel | None = None,
+        buyer_question_min_question_odds: float = 0.0,
     ) -> None:
         super().__init__(nlp, name)
         self.lex = load_lexicon()
+        #: The segmenter's question probability under which a sentence with no
+        #: question form as written is no candidate (``analyzer/defaults.cfg``).
+        self.min_question_odds = buyer_question_min_question_odds
         patterns = load_patterns("buyer_question", "commitment")
         self.matchers = build_matchers(nlp, patterns)
         #: Every label a phrase list can give (each adds its feature ``R:excl=LABEL``).
@@ -118,7 +115,9 @@ class BuyerQuestionTagger(Tagger):
             candidate.
         min_odds (float): leave out the sentences with no question form as
             written whose question probability from the segmenter is below
-            this (:data:`MIN_QUESTION_ODDS` when a call is analysed).
+            this (``buyer_question_min_question_odds`` when a call is
+            analysed: in speech without punctuation most sentences are
+            statements).
         """
         co_sellers = _seller_first_names(doc)
         found: list[Candidate] = []
@@ -213,7 +212,7 @@ class BuyerQuestionTagger(Tagger):
         return form, False
 
     def match(self, doc: Doc) -> list[Span]:
-        cands = self.candidates(doc, prune=True, min_odds=MIN_QUESTION_ODDS)
+        cands = self.candidates(doc, prune=True, min_odds=self.min_question_odds)
         keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
         kept = [cand for cand, ok in zip(cands, keep) if ok and not cand.veto]
         if self.open_model is not None:
@@ -401,15 +400,16 @@ def _pleasantry_hand_back(doc: Doc, start: int, end: int, words: list[str], lex:
 
 @Language.factory(
     "callcoach_buyer_question",
-    default_config={"models": "default"},
+    default_config={**threshold_defaults(CONFIG_KEYS), "models": "default"},
     assigns=["doc.spans", f"span._.{OPEN}"],
     requires=["token.is_sent_start"],
 )
-def make_buyer_question(nlp: Language, name: str, models: str) -> BuyerQuestionTagger:
+def make_buyer_question(nlp: Language, name: str, buyer_question_min_question_odds: float, models: str) -> BuyerQuestionTagger:
     """Create the ``callcoach_buyer_question`` component.
 
     models (str): ``"default"`` (the shipped tagger models), a folder of
         models, or ``"none"`` for the rules alone.
     """
+    values = checked_thresholds(name, buyer_question_min_question_odds=buyer_question_min_question_odds)
     found = load_models(models)
-    return BuyerQuestionTagger(nlp, name, model=found.get(BUYER_QUESTION), open_model=found.get(OPEN_MODEL))
+    return BuyerQuestionTagger(nlp, name, model=found.get(BUYER_QUESTION), open_model=found.get(OPEN_MODEL), **values)
