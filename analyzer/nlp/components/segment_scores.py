@@ -191,6 +191,16 @@ class _Weights:
         return self.words, self.pairs
 
 
+def _window_weights(model: SentenceModel) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """A model's weights of the window features that range over positions
+    (pos=, by place up to 4) and over triples of word classes (c=A|B|C, by
+    class number)."""
+    lookup, k = model.table.lookup, len(WORD_CLASSES)
+    position = lookup([f"pos={j}" for j in range(5)])
+    classes3 = lookup([f"c={a}|{b}|{c}" for a in WORD_CLASSES for b in WORD_CLASSES for c in WORD_CLASSES]).reshape(k, k, k)
+    return position, classes3
+
+
 def _window_terms(turns: Turns, at: numpy.ndarray, words: numpy.ndarray, pairs: numpy.ndarray, position, classes3):
     """The weights of the window features (:func:`_window`) of the words ``at``
     (places in ``turns.words``), in :func:`_window`'s order, each with the
@@ -229,11 +239,7 @@ class WindowScorer:
         self.model = model
         self.vocabulary = vocabulary or Vocabulary(lex)
         self._weights = _Weights(model, self.vocabulary, ("w", "p1", "p2", "n1", "n2"), ("p1w", "p2p1", "wn1", "n1n2"))
-        lookup = model.table.lookup
-        self._pos = lookup([f"pos={k}" for k in range(5)])
-        # The weight of each triple of word classes (c=A|B|C), by class number.
-        k = len(WORD_CLASSES)
-        self._class_weights = lookup([f"c={a}|{b}|{c}" for a in WORD_CLASSES for b in WORD_CLASSES for c in WORD_CLASSES]).reshape(k, k, k)
+        self._pos, self._class_weights = _window_weights(model)
 
     def decision(self, words: Sequence[str]) -> numpy.ndarray:
         """Log-odds of each word of one turn."""
@@ -265,8 +271,7 @@ class SentenceScorer:
         self._weights = _Weights(model, self.vocabulary, ("w", "p1", "p2", "n1", "n2", "f1", "f2", "sw"), ("p1w", "p2p1", "wn1", "n1n2", "f12", "sp"))
         lookup = model.table.lookup
         k = len(WORD_CLASSES)
-        self._pos = lookup([f"pos={j}" for j in range(5)])
-        self._class_weights = lookup([f"c={a}|{b}|{c}" for a in WORD_CLASSES for b in WORD_CLASSES for c in WORD_CLASSES]).reshape(k, k, k)
+        self._pos, self._class_weights = _window_weights(model)
         self._first_class = lookup([f"f1c={a}" for a in WORD_CLASSES])
         self._first_classes = lookup([f"fc12={a}|{b}" for a in WORD_CLASSES for b in WORD_CLASSES]).reshape(k, k)
 
@@ -275,7 +280,7 @@ class SentenceScorer:
         return self.decisions(self.vocabulary.turns([words]), bounds)
 
     def probabilities(self, words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> numpy.ndarray:
-        return 1.0 / (1.0 + numpy.exp(-self.decision(words, bounds)))
+        return self.probabilities_of(self.vocabulary.turns([words]), bounds)
 
     def decisions(self, turns: Turns, bounds: Sequence[tuple[int, int]]) -> numpy.ndarray:
         """Log-odds of each sentence ``(a, b)`` of ``bounds``: places in
