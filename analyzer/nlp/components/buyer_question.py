@@ -122,13 +122,7 @@ class BuyerQuestionTagger(Tagger):
         co_sellers = _seller_first_names(doc)
         found: list[Candidate] = []
         questions: list[_Question] = []
-        bound = None
-        if prune and self.model is not None:
-            threshold = self.model.threshold
-            # The most the lists' features can add: their positive weights (a label counts once).
-            most = float(self.model.table.lookup([f"R:excl={label}" for label in self.labels]).clip(min=0.0).sum())
-            # (less a hair, so that summing in another order never decides a case)
-            bound = math.log(threshold / (1.0 - threshold)) - most - 1e-9
+        bound = self._prune_bound() if prune and self.model is not None else None
         may_ask = asking_test(doc, self.lex)
         for ti, turn in role_turns(doc, "seller"):
             unpunctuated = segmented(doc, turn)
@@ -186,6 +180,15 @@ class BuyerQuestionTagger(Tagger):
             feats = signals + [f"R:rule={rule}"] + findings + rest
             found.append(Candidate(sent, feats, rule, form.open, veto=veto))
         return found
+
+    def _prune_bound(self) -> float:
+        """The model's log-odds under which a candidate is rejected whatever the
+        phrase lists find in it: its cut less the most their features can add
+        (their positive weights; a label counts once), less a hair, so that
+        summing in another order never decides a case."""
+        threshold = self.model.threshold
+        most = float(self.model.table.lookup([f"R:excl={label}" for label in self.labels]).clip(min=0.0).sum())
+        return math.log(threshold / (1.0 - threshold)) - most - 1e-9
 
     def _form(self, words: list[str], titles: list[bool], unmarked: bool, as_written: bool = True) -> tuple[QuestionForm | None, bool]:
         """The sentence's question form, and whether it has it as written (strict).
