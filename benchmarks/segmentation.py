@@ -105,23 +105,27 @@ def main(folders: list[Path], every: bool, taggers: str = "default") -> int:
     print(f"  found {questions.recall:.3f} of the {questions.tp + questions.fn:,} question starts, "
           f"{after.recall:.3f} of the starts after a question")
 
-    by_model = segmenter.sentence_starts
+    by_model = segmenter.turn_starts  # the segmenter splits a call's turns together
     used = {"writer": 0, "segmenter": 0}
 
-    def writers_starts(words):
-        given = turns.get(tuple(words))
-        if given is None:
-            used["segmenter"] += 1
-            return by_model(words)
-        used["writer"] += 1
-        return given.copy()
+    def writers_starts(batch):
+        strings = segmenter.vocabulary.strings
+        out = by_model(batch)
+        for k in range(len(batch)):
+            given = turns.get(tuple(strings[n] for n in batch.words[batch.turn(k)]))
+            used["segmenter" if given is None else "writer"] += 1
+            if given is not None:
+                out[k] = given.copy()
+        return out
 
     results = {}
     for name, asr, given in (("punctuated", False, False), ("segmenter", True, False), ("writer's sentences", True, True)):
-        segmenter.sentence_starts = writers_starts if given else by_model
+        segmenter.turn_starts = writers_starts if given else by_model
         reports = [evaluate_call(analyzer, call.gold, asr=asr) for call in calls]
         results[name] = Evaluation(calls=reports, errors=[])
-    segmenter.sentence_starts = by_model
+    segmenter.turn_starts = by_model
+    if not used["writer"]:
+        raise SystemExit("no turn was split at the writer's sentences: the segmenter no longer splits through turn_starts")
     print(f"\nunpunctuated turns split at the writer's sentences: {used['writer']:,}; "
           f"left to the segmenter (written without punctuation, or words changed): {used['segmenter']:,}")
     print(f"\ntag F1 {'':17s}" + "".join(f"{name:>20s}" for name in results))
