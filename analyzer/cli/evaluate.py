@@ -13,7 +13,7 @@ from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, config_option, err, load_th
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option("--details", is_flag=True, help="Also list every missed gold tag and false alarm.")
+@click.option("--details", is_flag=True, help="Also list every missed gold tag and false alarm (with --asr, of both forms; with --json, each call's).")
 @config_option
 @model_option
 @click.option("--no-model", is_flag=True, help="Do not score the calls (tags only).")
@@ -51,7 +51,11 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
         sys.exit(EXIT_INPUT_ERROR)
     data = ev.to_dict()
     if ev_asr is not None:
-        _side_by_side({"punctuated": data, "unpunctuated": ev_asr.to_dict()}, as_json, f"Tags on {data['calls']} annotated calls, punctuated beside unpunctuated")
+        columns = {"punctuated": data, "unpunctuated": ev_asr.to_dict()}
+        if details and not as_json:
+            for form, column in columns.items():
+                _print_details(column, table_console(), form)
+        _side_by_side(columns, as_json, f"Tags on {data['calls']} annotated calls, punctuated beside unpunctuated", per_call=details)
         if data["errors"]:
             sys.exit(EXIT_FINDINGS)
         return
@@ -62,11 +66,7 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
 
         console = table_console()
         if details:
-            for call in data["per_call"]:
-                for miss in call["misses"]:
-                    console.print(f"MISS  {call['file']}  {miss['tag']}  {miss['speaker']}: {miss['quote']}", markup=False)
-                for fa in call["false_alarms"]:
-                    console.print(f"FALSE {call['file']}  {fa['tag']}  {fa['speaker']}: {fa['text']}", markup=False)
+            _print_details(data, console)
         evaluation_table(data, console)
     for e in data["errors"]:
         err(e["error"])
@@ -74,9 +74,21 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
         sys.exit(EXIT_FINDINGS)
 
 
-def _side_by_side(columns: dict, as_json: bool, title: str) -> None:
+def _print_details(data: dict, console, form: str = "") -> None:
+    """Every missed gold tag and false alarm of an evaluation, one a line
+    (``form``, when given, says which rewrite of the calls they come from)."""
+    lead = f"{form}  " if form else ""
+    for call in data["per_call"]:
+        for miss in call["misses"]:
+            console.print(f"MISS  {lead}{call['file']}  {miss['tag']}  {miss['speaker']}: {miss['quote']}", markup=False)
+        for fa in call["false_alarms"]:
+            console.print(f"FALSE {lead}{call['file']}  {fa['tag']}  {fa['speaker']}: {fa['text']}", markup=False)
+
+
+def _side_by_side(columns: dict, as_json: bool, title: str, per_call: bool = False) -> None:
     if as_json:
-        click.echo(json.dumps({k: {x: v[x] for x in ("calls", "tags", "micro", "open_accuracy", "role_accuracy", "errors")} for k, v in columns.items()}, indent=2, ensure_ascii=False))
+        keys = ("calls", "tags", "micro", "open_accuracy", "role_accuracy", "errors") + (("per_call",) if per_call else ())
+        click.echo(json.dumps({k: {x: v[x] for x in keys} for k, v in columns.items()}, indent=2, ensure_ascii=False))
         return
     from ..render import comparison_table
 

@@ -1,6 +1,7 @@
 """Side-by-side tables keep every column readable when the output is a file or a pipe."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -21,3 +22,19 @@ def test_cli_evaluate_side_by_side_table_is_whole_when_piped():
     assert len([cell for cell in micro.split() if cell.replace(".", "").isdigit()]) == 7  # gold and six figures
     assert max(map(len, lines)) <= PIPED_TABLE_WIDTH
     assert "role inference accuracy: punctuated" in result.stdout
+
+
+def test_cli_evaluate_details_list_both_forms_side_by_side():
+    gold = [str(p) for p in sorted(SAMPLES.glob("0[1-2]-*.gold.json"))]
+    result = CliRunner().invoke(main, ["evaluate", *gold, "--asr", "--details", "--taggers", "none", "--no-model"])
+    assert result.exit_code == 0, result.output
+    listed = [line for line in result.stdout.splitlines() if line.startswith(("MISS ", "FALSE "))]
+    forms = {line.split()[1] for line in listed}
+    assert forms == {"punctuated", "unpunctuated"}, listed
+    # One line per error the table counts, in each form.
+    as_json = CliRunner().invoke(main, ["evaluate", *gold, "--asr", "--details", "--taggers", "none", "--no-model", "--json"])
+    data = json.loads(as_json.stdout)
+    for form in ("punctuated", "unpunctuated"):
+        errors = sum(len(c["misses"]) + len(c["false_alarms"]) for c in data[form]["per_call"])
+        counted = sum(t["fn"] + t["fp"] for t in data[form]["tags"].values())
+        assert errors == counted == sum(line.split()[1] == form for line in listed)
