@@ -53,8 +53,9 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
     if ev_asr is not None:
         columns = {"punctuated": data, "unpunctuated": ev_asr.to_dict()}
         if details and not as_json:
+            console = table_console()
             for form, column in columns.items():
-                _print_details(column, table_console(), form)
+                _print_details(column, console, form)
         _side_by_side(columns, as_json, f"Tags on {data['calls']} annotated calls, punctuated beside unpunctuated", per_call=details)
         if data["errors"]:
             sys.exit(EXIT_FINDINGS)
