@@ -32,6 +32,7 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
     from ..evaluate import evaluate_paths
     from ..gold import find_gold_files
 
+    _check_combination(manifest_path, cv, folds, asr, details)
     if manifest_path is not None:
         _outcomes(paths, manifest_path, as_json, config, model_path, no_model, taggers)
         return
@@ -73,6 +74,21 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
         err(e["error"])
     if data["errors"]:
         sys.exit(EXIT_FINDINGS)
+
+
+def _check_combination(manifest_path, cv: bool, folds, asr: bool, details: bool) -> None:
+    """Refuse options that the chosen measurement would silently leave unused."""
+    if folds is not None and not cv:
+        raise click.UsageError("--folds goes with --cv (how many groups of writers to hold out)")
+    if manifest_path is not None:
+        extra = [name for name, given in (("--cv", cv), ("--asr", asr), ("--details", details)) if given]
+        if extra:
+            raise click.UsageError(f"--manifest measures the score against the calls' outcomes and takes no {', '.join(extra)}")
+    elif cv and details:
+        raise click.UsageError(
+            "--details lists the errors of one set of models, and with --cv each fold has its own: "
+            "train models with `callcoach train-taggers` and run `callcoach evaluate --taggers DIR --details` on the writers left out"
+        )
 
 
 def _print_details(data: dict, console, form: str = "") -> None:

@@ -38,3 +38,18 @@ def test_cli_evaluate_details_list_both_forms_side_by_side():
         errors = sum(len(c["misses"]) + len(c["false_alarms"]) for c in data[form]["per_call"])
         counted = sum(t["fn"] + t["fp"] for t in data[form]["tags"].values())
         assert errors == counted == sum(line.split()[1] == form for line in listed)
+
+
+def test_cli_evaluate_refuses_options_it_would_leave_unused(tmp_path):
+    gold = str(sorted(SAMPLES.glob("01-*.gold.json"))[0])
+    manifest = tmp_path / "outcomes.csv"
+    manifest.write_text("file,outcome\n", encoding="utf-8")
+    cases = [
+        (["--folds", "4"], "--folds goes with --cv"),
+        (["--cv", "--details"], "with --cv each fold has its own"),
+        (["--manifest", str(manifest), "--asr", "--details"], "takes no --asr, --details"),
+    ]
+    for options, message in cases:
+        result = CliRunner().invoke(main, ["evaluate", gold, *options])
+        assert result.exit_code == 2, (options, result.output)
+        assert message in result.output, (options, result.output)
