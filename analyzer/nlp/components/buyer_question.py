@@ -138,7 +138,12 @@ class BuyerQuestionTagger(Tagger):
                 # and no "?", it has no form as written, and only the reading
                 # with its question mark lost is left.
                 as_written = not unmarked or "?" in words or may_ask(start, end)
-                form, strict = self._form(words, titles, unmarked, as_written)
+                # One the segmenter is all but sure is a statement (under the
+                # floor) is read only as written: it is no candidate unless its
+                # words alone make a question.
+                odds = question_odds(doc, start, end) if unmarked else None
+                lost_mark = unmarked and not (odds is not None and odds < min_odds)
+                form, strict = self._form(words, titles, lost_mark, as_written)
                 if form is None:
                     continue
                 others = []  # what rules a question out, the phrase lists apart
@@ -150,9 +155,6 @@ class BuyerQuestionTagger(Tagger):
                     others.append("R:hand_back")  # "Good, and you?" after "how are you?"
                 signals = [f"R:kind={form.kind}", f"R:open={form.open}", f"R:qmark={'?' in words}"]
                 if not strict:
-                    odds = question_odds(doc, start, end)
-                    if odds is not None and odds < min_odds:
-                        continue
                     signals += ["R:form=unmarked", f"R:qend={-1 if odds is None else int(odds * 5)}"]
                 if start == turn.start:
                     signals.append("C:turn_start")
