@@ -195,14 +195,25 @@ class SentenceModel:
         return self.decision(rows) >= cut
 
     def save(self, path: str | Path) -> None:
-        """Write the weights (``.npz``: the feature strings as UTF-8 JSON bytes, the
-        weights as float32) and the card (``.json`` beside it)."""
+        """Write the weights (``.npz``: the feature strings as UTF-8 bytes, the
+        weights as float32) and the card (``.json`` beside it).
+
+        The strings are stored joined by NUL (``features_joined``), which
+        reads back several times faster than a JSON list; a model with a
+        string that holds a NUL (no reader lets one into a transcript) stores
+        them as a JSON list (``features``), as earlier versions did. Both read.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         names = sorted(self.weights)
+        joined = "\0".join(names)
+        if joined.count("\0") == len(names) - 1:
+            strings = {"features_joined": np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)}
+        else:
+            strings = {"features": np.frombuffer(json.dumps(names, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)}
         np.savez_compressed(
             path,
-            features=np.frombuffer(json.dumps(names, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+            **strings,
             weights=np.array([self.weights[f] for f in names], dtype=np.float32),
             intercept=np.array([self.intercept]),
             threshold=np.array([self.threshold]),
@@ -251,10 +262,10 @@ class SentenceModel:
                 raise ConfigError(f"{path}: the tagger model changed on disk after it was loaded", code="E320")
             try:
                 with np.load(path, allow_pickle=False) as z:
-                    names = json.loads(z["features"].tobytes().decode("utf-8"))
+                    names = _read_feature_strings(z)
             except (OSError, KeyError, ValueError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{path}: cannot read this tagger model ({exc})", code="E320") from None
-            if not isinstance(names, list) or len(names) != weights.shape[0] or set(map(type, names)) - {str}:
+            if names is None or len(names) != weights.shape[0]:
                 raise ConfigError(f"{path}: the tagger model's feature strings are malformed", code="E320")
             return names, weights
 
@@ -392,14 +403,31 @@ class WeightTable:
 def _check_features_header(z: Any, shape: tuple[int, ...]) -> None:
     """Check the feature strings' array by its header alone (bytes, as :meth:`SentenceModel.save`
     writes them), without reading it. RAISES: KeyError, ValueError."""
-    if "features" not in z.files:
-        raise KeyError("features")
-    with z.zip.open("features.npy") as f:
+    key = _strings_key(z)
+    with z.zip.open(f"{key}.npy") as f:
         version = np.lib.format.read_magic(f)
         read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
         dims, _, dtype = read(f)
     if dtype != np.uint8 or len(dims) != 1 or len(shape) != 1:
         raise ValueError(f"the feature strings are stored as {dtype} {dims}, not as UTF-8 bytes")
+
+
+def _strings_key(z: Any) -> str:
+    """Which array of a model file holds its feature strings. RAISES: KeyError."""
+    for key in ("features_joined", "features"):
+        if key in z.files:
+            return key
+    raise KeyError("features")
+
+
+def _read_feature_strings(z: Any) -> list[str] | None:
+    """The feature strings of a model file (joined by NUL, or a JSON list); None when they are no list of strings."""
+    key = _strings_key(z)
+    text = z[key].tobytes().decode("utf-8")
+    if key == "features_joined":
+        return text.split("\0")
+    names = json.loads(text)
+    return names if isinstance(names, list) and not set(map(type, names)) - {str} else None
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -1,6 +1,7 @@
 """The taggers' trained sentence models: features, fitting, files, and how components use them."""
 from __future__ import annotations
 
+import json
 import os
 
 import numpy as np
@@ -95,6 +96,32 @@ def test_learned_save_and_load_round_trip(tmp_path):
     assert back.threshold == 0.4 and back.card["trained_on"] == {"calls": 2}
     assert np.allclose(back.decision(ROWS[:4]), model.decision(ROWS[:4]), atol=1e-5)
     assert set(load_models(tmp_path)) == {"buyer_question"}
+
+
+def test_learned_file_stores_feature_strings_joined_and_reads_the_json_list_of_older_files(tmp_path):
+    """The strings are written joined by NUL; a file written as a JSON list
+    (earlier versions, or a string holding a NUL) reads to the same model."""
+    model = fit_sentence_model("buyer_question", ROWS, LABELS)
+    model.save(tmp_path / "new.npz")
+    with np.load(tmp_path / "new.npz") as z:
+        assert "features_joined" in z.files and "features" not in z.files
+        names = z["features_joined"].tobytes().decode("utf-8").split("\0")
+        weights = z["weights"]
+        older = {k: z[k] for k in z.files if k != "features_joined"}
+    assert names == sorted(model.weights)
+    older["features"] = np.frombuffer(json.dumps(names).encode("utf-8"), dtype=np.uint8)
+    np.savez_compressed(tmp_path / "old.npz", **older)
+    new, old = SentenceModel.load(tmp_path / "new.npz"), SentenceModel.load(tmp_path / "old.npz")
+    assert new.weights == old.weights == dict(zip(names, weights.astype(float).tolist()))
+    assert new.decision(ROWS).tolist() == old.decision(ROWS).tolist()
+
+    odd = SentenceModel("buyer_question", {"W:a\0b": 1.5, "W:c": -0.5}, 0.25)
+    odd.save(tmp_path / "odd.npz")
+    with np.load(tmp_path / "odd.npz") as z:
+        assert "features" in z.files and "features_joined" not in z.files
+    assert SentenceModel.load(tmp_path / "odd.npz").weights == {"W:a\0b": 1.5, "W:c": -0.5}
+    SentenceModel("buyer_question", {}, 0.25).save(tmp_path / "empty.npz")
+    assert SentenceModel.load(tmp_path / "empty.npz").weights == {}
 
 
 def test_learned_scores_are_the_sum_of_each_rows_distinct_weights():
