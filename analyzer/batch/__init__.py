@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from .columns import BATCH_COLUMNS, ERROR, OK, SKIPPED, column_kinds, columns, result_columns
 from .discover import GOLD_SUFFIX, TRANSCRIPT_EXTENSIONS, Scan, discover
-from .engines import ENGINES, iter_rows, resolve_engine
+from .engines import ENGINES, iter_rows, resolve_engine, start_workers_early
 from .frames import DATAFRAME_COLUMNS, score_dataframe, score_paths
 from .journal import journal_path
 from .options import BatchOptions, settings_fingerprint, with_model
@@ -94,6 +94,7 @@ __all__ = [
     "score_paths",
     "score_to_file",
     "settings_fingerprint",
+    "start_workers_early",
     "summarize",
     "with_model",
     "write_table",

@@ -199,6 +199,7 @@ def _prepare(
         raise ImportError("the dask engine needs Dask distributed: pip install 'callcoach[dask]'")
     if (html_path or reports_dir) and importlib.util.find_spec("analyzer.html") is None:
         raise ImportError("HTML output (--html, --reports) is not available in this version of callcoach")
+    batch.start_workers_early(engine, workers, scheduler)  # they load while the files are found
     roles = batch.read_batch_roles(roles_file) if roles_file else None
     options = batch.BatchOptions(
         format=fmt,

@@ -223,13 +223,25 @@ def crash_on_marker(path, expected=None, options=None):
     return batch.score_path(path, expected, options)
 
 
-def test_batch_process_pool_survives_a_dying_worker(good_folder, tmp_path):
+def test_batch_process_pool_sends_calls_in_chunks_and_keeps_their_order(good_folder):
+    root, _ = good_folder
+    files = batch.discover([root])
+    tasks = [(p, None) for p in files]
+    one_by_one = list(batch.iter_rows(files, engine="sequential"))
+    for chunk, window in ((3, 4), (2, 16), (len(files) + 1, 16)):
+        assert list(engines._process_rows(tasks, batch.BatchOptions(), 2, window, chunk=chunk)) == one_by_one
+    assert list(engines._chunks(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(engines._chunks([], 3)) == []
+
+
+@pytest.mark.parametrize("chunk", [1, 3])
+def test_batch_process_pool_survives_a_dying_worker(good_folder, tmp_path, chunk):
     root, _ = good_folder
     crash = tmp_path / "crash.txt"
     crash.write_text("Dana: hello\n")
     files = sorted(batch.discover([root]) + [str(crash)])
     tasks = [(p, None) for p in files]
-    rows = list(engines._process_rows(tasks, batch.BatchOptions(), 2, 4, work=crash_on_marker))
+    rows = list(engines._process_rows(tasks, batch.BatchOptions(), 2, 4, work=crash_on_marker, chunk=chunk))
     assert [r["path"] for r in rows] == files
     by_path = {r["path"]: r for r in rows}
     assert by_path[str(crash)]["status"] == "error"
@@ -271,6 +283,42 @@ def test_batch_workers_fork_from_a_server_that_loaded_the_pipeline_modules_once(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['spacy']"  # what scoring needs, and nothing only training needs
+
+
+
+@pytest.mark.skipif("forkserver" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork server here")
+def test_batch_start_workers_early_starts_the_fork_server_only_for_the_process_engine():
+    import subprocess
+    import sys
+
+    code = (
+        "import multiprocessing.forkserver as fs\n"
+        "from analyzer import batch\n"
+        "if __name__ == '__main__':\n"
+        "    batch.start_workers_early('sequential', 1, None)\n"
+        "    batch.start_workers_early(None, 1, None)\n"
+        "    before = fs._forkserver._forkserver_pid\n"
+        "    batch.start_workers_early(None, 2, None)\n"
+        "    print(before is None, fs._forkserver._forkserver_pid is not None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"]
+
+
+def test_batch_warm_writer_imports_what_parquet_needs_in_a_thread():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from analyzer.batch.writers import warm_writer\n"
+        "assert warm_writer('csv') is None and warm_writer('jsonl') is None\n"
+        "print('pyarrow.parquet' in sys.modules, end=' ')\n"
+        "warm_writer('parquet').join()\n"
+        "print('pyarrow.parquet' in sys.modules and 'pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
 
 
 # --- writers -------------------------------------------------------------------
