@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from .columns import ERROR, OK, SKIPPED, columns
-from .engines import iter_rows, resolve_engine
+from .engines import iter_rows
 from .journal import Journal, iter_journal, journal_path, repair_tail, scan_journal, seed_journal
 from .options import BatchOptions
 from .outputs import OutputLock, check_outputs, lock_path
 from .summary import SellerSummary
 from .tagsout import TagSink
-from .writers import output_format, warm_writer, write_output
+from .writers import output_format, write_output
 
 
 @dataclass
@@ -173,13 +173,9 @@ def score_to_file(
             journal_file.unlink(missing_ok=True)
         journal = Journal(journal_file, fresh=not resume, fsync_seconds=fsync_seconds)
         sink, options, done = TagSink.open(tags, options, done, resume=resume)
-        # While the process engine's workers start, this process only waits.
-        warming = warm_writer(fmt) if resolve_engine(engine, workers, scheduler)[0] == "process" else None
         rows = iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler, done=done)
         rows = sink.strip(rows) if sink is not None else rows
         _stream(rows, journal, run, on_row, fail_fast)
-        if warming is not None:
-            warming.join()
         _finalize(journal_file, output, fmt, run, keep_rows, csv_guard)
         run.tag_rows = sink.finish() if sink is not None else None
         run.seconds = time.perf_counter() - t0

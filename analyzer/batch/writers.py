@@ -19,7 +19,6 @@ import csv
 import json
 import os
 import tempfile
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -128,25 +127,6 @@ def write_table(
         for row in rows
     )
     write_output(lines, path, output_format(path), cols, scan_kinds(rows, cols), on_row=lambda row: None, csv_guard=csv_guard)
-
-
-def warm_writer(fmt: str) -> threading.Thread | None:
-    """Start importing what writing ``fmt`` needs (Parquet: pyarrow and pandas,
-    about 0.4 s) in a thread, so that a run imports it while its workers
-    start, when this process waits, instead of after its last call."""
-    if fmt != "parquet":
-        return None
-
-    def load() -> None:
-        try:
-            import pandas  # noqa: F401
-            import pyarrow.parquet  # noqa: F401
-        except ImportError:
-            pass  # the writer says what is missing, when it writes
-
-    thread = threading.Thread(target=load, name="callcoach-warm-writer")
-    thread.start()
-    return thread
 
 
 def _write_parquet(

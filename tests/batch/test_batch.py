@@ -305,22 +305,6 @@ def test_batch_start_workers_early_starts_the_fork_server_only_for_the_process_e
     assert out.stdout.split() == ["True", "True"]
 
 
-def test_batch_warm_writer_imports_what_parquet_needs_in_a_thread():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "from analyzer.batch.writers import warm_writer\n"
-        "assert warm_writer('csv') is None and warm_writer('jsonl') is None\n"
-        "print('pyarrow.parquet' in sys.modules, end=' ')\n"
-        "warm_writer('parquet').join()\n"
-        "print('pyarrow.parquet' in sys.modules and 'pandas' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "True"]
-
-
 # --- writers -------------------------------------------------------------------
 
 
