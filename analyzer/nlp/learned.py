@@ -198,8 +198,9 @@ class SentenceModel:
         """Write the weights (``.npz``: the feature strings as UTF-8 bytes, the
         weights as float32) and the card (``.json`` beside it).
 
-        The strings are stored joined by NUL (``features_joined``), which
-        reads back several times faster than a JSON list; a model with a
+        The strings are stored joined by NUL (``features_joined``): smaller
+        once compressed than a JSON list, and quicker to read back (about 0.07
+        s for each of the largest models' 700,000 strings); a model with a
         string that holds a NUL (no reader lets one into a transcript) stores
         them as a JSON list (``features``), as earlier versions did. Both read.
         """
