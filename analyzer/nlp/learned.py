@@ -199,8 +199,8 @@ class SentenceModel:
         weights as float32) and the card (``.json`` beside it).
 
         The strings are stored joined by NUL (``features_joined``): smaller
-        once compressed than a JSON list, and quicker to read back (about 0.07
-        s for each of the largest models' 700,000 strings); a model with a
+        once compressed than a JSON list, and quicker to read back (about 0.07 s
+        less for each of the largest models, of 700,000 strings); a model with a
         string that holds a NUL (no reader lets one into a transcript) stores
         them as a JSON list (``features``), as earlier versions did. Both read.
         """
