@@ -29,7 +29,7 @@ import numpy as np
 
 #: Bumped whenever the feature strings change: a model trained on other
 #: features is refused instead of silently scoring nonsense.
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 #: Size of the hashed feature space.
 N_FEATURES = 2**18
 #: Where the shipped models live (installed as ``analyzer.models``).

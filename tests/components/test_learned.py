@@ -404,6 +404,34 @@ def test_learned_open_model_is_fitted_on_the_gold_questions_attribute():
     assert model.accept([["R:open=True", "W:what"], ["R:open=False", "W:or"]]).tolist() == [True, False]
 
 
+def test_learned_reply_features_read_the_answer_for_invitations_and_closes():
+    """With ``answer`` the other side's reply is read: its first words (hesitations
+    skipped), its length and whether it speaks of its speaker; never a reply of
+    the same side."""
+    from analyzer.nlp.components.base import reply_features
+
+    doc = _doc(
+        [
+            ("Dana", "If I knock ten percent off, can we get this signed by Friday?"),
+            ("Sam", "Um, yes, we can do that."),
+            ("Dana", "Great."),
+            ("Lee", "I'll send it over."),
+            ("Sam", "Thanks."),
+        ],
+        dict(ROLES_DS, Lee="seller"),
+    )
+    turns = doc.spans["turns"]
+    base = ["A:turn_end=True", "A:role=buyer"]
+    assert reply_features(doc, 0, turns[0].end, answer=True) == base + ["A:r1=yes", "A:r2=yes we", "A:rlen=2", "A:rself=True"]
+    assert reply_features(doc, 1, turns[1].end, answer=True) == ["A:turn_end=True", "A:role=seller", "A:r1=great", "A:r2=great", "A:rlen=1", "A:rself=False"]
+    assert reply_features(doc, 2, turns[2].end, answer=True) == ["A:turn_end=True", "A:role=seller"]  # the same side goes on
+    assert reply_features(doc, 0, turns[0].end) == base  # a buyer question reads no answer
+    nlp = build_nlp(learned="none")
+    doc = analyse_doc(nlp, build_transcript([("Dana", "If I knock ten percent off, can we get this signed by Friday?"), ("Sam", "Um, yes, we can do that.")], ROLES_DS))
+    (close,) = nlp.get_pipe("callcoach_if_then_close").candidates(doc)
+    assert "A:r2=yes we" in close.features
+
+
 @pytest.mark.parametrize("reply", ["Badly.", "Honestly? It's a mess: three people, two spreadsheets and a lot of chasing every single quarter."])
 def test_learned_what_the_buyer_answers_does_not_decide(reply):
     """A question is a buyer question by what it asks: who takes the next turn may

@@ -271,7 +271,17 @@ def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
     return words_between(span.doc, span.start, span.end)
 
 
-def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:") -> list[str]:
+#: How far into a reply its words are read (tokens), and how many of them
+#: may speak of its speaker (:func:`reply_features`).
+REPLY_TOKENS = 40
+REPLY_SELF_WORDS = 20
+#: Sounds a reply may open with before its first word.
+_HESITATIONS = frozenset(("um", "uh", "er", "erm", "hmm", "mm"))
+#: Words by which a speaker speaks of themselves or their side.
+_SELF_WORDS = frozenset(("i", "me", "my", "we", "us", "our", "ours", "i'm", "we're", "we've", "i've"))
+
+
+def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:", answer: bool = False) -> list[str]:
     """Where a sentence that ends at token ``end`` of turn ``turn_index`` stands:
     whether it ends its turn (``A:turn_end=``) and, if it does, the role of
     who speaks next (``A:role=``), the one it was put to.
@@ -279,19 +289,41 @@ def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:") -
     A question about the buyer is put to the buyer, not to a colleague or a
     receptionist; an invitation is put to the seller; a question said in the
     middle of one's own talk is often not asked at all. The reply is read from the
-    transcript, which is whole when a call is analysed. What the reply
-    says is not read: a question is a buyer question by what it asks, and
-    "Badly." answers one as well as a long story does. Where nothing can
+    transcript, which is whole when a call is analysed. Where nothing can
     follow (text without turns, the last turn) the feature is ``A:unknown``,
     which weighs what the context adds on average (see
     :func:`analyzer.nlp.learned.fit_sentence_model`).
+
+    With ``answer``, also how the other side answers it: the reply's first
+    word and first two words (hesitations skipped: ``A:r1=``, ``A:r2=``),
+    its length (``A:rlen=``: up to 3 tokens, up to 12, more) and whether its
+    first words speak of its speaker (``A:rself=``: "I", "we", "our"...). An
+    invitation is what the seller then answers with the company, a close
+    what the buyer answers with yes, no or a condition. A buyer question
+    does not read them: it is one by what it asks, and "Badly." answers it
+    as well as a long story does.
     """
     table = turn_table(doc)
     if table is None or turn_index + 1 >= len(table.starts):
         return [f"{prefix}{UNKNOWN}"]  # plain text, or the transcript's last turn
     if end < table.ends[turn_index]:
         return [f"{prefix}turn_end=False"]
-    return [f"{prefix}turn_end=True", f"{prefix}role={table.roles[turn_index + 1] or 'unknown'}"]
+    found = [f"{prefix}turn_end=True", f"{prefix}role={table.roles[turn_index + 1] or 'unknown'}"]
+    if not answer or table.roles[turn_index + 1] == table.roles[turn_index]:
+        return found
+    lower, _, space, punct = doc_words(doc)
+    start, stop = table.starts[turn_index + 1], table.ends[turn_index + 1]
+    said = [
+        lower[i] for i in range(start, min(stop, start + REPLY_TOKENS))
+        if not (space[i] or punct[i]) and lower[i] not in _HESITATIONS
+    ]  # fmt: skip
+    size = stop - start
+    return found + [
+        f"{prefix}r1={said[0] if said else ''}",
+        f"{prefix}r2={' '.join(said[:2])}",
+        f"{prefix}rlen={1 if size <= 3 else 2 if size <= 12 else 3}",
+        f"{prefix}rself={not _SELF_WORDS.isdisjoint(said[:REPLY_SELF_WORDS])}",
+    ]
 
 
 def echo_features(doc: Doc, turn_index: int, words: Iterable[str], *, prefix: str = "E:") -> list[str]:
