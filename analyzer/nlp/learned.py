@@ -207,9 +207,8 @@ class SentenceModel:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         names = sorted(self.weights)
-        joined = "\0".join(names)
-        if joined.count("\0") == len(names) - 1:
-            strings = {"features_joined": np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)}
+        if names and not any("\0" in name for name in names):
+            strings = {"features_joined": np.frombuffer("\0".join(names).encode("utf-8"), dtype=np.uint8)}
         else:
             strings = {"features": np.frombuffer(json.dumps(names, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)}
         np.savez_compressed(

@@ -83,6 +83,12 @@ class Lexicon:
     invite_cues: frozenset[str]
     offer_modals: frozenset[str]
     offer_subjects: frozenset[str]
+    #: What a reply may open with before its first word (skipped by the reply features).
+    hesitations: frozenset[str]
+    #: The words by which a reply speaks of its speaker (``A:rself=``): the
+    #: shipped models were trained on these, without the rarer "mine",
+    #: "myself" and "ourselves" of ``self_reference`` ("mine" is as often the noun).
+    reply_self: frozenset[str]
 
     # Indexes of the word sequences, worked out once per lexicon: a sentence is
     # then compared only with the sequences that can fit it.

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from ..extensions import TurnRange, turn_table
 from ..learned import UNKNOWN
+from ..resources import Lexicon, load_lexicon
 
 
 
@@ -275,13 +276,11 @@ def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
 #: may speak of its speaker (:func:`reply_features`).
 REPLY_TOKENS = 40
 REPLY_SELF_WORDS = 20
-#: Sounds a reply may open with before its first word.
-_HESITATIONS = frozenset(("um", "uh", "er", "erm", "hmm", "mm"))
-#: Words by which a speaker speaks of themselves or their side.
-_SELF_WORDS = frozenset(("i", "me", "my", "we", "us", "our", "ours", "i'm", "we're", "we've", "i've"))
 
 
-def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:", answer: bool = False) -> list[str]:
+def reply_features(
+    doc: Doc, turn_index: int, end: int, *, prefix: str = "A:", answer: bool = False, lex: Lexicon | None = None
+) -> list[str]:
     """Where a sentence that ends at token ``end`` of turn ``turn_index`` stands:
     whether it ends its turn (``A:turn_end=``) and, if it does, the role of
     who speaks next (``A:role=``), the one it was put to.
@@ -295,9 +294,10 @@ def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:", a
     :func:`analyzer.nlp.learned.fit_sentence_model`).
 
     With ``answer``, also how the other side answers it: the reply's first
-    word and first two words (hesitations skipped: ``A:r1=``, ``A:r2=``),
-    its length (``A:rlen=``: up to 3 tokens, up to 12, more) and whether its
-    first words speak of its speaker (``A:rself=``: "I", "we", "our"...). An
+    word and first two words (the lexicon's ``hesitations`` skipped:
+    ``A:r1=``, ``A:r2=``), its length (``A:rlen=``: up to 3 tokens, up to 12,
+    more) and whether its first words speak of its speaker (``A:rself=``: a
+    word of ``reply_self``, "I", "we", "our"...). An
     invitation is what the seller then answers with the company, a close
     what the buyer answers with yes, no or a condition. A buyer question
     does not read them: it is one by what it asks, and "Badly." answers it
@@ -311,18 +311,19 @@ def reply_features(doc: Doc, turn_index: int, end: int, *, prefix: str = "A:", a
     found = [f"{prefix}turn_end=True", f"{prefix}role={table.roles[turn_index + 1] or 'unknown'}"]
     if not answer or table.roles[turn_index + 1] == table.roles[turn_index]:
         return found
+    lex = lex or load_lexicon()
     lower, _, space, punct = doc_words(doc)
     start, stop = table.starts[turn_index + 1], table.ends[turn_index + 1]
     said = [
         lower[i] for i in range(start, min(stop, start + REPLY_TOKENS))
-        if not (space[i] or punct[i]) and lower[i] not in _HESITATIONS
+        if not (space[i] or punct[i]) and lower[i] not in lex.hesitations
     ]  # fmt: skip
     size = stop - start
     return found + [
         f"{prefix}r1={said[0] if said else ''}",
         f"{prefix}r2={' '.join(said[:2])}",
         f"{prefix}rlen={1 if size <= 3 else 2 if size <= 12 else 3}",
-        f"{prefix}rself={not _SELF_WORDS.isdisjoint(said[:REPLY_SELF_WORDS])}",
+        f"{prefix}rself={not lex.reply_self.isdisjoint(said[:REPLY_SELF_WORDS])}",
     ]
 
 

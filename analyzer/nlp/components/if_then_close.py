@@ -125,7 +125,7 @@ class IfThenCloseTagger(Tagger):
                     last = 1  # the condition in one sentence, the ask in the next
                 else:
                     last = 0
-                feats += reply_features(doc, ti, window[last][1], answer=True)
+                feats += reply_features(doc, ti, window[last][1], answer=True, lex=self.lex)
                 found.append(Candidate(doc[s : window[last][1]], feats, hit is not None))
         return found
 

@@ -120,7 +120,7 @@ class PitchInviteTagger(Tagger):
                 feats.append(f"R:kind={form.kind if form else '-'}")
                 if any(titles[i] for i in range(1, len(titles))):
                     feats.append("C:names_someone")
-                feats += person_features(words) + ngrams(words, "W:") + reply_features(doc, ti, end, answer=True)
+                feats += person_features(words) + ngrams(words, "W:") + reply_features(doc, ti, end, answer=True, lex=self.lex)
                 found.append(Candidate(doc[start:end], feats, rule, veto=veto))
         return found
 
