@@ -29,6 +29,9 @@ ENGINES = ("sequential", "process", "dask")
 #: processes costs the main process (which shares the cores with the
 #: workers) about 0.15 ms of CPU, and the worker as much again.
 CHUNK_CALLS = 4
+#: ... but only while a run still has this many chunks for each worker, so
+#: that the last calls are shared out evenly.
+CHUNKS_PER_WORKER = 16
 
 
 def resolve_engine(engine: str | None, workers: int | None, scheduler: str | None) -> tuple[str, int]:
@@ -94,8 +97,7 @@ def iter_rows(
         for path, expected in tasks:
             yield score_path(path, expected, options)
     elif engine == "process":
-        # Whole chunks only while each worker can still be given 16 of them.
-        chunk = max(1, min(CHUNK_CALLS, len(files) // (16 * n)))
+        chunk = max(1, min(CHUNK_CALLS, len(files) // (CHUNKS_PER_WORKER * n)))
         yield from _process_rows(tasks, options, n, window, chunk=chunk)
     else:
         yield from _dask_rows(tasks, options, n, scheduler, window)
