@@ -52,6 +52,7 @@ import io
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -181,11 +182,24 @@ def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role
 
 
 @lru_cache(maxsize=1)
-def _phrase_regexes() -> dict[str, re.Pattern[str]]:
+def _phrase_regexes() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+    """One regex for the role phrases of every label, and one for each label.
+
+    The first finds where the first phrase of a text begins, whatever its
+    label: a label's phrase is one of its alternatives, so a text it does not
+    match holds no phrase, and no label's phrase begins before where it does.
+    Most turns hold none, and are then read once instead of once per label.
+    """
     groups: dict[str, list[str]] = {}
     for row in load_patterns("roles"):
         groups.setdefault(row["label"], []).append(row["pattern"].lower())
-    return {label: re.compile(r"(?<![a-z'])" + _trie(p) + r"(?![a-z'])") for label, p in groups.items()}
+    every = _phrase_regex([p for phrases in groups.values() for p in phrases])
+    return every, {label: _phrase_regex(phrases) for label, phrases in groups.items()}
+
+
+def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    """A regex for ``phrases`` as whole words: no letter or apostrophe either side."""
+    return re.compile(r"(?<![a-z'])" + _trie(phrases) + r"(?![a-z'])")
 
 
 def _trie(phrases: Iterable[str]) -> str:
@@ -231,27 +245,22 @@ def speaker_features(
 ) -> dict[str, list[str]]:
     """What the speaker model reads of each speaker: the words and word pairs
     they say (each once), and the heuristic's signals in coarse bins."""
-    found, turn_words = _read_speakers(transcript)
-    return _features(transcript, evidence if evidence is not None else found, turn_words)
+    found, said = _read_speakers(transcript)
+    return _features(transcript, evidence if evidence is not None else found, said)
 
 
 def _features(
-    transcript: Transcript, evidence: Mapping[str, Mapping[str, float]], turn_words: list[list[str]]
+    transcript: Transcript, evidence: Mapping[str, Mapping[str, float]], said: Mapping[str, "_Said"]
 ) -> dict[str, list[str]]:
     total = sum(ev["words"] for ev in evidence.values()) or 1
-    said: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
-    for turn, words in zip(transcript.turns, turn_words):
-        seen_words, seen_pairs = said.setdefault(turn.speaker, (set(), set()))
-        seen_words.update(words)
-        seen_pairs.update(zip(words, words[1:]))
     speakers = transcript.speakers
     out = {}
     for order, speaker in enumerate(speakers):
         ev = evidence[speaker]
         per = max(ev["words"], 50.0)
-        seen_words, seen_pairs = said.get(speaker, ((), ()))
+        words, pairs = said[speaker] if speaker in said else ((), ())
         # Each distinct word and word pair once: the strings are made only for those.
-        out[speaker] = sorted(["w:" + w for w in seen_words] + [f"b:{a} {b}" for a, b in seen_pairs]) + [
+        out[speaker] = sorted(["w:" + w for w in words] + [f"b:{a} {b}" for a, b in pairs]) + [
             f"E:SELLER={min(int(ev['SELLER']), 4)}",
             f"E:BUYER={min(int(ev['BUYER']), 4)}",
             f"E:youq={min(int(200 * ev['you_questions'] / per), 6)}",
@@ -268,32 +277,46 @@ def speaker_evidence(transcript: Transcript) -> dict[str, dict[str, float]]:
     return _read_speakers(transcript)[0]
 
 
-def _read_speakers(transcript: Transcript) -> tuple[dict[str, dict[str, float]], list[list[str]]]:
-    """:func:`speaker_evidence`, and the lower-case words of each turn (read once
-    for the evidence and the speaker model's features)."""
-    regexes = _phrase_regexes()
+#: What a speaker says, as the speaker model reads it: how often each
+#: lower-case word, and the pairs of words next to each other in a turn.
+_Said = tuple[Counter, set[tuple[str, str]]]
+
+
+def _read_speakers(transcript: Transcript) -> tuple[dict[str, dict[str, float]], dict[str, _Said]]:
+    """:func:`speaker_evidence`, and what each speaker says (read once for the
+    evidence and the speaker model's features)."""
+    every, regexes = _phrase_regexes()
     lex = load_lexicon()
     out: dict[str, dict[str, float]] = {}
-    turn_words: list[list[str]] = []
-    is_we, is_you = lex.we_words.__contains__, lex.you_words.__contains__
+    spoken: dict[str, tuple[list[str], set[tuple[str, str]]]] = {}
     for turn in transcript.turns:
-        ev = out.setdefault(
-            turn.speaker,
-            {"words": 0, "SELLER": 0, "BUYER": 0, "OTHER": 0, "RELAY": 0, "you_questions": 0, "self": 0, "you": 0},
-        )
+        ev = out.get(turn.speaker)
+        if ev is None:
+            ev = out[turn.speaker] = {"words": 0, "SELLER": 0, "BUYER": 0, "OTHER": 0, "RELAY": 0, "you_questions": 0, "self": 0, "you": 0}
+            spoken[turn.speaker] = ([], set())
         text = turn.text.lower().replace("’", "'")
         ev["words"] += turn.words
-        for label, rx in regexes.items():
-            ev[label] += len(rx.findall(text))
+        first = every.search(text)
+        if first is not None:
+            # (findall from a position still sees the letter before it)
+            start = first.start()
+            for label, rx in regexes.items():
+                ev[label] += len(rx.findall(text, start))
         if "?" in text:
             for sentence in _SENTENCE_END.split(text):
                 if sentence.endswith("?") and _YOU.search(sentence):
                     ev["you_questions"] += 1
         words = _WORD.findall(text)
-        turn_words.append(words)
-        ev["self"] += sum(map(is_we, words))
-        ev["you"] += sum(map(is_you, words))
-    return out, turn_words
+        heard, pairs = spoken[turn.speaker]
+        heard += words
+        pairs.update(zip(words, words[1:]))
+    said: dict[str, _Said] = {}
+    for speaker, (heard, pairs) in spoken.items():
+        counts = Counter(heard)  # (counted at once: much quicker than turn by turn)
+        out[speaker]["self"] = sum(counts[w] for w in lex.we_words)
+        out[speaker]["you"] = sum(counts[w] for w in lex.you_words)
+        said[speaker] = (counts, pairs)
+    return out, said
 
 
 def infer_roles(
@@ -316,7 +339,7 @@ def _infer(
     read only when a speaker is left to score; else :func:`seller_score`)."""
     given = dict(given)
     speakers = transcript.speakers
-    evidence, turn_words = _read_speakers(transcript)
+    evidence, said = _read_speakers(transcript)
     total_words = sum(ev["words"] for ev in evidence.values()) or 1
     roles: dict[str, Role] = dict(given)
     open_speakers = [s for s in speakers if s not in given]
@@ -330,7 +353,7 @@ def _infer(
     has_buyer = any(r is Role.BUYER for r in given.values())
     model = role_model(model)
     if model is not None:
-        features = _features(transcript, evidence, turn_words)
+        features = _features(transcript, evidence, said)
         odds = model.decision([features[s] for s in open_speakers])
         scores = {s: round(float(x), 3) for s, x in zip(open_speakers, odds)}
     else:

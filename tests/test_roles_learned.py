@@ -51,6 +51,34 @@ def test_roles_learned_phrases_are_counted_within_turns():
     assert speaker_evidence(build_transcript(split, infer=True))["Priya Nair"]["SELLER"] == 0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our pricing is simple, and our team can help: this is the part where our product shines.",
+        "Calling from Acme. I'm with the payroll team; we're reviewing our options.",
+        "Thanks for taking the time. So, what does your team use today?",
+        "Tour team and hour pricing are not phrases; our team is.",  # a letter before a phrase
+        "Nothing here names anyone's job at all.",
+    ],
+)
+def test_roles_learned_each_label_counts_every_phrase_of_a_turn(text):
+    # The label counts equal each label's own phrases counted over the whole
+    # turn, however many labels the turn holds and wherever the first begins.
+    import re
+
+    from analyzer.nlp.resources import load_patterns
+
+    expected = {}
+    for row in load_patterns("roles"):
+        expected.setdefault(row["label"], set()).add(row["pattern"].lower())
+    lower = text.lower()
+    evidence = speaker_evidence(build_transcript([("Priya Nair", text), ("Tammy Boyd", "Sure.")], infer=True))["Priya Nair"]
+    for label, phrases in expected.items():
+        alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+        direct = re.findall(r"(?<![a-z'])(?:" + alternation + r")(?![a-z'])", lower)
+        assert evidence[label] == len(direct), label
+
+
 def test_roles_learned_without_a_model_the_score_is_the_heuristic():
     t = assign_roles(build_transcript(TURNS, infer=True), model=None)
     evidence = speaker_evidence(t)
