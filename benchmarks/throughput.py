@@ -268,8 +268,10 @@ def _seller_share(call: Transcript) -> float:
 
 
 def _row(words: int, full: float, tok: float, calls: int, seller_share: float | None, first: float, inferred: float) -> dict:
-    """One workload's figures (seconds are the best of the runs): ``full`` with
-    the roles given, ``first`` the same cold, ``inferred`` with the roles inferred."""
+    """One workload's figures (seconds are the best of the runs): ``full`` as the
+    workload comes (the built calls with their roles given), ``first`` the same
+    cold, ``inferred`` with the roles inferred (for the samples read from disk,
+    which carry none, the same as ``full``)."""
     return {
         "calls": calls,
         "words": words,
