@@ -258,7 +258,7 @@ def _features(
     for order, speaker in enumerate(speakers):
         ev = evidence[speaker]
         per = max(ev["words"], 50.0)
-        words, pairs = said[speaker] if speaker in said else ((), ())
+        words, pairs = said[speaker]
         # Each distinct word and word pair once: the strings are made only for those.
         out[speaker] = sorted(["w:" + w for w in words] + [f"b:{a} {b}" for a, b in pairs]) + [
             f"E:SELLER={min(int(ev['SELLER']), 4)}",
