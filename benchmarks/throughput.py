@@ -151,7 +151,9 @@ def profile(analyzer: Analyzer, call: Transcript, repeat: int, clock=time.perf_c
         stages[name] = best_of(fn, repeat, clock)
         return fn()
 
-    stages["roles"] = best_of(lambda: assign_roles(Transcript(call.source, call.format, call.turns), thresholds=analyzer.thresholds), repeat, clock)
+    stages["roles"] = best_of(
+        lambda: assign_roles(_without_roles(call), thresholds=analyzer.thresholds, model=analyzer.role_model), repeat, clock
+    )
     doc = timed("tokenize", lambda: transcript_to_doc(nlp, call))
     for name, proc in nlp.pipeline:
         base = transcript_to_doc(nlp, call)
@@ -227,7 +229,7 @@ def main(argv=None) -> int:
         text = " ".join(turn.text for turn in call.turns)
         full = best_of(lambda: analyzer.analyze_transcript(call), args.repeat, clock)
         first = best_of(cold(lambda: analyzer.analyze_transcript(call)), args.repeat, clock)
-        inferred = best_of(lambda: analyzer.analyze_transcript(Transcript(call.source, call.format, call.turns)), args.repeat, clock)
+        inferred = best_of(lambda: analyzer.analyze_transcript(_without_roles(call)), args.repeat, clock)
         tok = best_of(lambda: make_doc(text), args.repeat, clock)
         results[name] = _row(call.words, full, tok, 1, _seller_share(call), first, inferred)
         if args.profile:
@@ -256,6 +258,11 @@ def main(argv=None) -> int:
         for stage, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
             print(f"  {stage:<28}{sec:>9.4f}  {sec / total:>6.1%}")
     return 0
+
+
+def _without_roles(call: Transcript) -> Transcript:
+    """The call as a reader gives it, before any role is known."""
+    return Transcript(call.source, call.format, call.turns)
 
 
 def _seller_share(call: Transcript) -> float:
