@@ -172,6 +172,7 @@ def test_reliability_inputs_batch_skips_what_is_not_a_call_with_a_reason(tmp_pat
     assert "root:x" not in result.output and "root:x" not in (tmp_path / "out.jsonl").read_text(encoding="utf-8")
 
     followed = _score(tmp_path, "calls", "-o", "out2.jsonl", "--follow-links")
+    assert followed.exit_code == 1, followed.output  # bad files are reported, the rest scored
     rows = _rows(tmp_path / "out2.jsonl")
     by_name = {Path(p).name: r for p, r in rows.items()}
     assert by_name["zero.txt"]["error"].startswith("[E601]")  # followed: a device, still never read

@@ -2,7 +2,6 @@
 before the spaCy pipeline is built, in a batch worker and in ``feedback``."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
