@@ -11,11 +11,13 @@ import json
 import sys
 from pathlib import Path
 
-from analyzer.gold import find_gold_files, gold_ranges, load_gold, turn_offsets
+from analyzer.classifier.model import LABELS
+from analyzer.errors import GoldFormatError
+from analyzer.gold import GoldTag, find_gold_files, gold_ranges, load_gold, turn_offsets
 from analyzer.readers import read_transcript
+from analyzer.transcript import Role
 
-ROLES = {"seller", "buyer", "other"}
-TAGS = {"pitch_invite", "pitch_dump", "pitch_pivot", "buyer_question", "if_then_close"}
+ROLES = {role.value for role in Role}
 
 
 def show(path):
@@ -29,7 +31,7 @@ def check(path):
     problems = []
     try:
         gold = load_gold(path)
-    except Exception as exc:  # noqa: BLE001
+    except GoldFormatError as exc:
         return [str(exc)]
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
     tr = read_transcript(gold.transcript_path)
@@ -40,9 +42,9 @@ def check(path):
         if s not in speakers:
             problems.append(f"role given for {s!r}, who is not a speaker (speakers: {sorted(speakers)})")
         if r not in ROLES:
-            problems.append(f"role of {s!r} is {r!r}; expected seller, buyer or other")
-    if raw.get("label") not in ("seller_centric", "buyer_centric"):
-        problems.append("label: expected seller_centric or buyer_centric")
+            problems.append(f"role of {s!r} is {r!r}; expected {' or '.join(sorted(ROLES))}")
+    if raw.get("label") not in LABELS:
+        problems.append(f"label: expected {' or '.join(LABELS)}")
     if raw.get("label_confidence") not in ("clear", "borderline"):
         problems.append("label_confidence: expected clear or borderline")
     offs = turn_offsets(tr)
@@ -53,14 +55,16 @@ def check(path):
             problems.append(f"tags[{i}]: pitch_dump needs words (an integer)")
         try:
             gold_ranges(gold, t, tr, offs)
-        except Exception as exc:  # noqa: BLE001
+        except GoldFormatError as exc:
             problems.append(f"tags[{i}]: {exc}")
     for i, h in enumerate(raw.get("hard_negatives") or []):
         if not isinstance(h, dict) or not all(isinstance(h.get(k), str) and h.get(k) for k in ("speaker", "quote", "looks_like", "why_not")):
             problems.append(f"hard_negatives[{i}]: expected speaker, quote, looks_like and why_not")
             continue
-        if not any(h["quote"] in turn.text for turn in tr.turns if turn.speaker == h["speaker"]):
-            problems.append(f"hard_negatives[{i}]: quote {h['quote']!r} is not in any turn of {h['speaker']!r}")
+        try:
+            gold_ranges(gold, GoldTag(f"hard negative ({h['looks_like']})", h["speaker"], h["quote"]), tr, offs)
+        except GoldFormatError as exc:
+            problems.append(f"hard_negatives[{i}]: {exc}")
     return problems
 
 
