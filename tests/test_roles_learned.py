@@ -9,7 +9,7 @@ import pytest
 from analyzer.gold import find_gold_files
 from analyzer.nlp.learned import SentenceModel, load_models
 from analyzer.nlp.training import fit_roles, load_calls
-from analyzer.roles import ROLE_MODEL, assign_roles, infer_roles, role_model, seller_score, speaker_evidence, speaker_features
+from analyzer.roles import ROLE_MODEL, WORDS_READ, assign_roles, infer_roles, role_model, seller_score, speaker_evidence, speaker_features
 from analyzer.transcript import Role
 
 from helpers import build_transcript
@@ -49,6 +49,26 @@ def test_roles_learned_phrases_are_counted_within_turns():
     split = [("Priya Nair", "Thanks for taking"), ("Tammy Boyd", "Sure."), ("Priya Nair", "the time, really.")]
     assert speaker_evidence(build_transcript(whole, infer=True))["Priya Nair"]["SELLER"] == 2
     assert speaker_evidence(build_transcript(split, infer=True))["Priya Nair"]["SELLER"] == 0
+
+
+def test_roles_learned_reads_at_most_words_read_of_a_speaker():
+    # A speaker's turns are read in call order until WORDS_READ words are read;
+    # later turns count towards the words (the share of the call) only.
+    filler = "we looked at the numbers again this week and they held up fine"  # 13 words
+    n = WORDS_READ // 13 + 1
+    asks = ("Tammy Boyd", "What do you guys do? How much does it cost?")  # 10 words, buyer phrases
+    long = [("Tammy Boyd", filler), ("Priya Nair", "Right.")] * n
+
+    t = build_transcript(long + [asks], infer=True)
+    ev = speaker_evidence(t)["Tammy Boyd"]
+    assert ev["read"] == 13 * n and WORDS_READ <= ev["read"] < WORDS_READ + 13
+    assert ev["words"] == 13 * n + 10
+    assert ev["BUYER"] == 0  # the buyer phrases come after the words read
+    features = speaker_features(t)["Tammy Boyd"]
+    assert "w:guys" not in features and "w:numbers" in features
+    # The same turn within the words read is counted.
+    early = speaker_evidence(build_transcript([asks] + long, infer=True))["Tammy Boyd"]
+    assert early["BUYER"] > 0 and early["words"] == ev["words"]
 
 
 @pytest.mark.parametrize(
