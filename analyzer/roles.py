@@ -85,7 +85,7 @@ CONFIDENCE_GIVEN, CONFIDENCE_HIGH, CONFIDENCE_LOW = "given", "high", "low"
 ROLE_MODEL = "speaker_role"
 #: The most of a speaker's words that role inference reads: their turns in
 #: call order until this many words are read. It is more than any speaker of
-#: the 2,328 annotated calls the speaker model learned from says (at most
+#: the 2,400 annotated calls the speaker model learned from says (at most
 #: 3,375 words, and 99.9% of them under 1,200), so no call like them is read
 #: any differently; on a longer call the rest of a speaker's turns count
 #: towards their share of the words only (see the README: the roles of the

@@ -58,7 +58,6 @@ def test_roles_learned_reads_at_most_words_read_of_a_speaker():
     n = WORDS_READ // 13 + 1
     asks = ("Tammy Boyd", "What do you guys do? How much does it cost?")  # 10 words, buyer phrases
     long = [("Tammy Boyd", filler), ("Priya Nair", "Right.")] * n
-
     t = build_transcript(long + [asks], infer=True)
     ev = speaker_evidence(t)["Tammy Boyd"]
     assert ev["read"] == 13 * n and WORDS_READ <= ev["read"] < WORDS_READ + 13
