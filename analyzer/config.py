@@ -105,6 +105,7 @@ BOUNDS: dict[str, Bound] = {
     "role_question_points": Bound(float, 0.0, 100.0),
     "role_addressing_points": Bound(float, 0.0, 1_000.0),
     "role_co_seller_min_share": _SHARE,
+    "role_words_read": Bound(int, 1, 1_000_000_000),
     "seller_patience_min_seconds": Bound(float, 0.0, 60.0),
     "seller_patience_min_handovers": Bound(int, 1, 10_000),
     # Never above the readers' own cap (analyzer.readers.limits.MAX_FILE_BYTES).
@@ -202,6 +203,7 @@ class Thresholds(_Validated):
     role_question_points: float
     role_addressing_points: float
     role_co_seller_min_share: float
+    role_words_read: int
     seller_patience_min_seconds: float
     seller_patience_min_handovers: int
 

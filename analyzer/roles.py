@@ -83,14 +83,6 @@ ROLE_CONFIDENCE_MIN_MARGIN = 1.0
 CONFIDENCE_GIVEN, CONFIDENCE_HIGH, CONFIDENCE_LOW = "given", "high", "low"
 #: The name of the trained speaker model among the tagger models.
 ROLE_MODEL = "speaker_role"
-#: The most of a speaker's words that role inference reads: their turns in
-#: call order until this many words are read. It is more than any speaker of
-#: the 2,400 annotated calls the speaker model learned from says (at most
-#: 3,375 words, and 99.9% of them under 1,200), so no call like them is read
-#: any differently; on a longer call the rest of a speaker's turns count
-#: towards their share of the words only (see the README: the roles of the
-#: long benchmark calls are the same either way).
-WORDS_READ = 4_000
 _WORD = re.compile(r"[a-z']+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _YOU = re.compile(r"\byou(r|rs)?\b")
@@ -249,11 +241,12 @@ def role_model(where: SentenceModel | str | None) -> SentenceModel | None:
 
 
 def speaker_features(
-    transcript: Transcript, evidence: Mapping[str, Mapping[str, float]] | None = None
+    transcript: Transcript, evidence: Mapping[str, Mapping[str, float]] | None = None, thresholds: Thresholds | None = None
 ) -> dict[str, list[str]]:
     """What the speaker model reads of each speaker: the words and word pairs
-    they say (each once), and the heuristic's signals in coarse bins."""
-    found, said = _read_speakers(transcript)
+    they say (each once, of the first ``role_words_read``), and the heuristic's
+    signals in coarse bins."""
+    found, said = _read_speakers(transcript, (thresholds or default_thresholds()).role_words_read)
     return _features(transcript, evidence if evidence is not None else found, said)
 
 
@@ -280,10 +273,10 @@ def _features(
     return out
 
 
-def speaker_evidence(transcript: Transcript) -> dict[str, dict[str, float]]:
-    """Per speaker: words, words read (at most :data:`WORDS_READ`), and in what was
-    read the phrase hits per label, questions to "you", we/you counts."""
-    return _read_speakers(transcript)[0]
+def speaker_evidence(transcript: Transcript, thresholds: Thresholds | None = None) -> dict[str, dict[str, float]]:
+    """Per speaker: words, words read (at most ``role_words_read``), and in what
+    was read the phrase hits per label, questions to "you", we/you counts."""
+    return _read_speakers(transcript, (thresholds or default_thresholds()).role_words_read)[0]
 
 
 #: What a speaker says, as the speaker model reads it: how often each
@@ -291,10 +284,11 @@ def speaker_evidence(transcript: Transcript) -> dict[str, dict[str, float]]:
 _Said = tuple[Counter, set[tuple[str, str]]]
 
 
-def _read_speakers(transcript: Transcript) -> tuple[dict[str, dict[str, float]], dict[str, _Said]]:
+def _read_speakers(transcript: Transcript, words_read: int) -> tuple[dict[str, dict[str, float]], dict[str, _Said]]:
     """:func:`speaker_evidence`, and what each speaker says (read once for the
-    evidence and the speaker model's features; at most :data:`WORDS_READ` of
-    each speaker's words are read, and ``read`` says how many were)."""
+    evidence and the speaker model's features): each speaker's turns in call
+    order until ``words_read`` of their words are read (``read`` says how many
+    were); later turns count towards ``words`` only."""
     every, regexes = _phrase_regexes()
     lex = load_lexicon()
     out: dict[str, dict[str, float]] = {}
@@ -305,7 +299,7 @@ def _read_speakers(transcript: Transcript) -> tuple[dict[str, dict[str, float]],
             ev = out[turn.speaker] = {"words": 0, "read": 0, "SELLER": 0, "BUYER": 0, "OTHER": 0, "RELAY": 0, "you_questions": 0, "self": 0, "you": 0}
             spoken[turn.speaker] = ([], set())
         ev["words"] += turn.words
-        if ev["read"] >= WORDS_READ:
+        if ev["read"] >= words_read:
             continue
         ev["read"] += turn.words
         text = turn.text.lower().replace("’", "'")
@@ -352,7 +346,7 @@ def _infer(
     read only when a speaker is left to score; else :func:`seller_score`)."""
     given = dict(given)
     speakers = transcript.speakers
-    evidence, said = _read_speakers(transcript)
+    evidence, said = _read_speakers(transcript, thresholds.role_words_read)
     total_words = sum(ev["words"] for ev in evidence.values()) or 1
     roles: dict[str, Role] = dict(given)
     open_speakers = [s for s in speakers if s not in given]
@@ -407,7 +401,7 @@ def _is_other(name: str, ev: Mapping[str, float], total_words: float, thresholds
     words |= {a + b for a, b in zip(_NAME_WORD.findall(name.lower()), _NAME_WORD.findall(name.lower())[1:])}
     if words & load_lexicon().other_name_words:
         return True
-    if ev.get("RELAY", 0) >= 2 and ev["RELAY"] * 100 >= ev.get("read", ev["words"]) and ev["RELAY"] > max(ev["SELLER"], ev["BUYER"]):
+    if ev.get("RELAY", 0) >= 2 and ev["RELAY"] * 100 >= ev["read"] and ev["RELAY"] > max(ev["SELLER"], ev["BUYER"]):
         return True
     return ev["OTHER"] > 0 and ev["words"] / total_words <= thresholds.other_max_word_share
 
@@ -415,7 +409,7 @@ def _is_other(name: str, ev: Mapping[str, float], total_words: float, thresholds
 def seller_score(ev: Mapping[str, float], thresholds: Thresholds | None = None) -> float:
     """How much a speaker sounds like a seller (see the module docstring)."""
     t = thresholds or default_thresholds()
-    addressing = t.role_addressing_points * (ev["you"] - ev["self"]) / max(ev.get("read", ev["words"]), 50.0)
+    addressing = t.role_addressing_points * (ev["you"] - ev["self"]) / max(ev["read"], 50.0)
     return (
         ev["SELLER"] - ev["BUYER"] + ev["you_questions"] * t.role_question_points + max(0.0, addressing)
     )

@@ -2,6 +2,7 @@
 and the guarantees the decision keeps whatever the model says."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from analyzer.gold import find_gold_files
 from analyzer.nlp.learned import SentenceModel, load_models
 from analyzer.nlp.training import fit_roles, load_calls
-from analyzer.roles import ROLE_MODEL, WORDS_READ, assign_roles, infer_roles, role_model, seller_score, speaker_evidence, speaker_features
+from analyzer.config import default_thresholds
+from analyzer.roles import ROLE_MODEL, assign_roles, infer_roles, role_model, seller_score, speaker_evidence, speaker_features
 from analyzer.transcript import Role
 
 from helpers import build_transcript
@@ -52,15 +54,16 @@ def test_roles_learned_phrases_are_counted_within_turns():
 
 
 def test_roles_learned_reads_at_most_words_read_of_a_speaker():
-    # A speaker's turns are read in call order until WORDS_READ words are read;
-    # later turns count towards the words (the share of the call) only.
+    # A speaker's turns are read in call order until role_words_read words are
+    # read; later turns count towards the words (the share of the call) only.
+    words_read = default_thresholds().role_words_read
     filler = "we looked at the numbers again this week and they held up fine"  # 13 words
-    n = WORDS_READ // 13 + 1
+    n = words_read // 13 + 1
     asks = ("Tammy Boyd", "What do you guys do? How much does it cost?")  # 10 words, buyer phrases
     long = [("Tammy Boyd", filler), ("Priya Nair", "Right.")] * n
     t = build_transcript(long + [asks], infer=True)
     ev = speaker_evidence(t)["Tammy Boyd"]
-    assert ev["read"] == 13 * n and WORDS_READ <= ev["read"] < WORDS_READ + 13
+    assert ev["read"] == 13 * n and words_read <= ev["read"] < words_read + 13
     assert ev["words"] == 13 * n + 10
     assert ev["BUYER"] == 0  # the buyer phrases come after the words read
     features = speaker_features(t)["Tammy Boyd"]
@@ -68,6 +71,9 @@ def test_roles_learned_reads_at_most_words_read_of_a_speaker():
     # The same turn within the words read is counted.
     early = speaker_evidence(build_transcript([asks] + long, infer=True))["Tammy Boyd"]
     assert early["BUYER"] > 0 and early["words"] == ev["words"]
+    # The limit is the configuration's: at 13 words only the first turn is read.
+    first = speaker_evidence(t, dataclasses.replace(default_thresholds(), role_words_read=13))["Tammy Boyd"]
+    assert first["read"] == 13 and first["words"] == ev["words"]
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,9 @@ from ..result import ScoreReason
 MODEL_SCHEMA_VERSION = 1
 MODEL_FORMAT = "callcoach-model"
 LABELS = ("seller_centric", "buyer_centric")
+#: How sure the annotator is of a call's label (``confidence`` in a labels file,
+#: ``label_confidence`` in a gold sidecar).
+CONFIDENCES = ("clear", "borderline")
 
 #: Every type a model file may hold. Anything else is refused when loading.
 ALLOWED_TYPES = frozenset(

@@ -29,7 +29,7 @@ from ..modelfile import parameters_digest, training_data_digest
 from .crossval import CVReport, adapt_folds, check_trainable, choose, cross_validate
 from .featurizer import CallFeaturizer
 from .linear import form_digest, linear_form
-from .model import LABELS, MODEL_FORMAT, MODEL_SCHEMA_VERSION, ModelArtifact, file_sha256
+from .model import CONFIDENCES, LABELS, MODEL_FORMAT, MODEL_SCHEMA_VERSION, ModelArtifact, file_sha256
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def load_labels(path: str | Path) -> list[LabelledCall]:
         if label not in LABELS:
             raise LabelsError(str(path), n, f"expected a label seller_centric or buyer_centric, found {label!r}", code="E513")
         conf = row.get("confidence") or "clear"
-        if conf not in ("clear", "borderline"):
+        if conf not in CONFIDENCES:
             raise LabelsError(str(path), n, f"expected confidence clear or borderline, found {conf!r}", code="E514")
         call = (path.parent / row["file"]).resolve()
         if not call.is_file():

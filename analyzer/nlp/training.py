@@ -243,7 +243,7 @@ def fit_roles(
     threshold = _pick_role_threshold(calls, C, thresholds) if tune_threshold else 0.5
     rows, y = [], []
     for c in calls:
-        features = speaker_features(c.transcript)
+        features = speaker_features(c.transcript, thresholds=thresholds)
         for speaker, role in c.gold.roles.items():
             role = getattr(role, "value", role)
             if role in ("seller", "buyer") and speaker in features:

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from analyzer.classifier.model import LABELS
+from analyzer.classifier.model import CONFIDENCES, LABELS
 from analyzer.errors import GoldFormatError
 from analyzer.gold import GoldTag, find_gold_files, gold_ranges, load_gold, turn_offsets
 from analyzer.readers import read_transcript
@@ -33,7 +33,7 @@ def check(path):
         gold = load_gold(path)
     except GoldFormatError as exc:
         return [str(exc)]
-    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    raw = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # as load_gold reads it
     tr = read_transcript(gold.transcript_path)
     speakers = set(tr.speakers)
     for s in speakers - set(gold.roles):
@@ -43,10 +43,10 @@ def check(path):
             problems.append(f"role given for {s!r}, who is not a speaker (speakers: {sorted(speakers)})")
         if r not in ROLES:
             problems.append(f"role of {s!r} is {r!r}; expected {' or '.join(sorted(ROLES))}")
-    if raw.get("label") not in LABELS:
+    if gold.label not in LABELS:
         problems.append(f"label: expected {' or '.join(LABELS)}")
-    if raw.get("label_confidence") not in ("clear", "borderline"):
-        problems.append("label_confidence: expected clear or borderline")
+    if gold.label_confidence not in CONFIDENCES:
+        problems.append(f"label_confidence: expected {' or '.join(CONFIDENCES)}")
     offs = turn_offsets(tr)
     for i, t in enumerate(gold.tags):
         if t.tag == "buyer_question" and not isinstance(t.open, bool):
