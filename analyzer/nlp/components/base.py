@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 import numpy
-from spacy.attrs import IS_PUNCT, IS_SPACE, IS_TITLE, LOWER, SENT_START
+from spacy.attrs import ORTH, SENT_START
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -138,20 +138,79 @@ _HEADS = ("callcoach", "question_heads")
 _TURN_SENTS = ("callcoach", "turn_sentences")
 
 
+class _WordForms:
+    """The lower-case text and the title, space and punctuation flags of every
+    word form (``ORTH``) the pipelines of one language have met, kept across
+    calls in arrays sorted by the form's hash, so that reading a Doc's words
+    is a look-up of its forms rather than a string made for each token.
+
+    All four are attributes of the form, not of the token, and an ``ORTH``
+    hash is the hash of the text, the same in every vocabulary of the
+    language.
+    """
+
+    #: Past this many forms the table starts again (a batch of very many calls
+    #: meets new forms without end; the table stays a few tens of MB at most).
+    LIMIT = 500_000
+
+    def __init__(self) -> None:
+        self.keys = numpy.zeros(0, dtype="uint64")
+        self.lower = numpy.zeros(0, dtype=object)
+        self.flags = numpy.zeros((0, 3), dtype=bool)
+
+    def read(self, doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
+        orth = doc.to_array(ORTH).reshape(-1)
+        at = self._places(orth)
+        if at is None:
+            self._add(doc, orth)
+            at = self._places(orth)
+        flags = self.flags[at]
+        return (
+            self.lower[at].tolist(),
+            flags[:, 0].tolist(),
+            flags[:, 1].tolist(),
+            flags[:, 2].tolist(),
+        )
+
+    def _places(self, orth: numpy.ndarray) -> numpy.ndarray | None:
+        """Each form's row, or None when a form is new."""
+        if not len(self.keys):
+            return None if len(orth) else numpy.zeros(0, dtype=numpy.intp)
+        at = numpy.searchsorted(self.keys, orth)
+        numpy.minimum(at, len(self.keys) - 1, out=at)
+        return at if bool((self.keys[at] == orth).all()) else None
+
+    def _add(self, doc: Doc, orth: numpy.ndarray) -> None:
+        new = numpy.setdiff1d(orth, self.keys)
+        if len(self.keys) + len(new) > self.LIMIT:
+            self.__init__()
+            new = numpy.unique(orth)
+        vocab = doc.vocab
+        lexemes = [vocab[h] for h in new.tolist()]
+        keys = numpy.concatenate([self.keys, new])
+        order = numpy.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        lower = numpy.empty(len(lexemes), dtype=object)
+        lower[:] = [lx.lower_ for lx in lexemes]
+        self.lower = numpy.concatenate([self.lower, lower])[order]
+        added = numpy.array([(lx.is_title, lx.is_space, lx.is_punct) for lx in lexemes], dtype=bool).reshape(-1, 3)
+        self.flags = numpy.concatenate([self.flags, added])[order]
+
+
+#: One table of word forms a language.
+_FORMS: dict[str, _WordForms] = {}
+
+
 def doc_words(doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
     """Lower-case text, title case, space and punctuation flags of every token, read
-    once per Doc (from arrays, without making a Token object per word) and shared
-    by every component."""
+    once per Doc (from the table of the word forms met so far, without making a
+    Token object or a string per word) and shared by every component."""
     cached = doc.user_data.get(_WORDS)
     if cached is None:
-        arr = doc.to_array([LOWER, IS_TITLE, IS_SPACE, IS_PUNCT])
-        strings = doc.vocab.strings
-        cached = (
-            [strings[h] for h in arr[:, 0].tolist()],
-            arr[:, 1].astype(bool).tolist(),
-            arr[:, 2].astype(bool).tolist(),
-            arr[:, 3].astype(bool).tolist(),
-        )
+        forms = _FORMS.get(doc.vocab.lang)
+        if forms is None:
+            forms = _FORMS[doc.vocab.lang] = _WordForms()
+        cached = forms.read(doc)
         doc.user_data[_WORDS] = cached
     return cached
 
