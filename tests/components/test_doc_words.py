@@ -59,3 +59,14 @@ def test_doc_words_table_starts_again_past_its_limit(forms, monkeypatch):
 def test_doc_words_empty_doc(forms):
     doc = spacy.blank("en")("")
     assert base.doc_words(doc) == ([], [], [], [])
+
+
+def test_doc_words_from_several_threads(forms):
+    """Threads that meet new forms at once each read their own Doc right."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    nlp = spacy.blank("en")
+    docs = [nlp(f"{TEXTS[k % 3]} word{k} Word{k}? w{k}-{k}") for k in range(60)]
+    with ThreadPoolExecutor(4) as pool:
+        read = list(pool.map(base.doc_words, docs))
+    assert read == [_per_token(doc) for doc in docs]

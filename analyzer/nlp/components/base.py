@@ -146,7 +146,8 @@ class _WordForms:
 
     All four are attributes of the form, not of the token, and an ``ORTH``
     hash is the hash of the text, the same in every vocabulary of the
-    language.
+    language. The arrays are replaced together, never changed in place, so a
+    reader in another thread sees the old table or the new one whole.
     """
 
     #: Past this many forms the table starts again (a batch of very many calls
@@ -154,47 +155,46 @@ class _WordForms:
     LIMIT = 500_000
 
     def __init__(self) -> None:
-        self.keys = numpy.zeros(0, dtype="uint64")
-        self.lower = numpy.zeros(0, dtype=object)
-        self.flags = numpy.zeros((0, 3), dtype=bool)
+        self.table = (numpy.zeros(0, dtype="uint64"), numpy.zeros(0, dtype=object), numpy.zeros((0, 3), dtype=bool))
+
+    @property
+    def keys(self) -> numpy.ndarray:
+        return self.table[0]
 
     def read(self, doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
         orth = doc.to_array(ORTH).reshape(-1)
-        at = self._places(orth)
+        table = self.table
+        at = _places(table[0], orth)
         if at is None:
-            self._add(doc, orth)
-            at = self._places(orth)
-        flags = self.flags[at]
-        return (
-            self.lower[at].tolist(),
-            flags[:, 0].tolist(),
-            flags[:, 1].tolist(),
-            flags[:, 2].tolist(),
-        )
+            table = self.table = self._grown(table, doc, orth)
+            at = _places(table[0], orth)
+        lower, flags = table[1][at], table[2][at]
+        return lower.tolist(), flags[:, 0].tolist(), flags[:, 1].tolist(), flags[:, 2].tolist()
 
-    def _places(self, orth: numpy.ndarray) -> numpy.ndarray | None:
-        """Each form's row, or None when a form is new."""
-        if not len(self.keys):
-            return None if len(orth) else numpy.zeros(0, dtype=numpy.intp)
-        at = numpy.searchsorted(self.keys, orth)
-        numpy.minimum(at, len(self.keys) - 1, out=at)
-        return at if bool((self.keys[at] == orth).all()) else None
-
-    def _add(self, doc: Doc, orth: numpy.ndarray) -> None:
-        new = numpy.setdiff1d(orth, self.keys)
-        if len(self.keys) + len(new) > self.LIMIT:
-            self.__init__()
+    def _grown(self, table: tuple, doc: Doc, orth: numpy.ndarray) -> tuple:
+        """``table`` with the forms of ``orth`` it lacks (a new table when it would
+        pass :attr:`LIMIT`)."""
+        keys, lower, flags = table
+        new = numpy.setdiff1d(orth, keys)
+        if len(keys) + len(new) > self.LIMIT:
+            keys, lower, flags = _WordForms().table
             new = numpy.unique(orth)
-        vocab = doc.vocab
-        lexemes = [vocab[h] for h in new.tolist()]
-        keys = numpy.concatenate([self.keys, new])
-        order = numpy.argsort(keys, kind="stable")
-        self.keys = keys[order]
-        lower = numpy.empty(len(lexemes), dtype=object)
-        lower[:] = [lx.lower_ for lx in lexemes]
-        self.lower = numpy.concatenate([self.lower, lower])[order]
+        lexemes = [doc.vocab[h] for h in new.tolist()]
+        texts = numpy.empty(len(lexemes), dtype=object)
+        texts[:] = [lx.lower_ for lx in lexemes]
         added = numpy.array([(lx.is_title, lx.is_space, lx.is_punct) for lx in lexemes], dtype=bool).reshape(-1, 3)
-        self.flags = numpy.concatenate([self.flags, added])[order]
+        keys = numpy.concatenate([keys, new])
+        order = numpy.argsort(keys, kind="stable")
+        return keys[order], numpy.concatenate([lower, texts])[order], numpy.concatenate([flags, added])[order]
+
+
+def _places(keys: numpy.ndarray, orth: numpy.ndarray) -> numpy.ndarray | None:
+    """Each form's row in ``keys`` (sorted), or None when a form is not there."""
+    if not len(keys):
+        return None if len(orth) else numpy.zeros(0, dtype=numpy.intp)
+    at = numpy.searchsorted(keys, orth)
+    numpy.minimum(at, len(keys) - 1, out=at)
+    return at if bool((keys[at] == orth).all()) else None
 
 
 #: One table of word forms a language.
