@@ -253,15 +253,24 @@ def speaker_features(
 def _features(
     transcript: Transcript, evidence: Mapping[str, Mapping[str, float]], said: Mapping[str, "_Said"]
 ) -> dict[str, list[str]]:
+    signals = _signals(transcript, evidence)
+    out = {}
+    for speaker in transcript.speakers:
+        words, pairs = said[speaker]
+        # Each distinct word and word pair once: the strings are made only for those.
+        out[speaker] = sorted(["w:" + w for w in words] + [f"b:{a} {b}" for a, b in pairs]) + signals[speaker]
+    return out
+
+
+def _signals(transcript: Transcript, evidence: Mapping[str, Mapping[str, float]]) -> dict[str, list[str]]:
+    """The heuristic's signals of each speaker in coarse bins (``E:`` features)."""
     total = sum(ev["words"] for ev in evidence.values()) or 1
     speakers = transcript.speakers
     out = {}
     for order, speaker in enumerate(speakers):
         ev = evidence[speaker]
         per = max(ev["read"], 50.0)  # the ratios are of the words read
-        words, pairs = said[speaker]
-        # Each distinct word and word pair once: the strings are made only for those.
-        out[speaker] = sorted(["w:" + w for w in words] + [f"b:{a} {b}" for a, b in pairs]) + [
+        out[speaker] = [
             f"E:SELLER={min(int(ev['SELLER']), 4)}",
             f"E:BUYER={min(int(ev['BUYER']), 4)}",
             f"E:youq={min(int(200 * ev['you_questions'] / per), 6)}",
@@ -271,6 +280,66 @@ def _features(
             f"E:speakers={min(len(speakers), 5)}",
         ]
     return out
+
+
+class _SpeakerScorer:
+    """The speaker model's log-odds of speakers, as ``model.decision`` of their
+    :func:`speaker_features` (equal to within rounding), without a feature
+    string for every word and word pair a speaker says: the weight of each
+    word and pair is looked up once and kept across calls (a call's speakers
+    say mostly words met before), and each speaker's weights are summed
+    exactly (``math.fsum``), so that the order they are read in changes
+    nothing.
+    """
+
+    #: Past this many words (or word pairs) kept, the memory starts again.
+    LIMIT = 300_000
+
+    def __init__(self, model: SentenceModel) -> None:
+        self.model = model
+        self._words: dict[str, float] = {}
+        self._pairs: dict[tuple[str, str], float] = {}
+
+    def decision(self, transcript: Transcript, evidence, said: Mapping[str, "_Said"], speakers: list[str]) -> list[float]:
+        lookup = self.model.table.lookup
+        signals = _signals(transcript, evidence)
+        # The memories are replaced, never emptied in place, so that a call read
+        # in another thread keeps the one it took.
+        words, pairs = self._words, self._pairs
+        if len(words) > self.LIMIT or len(pairs) > self.LIMIT:
+            words, pairs = self._words, self._pairs = {}, {}
+        out = []
+        for speaker in speakers:
+            heard, paired = said[speaker]
+            weights = _known(list(heard), words, lambda new: lookup(["w:" + w for w in new]))
+            weights += _known(list(paired), pairs, lambda new: lookup([f"b:{a} {b}" for a, b in new]))
+            weights += lookup(signals[speaker]).tolist()
+            out.append(self.model.intercept + math.fsum(weights))
+        return out
+
+
+def _known(keys: list, memory: dict, look_up) -> list[float]:
+    """The weight of each of ``keys`` from ``memory``, those it lacks looked up
+    (``look_up``, all at once) and kept there."""
+    found = list(map(memory.get, keys))
+    missing = [k for k, v in enumerate(found) if v is None]
+    if missing:
+        weights = look_up([keys[k] for k in missing]).tolist()
+        for k, w in zip(missing, weights):
+            found[k] = memory[keys[k]] = w
+    return found
+
+
+#: The scorer of the speaker model last used (one model serves a process).
+_SCORER: list[_SpeakerScorer] = []
+
+
+def _scorer(model: SentenceModel) -> _SpeakerScorer:
+    found = _SCORER[0] if _SCORER else None
+    if found is None or found.model is not model:
+        found = _SpeakerScorer(model)
+        _SCORER[:] = [found]
+    return found
 
 
 def speaker_evidence(transcript: Transcript, thresholds: Thresholds | None = None) -> dict[str, dict[str, float]]:
@@ -360,9 +429,8 @@ def _infer(
     has_buyer = any(r is Role.BUYER for r in given.values())
     model = role_model(model)
     if model is not None:
-        features = _features(transcript, evidence, said)
-        odds = model.decision([features[s] for s in open_speakers])
-        scores = {s: round(float(x), 3) for s, x in zip(open_speakers, odds)}
+        odds = _scorer(model).decision(transcript, evidence, said, open_speakers)
+        scores = {s: round(x, 3) for s, x in zip(open_speakers, odds)}
     else:
         scores = {s: seller_score(evidence[s], thresholds) for s in open_speakers}
     if has_seller and not has_buyer:

@@ -165,3 +165,26 @@ def test_roles_learned_cut_is_chosen_on_held_out_writers(sample_calls):
     assert 0.2 <= tuned.threshold <= 0.6
     assert fit_roles(grouped).threshold == tuned.threshold  # deterministic
     assert fit_roles(grouped, tune_threshold=False).threshold == 0.5
+
+
+def test_roles_learned_scorer_equals_the_model_on_feature_strings(sample_calls, monkeypatch):
+    """The speaker model's scores come from weights kept by word and word pair,
+    summed exactly: the same as the model's decision over the feature strings,
+    on calls whose words it has met and on those it has not, and after its
+    memory starts again."""
+    from analyzer import roles
+
+    model = role_model("default")
+    scorer = roles._SpeakerScorer(model)
+    monkeypatch.setattr(roles._SpeakerScorer, "LIMIT", 2_000)
+    seen = []
+    for call in sample_calls[:12] + sample_calls[:2]:  # the last two met before
+        t = call.transcript
+        evidence, said = roles._read_speakers(t, default_thresholds().role_words_read)
+        features = roles._features(t, evidence, said)
+        expected = model.decision([features[s] for s in t.speakers]).tolist()
+        got = scorer.decision(t, evidence, said, list(t.speakers))
+        assert got == pytest.approx(expected, abs=1e-9)
+        assert [round(x, 3) for x in got] == [round(x, 3) for x in expected]
+        seen.append(len(scorer._words))
+    assert min(seen[1:]) < max(seen)  # the memory passed its limit and started again
