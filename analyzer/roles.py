@@ -292,8 +292,9 @@ class _SpeakerScorer:
     nothing.
     """
 
-    #: Past this many words (or word pairs) kept, the memory starts again.
-    LIMIT = 300_000
+    #: Past this many words (or word pairs) kept, the memory starts again (at
+    #: most some 30 MB of a process; a call's speakers say a few thousand).
+    LIMIT = 100_000
 
     def __init__(self, model: SentenceModel) -> None:
         self.model = model
