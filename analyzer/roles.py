@@ -258,8 +258,18 @@ def _features(
     for speaker in transcript.speakers:
         words, pairs = said[speaker]
         # Each distinct word and word pair once: the strings are made only for those.
-        out[speaker] = sorted(["w:" + w for w in words] + [f"b:{a} {b}" for a, b in pairs]) + signals[speaker]
+        out[speaker] = sorted(_word_names(words) + _pair_names(pairs)) + signals[speaker]
     return out
+
+
+def _word_names(words: Iterable[str]) -> list[str]:
+    """The speaker model's feature of each word."""
+    return ["w:" + w for w in words]
+
+
+def _pair_names(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """The speaker model's feature of each pair of neighbouring words."""
+    return [f"b:{a} {b}" for a, b in pairs]
 
 
 def _signals(transcript: Transcript, evidence: Mapping[str, Mapping[str, float]]) -> dict[str, list[str]]:
@@ -312,8 +322,8 @@ class _SpeakerScorer:
         out = []
         for speaker in speakers:
             heard, paired = said[speaker]
-            weights = _known(list(heard), words, lambda new: lookup(["w:" + w for w in new]))
-            weights += _known(list(paired), pairs, lambda new: lookup([f"b:{a} {b}" for a, b in new]))
+            weights = _known(list(heard), words, lambda new: lookup(_word_names(new)))
+            weights += _known(list(paired), pairs, lambda new: lookup(_pair_names(new)))
             weights += lookup(signals[speaker]).tolist()
             out.append(self.model.intercept + math.fsum(weights))
         return out
@@ -332,15 +342,14 @@ def _known(keys: list, memory: dict, look_up) -> list[float]:
 
 
 #: The scorer of the speaker model last used (one model serves a process).
-_SCORER: list[_SpeakerScorer] = []
+_SCORER: _SpeakerScorer | None = None
 
 
 def _scorer(model: SentenceModel) -> _SpeakerScorer:
-    found = _SCORER[0] if _SCORER else None
-    if found is None or found.model is not model:
-        found = _SpeakerScorer(model)
-        _SCORER[:] = [found]
-    return found
+    global _SCORER
+    if _SCORER is None or _SCORER.model is not model:
+        _SCORER = _SpeakerScorer(model)
+    return _SCORER
 
 
 def speaker_evidence(transcript: Transcript, thresholds: Thresholds | None = None) -> dict[str, dict[str, float]]:

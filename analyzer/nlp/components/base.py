@@ -164,10 +164,10 @@ class _WordForms:
     def read(self, doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
         orth = doc.to_array(ORTH).reshape(-1)
         table = self.table
-        at = _places(table[0], orth)
-        if at is None:
+        at, known = sorted_places(orth, table[0])
+        if not known.all():
             table = self.table = self._grown(table, doc, orth)
-            at = _places(table[0], orth)
+            at = sorted_places(orth, table[0])[0]
         lower, flags = table[1][at], table[2][at]
         return lower.tolist(), flags[:, 0].tolist(), flags[:, 1].tolist(), flags[:, 2].tolist()
 
@@ -188,15 +188,6 @@ class _WordForms:
         return keys[order], numpy.concatenate([lower, texts])[order], numpy.concatenate([flags, added])[order]
 
 
-def _places(keys: numpy.ndarray, orth: numpy.ndarray) -> numpy.ndarray | None:
-    """Each form's row in ``keys`` (sorted), or None when a form is not there."""
-    if not len(keys):
-        return None if len(orth) else numpy.zeros(0, dtype=numpy.intp)
-    at = numpy.searchsorted(keys, orth)
-    numpy.minimum(at, len(keys) - 1, out=at)
-    return at if bool((keys[at] == orth).all()) else None
-
-
 #: One table of word forms a language.
 _FORMS: dict[str, _WordForms] = {}
 
@@ -215,16 +206,21 @@ def doc_words(doc: Doc) -> tuple[list[str], list[bool], list[bool], list[bool]]:
     return cached
 
 
-def in_sorted(values: numpy.ndarray, table: numpy.ndarray) -> numpy.ndarray:
-    """Whether each of ``values`` is in ``table`` (sorted, distinct), by one
-    binary search a value. (``numpy.isin`` sorts the values with the table
-    once the table has more than a few dozen entries, several times slower
-    on a call.)"""
+def sorted_places(values: numpy.ndarray, table: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Where each of ``values`` is in ``table`` (sorted, distinct), and whether it
+    is there at all, by one binary search a value. (``numpy.isin`` sorts the
+    values with the table once the table has more than a few dozen entries,
+    several times slower on a call.)"""
     if not len(table):
-        return numpy.zeros(len(values), dtype=bool)
+        return numpy.zeros(len(values), dtype=numpy.intp), numpy.zeros(len(values), dtype=bool)
     at = numpy.searchsorted(table, values)
     numpy.minimum(at, len(table) - 1, out=at)
-    return table[at] == values
+    return at, table[at] == values
+
+
+def in_sorted(values: numpy.ndarray, table: numpy.ndarray) -> numpy.ndarray:
+    """Whether each of ``values`` is in ``table`` (sorted, distinct): :func:`sorted_places`."""
+    return sorted_places(values, table)[1]
 
 
 def sentence_starts(doc: Doc) -> list[int]:
