@@ -21,7 +21,7 @@ FIELDS = [f.name for f in dataclasses.fields(Thresholds)]
         ("pitch_dump_question_window_words", 80),
         ("pitch_dump_min_self_share", 0.5),
         ("pitch_answer_max_turn_gap", 2),
-        ("if_then_close_max_sentence_gap", 1),
+        ("if_then_close_max_sentence_gap", 2),
         ("buyer_question_min_question_odds", 0.02),
         ("speech_rate_words_per_second", 2.5),
         ("seller_talk_share_max", 0.65),

@@ -1,9 +1,10 @@
 """``callcoach_if_then_close``: a conditional trade for a buying commitment.
 
 A seller sentence with a condition ("if I can...", "suppose we...",
-"assuming legal signs off", "let's say...") is tagged when it, or the
-sentence right after it in the same turn, asks for or presumes a commitment
-to buy ("will you sign today?", "do we have a deal?", "can we get it signed
+"assuming legal signs off", "let's say...") is tagged when it, or one of
+the sentences right after it in the same turn (up to
+``if_then_close_max_sentence_gap``, 2 by default), asks for or presumes a
+commitment to buy ("will you sign today?", "do we have a deal?", "can we get it signed
 before June 30?"). The commitment part must be a question or speak to the
 buyer ("you'll sign", "we have a deal").
 
