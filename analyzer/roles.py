@@ -521,6 +521,8 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
             raise RolesError(
                 f"{path}: expected a JSON object mapping speaker names to roles", code="E205"
             )
+        for name, role in data.items():
+            _check_role_name(path, None, name, role)
         return dict(data)
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["speaker", "role"]:
@@ -532,7 +534,17 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
         if len(row) < 2:
             raise RolesError(f"{path}, line {n}: expected 'speaker,role', found {row!r}", code="E206")
         out[row[0].strip()] = row[1].strip()
+        _check_role_name(path, n, row[0].strip(), row[1].strip())
     return out
+
+
+def _check_role_name(path: Path, line: int | None, name: str, role: str) -> None:
+    """E202, naming the roles file (and the line of a CSV), for a role other than seller, buyer, other."""
+    if role.strip().lower() not in {r.value for r in Role}:
+        where = f"{path}, line {line}" if line else str(path)
+        raise RolesError(
+            f"{where}: role {role!r} for {name!r} is not one of seller, buyer, other", code="E202"
+        )
 
 
 @dataclass(frozen=True)

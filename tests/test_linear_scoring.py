@@ -149,3 +149,17 @@ def test_model_written_before_the_featurizer_moved_is_refused_with_a_retrain_hin
             out.writestr(info.filename, data)
     with pytest.raises(ModelArtifactError, match=r"\[E507\] .*earlier callcoach.*retrain"):
         load_model(old)
+
+
+@needs_shipped
+def test_linear_scoring_far_past_the_float_range_is_a_score_of_zero_without_a_warning(analyzer):
+    """A seller's 39,000-word monologue drives the log-odds so low that exp
+    overflows: the score is 0, and no numpy RuntimeWarning reaches stderr."""
+    import warnings
+
+    text = "Dana: " + "word " * 39_000 + "\nSam: ok\n"
+    result = analyzer.analyze_text(text, sellers=["Dana"], buyers=["Sam"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        score, label, _ = load_scoring_model(SHIPPED).score(result)
+    assert (score, label) == (0.0, "seller_centric")

@@ -135,8 +135,10 @@ def test_roles_file_good(tmp_path, name, content, expected):
         ("roles.csv", "name,side\nPriya Nair,seller\n", r"\[E206\] .*roles\.csv, line 1: expected the header 'speaker,role'"),
         ("roles.csv", "", r"\[E206\] .*line 1: expected the header 'speaker,role'"),
         ("roles.csv", "speaker,role\nPriya Nair,seller\nTammy Boyd\n", r"\[E206\] .*roles\.csv, line 3: expected 'speaker,role', found \['Tammy Boyd'\]"),
+        ("roles.json", '{"Priya Nair": "boss"}', r"\[E202\] .*roles\.json: role 'boss' for 'Priya Nair' is not one of seller, buyer, other"),
+        ("roles.csv", "speaker,role\nPriya Nair,seller\nTammy Boyd,customer\n", r"\[E202\] .*roles\.csv, line 3: role 'customer' for 'Tammy Boyd' is not one of"),
     ],
-    ids=["json-syntax", "json-list", "json-not-strings", "csv-header", "csv-empty", "csv-short-row"],
+    ids=["json-syntax", "json-list", "json-not-strings", "csv-header", "csv-empty", "csv-short-row", "json-bad-role", "csv-bad-role"],
 )
 def test_roles_file_broken(tmp_path, name, content, match):
     path = tmp_path / name

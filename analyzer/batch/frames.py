@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..about import __version__
+from ..errors import TranscriptFormatError
+from ..readers.limits import MAX_SECONDS
 from .columns import ERROR, OK, column_kinds, columns, number, result_columns, scan_kinds
 from .discover import discover
 from .engines import iter_rows
@@ -253,19 +255,47 @@ def _transcript_of(group: "pd.DataFrame", cols: _CueColumns, source: str) -> "Tr
     from ..transcript import Cue, Transcript
 
     untimed = [None] * len(group)
-    cues = [
-        Cue(speaker=_cell_text(spk), text=_cell_text(txt), start=number(s), end=number(e), line=i)
-        for i, (spk, txt, s, e) in enumerate(
-            zip(
-                group[cols.speaker],
-                group[cols.text],
-                group[cols.start] if cols.start is not None else untimed,
-                group[cols.end] if cols.end is not None else untimed,
-            ),
-            1,
-        )
-    ]
+    cues = []
+    for i, (spk, txt, s, e) in enumerate(
+        zip(
+            group[cols.speaker],
+            group[cols.text],
+            group[cols.start] if cols.start is not None else untimed,
+            group[cols.end] if cols.end is not None else untimed,
+        ),
+        1,
+    ):
+        start = _cue_time(s, source, i, cols.start)
+        end = _cue_time(e, source, i, cols.end)
+        if start is not None and end is not None and end < start:
+            raise TranscriptFormatError(
+                source, i, f"an end time after the start time (column {cols.end!r})", f"{start:g} to {end:g}", code="E121"
+            )
+        cues.append(Cue(speaker=_cell_text(spk), text=_cell_text(txt), start=start, end=end, line=i))
     return Transcript.from_cues(cues, source=source, format="dataframe")
+
+
+def _cue_time(value: Any, source: str, line: int, column: str | None) -> float | None:
+    """A cue's time in seconds; None for an empty cell. Anything else that is not
+    a number from 0 to 168 hours is E120, as in a CSV transcript (the line is
+    the cue's place in the call, in order of start)."""
+    if value is None or _cell_text(value) == "" or _missing(value):
+        return None
+    seconds = number(value)
+    if seconds is None or not (math.isfinite(seconds) and 0 <= seconds <= MAX_SECONDS):
+        raise TranscriptFormatError(
+            source, line, f"a time in seconds in column {column!r} (a number from 0 to 168 hours)", repr(value), code="E120"
+        )
+    return seconds
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _optional_column(df, name: str | None, default: str) -> str | None:

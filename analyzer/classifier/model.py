@@ -157,7 +157,8 @@ class ModelArtifact:
             alt[name] = self.reference[name]
             rows.append(alt)
         z = self.log_odds(rows)
-        proba = 1.0 / (1.0 + np.exp(-z))
+        with np.errstate(over="ignore"):  # exp(-z) past the float range is inf: a probability of 0, no warning
+            proba = 1.0 / (1.0 + np.exp(-z))
         score = float(proba[0] * 100.0)
         effects = [
             (name, float(z[0] - zi), score - float(pi * 100.0))

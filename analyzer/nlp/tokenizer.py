@@ -33,6 +33,16 @@ _OTHER_WHITESPACE = re.compile(r"[^\S ]")
 
 _WORDS, _NORMS, _SPACES = itemgetter(0), itemgetter(1), itemgetter(2)
 
+#: A chunk longer than this is no spoken word (a run of punctuation, a pasted
+#: blob; no chunk of the project's calls reaches 300 characters). spaCy's
+#: suffix search reads the whole rest of a chunk for every piece it splits
+#: off, so a chunk of one mark repeated ("!!!!...", "<<<<...") takes time
+#: quadratic in its length: 20 s for 10,000 characters, hours for a line at
+#: the 200,000-character limit. Such a chunk is tokenized in pieces of
+#: ``PIECE_CHARS``, which bounds the time per character.
+MAX_CHUNK_CHARS = 1000
+PIECE_CHARS = 64
+
 
 def _single_spaced(text: str) -> bool:
     """Whether the only whitespace in ``text`` is one space between two words: the
@@ -97,8 +107,12 @@ class ChunkTokenizer:
         # chunk's tokens depend on the chunk alone.
         if self._flush is not None:
             self._flush()
-        doc = self.tokenizer(chunk)
-        known = ([t.orth for t in doc], [t.norm for t in doc], [False] * (len(doc) - 1) + [True])
+        if len(chunk) <= MAX_CHUNK_CHARS:
+            docs = [self.tokenizer(chunk)]
+        else:
+            docs = [self.tokenizer(chunk[i : i + PIECE_CHARS]) for i in range(0, len(chunk), PIECE_CHARS)]
+        tokens = [t for doc in docs for t in doc]
+        known = ([t.orth for t in tokens], [t.norm for t in tokens], [False] * (len(tokens) - 1) + [True])
         self._chunks[chunk] = known
         return known
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 from pathlib import Path
@@ -548,6 +549,27 @@ def test_batch_score_dataframe_one_row_per_call_and_error_rows():
     assert b["sellers"] == "Dana" and b["buyers"] == "Sam"
     assert not b["roles_inferred"] and not b["timed"]
     assert out.set_index("call_id").loc["a", "roles_inferred"]
+
+
+@pytest.mark.parametrize(
+    "start,end,code",
+    [
+        ([0.0, 2.0], [-1.0, 3.0], r"\[E120\] x, line 1: expected a time in seconds in column 'end'"),
+        (["soon", "later"], [1.0, 3.0], r"\[E120\] x, line 1: expected a time in seconds in column 'start'"),
+        ([0.0, float("inf")], [1.0, float("inf")], r"\[E120\] x, line 2: .*column 'start'"),
+        ([0.0, 5.0], [1.0, 3.0], r"\[E121\] x, line 2: expected an end time after the start time"),
+    ],
+    ids=["negative", "not-a-number", "infinite", "end-before-start"],
+)
+def test_batch_score_dataframe_bad_times_are_error_rows(start, end, code):
+    """Times a CSV transcript refuses (E120, E121) make an error row, not a call timed with them."""
+    df = pd.DataFrame({"call_id": ["x", "x", "y"], "speaker": ["Dana", "Sam", "Dana"],
+                       "text": ["How do you track renewals today?", "In a spreadsheet.", "Hello there."],
+                       "start": start + [0.0], "end": end + [1.0]})
+    out = batch.score_dataframe(df).set_index("call_id")
+    assert out.loc["x", "status"] == "error"
+    assert re.search(code, out.loc["x", "error"]), out.loc["x", "error"]
+    assert out.loc["y", "status"] == "ok"
 
 
 def test_batch_score_dataframe_missing_column():

@@ -122,3 +122,30 @@ def test_words_remembered_in_a_memory_zone_are_split_again_after_it():
     assert "zorblaxian" not in nlp.vocab.strings
     same(reference, chunked, text)
     assert [t.norm_ for t in chunked(text)] == [t.norm_ for t in reference(text)]
+
+
+@pytest.mark.parametrize("mark", ["!", "<", "%", ":)"])
+def test_a_long_run_of_one_mark_is_tokenized_in_pieces(pair, mark):
+    """spaCy's suffix search reads the rest of a chunk for each piece it splits
+    off, so a run of one mark takes time quadratic in its length (20 s at
+    10,000 characters, hours at the 200,000-character line limit). A chunk
+    longer than any word reaches spaCy's tokenizer only in pieces of at most
+    ``PIECE_CHARS``, and the Doc keeps the text exactly."""
+    from analyzer.nlp.tokenizer import MAX_CHUNK_CHARS, PIECE_CHARS
+
+    reference, _ = pair
+    seen: list[int] = []
+
+    def spy(text):
+        seen.append(len(text))
+        return reference(text)
+
+    chunked = ChunkTokenizer(spy, reference.vocab, max_chunks=64)
+    run = mark * (30_000 // len(mark))
+    text = f"so {run} okay"
+    doc = chunked(text)
+    assert doc.text == text
+    assert [t.text for t in doc][:1] == ["so"] and doc[-1].text == "okay"
+    assert max(seen) <= PIECE_CHARS and len(seen) >= len(run) // PIECE_CHARS
+    # A chunk up to the bound is spaCy's own tokens, as every word of a call.
+    same(reference, ChunkTokenizer(reference, reference.vocab, max_chunks=64), "so " + mark * (MAX_CHUNK_CHARS // len(mark)) + " okay")
