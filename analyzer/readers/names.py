@@ -5,7 +5,8 @@ written: ``Dana Reyes <dana@acme.io>``, ``José Núñez (Ops)``, ``Speaker 1``,
 ``王伟``, ``"Bob" O'Neil``, ``Yahoo! Sales``. Runs of whitespace become one
 space; a name may hold any printable character except the separator of the
 label it sits in (a ``:`` for ``Name: text``), and none of the control
-characters that could rewrite a terminal. Every check here looks at a
+characters that could rewrite a terminal or the direction marks that reorder
+what a terminal shows. Every check here looks at a
 bounded prefix of a line, so a very long line costs no more than a short one.
 """
 from __future__ import annotations
@@ -18,7 +19,9 @@ from .limits import MAX_SECONDS, MAX_SPEAKER_CHARACTERS
 #: address in angle brackets not counted); more is a sentence with a colon.
 MAX_LABEL_WORDS = 6
 
-_BAD_CHARS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters, lone surrogates, and the bidirectional embeddings,
+# overrides and isolates, which reorder how the rest of a line is shown.
+_BAD_CHARS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _EMAIL_RE = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 # ":" then a space or tab, or a full-width colon (CJK text puts no space after it).
 _SEPARATOR_RE = re.compile(r":[ \t]|\uff1a")

@@ -126,6 +126,17 @@ def test_readers_limit_speaker_name_length():
         read_text(text, source="call.json")
 
 
+@pytest.mark.parametrize("mark", ["\u202e", "\u202a", "\u2067", "\x1b"])
+def test_readers_limit_speaker_name_direction_and_control_marks(mark):
+    """A right-to-left override in a name would reorder the rest of a report's
+    line in a terminal, as an escape code would rewrite it: E125."""
+    text = json.dumps({"callcoach": 1, "turns": [{"speaker": f"Dana{mark}Reyes", "text": "Hi."}]})
+    with pytest.raises(TranscriptFormatError, match=r"\[E125\] call\.json, line 1: .*control character"):
+        read_text(text, source="call.json")
+    # In plain text such a label is no speaker's: the line is not read as one.
+    assert f"Dana{mark}Reyes" not in read_text(f"Sam: Hello.\nDana{mark}Reyes: Hi.\n", source="call.txt").speakers
+
+
 @pytest.mark.parametrize(
     "format,text",
     [
