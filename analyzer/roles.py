@@ -101,7 +101,8 @@ def assign_roles(
 ) -> Transcript:
     """A copy of ``transcript`` with a role for every speaker.
 
-    sellers, buyers, others (Iterable[str]): speaker names the caller gives.
+    sellers, buyers, others (str | Iterable[str]): speaker names the caller
+        gives (a single string is one name).
     roles (Mapping | None): more given roles, speaker name to role name.
     thresholds (Thresholds | None): defaults to the packaged ones.
     model (SentenceModel | str | None): the speaker model that scores the
@@ -117,6 +118,12 @@ def assign_roles(
     final = {name: given.get(name, inferred[name]) for name in transcript.speakers}
     source = {name: GIVEN if name in given else INFERRED for name in transcript.speakers}
     return transcript.with_roles(final, source, scores)
+
+
+def one_or_many(names: "str | Iterable[str]") -> list[str]:
+    """Speaker names given as one name or as several: ``"Dana"`` is one name,
+    not four letters."""
+    return [names] if isinstance(names, str) else list(names)
 
 
 def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role]:
@@ -160,9 +167,9 @@ def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role
         )
 
     given: dict[str, Role] = {}
-    pairs = [(n, Role.SELLER) for n in sellers]
-    pairs += [(n, Role.BUYER) for n in buyers]
-    pairs += [(n, Role.OTHER) for n in others]
+    pairs = [(n, Role.SELLER) for n in one_or_many(sellers)]
+    pairs += [(n, Role.BUYER) for n in one_or_many(buyers)]
+    pairs += [(n, Role.OTHER) for n in one_or_many(others)]
     for name, role in mapping.items():
         try:
             pairs.append((name, Role(str(getattr(role, "value", role)).strip().lower())))

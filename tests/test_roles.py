@@ -54,6 +54,13 @@ def test_roles_given_exact_name(call):
     assert out.role_source == {"Bot": "inferred", "Priya Nair": "inferred", "Tammy Boyd": "given"}
 
 
+def test_roles_given_one_name_as_a_string(call):
+    """A single string is one name, not a list of its letters."""
+    out = assign_roles(call, sellers="Tammy Boyd", buyers="Priya Nair")
+    assert (out.roles["Tammy Boyd"], out.roles["Priya Nair"]) == (Role.SELLER, Role.BUYER)
+    assert out.role_source == {"Bot": "inferred", "Priya Nair": "given", "Tammy Boyd": "given"}
+
+
 @pytest.mark.parametrize("name", ["priya nair", "PRIYA NAIR", " Priya nair "])
 def test_roles_given_name_case_insensitive(call, name):
     out = assign_roles(call, buyers=[name])

@@ -58,7 +58,7 @@ def score_paths(
 
     Parameters
     ----------
-    paths : iterable of str or PathLike
+    paths : str, PathLike or iterable of them
         Files and folders (searched recursively; ``include``/``exclude`` globs as for :func:`discover`).
     format, sellers, buyers, roles, thresholds, base_model, model
         As for ``callcoach score``: a forced format, names given roles in
@@ -93,12 +93,14 @@ def score_paths(
     >>> df.loc[0, "status"], int(df.loc[0, "buyer_questions"]), str(df["buyer_questions"].dtype)
     ('ok', 12, 'Int64')
     """
+    from ..roles import one_or_many
+
     if isinstance(roles, (str, os.PathLike)):
         roles = read_batch_roles(roles)
-    paths = list(paths)
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)  # one path, not its letters
     options = BatchOptions(
         format=format,
-        roles=RoleMap.build(sellers=sellers, buyers=buyers, roles=roles),
+        roles=RoleMap.build(sellers=one_or_many(sellers), buyers=one_or_many(buyers), roles=roles),
         thresholds=thresholds,
         base_model=base_model,
         roots=tuple(os.fspath(p) for p in paths if os.path.isdir(p)),  # links out of them are not followed

@@ -192,6 +192,14 @@ def test_batch_score_path_skips_an_unchanged_call():
 # --- engines and library entry points ----------------------------------------
 
 
+def test_batch_score_paths_one_path_as_a_string(folder):
+    """A single path (str or Path) is one path, not a list of its letters."""
+    root, _ = folder
+    expected = batch.score_paths([root])
+    for one in (str(root), Path(root)):
+        assert batch.score_paths(one).equals(expected)
+
+
 def test_batch_score_paths_every_good_call_scored_every_bad_one_an_error(folder):
     root, expected = folder
     df = batch.score_paths([root])
