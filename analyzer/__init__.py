@@ -132,7 +132,9 @@ def analyze_file(
     format : str or None, default=None
         Force a reader (``analyzer.readers.FORMATS``); None detects it.
     sellers, buyers, others : iterable of str, default=()
-        Speakers the caller names; the others' roles are inferred.
+        Speakers the caller names; the others' roles are inferred, except that
+        with sellers named and no buyer every other speaker is a buyer (but
+        one taken for ``other``): name every seller.
     roles : mapping of str to str or None, default=None
         More given roles, speaker name to ``seller``, ``buyer`` or ``other``.
 

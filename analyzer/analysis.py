@@ -149,6 +149,8 @@ class Analyzer:
             Force a reader; None detects the format by content.
         sellers, buyers, others : iterable of str
             Speakers the caller names (as the transcript spells them, any case).
+            With sellers named and no buyer, every speaker not named is a
+            buyer (but one taken for ``other``): name every seller.
         roles : mapping of str to str or None
             More given roles, speaker name to ``seller``, ``buyer`` or ``other``.
 

@@ -114,6 +114,14 @@ def default_trackers() -> TrackerSet:
     return TrackerSet(parse_jsonl(DEFAULT_PATH.read_text(encoding="utf-8"), str(DEFAULT_PATH)), source="default")
 
 
+@lru_cache(maxsize=1)
+def default_tracker_names() -> tuple[str, ...]:
+    """The shipped trackers' names, in file order, read without checking their
+    token patterns (which imports spaCy): a batch's column names need only these."""
+    lines = DEFAULT_PATH.read_text(encoding="utf-8").splitlines()
+    return tuple(json.loads(line)["name"] for line in lines if line.strip())
+
+
 def resolve_trackers(spec: "str | os.PathLike | TrackerSet | None") -> TrackerSet:
     """A tracker set for ``"default"`` (or None), ``"none"``, a file path, or a set."""
     if isinstance(spec, TrackerSet):

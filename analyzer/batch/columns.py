@@ -50,6 +50,12 @@ def columns() -> tuple[str, ...]:
     return _COLUMNS
 
 
+def tracker_columns(names: Iterable[str]) -> list[str]:
+    """The batch columns of trackers named ``names``: ``tracker_<name>_seller`` and
+    ``tracker_<name>_buyer`` each, in that order, as ``AnalysisResult.to_row()`` adds them."""
+    return [f"tracker_{name}_{side}" for name in names for side in ("seller", "buyer")]
+
+
 def blank_row(source: str) -> dict[str, Any]:
     """A row of :func:`columns` for ``source``, all empty, with status ``error`` until it is scored."""
     from ..result import SCHEMA_VERSION

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from ..about import __version__
 from ..errors import TranscriptFormatError
 from ..readers.limits import MAX_SECONDS
-from .columns import ERROR, OK, column_kinds, columns, number, result_columns, scan_kinds
+from .columns import ERROR, OK, column_kind, column_kinds, columns, number, result_columns, scan_kinds, tracker_columns
 from .discover import discover
 from .engines import iter_rows
 from .options import BatchOptions, with_model
@@ -109,7 +109,7 @@ def score_paths(
     options = with_model(options, model)
     files = discover(paths, include=include, exclude=exclude)
     rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
-    return rows_frame(rows)
+    return rows_frame(rows, trackers=options.trackers.names)
 
 
 def _trackers_and_manifest(trackers: Any, manifest: Any) -> dict[str, Any]:
@@ -122,15 +122,16 @@ def _trackers_and_manifest(trackers: Any, manifest: Any) -> dict[str, Any]:
     return {"trackers": resolve_trackers(trackers), "manifest": manifest}
 
 
-def rows_frame(rows: Sequence[Mapping[str, Any]]) -> "pd.DataFrame":
-    """Batch rows as a DataFrame with nullable dtypes: :func:`columns`, then any
-    columns the rows add (trackers), in the order they first appear."""
+def rows_frame(rows: Sequence[Mapping[str, Any]], trackers: Sequence[str] = ()) -> "pd.DataFrame":
+    """Batch rows as a DataFrame with nullable dtypes: :func:`columns`, the columns of
+    the ``trackers`` named (there even when every row is an error), then any other
+    columns the rows add, in the order they first appear."""
     from ..tables import typed_frame
 
-    cols = list(columns())
+    cols = list(columns()) + tracker_columns(trackers)
     known = set(cols)
     extra = list(dict.fromkeys(k for r in rows for k in r if k not in known and not k.startswith("_")))
-    kinds = {**scan_kinds(rows, extra), **column_kinds()}
+    kinds = {**scan_kinds(rows, extra), **column_kinds(), **{c: column_kind(c, {}) for c in tracker_columns(trackers)}}
     return typed_frame(rows, cols + extra, kinds)
 
 
@@ -178,7 +179,8 @@ def score_dataframe(
     -------
     pandas.DataFrame
         One row per call, sorted by call id: :data:`DATAFRAME_COLUMNS` then
-        the result's columns, counts ``Int64`` and flags ``boolean``. A call
+        the result's columns (``AnalysisResult.to_row()``, the analyzer's
+        tracker counts included), counts ``Int64`` and flags ``boolean``. A call
         that cannot be analysed is a row with ``status == "error"``.
 
     Raises
@@ -204,15 +206,22 @@ def score_dataframe(
     cols = _CueColumns(speaker=speaker, text=text, start=start_col, end=end_col, role=role)
     role_map = RoleMap.build(sellers=sellers, buyers=buyers, roles=roles)
     analyzer = analyzer or analyzer_for(BatchOptions(thresholds=thresholds, base_model=base_model))
-    names = list(DATAFRAME_COLUMNS) + [c for c in result_columns() if c not in DATAFRAME_COLUMNS]
+    names = _dataframe_columns(analyzer)
     out = [
         _call_row(cid, group, cols, role_map, analyzer, names)
         for cid, group in df.groupby(call_id, sort=True, dropna=False)
     ]
     from ..tables import typed_frame
 
-    kinds = {k: v for k, v in column_kinds().items() if k != "call_id"}
-    return typed_frame(out, names, kinds)
+    known = column_kinds()
+    return typed_frame(out, names, {k: column_kind(k, known) for k in names if k != "call_id"})
+
+
+def _dataframe_columns(analyzer: "Analyzer") -> list[str]:
+    """The columns of :func:`score_dataframe`: :data:`DATAFRAME_COLUMNS`, the result's,
+    then the analyzer's trackers' as ``to_row()`` adds them."""
+    names = list(DATAFRAME_COLUMNS) + [c for c in result_columns() if c not in DATAFRAME_COLUMNS]
+    return names + tracker_columns(analyzer.trackers.names)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from .columns import ERROR, OK, SKIPPED, columns
+from .columns import ERROR, OK, SKIPPED, column_kind, columns, tracker_columns
 from .engines import iter_rows
 from .journal import Journal, iter_journal, journal_path, repair_tail, scan_journal, seed_journal
 from .options import BatchOptions
@@ -176,7 +176,7 @@ def score_to_file(
         rows = iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler, done=done)
         rows = sink.strip(rows) if sink is not None else rows
         _stream(rows, journal, run, on_row, fail_fast)
-        _finalize(journal_file, output, fmt, run, keep_rows, csv_guard)
+        _finalize(journal_file, output, fmt, run, keep_rows, csv_guard, _tracker_names(options))
         run.tag_rows = sink.finish() if sink is not None else None
         run.seconds = time.perf_counter() - t0
     return run
@@ -215,8 +215,20 @@ def _already_scored(output: Path, fmt: str, journal_file: Path, csv_guard: bool)
     return {p: (sha, *index.work.get(p, (None, None))) for p, (_, _, sha) in index.offsets.items() if sha}
 
 
-def _finalize(journal_file: Path, output: Path, fmt: str, run: BatchRun, keep_rows: bool, csv_guard: bool) -> None:
-    """Write the output from the journal (one row per path, sorted) and count what it holds."""
+def _tracker_names(options: BatchOptions | None) -> tuple[str, ...]:
+    """The names of the trackers every call of the run counts (the shipped set when unset)."""
+    from ..trackers import default_tracker_names
+
+    if options is None or options.trackers is None:
+        return default_tracker_names()  # without importing spaCy: a run of refused files never needs it
+    return options.trackers.names
+
+
+def _finalize(
+    journal_file: Path, output: Path, fmt: str, run: BatchRun, keep_rows: bool, csv_guard: bool, trackers: Sequence[str] = ()
+) -> None:
+    """Write the output from the journal (one row per path, sorted) and count what it holds;
+    the columns of ``trackers`` are there even when no row holds them (every call failed)."""
     index = scan_journal(journal_file)
     if keep_rows:
         run.rows = []
@@ -239,9 +251,10 @@ def _finalize(journal_file: Path, output: Path, fmt: str, run: BatchRun, keep_ro
         for _, row in iter_journal(journal_file, index):
             account(row)
         return
-    cols = list(columns()) + index.extra_columns
-    write_output(
-        iter_journal(journal_file, index), output, fmt, cols, index.column_kinds(), on_row=account, csv_guard=csv_guard
-    )
+    counted = tracker_columns(trackers)
+    cols = list(columns()) + counted + [c for c in index.extra_columns if c not in counted]
+    kinds = index.column_kinds()
+    kinds.update({c: column_kind(c, {}) for c in counted if c not in kinds})
+    write_output(iter_journal(journal_file, index), output, fmt, cols, kinds, on_row=account, csv_guard=csv_guard)
     if fmt != "jsonl":
         journal_file.unlink(missing_ok=True)

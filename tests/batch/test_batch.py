@@ -214,6 +214,18 @@ def test_batch_score_paths_every_good_call_scored_every_bad_one_an_error(folder)
     assert df.loc[df.status == "error", "error"].str.len().gt(0).all()
 
 
+def test_batch_score_paths_has_the_tracker_columns_when_every_call_fails(tmp_path):
+    # the frame's columns and dtypes do not depend on whether a call was scored
+    (tmp_path / "empty.txt").write_bytes(b"")
+    failed = batch.score_paths([tmp_path / "empty.txt"])
+    scored = batch.score_paths([SAMPLES / GOOD[0]])
+    assert list(failed["status"]) == ["error"]
+    assert list(failed.columns) == list(scored.columns)
+    assert dict(failed.dtypes) == dict(scored.dtypes)
+    assert str(failed["tracker_pricing_seller"].dtype) == "Int64" and failed["tracker_pricing_seller"].isna().all()
+    assert not any(c.startswith("tracker_") for c in batch.score_paths([tmp_path / "empty.txt"], trackers="none").columns)
+
+
 def test_batch_worker_count_does_not_change_the_output(good_folder, tmp_path):
     root, _ = good_folder
     files = batch.discover([root])
@@ -578,6 +590,23 @@ def test_batch_score_dataframe_bad_times_are_error_rows(start, end, code):
     assert out.loc["x", "status"] == "error"
     assert re.search(code, out.loc["x", "error"]), out.loc["x", "error"]
     assert out.loc["y", "status"] == "ok"
+
+
+def test_batch_score_dataframe_has_the_tracker_columns_of_to_row(analyzer):
+    df = pd.DataFrame(
+        {
+            "call_id": ["a", "a", "b"],
+            "speaker": ["Dana", "Sam", "Dana"],
+            "text": ["What would the price be per seat for your team?", "We'd want a discount.", "   "],
+        }
+    )
+    out = batch.score_dataframe(df, sellers=["Dana"]).set_index("call_id")
+    ref = analyzer.analyze_text("Dana: What would the price be per seat for your team?\nSam: We'd want a discount.", sellers=["Dana"]).to_row()
+    trackers = [k for k in ref if k.startswith("tracker_")]
+    assert trackers and all(c in out.columns for c in trackers)
+    assert {k: int(out.loc["a", k]) for k in trackers} == {k: ref[k] for k in trackers}
+    assert out.loc["a", "tracker_pricing_seller"] == 2 and out.loc["a", "tracker_pricing_buyer"] == 1
+    assert str(out["tracker_pricing_seller"].dtype) == "Int64" and pd.isna(out.loc["b", "tracker_pricing_seller"])
 
 
 def test_batch_score_dataframe_missing_column():

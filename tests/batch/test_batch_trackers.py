@@ -50,6 +50,34 @@ def read_csv(path: Path) -> dict[str, dict[str, str]]:
         return {Path(r["path"]).name: r for r in csv.DictReader(fh)}
 
 
+@pytest.mark.parametrize("ext", ["csv", "parquet"])
+def test_batch_tracker_columns_when_every_call_fails(runner, folder, tmp_path, ext):
+    _, _, trackers = folder
+    calls = tmp_path / "broken"
+    calls.mkdir()
+    (calls / "empty.txt").write_bytes(b"")
+    out = tmp_path / f"scores.{ext}"
+    invoke(runner, "score", calls, "-o", out, "--trackers", trackers, "--no-model", "--workers", "1", "-q", code=1)
+    if ext == "csv":
+        with open(out, newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+    else:
+        import pandas as pd
+
+        frame = pd.read_parquet(out)
+        header = list(frame.columns)
+        assert str(frame["tracker_t00_payroll_seller"].dtype) == "Int64"
+    tracker_cols = [c for c in header if c.startswith("tracker_")]
+    assert len(tracker_cols) == 40 and tracker_cols[:2] == ["tracker_t00_payroll_seller", "tracker_t00_payroll_buyer"]
+    assert header.index("account") < header.index(tracker_cols[0])
+
+
+def test_batch_default_tracker_names_are_the_shipped_set():
+    from analyzer.trackers import default_tracker_names, default_trackers
+
+    assert default_tracker_names() == default_trackers().names
+
+
 def test_batch_trackers_and_manifest_columns(runner, folder, tmp_path):
     calls, manifest, trackers = folder
     out = tmp_path / "scores.csv"
