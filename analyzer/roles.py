@@ -56,7 +56,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from .config import Thresholds, default_thresholds
 from .errors import RolesError
@@ -516,7 +516,7 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
     text = read_roles_text(path)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=lambda pairs: _one_role_each(path, pairs))
         except json.JSONDecodeError as exc:
             raise RolesError(
                 f"{path}, line {exc.lineno}: expected a JSON object of speaker to role ({exc.msg})",
@@ -535,13 +535,32 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["speaker", "role"]:
         raise RolesError(f"{path}, line 1: expected the header 'speaker,role'", code="E206")
     out: dict[str, str] = {}
+    lines: dict[str, int] = {}
     for n, row in enumerate(rows[1:], 2):
         if not row or not any(c.strip() for c in row):
             continue
         if len(row) < 2:
             raise RolesError(f"{path}, line {n}: expected 'speaker,role', found {row!r}", code="E206")
-        out[row[0].strip()] = row[1].strip()
-        _check_role_name(path, n, row[0].strip(), row[1].strip())
+        name, role = row[0].strip(), row[1].strip()
+        _check_role_name(path, n, name, role)
+        if name in out and out[name].lower() != role.lower():
+            raise RolesError(
+                f"{path}, line {n}: {name!r} is given two roles: {out[name]} (line {lines[name]}) and {role}",
+                code="E203",
+            )
+        out[name], lines[name] = role, n
+    return out
+
+
+def _one_role_each(path: Path, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object of a roles file, refusing a name given two different roles
+    (JSON itself keeps the last silently)."""
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        old = out.get(name)
+        if isinstance(old, str) and isinstance(value, str) and old.strip().lower() != value.strip().lower():
+            raise RolesError(f"{path}: {name!r} is given two roles: {old} and {value}", code="E203")
+        out[name] = value
     return out
 
 

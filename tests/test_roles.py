@@ -144,8 +144,10 @@ def test_roles_file_good(tmp_path, name, content, expected):
         ("roles.csv", "speaker,role\nPriya Nair,seller\nTammy Boyd\n", r"\[E206\] .*roles\.csv, line 3: expected 'speaker,role', found \['Tammy Boyd'\]"),
         ("roles.json", '{"Priya Nair": "boss"}', r"\[E202\] .*roles\.json: role 'boss' for 'Priya Nair' is not one of seller, buyer, other"),
         ("roles.csv", "speaker,role\nPriya Nair,seller\nTammy Boyd,customer\n", r"\[E202\] .*roles\.csv, line 3: role 'customer' for 'Tammy Boyd' is not one of"),
+        ("roles.json", '{"Priya Nair": "seller", "Priya Nair": "buyer"}', r"\[E203\] .*roles\.json: 'Priya Nair' is given two roles: seller and buyer"),
+        ("roles.csv", "speaker,role\nPriya Nair,seller\nTammy Boyd,buyer\nPriya Nair,buyer\n", r"\[E203\] .*roles\.csv, line 4: 'Priya Nair' is given two roles: seller \(line 2\) and buyer"),
     ],
-    ids=["json-syntax", "json-list", "json-not-strings", "csv-header", "csv-empty", "csv-short-row", "json-bad-role", "csv-bad-role"],
+    ids=["json-syntax", "json-list", "json-not-strings", "csv-header", "csv-empty", "csv-short-row", "json-bad-role", "csv-bad-role", "json-two-roles", "csv-two-roles"],
 )
 def test_roles_file_broken(tmp_path, name, content, match):
     path = tmp_path / name
