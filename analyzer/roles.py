@@ -170,13 +170,7 @@ def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role
     pairs = [(n, Role.SELLER) for n in one_or_many(sellers)]
     pairs += [(n, Role.BUYER) for n in one_or_many(buyers)]
     pairs += [(n, Role.OTHER) for n in one_or_many(others)]
-    for name, role in mapping.items():
-        try:
-            pairs.append((name, Role(str(getattr(role, "value", role)).strip().lower())))
-        except ValueError:
-            raise RolesError(
-                f"role {role!r} for {name!r} is not one of seller, buyer, other", code="E202"
-            ) from None
+    pairs += [(name, role_of(name, role)) for name, role in mapping.items()]
     for name, role in pairs:
         speaker = resolve(name)
         if given.get(speaker, role) != role:
@@ -529,7 +523,7 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
                 f"{path}: expected a JSON object mapping speaker names to roles", code="E205"
             )
         for name, role in data.items():
-            _check_role_name(path, None, name, role)
+            role_of(name, role, str(path))
         return dict(data)
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["speaker", "role"]:
@@ -542,7 +536,7 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
         if len(row) < 2:
             raise RolesError(f"{path}, line {n}: expected 'speaker,role', found {row!r}", code="E206")
         name, role = row[0].strip(), row[1].strip()
-        _check_role_name(path, n, name, role)
+        role_of(name, role, f"{path}, line {n}")
         if name in out and out[name].lower() != role.lower():
             raise RolesError(
                 f"{path}, line {n}: {name!r} is given two roles: {out[name]} (line {lines[name]}) and {role}",
@@ -564,13 +558,15 @@ def _one_role_each(path: Path, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _check_role_name(path: Path, line: int | None, name: str, role: str) -> None:
-    """E202, naming the roles file (and the line of a CSV), for a role other than seller, buyer, other."""
-    if role.strip().lower() not in {r.value for r in Role}:
-        where = f"{path}, line {line}" if line else str(path)
+def role_of(name: str, role: "str | Role", where: str = "") -> Role:
+    """The role a caller or a roles file gives ``name`` (any case); E202, after
+    ``where`` (a file, and its line), for one other than seller, buyer, other."""
+    try:
+        return Role(str(getattr(role, "value", role)).strip().lower())
+    except ValueError:
         raise RolesError(
-            f"{where}: role {role!r} for {name!r} is not one of seller, buyer, other", code="E202"
-        )
+            f"{where + ': ' if where else ''}role {role!r} for {name!r} is not one of seller, buyer, other", code="E202"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..about import __version__
 from ..errors import TranscriptFormatError
-from ..readers.limits import MAX_SECONDS
-from .columns import ERROR, OK, column_kind, column_kinds, columns, number, result_columns, scan_kinds, tracker_columns
+from ..readers.csv import cell_seconds
+from .columns import ERROR, OK, column_kind, column_kinds, columns, result_columns, scan_kinds, tracker_columns
 from .discover import discover
 from .engines import iter_rows
 from .options import BatchOptions, with_model
@@ -287,26 +287,15 @@ def _transcript_of(group: "pd.DataFrame", cols: _CueColumns, source: str) -> "Tr
 
 
 def _cue_time(value: Any, source: str, line: int, column: str | None) -> float | None:
-    """A cue's time in seconds; None for an empty cell. Anything else that is not
-    a number from 0 to 168 hours is E120, as in a CSV transcript (the line is
-    the cue's place in the call, in order of start)."""
-    if value is None or _cell_text(value) == "" or _missing(value):
-        return None
-    seconds = number(value)
-    if seconds is None or not (math.isfinite(seconds) and 0 <= seconds <= MAX_SECONDS):
-        raise TranscriptFormatError(
-            source, line, f"a time in seconds in column {column!r} (a number from 0 to 168 hours)", repr(value), code="E120"
-        )
-    return seconds
-
-
-def _missing(value: Any) -> bool:
+    """A cue's time in seconds, read as a CSV transcript's time cell is
+    (:func:`~analyzer.readers.csv.cell_seconds`: E120 for one that is not a
+    time from 0 to 168 hours); None for an empty cell. The line is the cue's
+    place in the call, in order of start."""
     import pandas as pd
 
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return cell_seconds(str(value), source, line, column or "")
 
 
 def _optional_column(df, name: str | None, default: str) -> str | None:

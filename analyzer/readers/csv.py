@@ -49,7 +49,9 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
     return found
 
 
-def _seconds(value: str, source: str, lineno: int, column: str) -> float | None:
+def cell_seconds(value: str, source: str, lineno: int, column: str) -> float | None:
+    """A time cell in seconds (``7.3`` or ``0:07.3``); None when empty; E120 for
+    anything else that is not a time from 0 to 168 hours."""
     value = value.strip()
     if not value:
         return None
@@ -131,8 +133,8 @@ def read(
                 raise TranscriptFormatError(
                     source, lineno, "a speaker name of printable characters", problem, code="E125"
                 )
-            start = None if i_start is None else _seconds(row[i_start], source, lineno, "start")
-            end = None if i_end is None else _seconds(row[i_end], source, lineno, "end")
+            start = None if i_start is None else cell_seconds(row[i_start], source, lineno, "start")
+            end = None if i_end is None else cell_seconds(row[i_end], source, lineno, "end")
             if start is not None and end is not None and end < start:
                 raise TranscriptFormatError(
                     source, lineno, "an end time after the start time", ",".join(row), code="E121"
