@@ -17,9 +17,8 @@ plus the samples read from disk, the 200,000-word call cut to 10,000 and
 words as twenty calls of about 10,000 words and as four of about 50,000
 (one after another, so that a call's length changes and what is said does
 not: the cuts above hold only the first few of the calls the 200,000 words
-are built from, which cost more a word than the others), and the
-seller-heavy call rewritten as unpunctuated speech (where the segmenter
-works).
+are built from, so they change both), and the seller-heavy call rewritten
+as unpunctuated speech (where the segmenter works).
 
 Each figure is the best of ``--repeat`` runs; ``cold w/s`` is the analysis
 with the tokenizer's memory of words emptied before each run (as for the
