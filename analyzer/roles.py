@@ -529,20 +529,20 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["speaker", "role"]:
         raise RolesError(f"{path}, line 1: expected the header 'speaker,role'", code="E206")
     out: dict[str, str] = {}
-    lines: dict[str, int] = {}
+    first: dict[str, tuple[Role, int]] = {}  # each name's role and the line that gave it
     for n, row in enumerate(rows[1:], 2):
         if not row or not any(c.strip() for c in row):
             continue
         if len(row) < 2:
             raise RolesError(f"{path}, line {n}: expected 'speaker,role', found {row!r}", code="E206")
         name, role = row[0].strip(), row[1].strip()
-        role_of(name, role, f"{path}, line {n}")
-        if name in out and out[name].lower() != role.lower():
+        parsed = role_of(name, role, f"{path}, line {n}")
+        seen, line = first.setdefault(name, (parsed, n))
+        if seen is not parsed:
             raise RolesError(
-                f"{path}, line {n}: {name!r} is given two roles: {out[name]} (line {lines[name]}) and {role}",
-                code="E203",
+                f"{path}, line {n}: {name!r} is given two roles: {out[name]} (line {line}) and {role}", code="E203"
             )
-        out[name], lines[name] = role, n
+        out[name] = role
     return out
 
 
@@ -552,17 +552,22 @@ def _one_role_each(path: Path, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in pairs:
         old = out.get(name)
-        if isinstance(old, str) and isinstance(value, str) and old.strip().lower() != value.strip().lower():
+        if isinstance(old, str) and isinstance(value, str) and _role_word(old) != _role_word(value):
             raise RolesError(f"{path}: {name!r} is given two roles: {old} and {value}", code="E203")
         out[name] = value
     return out
+
+
+def _role_word(role: "str | Role") -> str:
+    """A given role as :class:`Role` reads it: its value, stripped, in lower case."""
+    return str(getattr(role, "value", role)).strip().lower()
 
 
 def role_of(name: str, role: "str | Role", where: str = "") -> Role:
     """The role a caller or a roles file gives ``name`` (any case); E202, after
     ``where`` (a file, and its line), for one other than seller, buyer, other."""
     try:
-        return Role(str(getattr(role, "value", role)).strip().lower())
+        return Role(_role_word(role))
     except ValueError:
         raise RolesError(
             f"{where + ': ' if where else ''}role {role!r} for {name!r} is not one of seller, buyer, other", code="E202"
