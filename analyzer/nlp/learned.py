@@ -529,14 +529,3 @@ def _load_files(files: tuple[tuple[str, int, int], ...]) -> dict[str, SentenceMo
     process while the files stay the same: every component of a pipeline, and
     role inference, share one copy of the weights."""
     return {Path(path).stem: SentenceModel.load(path) for path, _, _ in files}
-
-
-def merge_adjacent(spans: Iterable[Any]) -> list[tuple[int, int]]:
-    """Join ``(start, end)`` token ranges that touch into single ranges."""
-    out: list[list[int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]

@@ -12,7 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
-from ..extensions import TurnRange, turn_table
+from ..extensions import TURN_INDEX, TurnRange, turn_table
 from ..learned import UNKNOWN
 from ..resources import Lexicon, load_lexicon
 
@@ -320,6 +320,23 @@ def words_between(doc: Doc, start: int, end: int) -> tuple[list[str], list[bool]
             words.append("?")
             titles.append(False)
     return words, titles
+
+
+def one_per_turn(doc: Doc, spans: Iterable[Span]) -> list[Span]:
+    """The accepted sentences of each turn as one span, from the first to the last.
+
+    The guide gives a turn at most one invitation and at most one close ("the
+    sentence or sentences that carry it"): a buyer who asks who the seller is,
+    says why, and asks again has invited once, and a seller who names the
+    condition, the price and then the ask has closed once. The annotated calls
+    agree: no turn of them holds two of either.
+    """
+    first: dict[int, tuple[int, int]] = {}
+    for span in spans:
+        turn = span._.get(TURN_INDEX)
+        s, e = first.get(turn, (span.start, span.end))
+        first[turn] = (min(s, span.start), max(e, span.end))
+    return [doc[s:e] for s, e in sorted(first.values())]
 
 
 def sentence_words(span: Span) -> tuple[list[str], list[bool]]:

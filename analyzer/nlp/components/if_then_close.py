@@ -14,7 +14,9 @@ hypothetical questions about the buyer ("if budget were no issue, what
 would you do first?"), and anything a buyer says.
 
 Phrase lists: ``patterns/if_then_close.jsonl`` (``CONDITION``,
-``NOT_CONDITION``, ``COMMIT``). Span: the sentence or sentences that carry it.
+``NOT_CONDITION``, ``COMMIT``). Span: the sentence or sentences that carry it; a
+turn holds at most one close, so the accepted sentences of one turn are one
+span, from the first to the last (:func:`~.base.one_per_turn`).
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from ..questions import question_form
 from ..heads import asking_test
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels, real_commitment
 from ..learned import SentenceModel, load_models, person_features, ngrams
-from .base import Candidate, Tagger, checked_thresholds, doc_words, reply_features, threshold_defaults, turn_sentences, words_between
+from .base import Candidate, Tagger, checked_thresholds, doc_words, one_per_turn, reply_features, threshold_defaults, turn_sentences, words_between
 
 CONFIG_KEYS = ("if_then_close_max_sentence_gap",)
 
@@ -133,11 +135,8 @@ class IfThenCloseTagger(Tagger):
     def match(self, doc: Doc) -> list[Span]:
         cands = self.candidates(doc)
         keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
-        found: list[Span] = []
-        for cand, ok in zip(cands, keep):
-            if ok and not (found and cand.span.start < found[-1].end):
-                found.append(cand.span)  # a sentence belongs to one close
-        return found
+        # A close said over several sentences of one turn is one tag.
+        return one_per_turn(doc, (c.span for c, ok in zip(cands, keep) if ok))
 
     def _offers(self, lower: list[str], start: int, end: int) -> bool:
         """Whether tokens ``start:end`` say what the seller will or can do ("I'll",

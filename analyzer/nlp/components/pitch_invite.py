@@ -14,8 +14,9 @@ invitation is narrowed to one thing (the word classes ``invite_*`` of
 ``patterns/lexicon.json``) ("about your company's pricing",
 "an overview of the fees").
 
-Span: the sentence that holds the invitation (adjacent sentences of one
-turn that invite together are one span).
+Span: the sentence that holds the invitation; a turn holds at most one, so
+the sentences of one turn that invite are one span, from the first to the
+last (:func:`~.base.one_per_turn`).
 """
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ from spacy.tokens import Doc, Span
 from ..extensions import PITCH_INVITE, TurnRange, role_turns
 from ..heads import asking_test
 from ..resources import build_matchers, first_words, load_lexicon, load_patterns, match_labels
-from ..learned import SentenceModel, load_models, person_features, merge_adjacent, ngrams
+from ..learned import SentenceModel, load_models, person_features, ngrams
 from ..questions import question_form
-from .base import Candidate, Tagger, doc_words, reply_features, turn_sentences, words_between
+from .base import Candidate, Tagger, doc_words, one_per_turn, reply_features, turn_sentences, words_between
 
 
 class PitchInviteTagger(Tagger):
@@ -127,13 +128,8 @@ class PitchInviteTagger(Tagger):
     def match(self, doc: Doc) -> list[Span]:
         cands = self.candidates(doc)
         keep = self.model.accept([c.features for c in cands]) if self.model is not None else [c.rule for c in cands]
-        keep = [k and not c.veto for c, k in zip(cands, keep)]
-        # An invitation said over two sentences of one turn is one tag.
-        by_turn: dict[int, list[tuple[int, int]]] = {}
-        for cand, ok in zip(cands, keep):
-            if ok:
-                by_turn.setdefault(cand.span._.callcoach_turn, []).append((cand.span.start, cand.span.end))
-        return [doc[s:e] for ranges in by_turn.values() for s, e in merge_adjacent(ranges)]
+        # An invitation said over several sentences of one turn is one tag.
+        return one_per_turn(doc, (c.span for c, ok in zip(cands, keep) if ok and not c.veto))
 
     def _accept(self, doc: Doc, label: str, end: int, limit: int) -> bool:
         nxt = doc[end].lower_ if end < limit else ""
