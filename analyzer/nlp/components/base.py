@@ -331,12 +331,12 @@ def one_per_turn(doc: Doc, spans: Iterable[Span]) -> list[Span]:
     condition, the price and then the ask has closed once. The annotated calls
     agree: no turn of them holds two of either.
     """
-    first: dict[int, tuple[int, int]] = {}
+    by_turn: dict[int, tuple[int, int]] = {}
     for span in spans:
         turn = span._.get(TURN_INDEX)
-        s, e = first.get(turn, (span.start, span.end))
-        first[turn] = (min(s, span.start), max(e, span.end))
-    return [doc[s:e] for s, e in sorted(first.values())]
+        start, end = by_turn.get(turn, (span.start, span.end))
+        by_turn[turn] = (min(start, span.start), max(end, span.end))
+    return [doc[start:end] for start, end in sorted(by_turn.values())]
 
 
 def sentence_words(span: Span) -> tuple[list[str], list[bool]]:
