@@ -528,8 +528,7 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["speaker", "role"]:
         raise RolesError(f"{path}, line 1: expected the header 'speaker,role'", code="E206")
-    out: dict[str, str] = {}
-    first: dict[str, tuple[Role, int]] = {}  # each name's role and the line that gave it
+    first: dict[str, tuple[str, Role, int]] = {}  # each name's role as written, as read, and its line
     for n, row in enumerate(rows[1:], 2):
         if not row or not any(c.strip() for c in row):
             continue
@@ -537,13 +536,12 @@ def read_roles_file(path: str | Path) -> dict[str, str]:
             raise RolesError(f"{path}, line {n}: expected 'speaker,role', found {row!r}", code="E206")
         name, role = row[0].strip(), row[1].strip()
         parsed = role_of(name, role, f"{path}, line {n}")
-        seen, line = first.setdefault(name, (parsed, n))
+        written, seen, line = first.setdefault(name, (role, parsed, n))
         if seen is not parsed:
             raise RolesError(
-                f"{path}, line {n}: {name!r} is given two roles: {out[name]} (line {line}) and {role}", code="E203"
+                f"{path}, line {n}: {name!r} is given two roles: {written} (line {line}) and {role}", code="E203"
             )
-        out[name] = role
-    return out
+    return {name: written for name, (written, _, _) in first.items()}
 
 
 def _one_role_each(path: Path, pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -237,7 +237,7 @@ def main(argv=None) -> int:
     results: dict[str, dict] = {}
     paths = sorted(p for p in SAMPLES.iterdir() if p.is_file() and not p.name.endswith(".gold.json"))
     sample_tr = [assign_roles(read_transcript(p)) for p in paths]
-    sample_texts = [" ".join(t.text for t in tr.turns) for tr in sample_tr]
+    sample_texts = [_doc_text(tr) for tr in sample_tr]
     full = best_of(lambda: [analyzer.analyze_file(p) for p in paths], args.repeat, clock)
     first = best_of(cold(lambda: [analyzer.analyze_file(p) for p in paths]), args.repeat, clock)
     tok = best_of(lambda: [make_doc(s) for s in sample_texts], args.repeat, clock)
@@ -245,7 +245,7 @@ def main(argv=None) -> int:
 
     profiles = {}
     for name, call in workloads.items():
-        text = " ".join(turn.text for turn in call.turns)
+        text = _doc_text(call)
         full = best_of(lambda: analyzer.analyze_transcript(call), args.repeat, clock)
         first = best_of(cold(lambda: analyzer.analyze_transcript(call)), args.repeat, clock)
         inferred = best_of(lambda: analyzer.analyze_transcript(_without_roles(call)), args.repeat, clock)
@@ -258,7 +258,7 @@ def main(argv=None) -> int:
     for n in (10_000, 50_000):
         parts = pieces_of(big, n)
         bare = [_without_roles(c) for c in parts]
-        texts = [" ".join(turn.text for turn in c.turns) for c in parts]
+        texts = [_doc_text(c) for c in parts]
         full = best_of(lambda: [analyzer.analyze_transcript(c) for c in parts], args.repeat, clock)
         first = best_of(cold(lambda: [analyzer.analyze_transcript(c) for c in parts]), args.repeat, clock)
         inferred = best_of(lambda: [analyzer.analyze_transcript(c) for c in bare], args.repeat, clock)
@@ -288,6 +288,12 @@ def main(argv=None) -> int:
         for stage, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
             print(f"  {stage:<28}{sec:>9.4f}  {sec / total:>6.1%}")
     return 0
+
+
+def _doc_text(call: Transcript) -> str:
+    """The text the analysis tokenizes for ``call`` (its turns joined by one
+    space, as ``transcript_to_doc`` joins them): the bare tokenizer's input."""
+    return " ".join(turn.text for turn in call.turns)
 
 
 def _without_roles(call: Transcript) -> Transcript:
