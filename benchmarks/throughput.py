@@ -43,6 +43,7 @@ import argparse
 import gc
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -162,7 +163,9 @@ def best_of(fn, repeat: int, clock=time.perf_counter) -> float:
 
 
 def profile(analyzer: Analyzer, call: Transcript, repeat: int, clock=time.perf_counter) -> dict[str, float]:
-    """Seconds per stage for one call (best of ``repeat`` for each stage)."""
+    """Seconds per stage for one call (best of ``repeat`` for each stage); ``read``
+    is reading the call back from a plain-text transcript (one ``Name: text``
+    line a turn) written to a temporary file."""
     nlp = analyzer.nlp
     stages: dict[str, float] = {}
 
@@ -170,6 +173,10 @@ def profile(analyzer: Analyzer, call: Transcript, repeat: int, clock=time.perf_c
         stages[name] = best_of(fn, repeat, clock)
         return fn()
 
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "call.txt"
+        path.write_text("".join(f"{t.speaker}: {t.text}\n" for t in call.turns), encoding="utf-8")
+        stages["read"] = best_of(lambda: read_transcript(path), repeat, clock)
     stages["roles"] = best_of(
         lambda: assign_roles(_without_roles(call), thresholds=analyzer.thresholds, model=analyzer.role_model), repeat, clock
     )

@@ -6,9 +6,12 @@ import json
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.errors import TranscriptFormatError
 from analyzer.readers import decode, read_text, read_transcript
+from analyzer.readers.json import _too_deep
 from analyzer.readers.limits import (
     MAX_CUES,
     MAX_FILE_BYTES,
@@ -158,3 +161,29 @@ def test_readers_limit_line_count(format):
     text = "Dana: Hi.\n" + "\n" * MAX_LINES
     with pytest.raises(TranscriptFormatError, match=r"\[E112\] call, line 500001: expected a file of at most 500,000 lines"):
         read_text(text, source="call", format=format)
+
+
+def _depth(value) -> int:
+    """How deep a parsed JSON value nests arrays and objects (0 for a scalar)."""
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+# Strings full of what the depth check must look past: brackets, quotes,
+# backslashes (escaped as JSON escapes them) and non-ASCII letters.
+_TRICKY = st.text(alphabet=st.sampled_from('[]{}"\\\\ aé€\U0001f600\n'), max_size=6)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TRICKY,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY, inner, max_size=3),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(value=_JSON, limit=st.integers(min_value=0, max_value=6), ascii_only=st.booleans())
+def test_readers_json_depth_check_agrees_with_the_parsed_value(value, limit, ascii_only):
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    assert _too_deep(text, limit) == (_depth(value) > limit)
