@@ -29,7 +29,8 @@ from disk always are). The baseline is the tokenizer of a bare
 ``spacy.blank("en")``; the ratio is the analysis's
 words per second over the tokenizer's on the same text in the same run, so
 it holds on a busy machine where absolute figures do not. ``--profile``
-prints the time per stage of the analysis on each call.
+prints the time per stage of the analysis on each call, with reading the
+call back from a plain-text transcript as the first.
 
 ``--cpu`` reads each process's CPU time instead of the elapsed time (both
 sides of the ratio alike): on a machine shared with other jobs it varies
