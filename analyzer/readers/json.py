@@ -21,8 +21,6 @@ import re
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-import numpy
-
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import MAX_JSON_DEPTH, MAX_SECONDS, check_cue_count
@@ -134,6 +132,8 @@ def _too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     """
     if text.count("[") + text.count("{") <= limit:
         return False
+    import numpy  # (here, so that reading a transcript needs no numpy until it can matter)
+
     data = text.encode("utf-8", "surrogatepass")
     if b"\\" in data:
         data = data.replace(b"\\\\", b"").replace(b'\\"', b"")

@@ -3,6 +3,8 @@ file over the size limit is refused before it is read."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tracemalloc
 
 import pytest
@@ -187,3 +189,17 @@ _JSON = st.recursive(
 def test_readers_json_depth_check_agrees_with_the_parsed_value(value, limit, ascii_only):
     text = json.dumps(value, ensure_ascii=ascii_only)
     assert _too_deep(text, limit) == (_depth(value) > limit)
+
+
+def test_readers_import_no_numeric_or_language_libraries():
+    # Reading (and refusing) files comes before any analysis: a process that
+    # only reads pays for neither numpy nor spaCy.
+    script = (
+        "import sys\n"
+        "from analyzer.readers import read_text\n"
+        "read_text('Dana: Hi.\\nSam: Hello.', source='call.txt')\n"
+        "read_text('{\"callcoach\": 1, \"turns\": [{\"speaker\": \"A\", \"text\": \"Hi.\"}]}', source='call.json')\n"
+        "print(sorted(m for m in ('numpy', 'spacy') if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == "[]", proc.stderr
