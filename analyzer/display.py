@@ -17,8 +17,12 @@ a terminal or reverse a page, and every output must still name the file.
   every bidi control and zero-width character made visible as ``<U+202E>``,
   so that a name can neither reverse the text after it nor hide a
   character. The data (JSON, rows) keeps the name as the transcript has it.
-- :func:`isolated` wraps text for a terminal in a first-strong isolate, so
-  that a right-to-left run in it ends where it ends.
+- :func:`shown_text` is a call's text as a terminal shows it: control
+  characters (an escape sequence that would clear the screen or recolour
+  what follows) written out as ``\\xHH``. The data keeps the text as the
+  transcript has it.
+- :func:`isolated` wraps that in a first-strong isolate, so that a
+  right-to-left run in it ends where it ends.
 """
 from __future__ import annotations
 
@@ -33,6 +37,8 @@ INVISIBLE = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\uf
 _NAME_RE = re.compile(f"[{INVISIBLE}]")
 _BACKSLASH = "\\\\" if os.sep != "\\" else ""
 _PATH_RE = re.compile(f"[{_BACKSLASH}\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{INVISIBLE}\\ud800-\\udfff]")
+#: Control characters other than a tab and a line break (which a message may hold).
+_CONTROL_RE = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]")
 
 
 def _escape(match: re.Match) -> str:
@@ -68,8 +74,16 @@ def shown_name(name: str) -> str:
     return _NAME_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", name)
 
 
+def shown_text(text: str) -> str:
+    """``text`` with its control characters other than a tab or a line break
+    written out (``\\x1b``), so that no transcript can rewrite a terminal; any
+    other text unchanged."""
+    return _CONTROL_RE.sub(_escape, text) if _CONTROL_RE.search(text) else text
+
+
 def isolated(text: str) -> str:
-    """``text`` between a first-strong isolate and its pop (U+2068, U+2069), so
-    that a terminal that lays out bidirectional text ends any embedding or
-    override in it where the text ends."""
-    return f"\u2068{text}\u2069"
+    """``text`` for a terminal: :func:`shown_text`, between a first-strong
+    isolate and its pop (U+2068, U+2069), so that a terminal that lays out
+    bidirectional text ends any embedding or override in it where the text
+    ends."""
+    return f"\u2068{shown_text(text)}\u2069"

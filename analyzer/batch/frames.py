@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from ..about import __version__
 from ..errors import TranscriptFormatError
 from ..readers.csv import cell_seconds
+from ..readers.names import cell_speaker
 from .columns import ERROR, OK, column_kind, column_kinds, columns, result_columns, scan_kinds, tracker_columns
 from .discover import discover
 from .engines import iter_rows
@@ -251,7 +252,7 @@ def _call_row(
             for spk, r in zip(group[cols.speaker], group[cols.role]):
                 r = _cell_text(r).strip().lower()
                 if r:
-                    given.setdefault(_cell_text(spk), r)
+                    given.setdefault(" ".join(_cell_text(spk).split()), r)  # the name as the cue has it
         result = analyzer.analyze_transcript(transcript, roles=given or None)
     except Exception as exc:  # noqa: BLE001 - one bad call must not stop the table
         row["error"] = error_message(exc, source)
@@ -282,7 +283,10 @@ def _transcript_of(group: "pd.DataFrame", cols: _CueColumns, source: str) -> "Tr
             raise TranscriptFormatError(
                 source, i, f"an end time after the start time (column {cols.end!r})", f"{start:g} to {end:g}", code="E121"
             )
-        cues.append(Cue(speaker=_cell_text(spk), text=_cell_text(txt), start=start, end=end, line=i))
+        said = _cell_text(txt)
+        # A cue with words names its speaker, as a CSV transcript's row must (E124, E125).
+        name = cell_speaker(_cell_text(spk), source, i, said) if said.strip() else _cell_text(spk)
+        cues.append(Cue(speaker=name, text=said, start=start, end=end, line=i))
     return Transcript.from_cues(cues, source=source, format="dataframe")
 
 

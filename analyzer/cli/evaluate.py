@@ -94,12 +94,15 @@ def _check_combination(manifest_path, cv: bool, folds, asr: bool, details: bool)
 def _print_details(data: dict, console, form: str = "") -> None:
     """Every missed gold tag and false alarm of an evaluation, one a line
     (``form``, when given, says which rewrite of the calls they come from)."""
+    from ..display import shown_name, shown_path, shown_text
+
     lead = f"{form}  " if form else ""
     for call in data["per_call"]:
+        where = f"{lead}{shown_path(call['file'])}"
         for miss in call["misses"]:
-            console.print(f"MISS  {lead}{call['file']}  {miss['tag']}  {miss['speaker']}: {miss['quote']}", markup=False)
+            console.print(f"MISS  {where}  {miss['tag']}  {shown_name(miss['speaker'])}: {shown_text(miss['quote'])}", markup=False)
         for fa in call["false_alarms"]:
-            console.print(f"FALSE {lead}{call['file']}  {fa['tag']}  {fa['speaker']}: {fa['text']}", markup=False)
+            console.print(f"FALSE {where}  {fa['tag']}  {shown_name(fa['speaker'])}: {shown_text(fa['text'])}", markup=False)
 
 
 def _side_by_side(columns: dict, as_json: bool, title: str, per_call: bool = False) -> None:

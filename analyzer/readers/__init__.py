@@ -30,7 +30,7 @@ Error codes (``TranscriptFormatError.code``), one per kind of problem:
 | E122 | a start time before the previous block's                       | txt otter          |
 | E123 | words with no speaker (no label and no cue before to continue) | vtt srt            |
 | E124 | an empty speaker name                                          | csv json           |
-| E125 | a speaker name with a control character, or over 200 characters | csv json          |
+| E125 | a speaker name with a control character, or over 200 characters | txt vtt srt csv json |
 | E126 | captions in which no cue names a speaker: roles cannot be known | vtt srt           |
 | E130 | words before the first speaker label (or a time and label)     | txt                |
 | E131 | no `WEBVTT` header                                             | vtt                |

@@ -20,7 +20,7 @@ import re
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import MAX_SECONDS, check_cue_count, split_lines
-from .names import name_problem
+from .names import cell_speaker
 
 FORMAT = "csv"
 
@@ -123,16 +123,7 @@ def read(
                     f"{len(row)} fields: " + ",".join(row),
                     code="E141",
                 )
-            speaker = " ".join(row[i_speaker].split())
-            if not speaker:
-                raise TranscriptFormatError(
-                    source, lineno, "a speaker name", ",".join(row), code="E124"
-                )
-            problem = name_problem(speaker)
-            if problem is not None:
-                raise TranscriptFormatError(
-                    source, lineno, "a speaker name of printable characters", problem, code="E125"
-                )
+            speaker = cell_speaker(row[i_speaker], source, lineno, ",".join(row))
             start = None if i_start is None else cell_seconds(row[i_start], source, lineno, "start")
             end = None if i_end is None else cell_seconds(row[i_end], source, lineno, "end")
             if start is not None and end is not None and end < start:

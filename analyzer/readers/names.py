@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import TranscriptFormatError
 from .limits import MAX_SECONDS, MAX_SPEAKER_CHARACTERS
 
 #: At most this many words before a ``:`` make a speaker label (an e-mail
@@ -27,6 +28,8 @@ _EMAIL_RE = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 _SEPARATOR_RE = re.compile(r":[ \t]|\uff1a")
 _SENTENCE_BREAK_RE = re.compile(r"[?!][ \t]")
 _LABEL_SCAN = MAX_SPEAKER_CHARACTERS + 64
+# A label sits in the first characters of a line, its indent included.
+_HEAD_SCAN = _LABEL_SCAN + 36
 _CLOCK_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,4}):(\d\d)(?:[.,](\d{1,3}))?")
 _CLOCK_CHARS = 16
 
@@ -52,6 +55,23 @@ def name_problem(raw: str) -> str | None:
     return None
 
 
+def cell_speaker(raw: str, source: str, line: int, found: str) -> str:
+    """The speaker name of a table's speaker cell (a CSV row, a DataFrame's cue),
+    whitespace runs collapsed.
+
+    found (str): what to quote of the row when it names no speaker.
+    RAISES: TranscriptFormatError (E124) for an empty cell, (E125) for a name
+        with a control character or over the length limit.
+    """
+    speaker = " ".join(raw.split())
+    if not speaker:
+        raise TranscriptFormatError(source, line, "a speaker name", found, code="E124")
+    problem = name_problem(speaker)
+    if problem is not None:
+        raise TranscriptFormatError(source, line, "a speaker name of printable characters", problem, code="E125")
+    return speaker
+
+
 def name_words(name: str) -> int:
     """Words in a name, an e-mail address in angle brackets not counted."""
     return len(_EMAIL_RE.sub(" ", name).split()) if "@" in name else len(name.split())
@@ -60,8 +80,23 @@ def name_words(name: str) -> int:
 def is_sentence_like(name: str) -> bool:
     """True when a label reads like a sentence ("Why not? Because"): a ``?``
     or ``!`` with more words after it. Such a label is a speaker only when
-    the same name labels more than one line."""
+    the same name labels more than one line (:func:`recurring_sentence_labels`)."""
     return _SENTENCE_BREAK_RE.search(name) is not None
+
+
+def recurring_sentence_labels(lines: list[str]) -> frozenset[str]:
+    """The sentence-like labels (:func:`is_sentence_like`: "Yahoo! Sales: ...")
+    that label more than one line of ``lines``: speakers' names, not
+    sentences with a colon. A cheap pass: only a line with a ``?`` or ``!``
+    and a colon near its start can hold one."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        head = line[:_HEAD_SCAN]
+        if ("?" in head or "!" in head) and (":" in head or "\uff1a" in head):
+            label = split_label(line.strip())
+            if label is not None and is_sentence_like(label[0]):
+                counts[label[0]] = counts.get(label[0], 0) + 1
+    return frozenset(name for name, n in counts.items() if n > 1)
 
 
 def split_label(line: str) -> tuple[str, str] | None:
@@ -73,6 +108,29 @@ def split_label(line: str) -> tuple[str, str] | None:
     it. ``10:30``, ``https://...`` and long sentences with a colon are not
     labels.
     """
+    found = _label_parts(line)
+    if found is None:
+        return None
+    name = display_name(found[0])
+    if name is None or name_words(name) > MAX_LABEL_WORDS:
+        return None
+    return name, found[1]
+
+
+def label_problem(line: str) -> str | None:
+    """Why the label of a ``Name: text`` line can be no speaker's name (a
+    control character in it, or more characters than a name may have), or
+    None: for a line :func:`split_label` reads as a label, or as no label at
+    all (too many words, a colon in it)."""
+    found = _label_parts(line)
+    if found is None or name_words(found[0]) > MAX_LABEL_WORDS:
+        return None
+    return name_problem(found[0]) if display_name(found[0]) is None else None
+
+
+def _label_parts(line: str) -> tuple[str, str] | None:
+    """``(label, rest)`` of a ``Label: text`` line as written, before the
+    label is checked as a name; None for no such line."""
     head = line[:_LABEL_SCAN]
     m = _SEPARATOR_RE.search(head)
     if m is not None:
@@ -84,10 +142,7 @@ def split_label(line: str) -> tuple[str, str] | None:
         name_raw, rest = stripped[:-1], ""
     if ":" in name_raw and ":" in _without_time(name_raw):
         return None
-    name = display_name(name_raw)
-    if name is None or name_words(name) > MAX_LABEL_WORDS:
-        return None
-    return name, rest
+    return name_raw, rest
 
 
 def _without_time(name: str) -> str:

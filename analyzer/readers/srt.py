@@ -17,6 +17,7 @@ from __future__ import annotations
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import split_lines
+from .names import recurring_sentence_labels
 from .vtt import blocks, cue_block, no_speaker_error
 
 FORMAT = "srt"
@@ -40,10 +41,11 @@ def read(
     lines = split_lines(text, source)
     cues: list[Cue] = []
     known: set[str] = set()
+    recurring = recurring_sentence_labels(lines)
     speaker: str | None = None
     try:
         for lineno, block in blocks(lines):
-            speaker = cue_block(block, lineno, source, _EXAMPLE, speaker, known, cues)
+            speaker = cue_block(block, lineno, source, _EXAMPLE, speaker, known, cues, recurring)
     except TranscriptFormatError as exc:
         raise no_speaker_error(source, lines, exc) from None
     return Transcript.from_cues(cues, source=source, format=FORMAT)

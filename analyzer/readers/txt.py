@@ -41,7 +41,15 @@ from typing import Iterator
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import check_cue_count, split_lines
-from .names import bracketed_clock, clock_seconds, display_name, is_sentence_like, split_label
+from .names import (
+    bracketed_clock,
+    clock_seconds,
+    display_name,
+    is_sentence_like,
+    label_problem,
+    recurring_sentence_labels,
+    split_label,
+)
 
 FORMAT = "txt"
 
@@ -91,8 +99,14 @@ def _classify(line: str, lineno: int, source: str) -> _Line:
     s = line.strip()
     try:
         return _classify_stripped(s, lineno)
+    except _BadName as exc:
+        raise TranscriptFormatError(source, lineno, "a speaker name of printable characters", str(exc), code="E125") from None
     except ValueError:
         raise _time_error(source, lineno, line) from None
+
+
+class _BadName(Exception):
+    """A ``Name: text`` line whose name no speaker may have (:func:`~.names.label_problem`)."""
 
 
 def _classify_stripped(s: str, lineno: int) -> _Line:
@@ -131,6 +145,8 @@ def _classify_stripped(s: str, lineno: int) -> _Line:
                 return _Line(lineno, _PREFIXED, s, label[1].strip(), label[0], start)
             return _Line(lineno, _TEXT, s, s)
     label = split_label(s)
+    if label is None and (problem := label_problem(s)) is not None:
+        raise _BadName(problem)
     if label is not None:
         name, rest = label
         if name.endswith(")"):
@@ -177,20 +193,6 @@ def _lines(lines: list[str], source: str) -> Iterator[_Line]:
     for lineno, line in enumerate(lines, 1):
         if line and not line.isspace():
             yield _classify(line, lineno, source)
-
-
-def _recurring_sentence_labels(lines: list[str]) -> dict[str, int]:
-    """How often each sentence-like label ("Why not? Ask: ...") labels a line:
-    a cheap first pass, since only lines with a ``?`` or ``!`` near their
-    start can hold one."""
-    counts: dict[str, int] = {}
-    for line in lines:
-        head = line[:_HEAD]
-        if ("?" in head or "!" in head) and (":" in head or "\uff1a" in head):
-            label = split_label(line.strip())
-            if label is not None and is_sentence_like(label[0]):
-                counts[label[0]] = counts.get(label[0], 0) + 1
-    return counts
 
 
 # Which kinds start a turn in a file whose first turn is of a given kind.
@@ -242,7 +244,7 @@ def read(
         over the limits (E110, E111).
     """
     raw_lines = split_lines(text, source)
-    counts = _recurring_sentence_labels(raw_lines)
+    recurring = recurring_sentence_labels(raw_lines)
     starts: tuple[int, ...] = ()
     known: set[str] = set()
     cues: list[list] = []  # [name, parts, start, line, start from a time line]
@@ -258,7 +260,7 @@ def read(
         if not starts and kind in _STARTS and not (kind == _LABEL and ln.weak and cues):
             starts = _STARTS[kind]
         opens = kind in starts and not (
-            kind == _LABEL and ln.weak and counts.get(ln.name, 0) < 2 and cues  # type: ignore[arg-type]
+            kind == _LABEL and ln.weak and ln.name not in recurring and cues
         )
         if not opens and kind == _LABEL and starts != (_LABEL,) and ln.name in known:
             opens = True  # an untimed turn in a timed file: E103 below

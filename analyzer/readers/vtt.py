@@ -25,7 +25,7 @@ from typing import Iterator
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import MAX_SECONDS, check_cue_count, split_lines
-from .names import display_name, is_sentence_like, split_label
+from .names import display_name, is_sentence_like, label_problem, recurring_sentence_labels, split_label
 
 FORMAT = "vtt"
 
@@ -95,6 +95,7 @@ def cue_block(
     speaker: str | None,
     known: set[str],
     cues: list[Cue],
+    recurring: frozenset[str] = frozenset(),
 ) -> str | None:
     """Read one cue block (optional id line, timing line, text lines) into ``cues``.
 
@@ -102,10 +103,16 @@ def cue_block(
         this cue names none.
     known (set[str]): speakers met so far; a ``Name:`` label after the first
         text line of a cue only switches speaker when the name is known.
+    recurring (frozenset[str]): the sentence-like labels that label more than
+        one line of the file (:func:`~.names.recurring_sentence_labels`): on a
+        cue's first text line such a label is a speaker ("Yahoo! Sales: ..."),
+        as is any label on the file's first; another sentence-like label
+        ("Why not? Because: ...") is words of the speaker before.
     RETURNS (str | None): the speaker at the end of this cue.
     RAISES: TranscriptFormatError (E132) for a block without a timing line or
         two cues without a blank line between them, (E123) for words with no
-        speaker, plus the errors of :func:`parse_timing`.
+        speaker, (E125) for a ``Name:`` label no speaker may have (a control
+        character, too long), plus the errors of :func:`parse_timing`.
     """
     if "-->" in block[0]:
         t = 0
@@ -141,10 +148,16 @@ def cue_block(
             ]
         else:
             label = split_label(line)
+            if label is None and (":" in line or "\uff1a" in line) and (problem := label_problem(line)) is not None:
+                raise TranscriptFormatError(
+                    source, lineno + k, "a speaker name of printable characters", problem, code="E125"
+                )
+            raw_name = label[0] if label is not None else None
             if label is not None and "&" in label[0]:
                 label = (display_name(html.unescape(label[0])) or label[0], label[1])
             if label is not None and (
-                label[0] in known or (first_text and not is_sentence_like(label[0]))
+                label[0] in known
+                or (first_text and (speaker is None or raw_name in recurring or not is_sentence_like(label[0])))
             ):
                 chunks = [label]
             else:
@@ -247,15 +260,16 @@ def _read(lines: list[str], source: str, example: str) -> Transcript:
         )
     cues: list[Cue] = []
     known: set[str] = set()
+    recurring = recurring_sentence_labels(lines)
     speaker: str | None = None
     lineno, block = head
     # A cue glued to the header (no blank line) is read too; its id is the line before.
     timing = next((k for k, line in enumerate(block) if "-->" in line), None)
     if timing is not None:
         k = max(1, timing - 1)
-        speaker = cue_block(block[k:], lineno + k, source, example, speaker, known, cues)
+        speaker = cue_block(block[k:], lineno + k, source, example, speaker, known, cues, recurring)
     for lineno, block in it:
         if _SKIP_RE.match(block[0]):
             continue
-        speaker = cue_block(block, lineno, source, example, speaker, known, cues)
+        speaker = cue_block(block, lineno, source, example, speaker, known, cues, recurring)
     return Transcript.from_cues(cues, source=source, format=FORMAT)

@@ -592,6 +592,26 @@ def test_batch_score_dataframe_bad_times_are_error_rows(start, end, code):
     assert out.loc["y", "status"] == "ok"
 
 
+@pytest.mark.parametrize(
+    "speaker,code",
+    [
+        (None, r"\[E124\] x, line 2: expected a speaker name, found 'In a spreadsheet\.'"),
+        ("   ", r"\[E124\] x, line 2: expected a speaker name"),
+        ("Sa\x1bm", r"\[E125\] x, line 2: expected a speaker name of printable characters, found 'a control character"),
+    ],
+    ids=["missing", "blank", "control-character"],
+)
+def test_batch_score_dataframe_cue_without_a_speaker_is_an_error_row(speaker, code):
+    """A cue whose words name no speaker, or a name a CSV transcript refuses (E124, E125),
+    makes an error row, not a speaker with no name."""
+    df = pd.DataFrame({"call_id": ["x", "x", "x", "y", "y"], "speaker": ["Dana", speaker, "Dana", "Dana", None],
+                       "text": ["How do you track renewals today?", "In a spreadsheet.", "Who owns it?", "Hello there.", ""]})
+    out = batch.score_dataframe(df).set_index("call_id")
+    assert out.loc["x", "status"] == "error"
+    assert re.search(code, out.loc["x", "error"]), out.loc["x", "error"]
+    assert out.loc["y", "status"] == "ok"  # a row with neither words nor a speaker loses nothing
+
+
 def test_batch_score_dataframe_has_the_tracker_columns_of_to_row(analyzer):
     df = pd.DataFrame(
         {

@@ -138,8 +138,16 @@ def test_readers_limit_speaker_name_direction_and_control_marks(mark):
     text = json.dumps({"callcoach": 1, "turns": [{"speaker": f"Dana{mark}Reyes", "text": "Hi."}]})
     with pytest.raises(TranscriptFormatError, match=r"\[E125\] call\.json, line 1: .*control character"):
         read_text(text, source="call.json")
-    # In plain text such a label is no speaker's: the line is not read as one.
-    assert f"Dana{mark}Reyes" not in read_text(f"Sam: Hello.\nDana{mark}Reyes: Hi.\n", source="call.txt").speakers
+    # In plain text and captions such a label is refused too, not read as words of the speaker before.
+    with pytest.raises(TranscriptFormatError, match=r"\[E125\] call\.txt, line 2: .*control character"):
+        read_text(f"Sam: Hello.\nDana{mark}Reyes: Hi.\n", source="call.txt")
+    with pytest.raises(TranscriptFormatError, match=r"\[E125\] call\.vtt, line 7: .*control character"):
+        read_text(f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nSam: Hello.\n\n00:00:03.000 --> 00:00:04.000\nDana{mark}Reyes: Hi.\n", source="call.vtt")
+
+
+def test_readers_limit_speaker_name_length_in_a_label():
+    with pytest.raises(TranscriptFormatError, match=r"\[E125\] call\.txt, line 2: .*found 'a name of 201 characters"):
+        read_text("Sam: Hello.\n" + "n" * (MAX_SPEAKER_CHARACTERS + 1) + ": Hi.\n", source="call.txt")
 
 
 @pytest.mark.parametrize(

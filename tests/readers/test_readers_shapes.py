@@ -172,8 +172,6 @@ def test_readers_shape_label_in_a_timed_file_is_text():
         ("Here is one thing you should know: it works.", None),
         ("We meet at 10:30 tomorrow.", None),
         ("See https://example.com for details.", None),
-        ("Dana\x07 Reyes: Hi.", None),
-        ("x" * 201 + ": Hi.", None),
     ],
 )
 def test_readers_shape_display_names(line, speaker):
@@ -185,9 +183,48 @@ def test_readers_shape_display_names(line, speaker):
         assert transcript.turns[-1].text == "Hi."
 
 
+@pytest.mark.parametrize("line,found", [("Dana\x07 Reyes: Hi.", "a control character"), ("x" * 201 + ": Hi.", "a name of 201 characters")])
+def test_readers_shape_label_no_speaker_may_have_is_refused(line, found):
+    """A label that reads as a name but that no name may be is refused (E125),
+    not read as words of the speaker before."""
+    with pytest.raises(TranscriptFormatError, match=rf"\[E125\] <text>, line 2: expected a speaker name of printable characters, found '{found}"):
+        read_text(f"Sam Cho: Before.\n{line}\n", format="txt")
+
+
 def test_readers_shape_sentence_like_name_counts_when_it_recurs():
     text = "Sam Cho: Hi.\nWhy not? Ask: later.\nSam Cho: Hm.\nWhy not? Ask: now.\n"
     assert read_text(text).speakers == ("Sam Cho", "Why not? Ask")
+
+
+def _as_captions(lines: list[str], fmt: str) -> str:
+    """``lines`` as one caption cue each, in WebVTT or SRT."""
+    cues = []
+    for k, line in enumerate(lines):
+        start, end = f"00:00:{2 * k:02d}", f"00:00:{2 * k + 1:02d}"
+        if fmt == "vtt":
+            cues.append(f"{start}.000 --> {end}.000\n{line}\n")
+        else:
+            cues.append(f"{k + 1}\n{start},000 --> {end},000\n{line}\n")
+    return ("WEBVTT\n\n" if fmt == "vtt" else "") + "\n".join(cues)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "vtt", "srt"])
+@pytest.mark.parametrize(
+    "lines,speakers",
+    [
+        # A name with "!" that labels two lines is a speaker, wherever it first speaks.
+        (["Sam Cho: Hi.", "Yahoo! Sales: Hello.", "Sam Cho: Hm.", "Yahoo! Sales: Bye."], ("Sam Cho", "Yahoo! Sales")),
+        (["Yahoo! Sales: Hello.", "Sam Cho: Hi.", "Yahoo! Sales: Bye."], ("Yahoo! Sales", "Sam Cho")),
+        # Said once after a speaker, it is that speaker's words.
+        (["Sam Cho: Hi.", "Why not? Because: we grew.", "Sam Cho: Hm."], ("Sam Cho",)),
+    ],
+)
+def test_readers_shape_sentence_like_label_alike_in_text_and_captions(lines, speakers, fmt):
+    text = "\n".join(lines) + "\n" if fmt == "txt" else _as_captions(lines, fmt)
+    transcript = read_text(text, format=fmt)
+    assert transcript.speakers == speakers
+    said = " ".join(t.text for t in transcript.turns)
+    assert said == " ".join(line.split(": ", 1)[1] if line.split(": ", 1)[0] in speakers else line for line in lines)
 
 
 @pytest.mark.parametrize(

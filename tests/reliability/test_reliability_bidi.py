@@ -72,3 +72,18 @@ def test_reliability_bidi_terminal_name_is_not_markup(analyzer):
     out = io.StringIO()
     report(res, Console(file=out, width=120, force_terminal=True, soft_wrap=True, highlight=False))
     assert "\x1b]8;" not in out.getvalue()  # no terminal hyperlink made from a name
+
+
+def test_reliability_terminal_text_cannot_rewrite_the_terminal(analyzer):
+    from helpers import build_transcript
+
+    clear = "\x1b[2J\x1b[31m"
+    turns = [("Dana", f"How are you handling renewals today{clear}?"), ("Sam", "By hand, in spreadsheets."),
+             ("Dana", "Who notices a missed renewal first?"), ("Sam", "Finance, at month end.")]
+    res = analyzer.analyze_transcript(build_transcript(turns, {"Dana": "seller", "Sam": "buyer"}))
+    assert res.transcript.turns[0].text.endswith(f"{clear}?")  # the data keeps the text
+    out = io.StringIO()
+    report(res, Console(file=out, width=120, color_system=None, soft_wrap=True, highlight=False))
+    text = out.getvalue()
+    assert "\\x1b[2J\\x1b[31m?" in text  # the quoted question, its escapes written out
+    assert "\x1b" not in text
