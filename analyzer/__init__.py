@@ -26,6 +26,7 @@ This module imports nothing heavy: each name below is loaded on first use.
 """
 from __future__ import annotations
 
+import threading as _threading
 from functools import lru_cache as _lru_cache
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
@@ -45,6 +46,10 @@ __all__ = [
     "__version__",
     "Analyzer",
     "AnalysisResult",
+    "CallcoachError",
+    "ConfigError",
+    "ModelArtifactError",
+    "RolesError",
     "TranscriptFileNotFoundError",
     "TranscriptFormatError",
     "analyze_file",
@@ -61,6 +66,10 @@ __all__ = [
 _LAZY = {
     "Analyzer": "analysis",
     "AnalysisResult": "result",
+    "CallcoachError": "errors",
+    "ConfigError": "errors",
+    "ModelArtifactError": "errors",
+    "RolesError": "errors",
     "TranscriptFormatError": "errors",
     "TranscriptFileNotFoundError": "errors",
     "score_paths": "batch",
@@ -83,7 +92,10 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-@_lru_cache(maxsize=4)
+#: Held while an analyzer is built, so that threads asking at once share one.
+_BUILDING = _threading.Lock()
+
+
 def load_analyzer(base_model: str | None = None) -> "Analyzer":
     """An :class:`Analyzer` with the default thresholds, built once and cached.
 
@@ -108,6 +120,12 @@ def load_analyzer(base_model: str | None = None) -> "Analyzer":
     >>> analyzer.load_analyzer() is analyzer.load_analyzer()
     True
     """
+    with _BUILDING:
+        return _analyzer_for(base_model)
+
+
+@_lru_cache(maxsize=4)
+def _analyzer_for(base_model: str | None) -> "Analyzer":
     from .analysis import Analyzer
 
     return Analyzer(base_model=base_model)

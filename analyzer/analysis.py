@@ -72,8 +72,9 @@ class Analyzer:
     thresholds : Thresholds or None, default=None
         Every number the analysis uses; None reads ``analyzer/defaults.cfg``.
     base_model : str or Language or None, default=None
-        A spaCy pipeline to build on; None is ``spacy.blank("en")`` with a
-        sentencizer (nothing is downloaded).
+        A spaCy pipeline to build on (its name, or the pipeline, which gets
+        the analysis components added and becomes ``nlp``); None is
+        ``spacy.blank("en")`` with a sentencizer (nothing is downloaded).
     model : str or Path or ModelArtifact or None, default="default"
         The classifier that scores calls: ``"default"`` loads the shipped
         model when there is one, a path loads that file, None scores nothing
@@ -98,6 +99,9 @@ class Analyzer:
     ------
     ModelArtifactError
         When the model file cannot be used (the message says how to retrain).
+    ConfigError
+        When ``base_model`` is a pipeline that has the analysis components
+        already (E322).
     OSError
         When ``base_model`` is not an installed spaCy pipeline.
 
@@ -144,7 +148,9 @@ class Analyzer:
         Parameters
         ----------
         path : str or Path
-            The transcript (any format of ``analyzer.readers.FORMATS``).
+            The transcript (any format of ``analyzer.readers.FORMATS``); a
+            path as ``bytes`` too, as :func:`open` takes one (the bytes of a
+            call go to :meth:`analyze_source`).
         format : str or None, default=None
             Force a reader; None detects the format by content.
         sellers, buyers, others : iterable of str
@@ -174,6 +180,8 @@ class Analyzer:
         >>> an.analyze_file("data/samples/01-payroll-dental-discovery.txt").metrics.buyer_questions
         12
         """
+        if isinstance(path, (bytes, bytearray)):
+            path = os.fsdecode(bytes(path))  # a path as the OS gives it, as open() takes it; bytes of a call go to analyze_source
         return self.analyze_source(path, format=format, sellers=sellers, buyers=buyers, others=others, roles=roles)
 
     def analyze_source(

@@ -121,3 +121,67 @@ def test_analysis_leaves_no_reference_cycles_behind(analyzer):
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_analysis_analyze_file_takes_a_path_as_bytes(analyzer):
+    import os
+
+    assert analyzer.analyze_file(os.fsencode(CALL)).to_dict() == analyzer.analyze_file(CALL).to_dict()
+
+
+@pytest.mark.parametrize("source", ["", None])
+def test_analysis_analyze_text_names_the_call_without_a_source(analyzer, source):
+    assert analyzer.analyze_text("Dana: How do you track renewals today?\nSam: Badly.", source=source).file == "<text>"
+
+
+def test_analysis_base_pipeline_with_the_components_already_is_refused():
+    import spacy
+
+    from analyzer import Analyzer
+    from analyzer.errors import ConfigError
+
+    base = spacy.blank("en")
+    Analyzer(base_model=base, model=None)
+    assert "callcoach_buyer_question" in base.pipe_names  # given, it is the analyzer's pipeline
+    with pytest.raises(ConfigError, match=r"\[E322\] the spaCy pipeline given as the base has callcoach's components"):
+        Analyzer(base_model=base, model=None)
+
+
+def test_analysis_load_analyzer_builds_one_for_threads_asking_at_once(monkeypatch):
+    import threading
+
+    import analyzer as package
+
+    built = []
+
+    class Slow:
+        def __init__(self, base_model=None):
+            built.append(self)
+            threading.Event().wait(0.05)  # long enough for every thread to ask while it is built
+
+    monkeypatch.setattr("analyzer.analysis.Analyzer", Slow)
+    package._analyzer_for.cache_clear()
+    try:
+        start = threading.Barrier(6)
+        got = []
+
+        def ask():
+            start.wait()
+            got.append(package.load_analyzer())
+
+        threads = [threading.Thread(target=ask) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        package._analyzer_for.cache_clear()
+    assert len(built) == 1 and len(got) == 6 and all(a is built[0] for a in got)
+
+
+def test_analysis_errors_a_caller_catches_are_exported():
+    import analyzer as package
+    from analyzer import errors
+
+    for name in ("CallcoachError", "ConfigError", "ModelArtifactError", "RolesError", "TranscriptFormatError"):
+        assert getattr(package, name) is getattr(errors, name) and name in dir(package)

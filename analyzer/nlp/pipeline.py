@@ -60,11 +60,15 @@ def build_nlp(
         to :func:`analyzer.config.default_thresholds`.
     base (str | Language | None): a spaCy pipeline (or its name, e.g.
         ``en_core_web_sm``) to add the components to. Defaults to
-        ``spacy.blank("en")`` with a sentencizer: nothing is downloaded.
+        ``spacy.blank("en")`` with a sentencizer: nothing is downloaded. A
+        pipeline given is changed in place (its components added, as
+        ``add_pipe`` does) and is the one returned.
     learned (str): the taggers' trained sentence models: ``"default"`` (the
         shipped ones), a folder written by ``callcoach train-taggers``, or
         ``"none"`` for the phrase rules alone.
     RETURNS (Language): the pipeline.
+    RAISES: ConfigError (E322) for a pipeline that has callcoach's
+        components already (one an analyzer was built on).
     """
     thresholds = thresholds or default_thresholds()
     if base is None:
@@ -73,6 +77,16 @@ def build_nlp(
         nlp = spacy.load(base, exclude=["ner", "lemmatizer", "textcat"])
     else:
         nlp = base
+        ours = [name for name in nlp.pipe_names if name.startswith("callcoach_")]
+        if ours:
+            from ..errors import ConfigError
+
+            raise ConfigError(
+                f"the spaCy pipeline given as the base has callcoach's components already ({', '.join(ours)}): "
+                "an analyzer adds them to the pipeline it is given; give each analyzer a pipeline of its own "
+                "(spacy.blank(\"en\"), spacy.load(name)) or the pipeline's name",
+                code="E322",
+            )
     if not (nlp.has_pipe("sentencizer") or nlp.has_pipe("parser") or nlp.has_pipe("senter")):
         # spaCy's rule, read from arrays (analyzer.nlp.components.sentences).
         nlp.add_pipe("callcoach_sentencizer", name="sentencizer")

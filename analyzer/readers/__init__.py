@@ -231,7 +231,8 @@ def read_text(
     """Read a transcript from text.
 
     text (str): the transcript (a leading byte-order mark and CR line ends are fine).
-    source (str): the name used in error messages, and as the extension hint.
+    source (str): the name used in error messages, and as the extension hint
+        (an empty one or None is ``<text>``).
     format (str | None): one of :data:`FORMATS` to force a reader, or None
         to detect it. Defaults to None.
     speech_rate_words_per_second (float | None): the rate that bounds turn
@@ -241,6 +242,7 @@ def read_text(
     RAISES: ValueError for an unknown format name; TranscriptFormatError for
         input that cannot be read (see the code table above).
     """
+    source = str(source) if source else "<text>"  # every result names its call (``file``)
     name = _check_format(format)
     if speech_rate_words_per_second is not None and not speech_rate_words_per_second > 0:
         raise ValueError(
