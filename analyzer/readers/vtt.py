@@ -147,19 +147,12 @@ def cue_block(
                 (voice_name(pieces[j]), pieces[j + 1]) for j in range(1, len(pieces), 2)
             ]
         else:
-            label = split_label(line)
-            if label is None and (":" in line or "\uff1a" in line) and (problem := label_problem(line)) is not None:
-                raise TranscriptFormatError(
-                    source, lineno + k, "a speaker name of printable characters", problem, code="E125"
-                )
-            raw_name = label[0] if label is not None else None
-            if label is not None and "&" in label[0]:
-                label = (display_name(html.unescape(label[0])) or label[0], label[1])
+            label = _label(line, lineno + k, source)
             if label is not None and (
                 label[0] in known
-                or (first_text and (speaker is None or raw_name in recurring or not is_sentence_like(label[0])))
+                or (first_text and (speaker is None or label[2] in recurring or not is_sentence_like(label[0])))
             ):
-                chunks = [label]
+                chunks = [label[:2]]
             else:
                 chunks = [(None, line)]
         first_text = False
@@ -186,11 +179,16 @@ def cue_block(
                 parts[-1][1].append(chunk)
             else:
                 parts.append([speaker, [chunk]])
+    _add_cues(parts, start, end, lineno, source, cues)
+    return speaker
+
+
+def _add_cues(parts: list[list], start: float, end: float, lineno: int, source: str, cues: list[Cue]) -> None:
+    """The cue's ``[speaker, [texts]]`` parts as cues: one speaker's the whole
+    cue; several share its time by the length of their text."""
     if len(parts) == 1:
         cues.append(Cue(parts[0][0], " ".join(parts[0][1]), start, end, lineno))
-        check_cue_count(len(cues), source, lineno)
     elif parts:
-        # Several speakers in one cue: share its time by length of text.
         texts = [" ".join(p[1]) for p in parts]
         total = sum(len(x) for x in texts)
         at = start
@@ -198,8 +196,20 @@ def cue_block(
             nxt = at + (end - start) * len(x) / total
             cues.append(Cue(name, x, round(at, 3), round(nxt, 3), lineno))
             at = nxt
-        check_cue_count(len(cues), source, lineno)
-    return speaker
+    check_cue_count(len(cues), source, lineno)
+
+
+def _label(line: str, lineno: int, source: str) -> tuple[str, str, str] | None:
+    """``(name, rest, name as written)`` of a ``Name: text`` caption line
+    (entities in the name unescaped), or None.
+    RAISES: TranscriptFormatError (E125) for a label no speaker's name may be."""
+    label = split_label(line)
+    if label is None:
+        if (":" in line or "\uff1a" in line) and (problem := label_problem(line)) is not None:
+            raise TranscriptFormatError(source, lineno, "a speaker name of printable characters", problem, code="E125")
+        return None
+    name = display_name(html.unescape(label[0])) or label[0] if "&" in label[0] else label[0]
+    return name, label[1], label[0]
 
 
 def voice_name(raw: str) -> str | None:
