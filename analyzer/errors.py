@@ -15,7 +15,21 @@ from typing import Iterator
 
 
 class CallcoachError(Exception):
-    """Base class of every error the analyzer raises on purpose."""
+    """Base class of every error the analyzer raises on purpose.
+
+    Each has a stable ``code`` (``E`` and three digits) at the start of its
+    message, so that a caller can catch them all in one place.
+
+    Parameters
+    ----------
+    *args
+        As for :class:`Exception` (each subclass says what it takes).
+
+    Examples
+    --------
+    >>> issubclass(RolesError, CallcoachError), RolesError("no such speaker").code
+    (True, 'E201')
+    """
 
     code = "E000"
 
@@ -125,7 +139,20 @@ def missing_path_as_not_found(path: str | os.PathLike) -> Iterator[None]:
 
 
 class RolesError(CallcoachError, ValueError):
-    """The roles a caller gave do not fit the transcript."""
+    """The roles a caller gave do not fit the transcript.
+
+    Parameters
+    ----------
+    message : str
+        What does not fit (a name that is not a speaker, an unknown role).
+    code : str, default="E201"
+        A stable error code (E201-E206).
+
+    Examples
+    --------
+    >>> str(RolesError("'Bob' is not a speaker in this call"))
+    "[E201] 'Bob' is not a speaker in this call"
+    """
 
     code = "E201"
 
@@ -135,7 +162,20 @@ class RolesError(CallcoachError, ValueError):
 
 
 class ConfigError(CallcoachError, ValueError):
-    """A threshold or option is unknown or has a bad value."""
+    """A threshold or option is unknown or has a bad value.
+
+    Parameters
+    ----------
+    message : str
+        Which setting, and what is wrong with it.
+    code : str, default="E301"
+        A stable error code (E301-E355).
+
+    Examples
+    --------
+    >>> ConfigError("models: expected a folder of tagger models", code="E320").code
+    'E320'
+    """
 
     code = "E301"
 
@@ -156,7 +196,22 @@ class GoldFormatError(CallcoachError, ValueError):
 
 
 class ModelArtifactError(CallcoachError, ValueError):
-    """A model file cannot be used: unsafe, malformed, or from other library versions."""
+    """A model file cannot be used: unsafe, malformed, or from other library versions.
+
+    Parameters
+    ----------
+    source : str
+        The model file.
+    message : str
+        Why it cannot be used (and how to retrain it).
+    code : str, default="E501"
+        A stable error code (E501-E522).
+
+    Examples
+    --------
+    >>> str(ModelArtifactError("model.skops", "expected a callcoach model file"))
+    '[E501] model.skops: expected a callcoach model file'
+    """
 
     code = "E501"
 

@@ -295,6 +295,21 @@ def _phrases(raw: Any, where: str, name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _regex_problems(pattern: list) -> list[str]:
+    """What is wrong with the regular expressions (``{"REGEX": ...}``) of a
+    token pattern that spaCy's schema accepts: the matcher compiles them only
+    when the tracker is built."""
+    out = []
+    for token in pattern:
+        for key, value in token.items():
+            if isinstance(value, dict) and "REGEX" in value:
+                try:
+                    re.compile(value["REGEX"])
+                except (re.error, TypeError) as exc:
+                    out.append(f"{key}: bad regular expression {value['REGEX']!r} ({exc})")
+    return out
+
+
 def _patterns(raw: Any, where: str, name: str) -> tuple[Any, ...]:
     if not isinstance(raw, list) or len(raw) > MAX_PATTERNS:
         raise ConfigError(
@@ -306,6 +321,7 @@ def _patterns(raw: Any, where: str, name: str) -> tuple[Any, ...]:
 
     for k, pattern in enumerate(raw):
         problems = validate_token_pattern(pattern) if isinstance(pattern, list) and pattern else ["an empty pattern"]
+        problems = problems or _regex_problems(pattern)
         if problems:
             raise ConfigError(
                 f"{where}: tracker {name!r}, pattern {k + 1}: expected a spaCy token pattern "

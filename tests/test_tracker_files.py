@@ -89,6 +89,7 @@ def test_trackers_fingerprint_is_about_content(tmp_path):
         ("t.jsonl", '{"name": "a", "phrases": ["bell\\u0007"]}\n', "E344", 1),
         ("t.jsonl", '{"name": "a", "patterns": [[{"LOWERX": "per"}]]}\n', "E345", 1),
         ("t.jsonl", '{"name": "a", "patterns": [[]]}\n', "E345", 1),
+        ("t.toml", '[[tracker]]\nname = "a"\npatterns = [[{LOWER = {REGEX = "("}}]]\n', "E345", 1),
         ("t.jsonl", '{"name": "a", "phrase": ["x"]}\n', "E346", 1),
         ("t.jsonl", '["pricing"]\n', "E346", 1),
         ("t.toml", '[tracker]\nname = "a"\nphrases = ["x"]\n', "E346", None),
@@ -97,7 +98,7 @@ def test_trackers_fingerprint_is_about_content(tmp_path):
     ],
     ids=[
         "bad-json", "bad-toml", "bad-name", "duplicate", "bad-side", "phrases-not-a-list", "empty-phrase",
-        "control-character", "bad-pattern", "empty-pattern", "unknown-key", "not-an-object", "table-not-array",
+        "control-character", "bad-pattern", "empty-pattern", "bad-regex", "unknown-key", "not-an-object", "table-not-array",
         "not-a-tracker-table", "nothing-to-match",
     ],
 )

@@ -20,7 +20,7 @@ from ..readers.names import cell_speaker
 from .columns import ERROR, OK, column_kind, column_kinds, columns, result_columns, scan_kinds, tracker_columns
 from .discover import discover
 from .engines import iter_rows
-from .options import BatchOptions, with_model
+from .options import BatchOptions, taggers_fingerprint, with_model
 from .rolemap import RoleMap, read_batch_roles
 from .work import analyzer_for, error_message
 
@@ -54,6 +54,7 @@ def score_paths(
     model: Any = "default",
     trackers: "str | os.PathLike | TrackerSet" = "default",
     manifest: "str | os.PathLike | Manifest | None" = None,
+    taggers: "str | os.PathLike" = "default",
 ) -> "pd.DataFrame":
     """Score every transcript under ``paths``; one row a call, sorted by path.
 
@@ -67,6 +68,9 @@ def score_paths(
         a spaCy base, the classifier (``"default"``, a file, or None).
     trackers, manifest
         The trackers counted on every call, and a manifest of call metadata.
+    taggers : str or PathLike, default="default"
+        The taggers' sentence models: the shipped ones, a folder from
+        ``callcoach train-taggers``, or ``"none"`` for the phrase rules alone.
     workers : int or None, default=1
         Worker processes (None: every core). They import the calling script,
         so a call with more than one outside ``if __name__ == "__main__":``
@@ -86,6 +90,8 @@ def score_paths(
     ------
     FileNotFoundError
         When a path does not exist.
+    ConfigError
+        When ``taggers`` is a folder that does not exist or holds no model (E320).
 
     Examples
     --------
@@ -105,9 +111,12 @@ def score_paths(
         thresholds=thresholds,
         base_model=base_model,
         roots=tuple(os.fspath(p) for p in paths if os.path.isdir(p)),  # links out of them are not followed
+        taggers=os.fspath(taggers),
         **_trackers_and_manifest(trackers, manifest),
     )
     options = with_model(options, model)
+    if options.taggers != "default":
+        taggers_fingerprint(options.taggers)  # E320 before any work
     files = discover(paths, include=include, exclude=exclude)
     rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
     return rows_frame(rows, trackers=options.trackers.names)

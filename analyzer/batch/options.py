@@ -43,6 +43,8 @@ class BatchOptions:
         that leads out of it is not followed (E602) unless ``follow_links``.
     follow_links (bool): follow such links. Defaults to False.
     tags (bool): also send each call's tags back with its row (``--tags``).
+    taggers (str): the taggers' sentence models: ``"default"`` (the shipped
+        ones), a folder from ``callcoach train-taggers``, or ``"none"``.
     """
 
     format: str | None = None
@@ -58,6 +60,7 @@ class BatchOptions:
     roots: tuple[str, ...] = ()
     follow_links: bool = False
     tags: bool = False
+    taggers: str = "default"
 
 
 def with_model(options: BatchOptions, model: Any) -> BatchOptions:
@@ -71,15 +74,25 @@ def settings_fingerprint(options: BatchOptions) -> str:
     """A short hash of everything besides the file and the model that decides a row.
 
     Resume keeps a row only when the file, the model and these settings (the
-    thresholds, roles, forced format, base pipeline, analyzer version, trackers
-    and manifest) are all the same as in this run.
+    thresholds, roles, forced format, base pipeline, analyzer version, trackers,
+    manifest and tagger models) are all the same as in this run.
     """
     thresholds = dataclasses.asdict(options.thresholds) if options.thresholds is not None else None
     trackers = options.trackers.fingerprint() if options.trackers is not None else "default"
     manifest = options.manifest.fingerprint() if options.manifest is not None else None
-    key = json.dumps(
-        [thresholds, repr(options.roles), options.format, options.base_model, __version__, trackers, manifest],
-        sort_keys=True,
-        default=str,
-    )
+    settings = [thresholds, repr(options.roles), options.format, options.base_model, __version__, trackers, manifest]
+    if options.taggers != "default":  # (runs with the shipped taggers keep the fingerprint they had)
+        settings.append(taggers_fingerprint(options.taggers))
+    key = json.dumps(settings, sort_keys=True, default=str)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def taggers_fingerprint(taggers: str) -> Any:
+    """What identifies a folder of tagger models without reading them: each
+    model file's name, size and modification time (``"none"`` as it is).
+
+    RAISES (ConfigError): E320 for a folder that does not exist or holds no model.
+    """
+    from ..nlp.learned import model_files
+
+    return [taggers] + [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in model_files(taggers)]

@@ -69,6 +69,7 @@ def analyzer_for(options: BatchOptions | None = None) -> "Analyzer":
                     base_model=options.base_model,
                     model=options.model,
                     trackers=options.trackers if options.trackers is not None else "default",
+                    taggers=options.taggers,
                 )
             except Exception as exc:  # noqa: BLE001 - any reason, one message
                 raise AnalyzerSetupError(f"cannot build the analyzer: {exc}") from None
@@ -77,7 +78,7 @@ def analyzer_for(options: BatchOptions | None = None) -> "Analyzer":
 
 def _analyzer_key(options: BatchOptions) -> tuple:
     trackers = options.trackers.fingerprint() if options.trackers is not None else "default"
-    return (options.thresholds, options.base_model, _model_key(options.model), trackers)
+    return (options.thresholds, options.base_model, _model_key(options.model), trackers, options.taggers)
 
 
 def _model_key(model: Any) -> Any:

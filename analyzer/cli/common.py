@@ -48,6 +48,14 @@ trackers_option = click.option(
     metavar="FILE",
     help="A trackers file (TOML or JSON Lines) used instead of the shipped trackers; 'none' for no trackers.",
 )
+#: ``--taggers``: the taggers' trained sentence models.
+taggers_option = click.option(
+    "--taggers",
+    default="default",
+    show_default=True,
+    metavar="DIR",
+    help="The taggers' sentence models: a folder from `callcoach train-taggers`, or 'none' for the phrase rules alone.",
+)
 #: ``--model``: a classifier file (``--no-model`` differs per command in its help).
 model_option = click.option(
     "--model",

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, config_option, err, load_thresholds, model_arg, model_option, table_console
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT_ERROR,
+    config_option,
+    err,
+    load_thresholds,
+    model_arg,
+    model_option,
+    table_console,
+    taggers_option,
+)
 
 
 @click.command()
@@ -17,7 +27,7 @@ from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, config_option, err, load_th
 @config_option
 @model_option
 @click.option("--no-model", is_flag=True, help="Do not score the calls (tags only).")
-@click.option("--taggers", default="default", show_default=True, help="The taggers' sentence models: a folder from `callcoach train-taggers`, or 'none' for the phrase rules alone.")
+@taggers_option
 @click.option("--asr", is_flag=True, help="Also measure on the calls rewritten as raw speech recognition output (lower case, no punctuation), side by side.")
 @click.option("--cv", is_flag=True, help="Retrain the taggers holding out one writer at a time and print rules-only beside learned (slow).")
 @click.option("--folds", type=click.IntRange(min=2), default=None, help="With --cv: hold out this many groups of whole writers instead of one writer at a time (faster).")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, SEVERITY_ORDER, err, internal_error, load_limits, load_thresholds, model_arg
-from .common import base_model_option, config_option, format_option, model_option, trackers_option
+from .common import base_model_option, config_option, format_option, model_option, taggers_option, trackers_option
 
 
 #: The call's name in the report when it comes from standard input (``feedback -``).
@@ -30,7 +30,8 @@ STDIN_NAME = "<stdin>"
 @click.option("--fail-on", type=click.Choice(["info", "warning"]), help="Exit with 1 when feedback of this severity or worse is found.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as a self-contained HTML page.")
 @trackers_option
-def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, base_model, model_path, no_model, fail_on, html_path, trackers_path) -> None:
+@taggers_option
+def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, base_model, model_path, no_model, fail_on, html_path, trackers_path, taggers="default") -> None:
     """Coaching feedback on one call FILE ('-' reads the transcript from standard input)."""
     from ..analysis import Analyzer
     from ..display import shown_path
@@ -58,6 +59,7 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
             base_model=base_model,
             model=model_arg(model_path, no_model),
             trackers=trackers_path or "default",
+            taggers=taggers,
         )
         result = analyzer.analyze_transcript(transcript, sellers=sellers, buyers=buyers, others=others, roles=roles)
     except CallcoachError as exc:

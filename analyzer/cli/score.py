@@ -20,7 +20,7 @@ from typing import Any, Mapping
 import click
 
 from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, err, internal_error, load_limits, load_thresholds, model_arg, model_line
-from .common import base_model_option, config_option, format_option, model_option, trackers_option
+from .common import base_model_option, config_option, format_option, model_option, taggers_option, trackers_option
 
 EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
 ERRORS_SHOWN = 10
@@ -55,13 +55,14 @@ ERRORS_SHOWN = 10
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write one HTML report per call into this folder.")
 @click.option("--raw-csv", is_flag=True, help="Write the text cells of CSV outputs as they are. By default a cell that begins with =, +, -, @, a tab or a carriage return (which a spreadsheet would run as a formula) gets a leading apostrophe; numbers are never changed. Give it again with --resume.")
 @trackers_option
+@taggers_option
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False, path_type=Path), help="A CSV of call metadata: a path or file column, and any of date, rep, team, call_type, outcome (won/lost), account.")
 def score(
     trackers_path, manifest_path,
     paths, output, globs, excludes, hidden, follow_links, roles_file, sellers, buyers, others, fmt, config,
     base_model, model_path, no_model, workers, engine, scheduler, quiet, fail_fast, resume, summary_path,
     html_path, reports_dir, raw_csv=False,
-    tags_path=None, as_json=False,
+    tags_path=None, as_json=False, taggers="default",
 ) -> None:  # fmt: skip
     """Score every call in PATHS (files, and folders searched recursively) into OUTPUT.
 
@@ -80,7 +81,11 @@ def score(
         )  # fmt: skip
         options = _with_trackers_and_manifest(options, trackers_path, manifest_path)
         options = batch.with_model(options, model_arg(model_path, no_model))
-        options = replace(options, follow_links=follow_links)
+        options = replace(options, follow_links=follow_links, taggers=taggers)
+        if taggers != "default":
+            from ..batch.options import taggers_fingerprint
+
+            taggers_fingerprint(taggers)  # a folder that does not exist or holds no model: E320 before any work
         _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden, tags_path)
         lock = _lock([output, summary_path, html_path, tags_path])
     except (CallcoachError, ValueError, OSError, ImportError) as exc:

@@ -509,18 +509,37 @@ def load_models(where: str | Path | None) -> dict[str, SentenceModel]:
     """Every ``*.npz`` model in a folder, by name; ``"default"`` is the shipped set.
 
     None or ``"none"`` gives no models (the taggers then use their rules alone).
+    RAISES (ConfigError): E320 for a folder given that does not exist or holds
+        no model (:func:`model_files`).
+    """
+    files = model_files(where)
+    return dict(_load_files(tuple((os.fspath(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)))
+
+
+def model_files(where: str | Path | None) -> list[Path]:
+    """The ``*.npz`` model files :func:`load_models` reads for ``where``, without
+    reading them (an empty list for ``"none"``, or for no shipped models).
+
+    RAISES (ConfigError): E320 for a folder given that does not exist, or that
+        holds no model file (a typo would otherwise leave every tagger on its
+        phrase rules without a word).
     """
     if where is None or str(where).lower() in ("none", ""):
-        return {}
+        return []
     folder = default_models_dir() if str(where) == "default" else Path(where)
-    if not folder.is_dir():
-        if str(where) == "default":
-            return {}
-        from ..errors import ConfigError
+    if str(where) == "default":
+        return sorted(folder.glob("*.npz")) if folder.is_dir() else []
+    from ..errors import ConfigError
 
+    if not folder.is_dir():
         raise ConfigError(f"{folder}: expected a folder of tagger models", code="E320")
     files = sorted(folder.glob("*.npz"))
-    return dict(_load_files(tuple((os.fspath(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)))
+    if not files:
+        raise ConfigError(
+            f"{folder}: expected a folder of tagger models (the .npz files `callcoach train-taggers --out` writes), found none",
+            code="E320",
+        )
+    return files
 
 
 @lru_cache(maxsize=8)

@@ -72,6 +72,36 @@ def test_cli_evaluate_with_trained_taggers_and_rules_only(trained, gold_folder):
         assert data["calls"] == 7 and data["tags"]["buyer_question"]["tp"] > 0
 
 
+def test_cli_feedback_and_score_take_trained_taggers(trained, tmp_path):
+    """The folder train-taggers writes is used by feedback and score as by evaluate:
+    the same tags from each, and a row like the one of the analyzer built on it."""
+    from analyzer import Analyzer
+
+    _, out = trained
+    call = DATA / "samples" / "01-payroll-dental-discovery.txt"
+    expected = Analyzer(model=None, taggers=str(out)).analyze_file(call).to_dict()
+    result = CliRunner().invoke(main, ["feedback", str(call), "--no-model", "--json", "--taggers", str(out)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert json.loads(result.stdout)["tags"] == expected["tags"]
+    rows = tmp_path / "rows.jsonl"
+    result = CliRunner().invoke(main, ["score", str(call), "-o", str(rows), "--no-model", "-q", "--engine", "sequential", "--taggers", str(out)])
+    assert result.exit_code == EXIT_OK, result.output
+    row = json.loads(rows.read_text(encoding="utf-8").splitlines()[0])
+    assert row["buyer_questions"] == expected["metrics"]["buyer_questions"]
+
+
+@pytest.mark.parametrize("command", ["feedback", "score", "evaluate"])
+def test_cli_taggers_folder_without_models_is_an_input_error(command, tmp_path):
+    """A --taggers folder with no model in it is refused (E320), not taken for the phrase rules."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    call = DATA / "samples" / "01-payroll-dental-discovery.txt"
+    args = {"feedback": [str(call)], "score": [str(call), "-o", str(tmp_path / "o.csv")], "evaluate": [str(DATA / "samples")]}
+    result = CliRunner().invoke(main, [command, *args[command], "--no-model", "--taggers", str(empty)])
+    assert result.exit_code == EXIT_INPUT_ERROR, result.output
+    assert "[E320]" in result.stderr and "found none" in result.stderr
+
+
 def test_cli_evaluate_asr_prints_punctuated_beside_unpunctuated(gold_folder):
     result = CliRunner().invoke(main, ["evaluate", str(gold_folder), "--no-model", "--asr", "--json"])
     assert result.exit_code == EXIT_OK, result.output
