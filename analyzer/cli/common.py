@@ -11,6 +11,11 @@ Exit codes:
 - ``EXIT_INTERNAL_ERROR`` (3): a bug. The message is one short line; run
   again with ``--debug`` (before or after the command's name) to see the
   traceback for a report.
+- ``EXIT_INTERRUPTED`` (130, the shell's code for Ctrl-C): stopped by the
+  user.
+
+An output that cannot be written (a full disk, a closed pipe) is no bug:
+it is said in one line, with ``EXIT_INPUT_ERROR``.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
+EXIT_INTERRUPTED = 130
 
 FORMAT_CHOICES = ("txt", "vtt", "srt", "otter", "csv", "json", "assemblyai", "deepgram", "aws", "gong", "whisper", "callcoach")
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
@@ -181,11 +187,28 @@ class CommandGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+        except (click.exceptions.ClickException, click.exceptions.Exit, SystemExit):
             raise
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            err("interrupted")
+            sys.exit(EXIT_INTERRUPTED)
+        except OSError as exc:  # the machine's, not the call's: a full disk, a pipe closed early
+            _quiet_stdout()
+            err(f"cannot go on: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+            sys.exit(EXIT_INPUT_ERROR)
         except Exception as exc:  # noqa: BLE001 - every bug ends the same way
             command = ctx.invoked_subcommand
             internal_error(f"running `callcoach {command}`" if command else "running callcoach", exc)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing, so that what Python flushes at exit
+    into a full disk or a closed pipe raises no second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's captured output)
+        pass
 
 
 def load_limits(config: str | None):

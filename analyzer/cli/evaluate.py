@@ -51,7 +51,11 @@ def evaluate(paths, as_json, details, config, model_path, no_model, taggers, asr
         err("no *.gold.json files found in " + ", ".join(map(str, paths)))
         sys.exit(EXIT_INPUT_ERROR)
     if cv:
-        _cross_validate(gold, load_thresholds(config), asr, as_json, folds)
+        try:
+            _cross_validate(gold, load_thresholds(config), asr, as_json, folds)
+        except CallcoachError as exc:  # e.g. too few calls for a fold's training (E408)
+            err(str(exc))
+            sys.exit(EXIT_INPUT_ERROR)
         return
     try:
         analyzer = Analyzer(thresholds=load_thresholds(config), model=model_arg(model_path, no_model), taggers=taggers)

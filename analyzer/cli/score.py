@@ -19,10 +19,9 @@ from typing import Any, Mapping
 
 import click
 
-from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_OK, err, internal_error, load_limits, load_thresholds, model_arg, model_line
+from .common import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERRUPTED, EXIT_OK, err, internal_error, load_limits, load_thresholds, model_arg, model_line
 from .common import base_model_option, config_option, format_option, model_option, taggers_option, trackers_option
 
-EXIT_INTERRUPTED = 130  # the shell's code for a run stopped with Ctrl-C
 ERRORS_SHOWN = 10
 
 

@@ -465,12 +465,18 @@ def fit_sentence_model(
         fit and weighs what that context's features add to the rows that hold
         them: the mean over the tag's rows and the mean over the others,
         averaged (each class counts the same, however rare the tag).
+    RAISES (GoldFormatError): E408 when the candidates are all of one class
+        (too few gold calls to learn from).
     """
     from sklearn.linear_model import LogisticRegression
 
     y = np.asarray(y, dtype=int)
     if len(set(y.tolist())) < 2:
-        raise ValueError(f"{name}: the training candidates hold only one class; more gold calls are needed")
+        from ..errors import GoldFormatError
+
+        raise GoldFormatError(
+            name, "the training candidates hold only one class; more gold calls are needed", code="E408"
+        )
     if min_count > 1:  # a feature seen in fewer rows says nothing a new call can use
         counts = Counter(f for row in rows for f in set(row))
         rows = [[f for f in row if counts[f] >= min_count] for row in rows]

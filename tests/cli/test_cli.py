@@ -157,3 +157,29 @@ def test_cli_python_m_analyzer_help():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Usage: ")
     assert "feedback" in proc.stdout and "evaluate" in proc.stdout
+
+
+def test_cli_output_that_cannot_be_written_is_no_bug(runner, monkeypatch):
+    """A full disk while the result is written is said in one line, as an input error, not as a bug."""
+    import errno
+
+    from analyzer.result import AnalysisResult
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(AnalysisResult, "to_dict", full)
+    result = runner.invoke(main, ["feedback", str(SAMPLES / "32-pilot-checkin-short.txt"), "--json", "--no-model"])
+    assert result.exit_code == EXIT_INPUT_ERROR, result.output
+    assert result.stderr.strip() == "callcoach: error: cannot go on: No space left on device"
+
+
+def test_cli_interrupted_command_exits_130(runner, monkeypatch):
+    from analyzer.analysis import Analyzer
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Analyzer, "analyze_transcript", interrupted)
+    result = runner.invoke(main, ["feedback", str(SAMPLES / "32-pilot-checkin-short.txt"), "--no-model"])
+    assert result.exit_code == 130 and "interrupted" in result.stderr

@@ -102,6 +102,16 @@ def test_cli_taggers_folder_without_models_is_an_input_error(command, tmp_path):
     assert "[E320]" in result.stderr and "found none" in result.stderr
 
 
+def test_cli_evaluate_cv_with_too_few_calls_is_an_input_error(tmp_path):
+    """A fold whose training calls give a model only one class says so (E408), as an input error."""
+    for pattern in ("32-*", "07-*"):
+        for f in (DATA / "samples").glob(pattern):
+            shutil.copy(f, tmp_path / f.name)
+    result = CliRunner().invoke(main, ["evaluate", str(tmp_path), "--cv", "--no-model"])
+    assert result.exit_code == EXIT_INPUT_ERROR, result.output
+    assert "[E408]" in result.stderr and "more gold calls are needed" in result.stderr
+
+
 def test_cli_evaluate_asr_prints_punctuated_beside_unpunctuated(gold_folder):
     result = CliRunner().invoke(main, ["evaluate", str(gold_folder), "--no-model", "--asr", "--json"])
     assert result.exit_code == EXIT_OK, result.output
