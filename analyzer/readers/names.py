@@ -28,6 +28,8 @@ _EMAIL_RE = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 _SEPARATOR_RE = re.compile(r":[ \t]|\uff1a")
 _SENTENCE_BREAK_RE = re.compile(r"[?!][ \t]")
 _LABEL_SCAN = MAX_SPEAKER_CHARACTERS + 64
+#: The dashes that open a speaker's line in captions of a dialogue.
+_DASHES = "-\u2013\u2014"
 # A label sits in the first characters of a line, its indent included.
 _HEAD_SCAN = _LABEL_SCAN + 36
 _CLOCK_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,4}):(\d\d)(?:[.,](\d{1,3}))?")
@@ -89,14 +91,36 @@ def recurring_sentence_labels(lines: list[str]) -> frozenset[str]:
     that label more than one line of ``lines``: speakers' names, not
     sentences with a colon. A cheap pass: only a line with a ``?`` or ``!``
     and a colon near its start can hold one."""
+    return _recurring(lines, sentence_like=True, dashes=False)
+
+
+def recurring_labels(lines: list[str]) -> frozenset[str]:
+    """Every label (sentence-like or not) that labels more than one line of
+    ``lines``, a dialogue dash before it (:func:`without_dialogue_dash`)
+    not counted: the names of the call's speakers, wherever they speak."""
+    return _recurring(lines, sentence_like=False, dashes=True)
+
+
+def _recurring(lines: list[str], sentence_like: bool, dashes: bool) -> frozenset[str]:
     counts: dict[str, int] = {}
     for line in lines:
         head = line[:_HEAD_SCAN]
-        if ("?" in head or "!" in head) and (":" in head or "\uff1a" in head):
-            label = split_label(line.strip())
-            if label is not None and is_sentence_like(label[0]):
+        if (":" in head or "\uff1a" in head) and (not sentence_like or "?" in head or "!" in head):
+            line = line.strip()
+            label = split_label(without_dialogue_dash(line) if dashes else line)
+            if label is not None and (not sentence_like or is_sentence_like(label[0])):
                 counts[label[0]] = counts.get(label[0], 0) + 1
     return frozenset(name for name, n in counts.items() if n > 1)
+
+
+def without_dialogue_dash(line: str) -> str:
+    """``line`` without the dash that opens a speaker's line in captions of a
+    dialogue ("- Sam: Badly."): the rest, or the line as it is."""
+    if line[:1] in _DASHES and line[1:2] in (" ", ""):
+        return line[2:].lstrip()
+    if line[:1] in _DASHES and line[1:2] not in _DASHES and not line[1:2].isdigit():
+        return line[1:].lstrip()
+    return line
 
 
 def split_label(line: str) -> tuple[str, str] | None:

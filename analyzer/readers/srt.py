@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import split_lines
-from .names import recurring_sentence_labels
+from .names import recurring_labels
 from .vtt import blocks, cue_block, no_speaker_error
 
 FORMAT = "srt"
@@ -41,7 +41,7 @@ def read(
     lines = split_lines(text, source)
     cues: list[Cue] = []
     known: set[str] = set()
-    recurring = recurring_sentence_labels(lines)
+    recurring = recurring_labels(lines)
     speaker: str | None = None
     try:
         for lineno, block in blocks(lines):

@@ -245,12 +245,14 @@ def read(
     """
     raw_lines = split_lines(text, source)
     recurring = recurring_sentence_labels(raw_lines)
+    lines = list(_lines(raw_lines, source))
+    speakers = _speakers_of_timed_lines(lines)
     starts: tuple[int, ...] = ()
     known: set[str] = set()
     cues: list[list] = []  # [name, parts, start, line, start from a time line]
     pending: float | None = None
     attendees = False
-    for ln in _lines(raw_lines, source):
+    for ln in lines:
         kind = ln.kind
         if kind == _META:
             continue
@@ -262,7 +264,7 @@ def read(
         opens = kind in starts and not (
             kind == _LABEL and ln.weak and ln.name not in recurring and cues
         )
-        if not opens and kind == _LABEL and starts != (_LABEL,) and ln.name in known:
+        if not opens and kind == _LABEL and starts != (_LABEL,) and (ln.name in known or ln.name in speakers):
             opens = True  # an untimed turn in a timed file: E103 below
         if opens:
             start, from_line = ln.start, False
@@ -292,6 +294,19 @@ def read(
         format=FORMAT,
         speech_rate_words_per_second=speech_rate_words_per_second,
     )
+
+
+def _speakers_of_timed_lines(lines: list[_Line]) -> set[str]:
+    """In a file whose turns carry times, the names that are speakers even on a
+    line without a time: those a timed line names, and those that label two
+    lines or more. Such a line is a turn (and then E103), never words joined
+    to the turn above; a label said once ("Note: ...") stays words."""
+    timed = {ln.name for ln in lines if ln.kind in (_PREFIXED, _SUFFIXED, _HEADER)}
+    counts: dict[str, int] = {}
+    for ln in lines:
+        if ln.kind == _LABEL:
+            counts[ln.name] = counts.get(ln.name, 0) + 1  # type: ignore[index]
+    return timed | {name for name, n in counts.items() if n > 1}
 
 
 def _timed_cues(cues: list[list], source: str) -> list[Cue]:

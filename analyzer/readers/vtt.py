@@ -25,7 +25,7 @@ from typing import Iterator
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import MAX_SECONDS, check_cue_count, split_lines
-from .names import display_name, is_sentence_like, label_problem, recurring_sentence_labels, split_label
+from .names import display_name, is_sentence_like, label_problem, recurring_labels, split_label, without_dialogue_dash
 
 FORMAT = "vtt"
 
@@ -103,11 +103,12 @@ def cue_block(
         this cue names none.
     known (set[str]): speakers met so far; a ``Name:`` label after the first
         text line of a cue only switches speaker when the name is known.
-    recurring (frozenset[str]): the sentence-like labels that label more than
-        one line of the file (:func:`~.names.recurring_sentence_labels`): on a
-        cue's first text line such a label is a speaker ("Yahoo! Sales: ..."),
-        as is any label on the file's first; another sentence-like label
-        ("Why not? Because: ...") is words of the speaker before.
+    recurring (frozenset[str]): the labels that label more than one line of
+        the file (:func:`~.names.recurring_labels`): speakers, on any line of
+        a cue ("Yahoo! Sales: ..." too). On a cue's first text line any other
+        label is a speaker but a sentence-like one ("Why not? Because: ..."),
+        which is words of the speaker before (unless nobody spoke yet); after
+        it, a label opened by a dialogue dash ("- Sam: ...") is too.
     RETURNS (str | None): the speaker at the end of this cue.
     RAISES: TranscriptFormatError (E132) for a block without a timing line or
         two cues without a blank line between them, (E123) for words with no
@@ -150,7 +151,9 @@ def cue_block(
             label = _label(line, lineno + k, source)
             if label is not None and (
                 label[0] in known
-                or (first_text and (speaker is None or label[2] in recurring or not is_sentence_like(label[0])))
+                or label[2] in recurring
+                or (first_text and (speaker is None or not is_sentence_like(label[0])))
+                or (label[3] and not is_sentence_like(label[0]))
             ):
                 chunks = [label[:2]]
             else:
@@ -199,17 +202,20 @@ def _add_cues(parts: list[list], start: float, end: float, lineno: int, source: 
     check_cue_count(len(cues), source, lineno)
 
 
-def _label(line: str, lineno: int, source: str) -> tuple[str, str, str] | None:
-    """``(name, rest, name as written)`` of a ``Name: text`` caption line
-    (entities in the name unescaped), or None.
+def _label(line: str, lineno: int, source: str) -> tuple[str, str, str, bool] | None:
+    """``(name, rest, name as written, after a dialogue dash)`` of a ``Name:
+    text`` caption line (entities in the name unescaped; "- Sam: ..." opens
+    a line of a dialogue), or None.
     RAISES: TranscriptFormatError (E125) for a label no speaker's name may be."""
-    label = split_label(line)
+    stripped = line.strip()
+    bare = without_dialogue_dash(stripped)
+    label = split_label(bare)
     if label is None:
-        if (":" in line or "\uff1a" in line) and (problem := label_problem(line)) is not None:
+        if (":" in bare or "\uff1a" in bare) and (problem := label_problem(bare)) is not None:
             raise TranscriptFormatError(source, lineno, "a speaker name of printable characters", problem, code="E125")
         return None
     name = display_name(html.unescape(label[0])) or label[0] if "&" in label[0] else label[0]
-    return name, label[1], label[0]
+    return name, label[1], label[0], len(bare) < len(stripped)
 
 
 def voice_name(raw: str) -> str | None:
@@ -270,7 +276,7 @@ def _read(lines: list[str], source: str, example: str) -> Transcript:
         )
     cues: list[Cue] = []
     known: set[str] = set()
-    recurring = recurring_sentence_labels(lines)
+    recurring = recurring_labels(lines)
     speaker: str | None = None
     lineno, block = head
     # A cue glued to the header (no blank line) is read too; its id is the line before.

@@ -191,6 +191,42 @@ def test_readers_shape_label_no_speaker_may_have_is_refused(line, found):
         read_text(f"Sam Cho: Before.\n{line}\n", format="txt")
 
 
+def test_readers_shape_untimed_line_of_a_speaker_in_a_timed_file_is_refused():
+    """A speaker whose lines lack the times the other turns have is no words of
+    the speaker above (E103), whether or not a timed line names them; a label
+    said once is words."""
+    never_timed = "[00:00:01] Dana: Hi Sam.\nSam: Good, and you?\n[00:00:09] Dana: Great.\nSam: Spreadsheets.\n"
+    with pytest.raises(TranscriptFormatError, match=r"\[E103\] <text>, line 2: expected a start time on every cue"):
+        read_text(never_timed, format="txt")
+    timed_later = "[00:00:01] Dana: Hi Sam.\nSam: Good, and you?\n[00:00:09] Sam: Spreadsheets.\n"
+    with pytest.raises(TranscriptFormatError, match=r"\[E103\] <text>, line 2"):
+        read_text(timed_later, format="txt")
+    once = read_text("[00:00:01] Dana: Hi Sam.\nNote: we spoke before.\n[00:00:09] Sam: Good.\n", format="txt")
+    assert once.speakers == ("Dana", "Sam") and once.turns[0].text == "Hi Sam. Note: we spoke before."
+
+
+@pytest.mark.parametrize("fmt", ["vtt", "srt"])
+def test_readers_shape_second_speaker_inside_a_cue(fmt):
+    """Within one cue, a speaker who speaks again elsewhere, or whose line a
+    dialogue dash opens, is a speaker, though not met before; a label said
+    once, without a dash, is words of the speaker before."""
+    def cue(k, *lines):
+        timing = f"00:00:{2 * k:02d}{'.' if fmt == 'vtt' else ','}000 --> 00:00:{2 * k + 1:02d}{'.' if fmt == 'vtt' else ','}000"
+        return "\n".join(([] if fmt == "vtt" else [str(k + 1)]) + [timing, *lines]) + "\n"
+
+    def read(*cues):
+        return read_text(("WEBVTT\n\n" if fmt == "vtt" else "") + "\n".join(cues), format=fmt)
+
+    again = read(cue(0, "Dana: Hi Sam, how are renewals?", "Sam: Badly."), cue(1, "Dana: Why?"), cue(2, "Sam: No owner."))
+    assert [(t.speaker, t.text) for t in again.turns] == [
+        ("Dana", "Hi Sam, how are renewals?"), ("Sam", "Badly."), ("Dana", "Why?"), ("Sam", "No owner.")
+    ]
+    dashed = read(cue(0, "- Dana: Hi Sam, how are renewals?", "- Sam: Badly."), cue(1, "Dana: Why?"))
+    assert [(t.speaker, t.text) for t in dashed.turns] == [("Dana", "Hi Sam, how are renewals?"), ("Sam", "Badly."), ("Dana", "Why?")]
+    once = read(cue(0, "Dana: Here is the plan.", "Step one: we call them."), cue(1, "Sam: Fine."))
+    assert [(t.speaker, t.text) for t in once.turns] == [("Dana", "Here is the plan. Step one: we call them."), ("Sam", "Fine.")]
+
+
 def test_readers_shape_sentence_like_name_counts_when_it_recurs():
     text = "Sam Cho: Hi.\nWhy not? Ask: later.\nSam Cho: Hm.\nWhy not? Ask: now.\n"
     assert read_text(text).speakers == ("Sam Cho", "Why not? Ask")
