@@ -20,7 +20,7 @@ from ..readers.names import cell_speaker
 from .columns import ERROR, OK, column_kind, column_kinds, columns, result_columns, scan_kinds, tracker_columns
 from .discover import discover
 from .engines import iter_rows
-from .options import BatchOptions, taggers_fingerprint, with_model
+from .options import BatchOptions, with_model
 from .rolemap import RoleMap, read_batch_roles
 from .work import analyzer_for, error_message
 
@@ -69,8 +69,7 @@ def score_paths(
     trackers, manifest
         The trackers counted on every call, and a manifest of call metadata.
     taggers : str or PathLike, default="default"
-        The taggers' sentence models: the shipped ones, a folder from
-        ``callcoach train-taggers``, or ``"none"`` for the phrase rules alone.
+        The taggers' models: a folder from ``callcoach train-taggers``, or ``"none"``.
     workers : int or None, default=1
         Worker processes (None: every core). They import the calling script,
         so a call with more than one outside ``if __name__ == "__main__":``
@@ -115,8 +114,6 @@ def score_paths(
         **_trackers_and_manifest(trackers, manifest),
     )
     options = with_model(options, model)
-    if options.taggers != "default":
-        taggers_fingerprint(options.taggers)  # E320 before any work
     files = discover(paths, include=include, exclude=exclude)
     rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
     return rows_frame(rows, trackers=options.trackers.names)

@@ -45,6 +45,9 @@ class BatchOptions:
     tags (bool): also send each call's tags back with its row (``--tags``).
     taggers (str): the taggers' sentence models: ``"default"`` (the shipped
         ones), a folder from ``callcoach train-taggers``, or ``"none"``.
+
+    RAISES (ConfigError): E320 for a ``taggers`` folder that does not exist
+        or holds no model.
     """
 
     format: str | None = None
@@ -61,6 +64,10 @@ class BatchOptions:
     follow_links: bool = False
     tags: bool = False
     taggers: str = "default"
+
+    def __post_init__(self) -> None:
+        if self.taggers != "default":
+            taggers_fingerprint(self.taggers)  # a folder that does not exist or holds no model: E320 before any work
 
 
 def with_model(options: BatchOptions, model: Any) -> BatchOptions:

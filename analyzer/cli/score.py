@@ -80,11 +80,7 @@ def score(
         )  # fmt: skip
         options = _with_trackers_and_manifest(options, trackers_path, manifest_path)
         options = batch.with_model(options, model_arg(model_path, no_model))
-        options = replace(options, follow_links=follow_links, taggers=taggers)
-        if taggers != "default":
-            from ..batch.options import taggers_fingerprint
-
-            taggers_fingerprint(taggers)  # a folder that does not exist or holds no model: E320 before any work
+        options = replace(options, follow_links=follow_links, taggers=taggers)  # (E320 for a --taggers folder without models)
         _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden, tags_path)
         lock = _lock([output, summary_path, html_path, tags_path])
     except (CallcoachError, ValueError, OSError, ImportError) as exc:
