@@ -22,6 +22,7 @@ def discover(
     gold: bool = False,
     extensions: Sequence[str] = TRANSCRIPT_EXTENSIONS,
     skip: Iterable[str | os.PathLike] = (),
+    follow_links: bool = False,
 ) -> list[str]:
     """The transcript files under ``paths``, sorted by path, each once.
 
@@ -45,9 +46,13 @@ def discover(
     extensions (Sequence[str]): the default filter. Defaults to
         :data:`TRANSCRIPT_EXTENSIONS`.
     skip (Iterable[str | PathLike]): files never to take (the output itself).
+    follow_links (bool): also walk the folders that links in a folder lead
+        to (each folder once). Defaults to False: such a link is left out
+        (:func:`~analyzer.batch.leftout.count_left_out` counts it).
     RETURNS (list[str]): normalised paths, sorted as rows show them
         (:func:`~analyzer.display.shown_path`), so that the output's order is
-        the order they are scored in.
+        the order they are scored in. A folder that cannot be listed is among
+        them, so that its row says so (E605) instead of its files going unseen.
     RAISES: FileNotFoundError for a path that does not exist.
     """
     scan = Scan(include=include, exclude=exclude, hidden=hidden, gold=gold, extensions=extensions)
@@ -60,7 +65,7 @@ def discover(
             continue
         if not os.path.isdir(root):
             raise FileNotFoundError(f"no such file or folder: {shown_path(given)}")
-        found.update(scan.walk(root))
+        found.update(scan.walk(root, follow_links=follow_links))
     if skip_real:
         found = {p for p in found if os.path.realpath(p) not in skip_real}
     return sorted(found, key=shown_path)
@@ -97,15 +102,25 @@ class Scan:
                 return False
         return self._takes(rel, parts[-1])
 
-    def walk(self, root: str) -> Iterator[str]:
-        """The files under ``root`` this scan takes (links to folders are not followed)."""
-        for dirpath, dirnames, filenames in os.walk(root):
+    def walk(self, root: str, *, follow_links: bool = False) -> Iterator[str]:
+        """The files under ``root`` this scan takes, then the folders it could not
+        list; links to folders are followed only with ``follow_links`` (a folder
+        reached twice, by a link back up, is walked once)."""
+        unreadable: list[OSError] = []
+        seen = {os.path.realpath(root)}
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append, followlinks=follow_links):
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
             rel_dir = "" if rel_dir == "." else rel_dir + "/"
-            dirnames[:] = sorted(d for d in dirnames if not self._prunes(rel_dir + d, d))
+            keep = sorted(d for d in dirnames if not self._prunes(rel_dir + d, d))
+            if follow_links:
+                keep = [d for d in keep if _first_visit(os.path.join(dirpath, d), seen)]
+            dirnames[:] = keep
             for name in filenames:
                 if self._takes(rel_dir + name, name):
                     yield os.path.normpath(os.path.join(dirpath, name))
+        for exc in unreadable:
+            if exc.filename is not None:
+                yield os.path.normpath(os.fspath(exc.filename))
 
     def _prunes(self, rel_dir: str, name: str) -> bool:
         return (not self.hidden and name.startswith(".")) or any(g.match(rel_dir) for g in self.exclude)
@@ -120,6 +135,15 @@ class Scan:
         if self.include:
             return any(g.match(rel) for g in self.include)
         return name.lower().endswith(self.extensions)
+
+
+def _first_visit(folder: str, seen: set[str]) -> bool:
+    """True the first time a walk reaches ``folder`` (by its real path)."""
+    real = os.path.realpath(folder)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
 
 
 class _Glob:

@@ -4,8 +4,9 @@
 :func:`~analyzer.batch.discover.discover` and counts every file it did not
 take: hidden ones (a name starting with ``.``, a hidden folder counted once),
 gold sidecars, files excluded by a pattern, files that match no
-``--include`` pattern, and files of other extensions (by extension, so that a
-folder of ``.md`` notes or ``.m4a`` recordings says so).
+``--include`` pattern, files of other extensions (by extension, so that a
+folder of ``.md`` notes or ``.m4a`` recordings says so), and links to folders
+a run does not follow (each counted once).
 """
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ import os
 from collections import Counter
 from typing import Iterable, Sequence
 
-from .discover import GOLD_SUFFIX, TRANSCRIPT_EXTENSIONS, _Glob
+from .discover import GOLD_SUFFIX, TRANSCRIPT_EXTENSIONS, _first_visit, _Glob
 
 HIDDEN = "hidden"
 GOLD = "gold sidecar"
 EXCLUDED = "excluded by a pattern"
 NOT_INCLUDED = "matching no include pattern"
 SKIPPED_OUTPUT = "an output of this run"
+LINKED_FOLDER = "a link to a folder (--follow-links follows it)"
 
 
 def count_left_out(
@@ -31,6 +33,7 @@ def count_left_out(
     hidden: bool = False,
     gold: bool = False,
     extensions: Sequence[str] = TRANSCRIPT_EXTENSIONS,
+    follow_links: bool = False,
 ) -> dict[str, int]:
     """The files under the folders of ``paths`` that were not ``taken``, counted by reason.
 
@@ -40,7 +43,7 @@ def count_left_out(
         The files and folders given to the run (files given by name are always taken).
     taken : iterable of str
         The files the run takes (:func:`discover`).
-    include, exclude, hidden, gold, extensions
+    include, exclude, hidden, gold, extensions, follow_links
         As for :func:`discover`.
 
     Returns
@@ -58,7 +61,8 @@ def count_left_out(
         root = os.path.normpath(os.fspath(given))
         if not os.path.isdir(root):
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
+        seen = {os.path.realpath(root)}
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links):
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
             rel_dir = "" if rel_dir == "." else rel_dir + "/"
             keep = []
@@ -67,7 +71,9 @@ def count_left_out(
                     counts[HIDDEN] += 1
                 elif any(g.match(rel_dir + d) for g in excludes):
                     counts[EXCLUDED] += 1
-                else:
+                elif not follow_links and os.path.islink(os.path.join(dirpath, d)):
+                    counts[LINKED_FOLDER] += 1
+                elif not follow_links or _first_visit(os.path.join(dirpath, d), seen):
                     keep.append(d)
             dirnames[:] = keep
             for name in filenames:

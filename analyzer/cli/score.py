@@ -76,7 +76,7 @@ def score(
     try:
         options, files = _prepare(
             paths, output, globs, excludes, hidden, roles_file, sellers, buyers, others, fmt, config,
-            base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
+            base_model, engine, workers, scheduler, summary_path, html_path, reports_dir, follow_links,
         )  # fmt: skip
         options = _with_trackers_and_manifest(options, trackers_path, manifest_path)
         options = batch.with_model(options, model_arg(model_path, no_model))
@@ -184,7 +184,7 @@ def _report_errors(run, output: Path) -> None:
 
 def _prepare(
     paths, output, globs, excludes, hidden, roles_file, sellers, buyers, others, fmt, config,
-    base_model, engine, workers, scheduler, summary_path, html_path, reports_dir,
+    base_model, engine, workers, scheduler, summary_path, html_path, reports_dir, follow_links=False,
 ):  # fmt: skip
     """Check every option before any work starts; returns (options, files)."""
     from .. import batch
@@ -213,8 +213,8 @@ def _prepare(
     )
     from ..batch.leftout import count_left_out
 
-    files = _Files(batch.discover(paths, include=globs, exclude=excludes, hidden=hidden))
-    files.left_out = count_left_out(paths, files, include=globs, exclude=excludes, hidden=hidden)
+    files = _Files(batch.discover(paths, include=globs, exclude=excludes, hidden=hidden, follow_links=follow_links))
+    files.left_out = count_left_out(paths, files, include=globs, exclude=excludes, hidden=hidden, follow_links=follow_links)
     if not files:
         raise ValueError("no transcript files found in " + ", ".join(map(str, paths)) + _filter_hint(globs, excludes))
     return options, files

@@ -177,3 +177,55 @@ def test_reliability_inputs_batch_skips_what_is_not_a_call_with_a_reason(tmp_pat
     by_name = {Path(p).name: r for p, r in rows.items()}
     assert by_name["zero.txt"]["error"].startswith("[E601]")  # followed: a device, still never read
     assert not by_name["passwd.txt"]["error"].startswith("[E60")  # followed: read, and not a transcript
+
+
+def test_reliability_inputs_links_to_folders_left_out_or_followed_once(tmp_path):
+    """A link to a folder is counted among the files left out; --follow-links walks
+    the folder it leads to, and a link back up is walked once, not forever."""
+    import shutil
+
+    from analyzer.batch import discover
+    from analyzer.batch.leftout import LINKED_FOLDER, count_left_out
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "06-farm-solar-intro.vtt"
+    root, elsewhere = tmp_path / "calls", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.mkdir()
+    shutil.copy(sample, root / "here.vtt")
+    shutil.copy(sample, elsewhere / "there.vtt")
+    (root / "ext").symlink_to(elsewhere)
+    (elsewhere / "back").symlink_to(root)
+    found = discover([root])
+    assert [Path(p).name for p in found] == ["here.vtt"]
+    assert count_left_out([root], found) == {LINKED_FOLDER: 1}
+    followed = discover([root], follow_links=True)
+    assert sorted(Path(p).name for p in followed) == ["here.vtt", "there.vtt"]
+    assert count_left_out([root], followed, follow_links=True) == {}
+    result = _score(tmp_path, "calls", "-o", "out.jsonl", "--follow-links")
+    assert result.exit_code == 0, result.output
+    assert sorted(Path(p).name for p in _rows(tmp_path / "out.jsonl")) == ["here.vtt", "there.vtt"]
+
+
+def test_reliability_inputs_folder_that_cannot_be_read_is_an_error_row(tmp_path, monkeypatch):
+    """A folder the scan cannot list is a row of its own (E605), not files gone unseen."""
+    import shutil
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "06-farm-solar-intro.vtt"
+    locked = tmp_path / "calls" / "locked"
+    locked.mkdir(parents=True)
+    shutil.copy(sample, tmp_path / "calls" / "good.vtt")
+    shutil.copy(sample, locked / "hidden-from-us.vtt")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(os.fspath(path)).name == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = _score(tmp_path, "calls", "-o", "out.jsonl")
+    assert result.exit_code == 1, result.output
+    rows = {Path(p).name: r for p, r in _rows(tmp_path / "out.jsonl").items()}
+    assert rows["good.vtt"]["status"] == "ok"
+    assert rows["locked"]["status"] == "error"
+    assert rows["locked"]["error"].startswith("[E605]") and "Permission denied" in rows["locked"]["error"]
