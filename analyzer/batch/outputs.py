@@ -88,6 +88,10 @@ def check_outputs(
     for label, folder in folders:
         shown = _shown(label, folder)
         st = _stat(folder)
+        clash = seen.get((st.st_dev, st.st_ino)) if st is not None else None
+        clash = clash or seen.get(os.path.realpath(folder))
+        if clash:
+            raise OutputError(shown, f"is also given as {clash}; each output needs its own path", code="E615")
         if st is not None and not stat.S_ISDIR(st.st_mode):
             raise OutputError(shown, f"is {_kind(st.st_mode)}, not a folder", code="E614")
         _check_folder(shown, folder if st is not None else _existing_ancestor(folder))

@@ -63,12 +63,15 @@ def _unwritable_folder(tmp_path: Path) -> Path:
         (["calls", "-o", "calls/deep/../scores.json.csv"], "E613"),
         (["calls", "-o", "out.csv", "--reports", "calls/reports", "--glob", "*"], "E613"),
         (["calls", "-o", "out.csv", "--summary", "out.csv"], "E615"),
+        (["calls", "-o", "out.csv", "--reports", "out.csv"], "E615"),
+        (["calls", "-o", "out.csv", "--html", "d.html", "--reports", "d.html"], "E615"),
         (["calls", "-o", "nowhere/out.csv"], "E610"),
         (["calls", "-o", "out.csv", "--html", "nowhere/d.html"], "E610"),
     ],
     ids=[
         "o-is-an-input", "summary-is-an-input", "html-is-an-input", "tags-is-an-input", "html-is-the-named-file", "o-inside-the-scan",
-        "o-inside-the-scan-dotted", "reports-inside-the-scan", "two-outputs-one-file", "no-folder", "html-no-folder",
+        "o-inside-the-scan-dotted", "reports-inside-the-scan", "two-outputs-one-file",
+        "reports-is-the-output", "reports-is-the-dashboard", "no-folder", "html-no-folder",
     ],
 )
 def test_reliability_outputs_refused_before_any_work(work, args, code):
