@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from .analysis import Analyzer
 from .errors import CallcoachError, GoldFormatError
-from .gold import Gold, find_gold_files, gold_ranges, load_gold, overlap, turn_offsets
+from .gold import Gold, check_one_sidecar, find_gold_files, gold_ranges, load_gold, overlap, turn_offsets
 from .metrics import seller_talk_share
 from .nlp.extensions import TAG_NAMES
 from .readers import read_transcript
@@ -305,9 +305,12 @@ def evaluate_paths(
     """
     analyzer = analyzer or Analyzer()
     calls, errors = [], []
+    seen: dict[Path, Path] = {}
     for gpath in find_gold_files(paths):
         try:
-            calls.append(evaluate_call(analyzer, load_gold(gpath), asr=asr))
+            gold = load_gold(gpath)
+            check_one_sidecar(gold, seen)
+            calls.append(evaluate_call(analyzer, gold, asr=asr))
         except CallcoachError as exc:
             errors.append({"file": str(gpath), "error": str(exc)})
     return Evaluation(calls=calls, errors=errors)

@@ -7,7 +7,9 @@ read gold files through this module, so they agree on what a sidecar means:
 
 - :func:`find_gold_files` lists the sidecars under some files and folders;
 - :func:`load_gold` parses and checks one (a bad file raises
-  :class:`~analyzer.errors.GoldFormatError` with a stable code, E401-E405);
+  :class:`~analyzer.errors.GoldFormatError` with a stable code, E401-E405,
+  E410 for a label that is none); :func:`check_one_sidecar` refuses a
+  second sidecar of one call (E409);
 - :func:`gold_ranges` finds where a gold quote stands in the call (E406 when
   it is nowhere), in the character offsets of :func:`turn_offsets`.
 """
@@ -19,6 +21,9 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import GoldFormatError
+
+#: The labels a sidecar may give a call (as the classifier's).
+LABELS = ("seller_centric", "buyer_centric")
 from .nlp.extensions import TAG_NAMES
 from .transcript import Transcript
 
@@ -76,16 +81,24 @@ def load_gold(path: str | Path) -> Gold:
         stem = path.name[: -len(GOLD_SUFFIX)]
         beside = sorted(p.name for p in path.parent.glob(f"{stem}.*") if not p.name.endswith(GOLD_SUFFIX))
         name = beside[0] if len(beside) == 1 else stem
-    if not isinstance(name, str):
-        raise GoldFormatError(str(path), f"expected 'file' to be a file name, found {name!r}", code="E403")
+    if not isinstance(name, str) or name in (".", "..") or "/" in name or "\\" in name:
+        raise GoldFormatError(
+            str(path), f"expected 'file' to be the name of a transcript beside it (no folder), found {name!r}", code="E403"
+        )
     transcript_path = path.parent / name
     if not transcript_path.exists():
         raise GoldFormatError(str(path), f"expected the transcript {name!r} beside it", code="E403")
     roles = data.get("roles")
     if not isinstance(roles, dict) or not roles:
         raise GoldFormatError(str(path), "expected 'roles', an object of speaker to role", code="E404")
+    for key, allowed in (("label", LABELS), ("label_confidence", ("clear", "borderline"))):
+        if key in data and data[key] not in allowed:
+            raise GoldFormatError(str(path), f"expected '{key}' to be one of {', '.join(allowed)}, found {data[key]!r}", code="E410")
+    raw_tags = data.get("tags", [])
+    if not isinstance(raw_tags, list):
+        raise GoldFormatError(str(path), f"expected 'tags' to be a list of tags, found {raw_tags!r}", code="E405")
     tags = []
-    for i, t in enumerate(data.get("tags") or []):
+    for i, t in enumerate(raw_tags):
         if (
             not isinstance(t, dict)
             or t.get("tag") not in TAG_NAMES
@@ -93,10 +106,12 @@ def load_gold(path: str | Path) -> Gold:
             or not isinstance(t.get("quote"), str)
             or not t["speaker"]
             or not t["quote"]
+            or (t["tag"] == "buyer_question" and not isinstance(t.get("open"), bool))
         ):
             raise GoldFormatError(
                 str(path),
-                f"tags[{i}]: expected tag (one of {', '.join(TAG_NAMES)}), speaker and quote, found {t!r}",
+                f"tags[{i}]: expected tag (one of {', '.join(TAG_NAMES)}), speaker and quote "
+                f"(and, for a buyer_question, open: true or false), found {t!r}",
                 code="E405",
             )
         tags.append(GoldTag(t["tag"], t["speaker"], t["quote"], t.get("open")))
@@ -109,6 +124,19 @@ def load_gold(path: str | Path) -> Gold:
         label_confidence=data.get("label_confidence"),
         tags=tuple(tags),
     )
+
+
+def check_one_sidecar(gold: Gold, seen: dict[Path, Path]) -> None:
+    """E409 when a sidecar read before (in ``seen``, transcript to sidecar)
+    names the same transcript as ``gold``: a call is counted once."""
+    key = gold.transcript_path.resolve()
+    if key in seen:
+        raise GoldFormatError(
+            str(gold.path),
+            f"names the transcript {gold.transcript_path.name!r}, as {seen[key]} does; a call has one sidecar",
+            code="E409",
+        )
+    seen[key] = gold.path
 
 
 def sidecar_of(call: Path) -> Path:

@@ -112,8 +112,16 @@ def test_evaluate_broken_gold_reported_and_run_goes_on(tmp_path, analyzer):
         ('{"file": "absent.txt", "roles": {"A": "seller"}}', "E403", r"expected the transcript 'absent\.txt' beside it"),
         ('{"file": "call.txt", "roles": {}}', "E404", r"expected 'roles'"),
         ('{"file": "call.txt", "roles": {"A": "seller"}, "tags": [{"tag": "pitch", "speaker": "A", "quote": "x"}]}', "E405", r"tags\[0\]: expected tag"),
+        ('{"file": "../call.txt", "roles": {"A": "seller"}}', "E403", r"expected 'file' to be the name of a transcript beside it \(no folder\)"),
+        ('{"file": "call.txt", "roles": {"A": "seller"}, "tags": null}', "E405", r"expected 'tags' to be a list of tags, found None"),
+        ('{"file": "call.txt", "roles": {"A": "seller"}, "tags": 0}', "E405", r"expected 'tags' to be a list"),
+        ('{"file": "call.txt", "roles": {"A": "seller"}, "tags": [{"tag": "buyer_question", "speaker": "A", "quote": "x"}]}', "E405", r"tags\[0\]: .*open: true or false"),
+        ('{"file": "call.txt", "roles": {"A": "seller"}, "tags": [{"tag": "buyer_question", "speaker": "A", "quote": "x", "open": "no"}]}', "E405", r"tags\[0\]"),
+        ('{"file": "call.txt", "roles": {"A": "seller"}, "label": "meh"}', "E410", r"expected 'label' to be one of seller_centric, buyer_centric, found 'meh'"),
+        ('{"file": "call.txt", "roles": {"A": "seller"}, "label_confidence": "sure"}', "E410", r"expected 'label_confidence'"),
     ],
-    ids=["syntax", "not-object", "no-transcript", "no-roles", "bad-tag"],
+    ids=["syntax", "not-object", "no-transcript", "no-roles", "bad-tag", "file-in-another-folder", "tags-null", "tags-not-a-list",
+         "open-missing", "open-not-a-flag", "bad-label", "bad-confidence"],
 )
 def test_evaluate_load_gold_errors(tmp_path, content, code, match):
     (tmp_path / "call.txt").write_text("A: Hello there.\n", encoding="utf-8")
@@ -121,6 +129,17 @@ def test_evaluate_load_gold_errors(tmp_path, content, code, match):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(GoldFormatError, match=rf"\[{code}\] .*call\.txt\.gold\.json: {match}"):
         load_gold(path)
+
+
+def test_evaluate_second_sidecar_of_a_call_is_an_error(tmp_path, analyzer):
+    """A sidecar that names a call another sidecar names is reported (E409); the call counts once."""
+    _copy_sample(tmp_path, "32-pilot-checkin-short", lambda gold: None)
+    first = next(tmp_path.glob("*.gold.json"))
+    (tmp_path / "zz-copy.gold.json").write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    ev = evaluate_paths([tmp_path], analyzer)
+    assert len(ev.calls) == 1
+    assert len(ev.errors) == 1 and ev.errors[0]["file"].endswith("zz-copy.gold.json")
+    assert "[E409]" in ev.errors[0]["error"] and "a call has one sidecar" in ev.errors[0]["error"]
 
 
 def test_evaluate_unknown_speaker_in_gold_is_an_error(tmp_path, analyzer):

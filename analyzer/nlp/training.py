@@ -113,13 +113,15 @@ def load_calls(gold_paths: Iterable[str | Path], thresholds=None) -> tuple[list[
     """Read every gold file and its transcript; bad files are listed, not fatal."""
     from ..config import default_thresholds
     from ..errors import CallcoachError
-    from ..gold import load_gold
+    from ..gold import check_one_sidecar, load_gold
 
     thresholds = thresholds or default_thresholds()
     calls, errors = [], []
+    seen: dict[Path, Path] = {}
     for gpath in map(Path, gold_paths):
         try:
             gold = load_gold(gpath)
+            check_one_sidecar(gold, seen)
             raw = json.loads(gpath.read_text(encoding="utf-8-sig"))
             calls.append(GoldCall(gold, _gold_transcript(gold, thresholds), writer_of(gpath, raw)))
         except CallcoachError as exc:
