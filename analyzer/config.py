@@ -55,22 +55,16 @@ KEYWORD = "keyword argument"
 
 @dataclass(frozen=True)
 class Bound:
-    """The type and range of one value: a ``kind`` from ``low`` to ``high``.
-
-    low_open (bool): ``low`` itself is not allowed (a rate must be above 0).
-    """
+    """The type and range of one value: a ``kind`` from ``low`` to ``high``."""
 
     kind: type
     low: float
     high: float
-    low_open: bool = False
 
     def holds(self, value: float) -> bool:
-        return (value > self.low if self.low_open else value >= self.low) and value <= self.high
+        return self.low <= value <= self.high
 
     def describe(self) -> str:
-        if self.low_open:
-            return f"above {_number(self.low)} and at most {_number(self.high)}"
         return f"from {_number(self.low)} to {_number(self.high)}"
 
 
@@ -89,7 +83,9 @@ BOUNDS: dict[str, Bound] = {
     "pitch_answer_max_turn_gap": Bound(int, 0, 1_000),
     "if_then_close_max_sentence_gap": Bound(int, 0, 100),
     "buyer_question_min_question_odds": _SHARE,
-    "speech_rate_words_per_second": Bound(float, 0.0, 20.0, low_open=True),
+    # (no one speaks slower than half a word a second over a call: a rate
+    # below it would stretch a call past the 168-hour bound of its times)
+    "speech_rate_words_per_second": Bound(float, 0.5, 20.0),
     "seller_talk_share_max": _SHARE,
     "seller_talk_share_target": _SHARE,
     "pitch_dump_long_seconds": _SECONDS,

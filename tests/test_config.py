@@ -107,6 +107,7 @@ def test_config_unknown_key_lists_known_keys(build):
         ("pitch_dump_min_words", "1.5", r"\[E302\] threshold 'pitch_dump_min_words' must be a finite int, got '1.5'"),
         ("seller_talk_share_max", None, r"\[E302\] threshold 'seller_talk_share_max' must be a finite float, got None"),
         ("backchannel_max_words", -1, r"\[E303\] threshold 'backchannel_max_words' must be from 0 to 50, got -1 \(keyword argument\)"),
+        ("speech_rate_words_per_second", 1e-300, r"\[E303\] threshold 'speech_rate_words_per_second' must be from 0.5 to 20"),
     ],
 )
 def test_config_bad_value(key, raw, match):
