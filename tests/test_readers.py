@@ -429,7 +429,7 @@ def test_readers_vtt_cue_glued_to_header():
         ("bad-csv-mixed-times.csv", None, r"\[E103\] .*bad-csv-mixed-times\.csv, line 3: expected a start time on every cue"),
         ("bad-csv-empty-speaker.csv", None, r"\[E124\] .*bad-csv-empty-speaker\.csv, line 3: expected a speaker name"),
         ("bad-json-syntax.json", None, r"\[E150\] .*bad-json-syntax\.json, line 4: expected valid JSON \(Expecting ',' delimiter"),
-        ("bad-json-unknown.json", None, r"\[E151\] .*bad-json-unknown\.json, line 1: expected a JSON transcript.*found 'keys transcript, words'"),
+        ("bad-json-unknown.json", None, r"\[E151\] .*bad-json-unknown\.json, line 1: expected a JSON transcript.*found 'an object with keys transcript, words'"),
         ("bad-assemblyai-no-speaker.json", None, r"\[E152\] .*bad-assemblyai-no-speaker\.json, line 9: expected `utterances\[1\]\.speaker`"),
         ("bad-assemblyai-end-before-start.json", None, r"\[E121\] .*bad-assemblyai-end-before-start\.json, line 9: expected an end after the start at `utterances\[1\]`"),
         ("bad-deepgram-no-utterances.json", None, r"\[E152\] .*bad-deepgram-no-utterances\.json, line 5: expected `results\.utterances`"),
@@ -462,6 +462,15 @@ def test_readers_json_error_line_points_at_the_value(name, path_text):
     # the reported line opens the offending object or holds the offending value
     near = "\n".join(lines[info.value.line - 1 : info.value.line + 2])
     assert path_text in near
+
+
+@pytest.mark.parametrize("text,found", [("null", "null"), ("{}", "{}"), ("[]", "[]"), ("[1, 2]", "a list of 2 items"), ("42", "42")])
+def test_readers_json_of_no_known_shape_says_what_it_is(text, found):
+    """E151 names what the file holds in JSON's own words, never a Python type's."""
+    from analyzer.readers import read_text
+
+    with pytest.raises(TranscriptFormatError, match=rf"\[E151\] call\.json, line 1: expected a JSON transcript.*found '{re.escape(found)}'$"):
+        read_text(text, source="call.json", format="json")
 
 
 def test_readers_registry_covers_formats():

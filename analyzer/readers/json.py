@@ -472,17 +472,13 @@ def _read_json(text: str, source: str, flavour: str | None) -> Transcript:
     if flavour is None:
         flavour = flavour_of(data)
         if flavour is None:
-            found = (
-                "keys " + ", ".join(list(data)[:8]) if isinstance(data, dict)
-                else f"a JSON {type(data).__name__}"
-            )
             raise TranscriptFormatError(
                 source,
                 1,
                 "a JSON transcript: AssemblyAI `utterances`, Deepgram `results.utterances`,"
                 " AWS `results.items`, Gong `callTranscripts`, Whisper `segments`"
                 " or callcoach `turns`",
-                found,
+                _shown(data),
                 code="E151",
             )
     cues = _FLAVOURS[flavour](_Doc(text, source), data)
