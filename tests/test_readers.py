@@ -473,6 +473,14 @@ def test_readers_json_of_no_known_shape_says_what_it_is(text, found):
         read_text(text, source="call.json", format="json")
 
 
+def test_readers_csv_header_naming_a_column_twice_is_refused():
+    """Two text columns (or two speaker columns) leave unknown which one a row means: E140, not one dropped."""
+    from analyzer.readers import read_text
+
+    with pytest.raises(TranscriptFormatError, match=r"\[E140\] call\.csv, line 1: .*found 'text named twice: speaker,text,transcript'"):
+        read_text("speaker,text,transcript\nDana,Hi there,Hello there\n", source="call.csv", format="csv")
+
+
 def test_readers_registry_covers_formats():
     assert set(READERS) == set(FORMATS)
     assert FORMATS[:6] == ("txt", "vtt", "srt", "otter", "csv", "json")

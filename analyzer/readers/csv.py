@@ -49,6 +49,16 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
     return found
 
 
+def _named_twice(row: list[str]) -> str | None:
+    """The first of speaker, text, start and end that two columns of a header
+    name (by any of its names), or None: which one a row means is unknown."""
+    names = [c.strip().lstrip("\ufeff").lower() for c in row]
+    for key, aliases in _COLUMNS.items():
+        if sum(name in aliases for name in names) > 1:
+            return key
+    return None
+
+
 def cell_seconds(value: str, source: str, lineno: int, column: str) -> float | None:
     """A time cell in seconds (``7.3`` or ``0:07.3``); None when empty; E120 for
     anything else that is not a time from 0 to 168 hours."""
@@ -109,6 +119,15 @@ def read(
                         lineno,
                         "a header row `speaker,start,end,text`",
                         ",".join(row),
+                        code="E140",
+                    )
+                twice = _named_twice(row)
+                if twice:
+                    raise TranscriptFormatError(
+                        source,
+                        lineno,
+                        "a header row with one column each for speaker, start, end and text",
+                        f"{twice} named twice: " + ",".join(row),
                         code="E140",
                     )
                 width = len(row)
