@@ -20,10 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .classifier.model import CONFIDENCES, LABELS
 from .errors import GoldFormatError
-
-#: The labels a sidecar may give a call (as the classifier's).
-LABELS = ("seller_centric", "buyer_centric")
 from .nlp.extensions import TAG_NAMES
 from .transcript import Transcript
 
@@ -62,8 +60,14 @@ def find_gold_files(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(found)
 
 
-def load_gold(path: str | Path) -> Gold:
-    """Parse and check one sidecar (not yet against its transcript)."""
+def load_gold(path: str | Path, *, check_values: bool = True) -> Gold:
+    """Parse and check one sidecar (not yet against its transcript).
+
+    check_values (bool): also refuse a label or confidence that is none of
+        the guide's (E410) and a buyer question without ``open`` true or
+        false (E405). A form checker that lists every problem of a sidecar
+        reads it without, and names those itself.
+    """
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -91,7 +95,7 @@ def load_gold(path: str | Path) -> Gold:
     roles = data.get("roles")
     if not isinstance(roles, dict) or not roles:
         raise GoldFormatError(str(path), "expected 'roles', an object of speaker to role", code="E404")
-    for key, allowed in (("label", LABELS), ("label_confidence", ("clear", "borderline"))):
+    for key, allowed in (("label", LABELS), ("label_confidence", CONFIDENCES)) if check_values else ():
         if key in data and data[key] not in allowed:
             raise GoldFormatError(str(path), f"expected '{key}' to be one of {', '.join(allowed)}, found {data[key]!r}", code="E410")
     raw_tags = data.get("tags", [])
@@ -106,7 +110,7 @@ def load_gold(path: str | Path) -> Gold:
             or not isinstance(t.get("quote"), str)
             or not t["speaker"]
             or not t["quote"]
-            or (t["tag"] == "buyer_question" and not isinstance(t.get("open"), bool))
+            or (check_values and t["tag"] == "buyer_question" and not isinstance(t.get("open"), bool))
         ):
             raise GoldFormatError(
                 str(path),
