@@ -9,7 +9,8 @@ keyword overrides win over both.
 Every value is checked here, and only here, when a file is loaded or a value
 is overridden:
 
-- its type and range (:data:`BOUNDS`): shares in [0, 1], rates above 0,
+- its type and range (:data:`BOUNDS`): shares in [0, 1], a speech rate from
+  0.5 to 20 words a second,
   counts, words and seconds within what a call can hold, always finite;
 - its order against another where one exists (:data:`ORDERS`): a minimum
   or target is never above its maximum;
@@ -83,8 +84,7 @@ BOUNDS: dict[str, Bound] = {
     "pitch_answer_max_turn_gap": Bound(int, 0, 1_000),
     "if_then_close_max_sentence_gap": Bound(int, 0, 100),
     "buyer_question_min_question_odds": _SHARE,
-    # (no one speaks slower than half a word a second over a call: a rate
-    # below it would stretch a call past the 168-hour bound of its times)
+    # (no call is spoken at under half a word a second, nor over twenty)
     "speech_rate_words_per_second": Bound(float, 0.5, 20.0),
     "seller_talk_share_max": _SHARE,
     "seller_talk_share_target": _SHARE,
@@ -108,6 +108,17 @@ BOUNDS: dict[str, Bound] = {
     "max_file_bytes": Bound(int, 1024, 64 * 1024 * 1024),
     "max_json_values": Bound(int, 1_000, 10_000_000),
 }
+
+
+def checked_speech_rate(rate: Any) -> float:
+    """``rate`` when it is a speech rate :data:`BOUNDS` allows (words a second).
+
+    RAISES: ValueError otherwise (a reader given a rate by a caller).
+    """
+    bound = BOUNDS["speech_rate_words_per_second"]
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or not bound.holds(rate):
+        raise ValueError(f"speech_rate_words_per_second must be {bound.describe()} words a second, got {rate!r}")
+    return float(rate)
 
 #: Pairs of keys whose values must be in this order: (smaller or equal, larger or equal).
 #: (A target shown beside a measure is not ordered against the limit that

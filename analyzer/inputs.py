@@ -69,9 +69,8 @@ def read_file(
     follow_links (bool): follow such links. Defaults to False.
     RETURNS (bytes): the file's content.
     RAISES: InputFileError: E601 not a regular file, E602 a link out of the
-        scanned folder, E603 over the size limit, E605 a folder that cannot be
-        listed (one a batch's scan met); TranscriptFormatError E100 for any
-        other OS error.
+        scanned folder, E603 over the size limit; TranscriptFormatError E100
+        for any other OS error.
     """
     source = os.fspath(path)
     name = name or shown_path(source)
@@ -82,7 +81,7 @@ def read_file(
             if not follow_links:
                 _check_link(source, name, roots)
             st = os.stat(source)
-        _check_stat(st, name, max_bytes, source)
+        _check_stat(st, name, max_bytes)
         flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
         if not link:  # the name was no link when checked: it may not become one
             flags |= getattr(os, "O_NOFOLLOW", 0)
@@ -133,15 +132,7 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):,.1f} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
-def _check_stat(st: os.stat_result, name: str, max_bytes: int, source: str = "") -> None:
-    if stat.S_ISDIR(st.st_mode) and source:
-        try:
-            with os.scandir(source):
-                pass
-        except OSError as exc:  # a folder a batch's scan could not list: its files go unscored
-            raise InputFileError(
-                name, f"a folder that cannot be read ({exc.strerror or exc}): none of its files is scored", code="E605"
-            ) from None
+def _check_stat(st: os.stat_result, name: str, max_bytes: int) -> None:
     if not stat.S_ISREG(st.st_mode):
         raise InputFileError(name, f"{file_kind(st.st_mode)}, not a regular file", code="E601")
     if st.st_size > max_bytes:

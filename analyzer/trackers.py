@@ -296,17 +296,26 @@ def _phrases(raw: Any, where: str, name: str) -> tuple[str, ...]:
 
 
 def _regex_problems(pattern: list) -> list[str]:
-    """What is wrong with the regular expressions (``{"REGEX": ...}``) of a
-    token pattern that spaCy's schema accepts: the matcher compiles them only
-    when the tracker is built."""
+    """What is wrong with the regular expressions (``{"REGEX": ...}``, at any
+    depth: under an attribute, ``FUZZY`` or ``_``) of a token pattern that
+    spaCy's schema accepts: the matcher compiles them only when the tracker
+    is built."""
     out = []
-    for token in pattern:
-        for key, value in token.items():
-            if isinstance(value, dict) and "REGEX" in value:
+
+    def visit(where: str, value: Any) -> None:
+        if not isinstance(value, dict):
+            return
+        for key, inner in value.items():
+            if key == "REGEX":
                 try:
-                    re.compile(value["REGEX"])
+                    re.compile(inner)
                 except (re.error, TypeError) as exc:
-                    out.append(f"{key}: bad regular expression {value['REGEX']!r} ({exc})")
+                    out.append(f"{where}: bad regular expression {inner!r} ({exc})")
+            else:
+                visit(f"{where}.{key}" if where else key, inner)
+
+    for token in pattern:
+        visit("", token)
     return out
 
 

@@ -23,6 +23,7 @@ def discover(
     extensions: Sequence[str] = TRANSCRIPT_EXTENSIONS,
     skip: Iterable[str | os.PathLike] = (),
     follow_links: bool = False,
+    unreadable: list[tuple[str, str]] | None = None,
 ) -> list[str]:
     """The transcript files under ``paths``, sorted by path, each once.
 
@@ -47,12 +48,14 @@ def discover(
         :data:`TRANSCRIPT_EXTENSIONS`.
     skip (Iterable[str | PathLike]): files never to take (the output itself).
     follow_links (bool): also walk the folders that links in a folder lead
-        to (each folder once). Defaults to False: such a link is left out
-        (:func:`~analyzer.batch.leftout.count_left_out` counts it).
+        to, when the walk of the real folders did not reach them (so that a
+        file keeps its real path). Defaults to False: such a link is left
+        out (:func:`~analyzer.batch.leftout.count_left_out` counts it).
+    unreadable (list | None): where to add ``(folder, why)`` for each folder
+        the walk could not list, so that a run can say so.
     RETURNS (list[str]): normalised paths, sorted as rows show them
         (:func:`~analyzer.display.shown_path`), so that the output's order is
-        the order they are scored in. A folder that cannot be listed is among
-        them, so that its row says so (E605) instead of its files going unseen.
+        the order they are scored in.
     RAISES: FileNotFoundError for a path that does not exist.
     """
     scan = Scan(include=include, exclude=exclude, hidden=hidden, gold=gold, extensions=extensions)
@@ -65,7 +68,7 @@ def discover(
             continue
         if not os.path.isdir(root):
             raise FileNotFoundError(f"no such file or folder: {shown_path(given)}")
-        found.update(scan.walk(root, follow_links=follow_links))
+        found.update(scan.walk(root, follow_links=follow_links, unreadable=unreadable))
     if skip_real:
         found = {p for p in found if os.path.realpath(p) not in skip_real}
     return sorted(found, key=shown_path)
@@ -102,25 +105,31 @@ class Scan:
                 return False
         return self._takes(rel, parts[-1])
 
-    def walk(self, root: str, *, follow_links: bool = False) -> Iterator[str]:
-        """The files under ``root`` this scan takes, then the folders it could not
-        list; links to folders are followed only with ``follow_links`` (a folder
-        reached twice, by a link back up, is walked once)."""
-        unreadable: list[OSError] = []
-        seen = {os.path.realpath(root)}
-        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append, followlinks=follow_links):
-            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-            rel_dir = "" if rel_dir == "." else rel_dir + "/"
-            keep = sorted(d for d in dirnames if not self._prunes(rel_dir + d, d))
-            if follow_links:
-                keep = [d for d in keep if _first_visit(os.path.join(dirpath, d), seen)]
-            dirnames[:] = keep
-            for name in filenames:
-                if self._takes(rel_dir + name, name):
-                    yield os.path.normpath(os.path.join(dirpath, name))
-        for exc in unreadable:
-            if exc.filename is not None:
-                yield os.path.normpath(os.fspath(exc.filename))
+    def walk(
+        self, root: str, *, follow_links: bool = False, unreadable: list[tuple[str, str]] | None = None
+    ) -> Iterator[str]:
+        """The files under ``root`` this scan takes. The real folders are walked
+        first; with ``follow_links`` the folders that links lead to are walked
+        after, each once and only when no walk reached them yet, so that a
+        file found both ways keeps its real path and a link back up ends.
+        ``unreadable`` gets ``(folder, why)`` for each folder that cannot be listed."""
+        seen: set[str] = set()
+        pending = [root]
+        while pending:
+            top = pending.pop(0)
+            if os.path.realpath(top) in seen:
+                continue
+            for dirpath, dirnames, filenames in os.walk(top, onerror=lambda exc: _note(exc, unreadable)):
+                seen.add(os.path.realpath(dirpath))
+                rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+                rel_dir = "" if rel_dir == "." else rel_dir + "/"
+                dirnames[:] = sorted(d for d in dirnames if not self._prunes(rel_dir + d, d))
+                if follow_links:  # (os.walk lists links to folders and does not enter them)
+                    dirnames[:] = [d for d in dirnames if os.path.realpath(os.path.join(dirpath, d)) not in seen]
+                    pending += [os.path.join(dirpath, d) for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+                for name in filenames:
+                    if self._takes(rel_dir + name, name):
+                        yield os.path.normpath(os.path.join(dirpath, name))
 
     def _prunes(self, rel_dir: str, name: str) -> bool:
         return (not self.hidden and name.startswith(".")) or any(g.match(rel_dir) for g in self.exclude)
@@ -137,13 +146,10 @@ class Scan:
         return name.lower().endswith(self.extensions)
 
 
-def _first_visit(folder: str, seen: set[str]) -> bool:
-    """True the first time a walk reaches ``folder`` (by its real path)."""
-    real = os.path.realpath(folder)
-    if real in seen:
-        return False
-    seen.add(real)
-    return True
+def _note(exc: OSError, unreadable: list[tuple[str, str]] | None) -> None:
+    """Keep a folder a walk could not list, and why."""
+    if unreadable is not None and exc.filename is not None:
+        unreadable.append((os.path.normpath(os.fspath(exc.filename)), exc.strerror or str(exc)))
 
 
 class _Glob:

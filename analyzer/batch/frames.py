@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -110,13 +111,22 @@ def score_paths(
         thresholds=thresholds,
         base_model=base_model,
         roots=tuple(os.fspath(p) for p in paths if os.path.isdir(p)),  # links out of them are not followed
-        taggers=os.fspath(taggers),
+        taggers=os.fspath(taggers) if taggers is not None else "none",
         **_trackers_and_manifest(trackers, manifest),
     )
     options = with_model(options, model)
-    files = discover(paths, include=include, exclude=exclude)
+    files = _discovered(paths, include, exclude)
     rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
     return rows_frame(rows, trackers=options.trackers.names)
+
+
+def _discovered(paths: list, include: Sequence[str], exclude: Sequence[str]) -> list[str]:
+    """:func:`discover`, with a warning for each folder that cannot be read."""
+    unreadable: list[tuple[str, str]] = []
+    files = discover(paths, include=include, exclude=exclude, unreadable=unreadable)
+    for folder, why in unreadable:
+        warnings.warn(f"cannot read the folder {folder} ({why}): none of its files is scored", stacklevel=3)
+    return files
 
 
 def _trackers_and_manifest(trackers: Any, manifest: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import os
 from collections import Counter
 from typing import Iterable, Sequence
 
-from .discover import GOLD_SUFFIX, TRANSCRIPT_EXTENSIONS, _first_visit, _Glob
+from .discover import GOLD_SUFFIX, TRANSCRIPT_EXTENSIONS, _Glob
 
 HIDDEN = "hidden"
 GOLD = "gold sidecar"
@@ -22,6 +22,7 @@ EXCLUDED = "excluded by a pattern"
 NOT_INCLUDED = "matching no include pattern"
 SKIPPED_OUTPUT = "an output of this run"
 LINKED_FOLDER = "a link to a folder (--follow-links follows it)"
+UNREADABLE_FOLDER = "a folder that cannot be read"
 
 
 def count_left_out(
@@ -107,3 +108,12 @@ def describe_left_out(counts: dict[str, int]) -> str:
         return ""
     parts = ", ".join(f"{n:,} {reason}" for reason, n in counts.items())
     return f"left out {total:,} file{'' if total == 1 else 's'}: {parts}"
+
+
+def _first_visit(folder: str, seen: set[str]) -> bool:
+    """True the first time a walk reaches ``folder`` (by its real path)."""
+    real = os.path.realpath(folder)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True

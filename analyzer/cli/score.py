@@ -102,8 +102,8 @@ def score(
             err(f"cannot write {exc.filename or ''}: {exc.strerror or exc}")
             sys.exit(EXIT_INPUT_ERROR)
     _tell(run, as_json, quiet, summary_path, html_path, reports_dir)
-    _report_errors(run, output)
-    sys.exit(EXIT_FINDINGS if run.failed else EXIT_OK)
+    _report_errors(run, output, files.unreadable)
+    sys.exit(EXIT_FINDINGS if run.failed or files.unreadable else EXIT_OK)
 
 
 def _run(files, output, options, *, csv_guard=True, quiet, engine, workers, scheduler, resume, fail_fast, keep_rows, tags=None):
@@ -172,12 +172,16 @@ def _write_extras(
         write_dashboard(run.rows, html_path, reports=reports)
 
 
-def _report_errors(run, output: Path) -> None:
-    """The first failed calls on stderr, and how the run stopped."""
+def _report_errors(run, output: Path, unreadable=()) -> None:
+    """The first failed calls on stderr, the folders the scan could not read, and how the run stopped."""
+    from ..display import shown_path
+
     for _, message in run.errors[:ERRORS_SHOWN]:
         err(message)
     if run.failed > ERRORS_SHOWN:
         err(f"... and {run.failed - ERRORS_SHOWN} more failed calls: see the rows with status 'error' in {output}")
+    for folder, why in unreadable:
+        err(f"cannot read the folder {shown_path(folder)} ({why}): none of its files is scored")
     if run.stopped:
         err("stopped at the first failed call (--fail-fast); run again with --resume to go on")
 
@@ -211,10 +215,14 @@ def _prepare(
         max_json_values=load_limits(config).max_json_values,
         roots=tuple(os.fspath(p) for p in paths if p.is_dir()),
     )
-    from ..batch.leftout import count_left_out
+    from ..batch.leftout import UNREADABLE_FOLDER, count_left_out
 
-    files = _Files(batch.discover(paths, include=globs, exclude=excludes, hidden=hidden, follow_links=follow_links))
+    unreadable: list[tuple[str, str]] = []
+    files = _Files(batch.discover(paths, include=globs, exclude=excludes, hidden=hidden, follow_links=follow_links, unreadable=unreadable))
     files.left_out = count_left_out(paths, files, include=globs, exclude=excludes, hidden=hidden, follow_links=follow_links)
+    if unreadable:  # said after the run, and the run exits 1: those files are not scored
+        files.unreadable = unreadable
+        files.left_out = {**files.left_out, UNREADABLE_FOLDER: len(unreadable)}
     if not files:
         raise ValueError("no transcript files found in " + ", ".join(map(str, paths)) + _filter_hint(globs, excludes))
     return options, files
@@ -266,6 +274,7 @@ class _Files(list):
     """The files a run takes, and what it left out of the folders it was given (``left_out``)."""
 
     left_out: dict = {}
+    unreadable: tuple = ()  # (folder, why) of each folder the scan could not list
 
 
 def _check_table(path: Path | None, param=None) -> Path | None:

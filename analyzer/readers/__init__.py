@@ -244,10 +244,10 @@ def read_text(
     """
     source = str(source) if source else "<text>"  # every result names its call (``file``)
     name = _check_format(format)
-    if speech_rate_words_per_second is not None and not speech_rate_words_per_second > 0:
-        raise ValueError(
-            f"speech_rate_words_per_second must be positive, got {speech_rate_words_per_second!r}"
-        )
+    if speech_rate_words_per_second is not None:
+        from ..config import checked_speech_rate
+
+        checked_speech_rate(speech_rate_words_per_second)
     check_size(len(text), source)
     text = _normalise(text, source)
     if name is None:

@@ -91,24 +91,12 @@ def recurring_sentence_labels(lines: list[str]) -> frozenset[str]:
     that label more than one line of ``lines``: speakers' names, not
     sentences with a colon. A cheap pass: only a line with a ``?`` or ``!``
     and a colon near its start can hold one."""
-    return _recurring(lines, sentence_like=True, dashes=False)
-
-
-def recurring_labels(lines: list[str]) -> frozenset[str]:
-    """Every label (sentence-like or not) that labels more than one line of
-    ``lines``, a dialogue dash before it (:func:`without_dialogue_dash`)
-    not counted: the names of the call's speakers, wherever they speak."""
-    return _recurring(lines, sentence_like=False, dashes=True)
-
-
-def _recurring(lines: list[str], sentence_like: bool, dashes: bool) -> frozenset[str]:
     counts: dict[str, int] = {}
     for line in lines:
         head = line[:_HEAD_SCAN]
-        if (":" in head or "\uff1a" in head) and (not sentence_like or "?" in head or "!" in head):
-            line = line.strip()
-            label = split_label(without_dialogue_dash(line) if dashes else line)
-            if label is not None and (not sentence_like or is_sentence_like(label[0])):
+        if ("?" in head or "!" in head) and (":" in head or "\uff1a" in head):
+            label = split_label(line.strip())
+            if label is not None and is_sentence_like(label[0]):
                 counts[label[0]] = counts.get(label[0], 0) + 1
     return frozenset(name for name, n in counts.items() if n > 1)
 
@@ -147,8 +135,8 @@ def label_problem(line: str) -> str | None:
     None: for a line :func:`split_label` reads as a label, or as no label at
     all (too many words, a colon in it)."""
     found = _label_parts(line)
-    if found is None or name_words(found[0]) > MAX_LABEL_WORDS:
-        return None
+    if found is None or not found[0].strip() or name_words(found[0]) > MAX_LABEL_WORDS:
+        return None  # (": and then..." is no label at all)
     return name_problem(found[0]) if display_name(found[0]) is None else None
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 
-from ..config import default_thresholds
+from ..config import checked_speech_rate, default_thresholds
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import check_cue_count, split_lines
@@ -137,8 +137,7 @@ def read(
     rate = speech_rate_words_per_second
     if rate is None:
         rate = default_thresholds().speech_rate_words_per_second
-    if not rate > 0:
-        raise ValueError(f"speech_rate_words_per_second must be positive, got {rate!r}")
+    rate = checked_speech_rate(rate)
     lines = split_lines(text, source)
     n = len(lines)
     while n and (not lines[n - 1] or lines[n - 1].isspace() or (

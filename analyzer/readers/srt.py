@@ -17,8 +17,7 @@ from __future__ import annotations
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import split_lines
-from .names import recurring_labels
-from .vtt import blocks, cue_block, no_speaker_error
+from .vtt import blocks, caption_speakers, cue_block, no_speaker_error
 
 FORMAT = "srt"
 _EXAMPLE = "00:00:01,000 --> 00:00:04,000"
@@ -41,11 +40,11 @@ def read(
     lines = split_lines(text, source)
     cues: list[Cue] = []
     known: set[str] = set()
-    recurring = recurring_labels(lines)
+    speakers = caption_speakers(lines)
     speaker: str | None = None
     try:
         for lineno, block in blocks(lines):
-            speaker = cue_block(block, lineno, source, _EXAMPLE, speaker, known, cues, recurring)
+            speaker = cue_block(block, lineno, source, _EXAMPLE, speaker, known, cues, speakers)
     except TranscriptFormatError as exc:
         raise no_speaker_error(source, lines, exc) from None
     return Transcript.from_cues(cues, source=source, format=FORMAT)

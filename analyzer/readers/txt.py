@@ -126,6 +126,8 @@ def _classify_stripped(s: str, lineno: int) -> _Line:
                 if not rest:
                     return _Line(lineno, _TIME, s, start=start)
                 label = split_label(rest)
+                if label is None and (problem := label_problem(rest)) is not None:
+                    raise _BadName(problem)
                 if label is not None:
                     return _Line(lineno, _PREFIXED, s, label[1].strip(), label[0], start)
                 return _Line(lineno, _TEXT, s, s)
@@ -141,6 +143,8 @@ def _classify_stripped(s: str, lineno: int) -> _Line:
             if space < 0:
                 return _Line(lineno, _TIME, s, start=start)
             label = split_label(s[space:].lstrip())
+            if label is None and (problem := label_problem(s[space:].lstrip())) is not None:
+                raise _BadName(problem)
             if label is not None:
                 return _Line(lineno, _PREFIXED, s, label[1].strip(), label[0], start)
             return _Line(lineno, _TEXT, s, s)
@@ -297,16 +301,11 @@ def read(
 
 
 def _speakers_of_timed_lines(lines: list[_Line]) -> set[str]:
-    """In a file whose turns carry times, the names that are speakers even on a
-    line without a time: those a timed line names, and those that label two
-    lines or more. Such a line is a turn (and then E103), never words joined
-    to the turn above; a label said once ("Note: ...") stays words."""
-    timed = {ln.name for ln in lines if ln.kind in (_PREFIXED, _SUFFIXED, _HEADER)}
-    counts: dict[str, int] = {}
-    for ln in lines:
-        if ln.kind == _LABEL:
-            counts[ln.name] = counts.get(ln.name, 0) + 1  # type: ignore[index]
-    return timed | {name for name, n in counts.items() if n > 1}
+    """In a file whose turns carry times, the names a timed line gives: such a
+    name on a line without a time is a turn (and then E103), never words
+    joined to the turn above. Any other label ("Agenda: ...", said in a
+    turn) stays words."""
+    return {ln.name for ln in lines if ln.kind in (_PREFIXED, _SUFFIXED, _HEADER)}  # type: ignore[misc]
 
 
 def _timed_cues(cues: list[list], source: str) -> list[Cue]:

@@ -25,7 +25,7 @@ from typing import Iterator
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import MAX_SECONDS, check_cue_count, split_lines
-from .names import display_name, is_sentence_like, label_problem, recurring_labels, split_label, without_dialogue_dash
+from .names import display_name, is_sentence_like, label_problem, split_label, without_dialogue_dash
 
 FORMAT = "vtt"
 
@@ -95,7 +95,7 @@ def cue_block(
     speaker: str | None,
     known: set[str],
     cues: list[Cue],
-    recurring: frozenset[str] = frozenset(),
+    speakers: frozenset[str] = frozenset(),
 ) -> str | None:
     """Read one cue block (optional id line, timing line, text lines) into ``cues``.
 
@@ -103,12 +103,13 @@ def cue_block(
         this cue names none.
     known (set[str]): speakers met so far; a ``Name:`` label after the first
         text line of a cue only switches speaker when the name is known.
-    recurring (frozenset[str]): the labels that label more than one line of
-        the file (:func:`~.names.recurring_labels`): speakers, on any line of
-        a cue ("Yahoo! Sales: ..." too). On a cue's first text line any other
-        label is a speaker but a sentence-like one ("Why not? Because: ..."),
-        which is words of the speaker before (unless nobody spoke yet); after
-        it, a label opened by a dialogue dash ("- Sam: ...") is too.
+    speakers (frozenset[str]): the names the file shows speaking
+        (:func:`caption_speakers`): such a label starts its speaker's words on
+        any line of a cue. On a cue's first text line any other label does
+        too but a sentence-like one ("Why not? Because: ..."), which is words
+        of the speaker before (unless nobody spoke yet); after it, so does a
+        label a dialogue dash opens ("- Sam: ...") in a cue whose first line
+        a dash opens too.
     RETURNS (str | None): the speaker at the end of this cue.
     RAISES: TranscriptFormatError (E132) for a block without a timing line or
         two cues without a blank line between them, (E123) for words with no
@@ -131,6 +132,7 @@ def cue_block(
     start, end = parse_timing(block[t], lineno + t, source, example)
     parts: list[list] = []  # [speaker, [texts]]
     first_text = True
+    dialogue = False  # the cue's first text line opens with a dialogue dash
     for k in range(t + 1, len(block)):
         line = block[k]
         if "-->" in line and TIMING_RE.match(line):
@@ -149,11 +151,12 @@ def cue_block(
             ]
         else:
             label = _label(line, lineno + k, source)
+            if first_text:
+                dialogue = label is not None and label[3]
             if label is not None and (
                 label[0] in known
-                or label[2] in recurring
-                or (first_text and (speaker is None or not is_sentence_like(label[0])))
-                or (label[3] and not is_sentence_like(label[0]))
+                or label[2] in speakers
+                or ((first_text or (dialogue and label[3])) and (speaker is None or not is_sentence_like(label[0])))
             ):
                 chunks = [label[:2]]
             else:
@@ -200,6 +203,20 @@ def _add_cues(parts: list[list], start: float, end: float, lineno: int, source: 
             cues.append(Cue(name, x, round(at, 3), round(nxt, 3), lineno))
             at = nxt
     check_cue_count(len(cues), source, lineno)
+
+
+def caption_speakers(lines: list[str]) -> frozenset[str]:
+    """The names a caption file shows speaking, as written: the label of each
+    cue's first text line (the line after its timing line; a sentence-like
+    one, "Why not? Because: ...", only when it labels two such lines), a
+    dialogue dash before it left aside."""
+    counts: dict[str, int] = {}
+    for before, line in zip(lines, lines[1:]):
+        if "-->" in before and (":" in line or "\uff1a" in line):
+            label = split_label(without_dialogue_dash(line.strip()))
+            if label is not None:
+                counts[label[0]] = counts.get(label[0], 0) + 1
+    return frozenset(name for name, n in counts.items() if n > 1 or not is_sentence_like(name))
 
 
 def _label(line: str, lineno: int, source: str) -> tuple[str, str, str, bool] | None:
@@ -276,16 +293,16 @@ def _read(lines: list[str], source: str, example: str) -> Transcript:
         )
     cues: list[Cue] = []
     known: set[str] = set()
-    recurring = recurring_labels(lines)
+    speakers = caption_speakers(lines)
     speaker: str | None = None
     lineno, block = head
     # A cue glued to the header (no blank line) is read too; its id is the line before.
     timing = next((k for k, line in enumerate(block) if "-->" in line), None)
     if timing is not None:
         k = max(1, timing - 1)
-        speaker = cue_block(block[k:], lineno + k, source, example, speaker, known, cues, recurring)
+        speaker = cue_block(block[k:], lineno + k, source, example, speaker, known, cues, speakers)
     for lineno, block in it:
         if _SKIP_RE.match(block[0]):
             continue
-        speaker = cue_block(block, lineno, source, example, speaker, known, cues, recurring)
+        speaker = cue_block(block, lineno, source, example, speaker, known, cues, speakers)
     return Transcript.from_cues(cues, source=source, format=FORMAT)

@@ -192,39 +192,41 @@ def test_readers_shape_label_no_speaker_may_have_is_refused(line, found):
 
 
 def test_readers_shape_untimed_line_of_a_speaker_in_a_timed_file_is_refused():
-    """A speaker whose lines lack the times the other turns have is no words of
-    the speaker above (E103), whether or not a timed line names them; a label
-    said once is words."""
-    never_timed = "[00:00:01] Dana: Hi Sam.\nSam: Good, and you?\n[00:00:09] Dana: Great.\nSam: Spreadsheets.\n"
-    with pytest.raises(TranscriptFormatError, match=r"\[E103\] <text>, line 2: expected a start time on every cue"):
-        read_text(never_timed, format="txt")
+    """A line without a time of a speaker that a timed line names is no words of the
+    speaker above (E103); any other label ("Agenda: ...", even said twice) is words."""
     timed_later = "[00:00:01] Dana: Hi Sam.\nSam: Good, and you?\n[00:00:09] Sam: Spreadsheets.\n"
-    with pytest.raises(TranscriptFormatError, match=r"\[E103\] <text>, line 2"):
+    with pytest.raises(TranscriptFormatError, match=r"\[E103\] <text>, line 2: expected a start time on every cue"):
         read_text(timed_later, format="txt")
-    once = read_text("[00:00:01] Dana: Hi Sam.\nNote: we spoke before.\n[00:00:09] Sam: Good.\n", format="txt")
-    assert once.speakers == ("Dana", "Sam") and once.turns[0].text == "Hi Sam. Note: we spoke before."
+    said = read_text("[00:00:01] Dana: Hi.\nAgenda: pricing\n[00:00:09] Sam: Ok.\nAgenda: timeline\n", format="txt")
+    assert said.speakers == ("Dana", "Sam") and said.turns[0].text == "Hi. Agenda: pricing"
 
 
 @pytest.mark.parametrize("fmt", ["vtt", "srt"])
 def test_readers_shape_second_speaker_inside_a_cue(fmt):
-    """Within one cue, a speaker who speaks again elsewhere, or whose line a
-    dialogue dash opens, is a speaker, though not met before; a label said
-    once, without a dash, is words of the speaker before."""
+    """Within one cue, a label starts another speaker's words when that name opens
+    a cue elsewhere in the file, or when dialogue dashes open both lines of the
+    cue; a label said once in a cue, or a dashed list under a speaker, is words."""
     def cue(k, *lines):
         timing = f"00:00:{2 * k:02d}{'.' if fmt == 'vtt' else ','}000 --> 00:00:{2 * k + 1:02d}{'.' if fmt == 'vtt' else ','}000"
         return "\n".join(([] if fmt == "vtt" else [str(k + 1)]) + [timing, *lines]) + "\n"
 
-    def read(*cues):
-        return read_text(("WEBVTT\n\n" if fmt == "vtt" else "") + "\n".join(cues), format=fmt)
+    def turns(*cues):
+        transcript = read_text(("WEBVTT\n\n" if fmt == "vtt" else "") + "\n".join(cues), format=fmt)
+        return [(t.speaker, t.text) for t in transcript.turns]
 
-    again = read(cue(0, "Dana: Hi Sam, how are renewals?", "Sam: Badly."), cue(1, "Dana: Why?"), cue(2, "Sam: No owner."))
-    assert [(t.speaker, t.text) for t in again.turns] == [
+    assert turns(cue(0, "Dana: Hi Sam, how are renewals?", "Sam: Badly."), cue(1, "Dana: Why?"), cue(2, "Sam: No owner.")) == [
         ("Dana", "Hi Sam, how are renewals?"), ("Sam", "Badly."), ("Dana", "Why?"), ("Sam", "No owner.")
     ]
-    dashed = read(cue(0, "- Dana: Hi Sam, how are renewals?", "- Sam: Badly."), cue(1, "Dana: Why?"))
-    assert [(t.speaker, t.text) for t in dashed.turns] == [("Dana", "Hi Sam, how are renewals?"), ("Sam", "Badly."), ("Dana", "Why?")]
-    once = read(cue(0, "Dana: Here is the plan.", "Step one: we call them."), cue(1, "Sam: Fine."))
-    assert [(t.speaker, t.text) for t in once.turns] == [("Dana", "Here is the plan. Step one: we call them."), ("Sam", "Fine.")]
+    assert turns(cue(0, "- Dana: Hi Sam, how are renewals?", "- Sam: Badly."), cue(1, "Dana: Why?")) == [
+        ("Dana", "Hi Sam, how are renewals?"), ("Sam", "Badly."), ("Dana", "Why?")
+    ]
+    assert turns(cue(0, "Dana: Here is the plan.", "Step one: we call them."), cue(1, "Sam: Fine."), cue(2, "Dana: Then", "Step one: again.")) == [
+        ("Dana", "Here is the plan. Step one: we call them."), ("Sam", "Fine."), ("Dana", "Then Step one: again.")
+    ]
+    assert turns(cue(0, "Dana: We have", "- 3 items: a, b", "- Price: fifty a seat"), cue(1, "Sam: Fine.")) == [
+        ("Dana", "We have - 3 items: a, b - Price: fifty a seat"), ("Sam", "Fine.")
+    ]
+
 
 
 def test_readers_shape_sentence_like_name_counts_when_it_recurs():

@@ -206,8 +206,10 @@ def test_reliability_inputs_links_to_folders_left_out_or_followed_once(tmp_path)
     assert sorted(Path(p).name for p in _rows(tmp_path / "out.jsonl")) == ["here.vtt", "there.vtt"]
 
 
-def test_reliability_inputs_folder_that_cannot_be_read_is_an_error_row(tmp_path, monkeypatch):
-    """A folder the scan cannot list is a row of its own (E605), not files gone unseen."""
+def test_reliability_inputs_folder_that_cannot_be_read_is_said(tmp_path, monkeypatch):
+    """A folder the scan cannot list is named on stderr, counted among what was left
+    out, and the run exits 1: its files are not lost unseen (and no row stands for it)."""
+    import json
     import shutil
 
     sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "06-farm-solar-intro.vtt"
@@ -223,9 +225,21 @@ def test_reliability_inputs_folder_that_cannot_be_read_is_an_error_row(tmp_path,
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    result = _score(tmp_path, "calls", "-o", "out.jsonl")
+    result = _score(tmp_path, "calls", "-o", "out.jsonl", "--json")
     assert result.exit_code == 1, result.output
-    rows = {Path(p).name: r for p, r in _rows(tmp_path / "out.jsonl").items()}
-    assert rows["good.vtt"]["status"] == "ok"
-    assert rows["locked"]["status"] == "error"
-    assert rows["locked"]["error"].startswith("[E605]") and "Permission denied" in rows["locked"]["error"]
+    assert "cannot read the folder calls/locked (Permission denied): none of its files is scored" in result.stderr
+    assert json.loads(result.stdout)["left_out"] == {"a folder that cannot be read": 1}
+    assert [Path(p).name for p in _rows(tmp_path / "out.jsonl")] == ["good.vtt"]
+
+
+def test_reliability_inputs_followed_link_never_renames_a_real_folder(tmp_path):
+    """A link to a folder the scan walks anyway adds nothing: its files keep their real paths."""
+    import shutil
+
+    from analyzer.batch import discover
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "06-farm-solar-intro.vtt"
+    (tmp_path / "calls" / "sub").mkdir(parents=True)
+    shutil.copy(sample, tmp_path / "calls" / "sub" / "call.vtt")
+    (tmp_path / "calls" / "alias").symlink_to(tmp_path / "calls" / "sub")  # sorts before the real folder
+    assert discover([tmp_path / "calls"], follow_links=True) == [os.path.normpath(tmp_path / "calls" / "sub" / "call.vtt")]
