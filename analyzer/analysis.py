@@ -122,16 +122,18 @@ class Analyzer:
         trackers: "str | Path | TrackerSet" = "default",
     ) -> None:
         self.thresholds = thresholds or default_thresholds()
-        self.nlp = build_nlp(self.thresholds, base_model, learned=str(taggers))
+        # What can be refused (a model file, a trackers file, a folder of tagger
+        # models) is read before a pipeline given as the base is changed.
         self.trackers = resolve_trackers(trackers)
-        if self.nlp.has_pipe(TRACKERS_PIPE):
-            pipe = self.nlp.get_pipe(TRACKERS_PIPE)
-            if pipe.trackers.fingerprint() != self.trackers.fingerprint():
-                pipe.set_trackers(self.trackers)
         self.model = resolve_model(model)
         #: The trained speaker model of role inference, from the same folder as
         #: the tagger models (None: the phrase score alone).
         self.role_model = role_model(str(taggers))
+        self.nlp = build_nlp(self.thresholds, base_model, learned=str(taggers))
+        if self.nlp.has_pipe(TRACKERS_PIPE):
+            pipe = self.nlp.get_pipe(TRACKERS_PIPE)
+            if pipe.trackers.fingerprint() != self.trackers.fingerprint():
+                pipe.set_trackers(self.trackers)
 
     def analyze_file(
         self,

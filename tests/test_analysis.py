@@ -185,3 +185,18 @@ def test_analysis_errors_a_caller_catches_are_exported():
 
     for name in ("CallcoachError", "ConfigError", "ModelArtifactError", "RolesError", "TranscriptFormatError"):
         assert getattr(package, name) is getattr(errors, name) and name in dir(package)
+
+
+def test_analysis_refused_model_leaves_the_base_pipeline_as_it_was(tmp_path):
+    """A model file that cannot be used is refused before the pipeline given is changed,
+    so the same pipeline serves the corrected call."""
+    import spacy
+
+    from analyzer import Analyzer
+    from analyzer.errors import ModelArtifactError
+
+    base = spacy.blank("en")
+    with pytest.raises(ModelArtifactError, match=r"\[E502\]"):
+        Analyzer(base_model=base, model=tmp_path / "missing.skops")
+    assert base.pipe_names == []
+    assert "callcoach_buyer_question" in Analyzer(base_model=base, model=None).nlp.pipe_names
