@@ -120,6 +120,7 @@ def checked_speech_rate(rate: Any) -> float:
         raise ValueError(f"speech_rate_words_per_second must be {bound.describe()} words a second, got {rate!r}")
     return float(rate)
 
+
 #: Pairs of keys whose values must be in this order: (smaller or equal, larger or equal).
 #: (A target shown beside a measure is not ordered against the limit that
 #: fires a rule: a stricter limit alone is a fair setting.)

@@ -224,7 +224,8 @@ def _prepare(
         files.unreadable = unreadable
         files.left_out = {**files.left_out, UNREADABLE_FOLDER: len(unreadable)}
     if not files:
-        raise ValueError("no transcript files found in " + ", ".join(map(str, paths)) + _filter_hint(globs, excludes))
+        unread = "".join(f"; cannot read the folder {folder} ({why})" for folder, why in unreadable)
+        raise ValueError("no transcript files found in " + ", ".join(map(str, paths)) + _filter_hint(globs, excludes) + unread)
     return options, files
 
 
