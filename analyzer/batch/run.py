@@ -51,6 +51,8 @@ class BatchRun:
     tag_rows (int | None): rows written to the tags table (``tags``).
     left_out (dict[str, int]): files of the folders given that the run did not
         take, by reason (set by the caller that discovered the files).
+    speakers (set[str]): the sellers and buyers of the output's ``ok`` rows, in
+        lower case, so that a name given for every call can be checked.
     """
 
     output: Path
@@ -68,6 +70,7 @@ class BatchRun:
     model: str | None = None
     model_digest: str | None = None
     tag_rows: int | None = None
+    speakers: set[str] = field(default_factory=set)
     left_out: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -240,6 +243,8 @@ def _finalize(
         if row.get("status") == OK:
             run.ok += 1
             run.summary.add(row)
+            for column in ("sellers", "buyers"):
+                run.speakers.update(s.strip().lower() for s in str(row.get(column) or "").split(";") if s.strip())
         else:
             run.failed += 1
             if len(run.errors) < MAX_ERRORS_KEPT:

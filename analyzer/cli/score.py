@@ -103,6 +103,7 @@ def score(
             sys.exit(EXIT_INPUT_ERROR)
     _tell(run, as_json, quiet, summary_path, html_path, reports_dir)
     _report_errors(run, output, files.unreadable)
+    _note_unmatched_names(run, sellers, buyers)
     sys.exit(EXIT_FINDINGS if run.failed or files.unreadable else EXIT_OK)
 
 
@@ -170,6 +171,15 @@ def _write_extras(
                 if r.get("status") == "ok"
             }
         write_dashboard(run.rows, html_path, reports=reports)
+
+
+def _note_unmatched_names(run, sellers, buyers) -> None:
+    """A note for each --seller or --buyer name that is a speaker of no call
+    scored (a misspelt name would otherwise change nothing, unseen)."""
+    for option, names in (("--seller", sellers), ("--buyer", buyers)):
+        for name in names:
+            if run.ok and name.strip().lower() not in run.speakers:
+                click.echo(f"callcoach: note: {option} {name!r} is a speaker of none of the calls scored; check its spelling", err=True)
 
 
 def _report_errors(run, output: Path, unreadable=()) -> None:

@@ -279,3 +279,13 @@ def test_batch_cli_resume_of_a_csv_run_writes_the_dashboard(tmp_path):
     result = CliRunner().invoke(main, ["score", *files, "-o", str(out), "--resume", "-q", "--workers", "1", "--html", str(tmp_path / "d.html")])
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "d.html").read_text(encoding="utf-8").count("06-farm-solar-intro") >= 1
+
+
+def test_batch_cli_notes_a_given_name_that_speaks_in_no_call(tmp_path):
+    """A --seller or --buyer name that is a speaker of no call scored is noted (a
+    misspelt name would otherwise change nothing, unseen); a name that speaks is not."""
+    shutil.copy(SAMPLES / "01-payroll-dental-discovery.txt", tmp_path / "call.txt")
+    result = invoke(["call.txt", "-o", "out.jsonl", "--no-model", "-q", "--seller", "priya nair", "--buyer", "Tammy Boid"], tmp_path)
+    assert result.exit_code == EXIT_OK, result.output
+    assert "note: --buyer 'Tammy Boid' is a speaker of none of the calls scored; check its spelling" in result.stderr
+    assert "--seller" not in result.stderr
