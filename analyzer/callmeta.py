@@ -27,9 +27,9 @@ import io
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from .errors import CallcoachError
 
@@ -88,14 +88,16 @@ class Manifest:
 
     source (str): the file it was read from.
     by_path (Mapping[str, CallMeta]): absolute, normalised path to metadata.
-    by_name (Mapping[str, CallMeta]): file name to metadata, for names that
-        appear once in the manifest.
+    by_name (Mapping[str, CallMeta]): file name to metadata, for the rows
+        that give a file name alone (no folder), each once in the manifest.
+    name_lines (Mapping[str, int]): the line of each of those rows.
     """
 
     source: str
     by_path: Mapping[str, CallMeta]
     by_name: Mapping[str, CallMeta]
     digest: str = ""
+    name_lines: Mapping[str, int] = field(default_factory=dict)
 
     def lookup(self, path: str | os.PathLike) -> CallMeta:
         """The metadata of the call at ``path`` (NO_META when the manifest does not name it)."""
@@ -104,6 +106,27 @@ class Manifest:
         if found is None:
             found = self.by_name.get(Path(os.fspath(path)).name)
         return found or NO_META
+
+    def check_names(self, files: Iterable[str | os.PathLike]) -> None:
+        """Refuse a row that gives a file name alone when two of ``files`` (the
+        calls of a run) have that name and neither is named by its path.
+
+        RAISES: ManifestError (E356) naming the row and the files.
+        """
+        by_name: dict[str, list[str]] = {}
+        for f in files:
+            name = Path(os.fspath(f)).name
+            if name in self.by_name and _key(f) not in self.by_path:
+                by_name.setdefault(name, []).append(os.fspath(f))
+        for name, found in sorted(by_name.items()):
+            if len(found) > 1:
+                shown = ", ".join(sorted(found)[:3]) + (", ..." if len(found) > 3 else "")
+                raise ManifestError(
+                    self.source,
+                    self.name_lines.get(name),
+                    f"{name!r} alone names {len(found)} calls of this run ({shown}); give its folder too",
+                    code="E356",
+                )
 
     def fingerprint(self) -> str:
         return self.digest
@@ -165,11 +188,13 @@ def read_manifest(path: str | os.PathLike) -> Manifest:
             if key in by_path:
                 raise ManifestError(source, line, f"{cell!r} is named twice (first on line {lines[key]})", code="E354")
             by_path[key], lines[key] = meta, line
-            names.setdefault(Path(cell).name, []).append(meta)
+            if Path(cell).name == cell:  # a file name alone: it names the call of that name anywhere
+                names.setdefault(cell, []).append((meta, line))
     except csv.Error as exc:
         raise ManifestError(source, reader.line_num, f"not valid CSV: {exc}", code="E350") from None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return Manifest(source, by_path, {n: m[0] for n, m in names.items() if len(m) == 1}, digest)
+    once = {n: m[0] for n, m in names.items() if len(m) == 1}
+    return Manifest(source, by_path, {n: meta for n, (meta, _) in once.items()}, digest, {n: line for n, (_, line) in once.items()})
 
 
 def _column(name: str) -> str:
@@ -187,7 +212,9 @@ def _field(source: str, line: int, column: str, raw: str) -> str | None:
     if column == "date":
         date = parse_date(value)
         if date is None:
-            raise ManifestError(source, line, f"expected a date like 2026-11-03 in 'date', found {value!r}", code="E352")
+            raise ManifestError(
+                source, line, f"expected a date like 2026-11-03 (from 1900 to 2099) in 'date', found {value!r}", code="E352"
+            )
         return date
     if column == "outcome":
         outcome = OUTCOMES.get(value.lower())
@@ -198,9 +225,11 @@ def _field(source: str, line: int, column: str, raw: str) -> str | None:
 
 
 def parse_date(text: str) -> str | None:
-    """An ISO date (``2026-11-03``, ``2026/11/03``, or a date and time) as ``YYYY-MM-DD``; None otherwise."""
+    """An ISO date (``2026-11-03``, ``2026/11/03``, or a date and time) as
+    ``YYYY-MM-DD``, from 1900 to 2099 as in file names; None otherwise (a
+    year no call was made in is a typing slip, not a date to chart)."""
     m = _ISO_DATE.match(text)
-    if not m:
+    if not m or not 1900 <= int(m.group(1)) <= 2099:
         return None
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()

@@ -35,6 +35,17 @@ def test_callmeta_manifest_by_unique_file_name(tmp_path):
     m = read_manifest(write(tmp_path, "file,rep\na.vtt,Dana\nx/b.vtt,Kim\ny/b.vtt,Lee\n"))
     assert m.lookup("/anywhere/else/a.vtt").rep == "Dana"
     assert m.lookup("/elsewhere/b.vtt") == NO_META  # two rows name b.vtt: ambiguous
+    m = read_manifest(write(tmp_path, "file,rep\nx/c.vtt,Kim\n"))
+    assert m.lookup("/elsewhere/c.vtt") == NO_META  # a row with a folder names that file alone
+
+
+def test_callmeta_manifest_name_alone_of_two_calls_is_refused(tmp_path):
+    """A row that gives a file name alone, when two calls of the run have that name
+    and no row names either by its path, is refused (E356): which call it means is unknown."""
+    m = read_manifest(write(tmp_path, "file,rep\nrep.txt,Kim\na.vtt,Dana\n"))
+    m.check_names([tmp_path / "x" / "a.vtt", tmp_path / "y" / "b.vtt"])  # once: fine
+    with pytest.raises(ManifestError, match=r"\[E356\] .*, line 3: 'a.vtt' alone names 2 calls of this run .*give its folder too"):
+        m.check_names([tmp_path / "x" / "a.vtt", tmp_path / "y" / "a.vtt"])
 
 
 def test_callmeta_manifest_headers_are_forgiving(tmp_path):
@@ -49,12 +60,13 @@ def test_callmeta_manifest_headers_are_forgiving(tmp_path):
         ("path,rep\n,Dana\n", "E351", 2),
         ("path,date\na.vtt,2026-11-03\nb.vtt,03/11/2026\n", "E352", 3),
         ("path,date\na.vtt,2026-02-30\n", "E352", 2),
+        ("path,date\na.vtt,9999-12-31\n", "E352", 2),
         ("path,outcome\na.vtt,maybe\n", "E353", 2),
         ("path,rep\na.vtt,Dana\nb.vtt,Kim\na.vtt,Lee\n", "E354", 4),
         ("path,rep\na.vtt,Dana\x07\n", "E355", 2),
         ("", "E351", None),
     ],
-    ids=["no-path-column", "empty-path", "bad-date", "impossible-date", "bad-outcome", "named-twice", "control-character", "empty"],
+    ids=["no-path-column", "empty-path", "bad-date", "impossible-date", "year-out-of-range", "bad-outcome", "named-twice", "control-character", "empty"],
 )
 def test_callmeta_manifest_errors_name_the_line(tmp_path, text, code, line):
     path = write(tmp_path, text)

@@ -116,6 +116,8 @@ def score_paths(
     )
     options = with_model(options, model)
     files = _discovered(paths, include, exclude)
+    if options.manifest is not None:
+        options.manifest.check_names(files)
     rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
     return rows_frame(rows, trackers=options.trackers.names)
 

@@ -79,6 +79,8 @@ def score(
             base_model, engine, workers, scheduler, summary_path, html_path, reports_dir, follow_links,
         )  # fmt: skip
         options = _with_trackers_and_manifest(options, trackers_path, manifest_path)
+        if options.manifest is not None:
+            options.manifest.check_names(files)  # a file name alone that names two calls: E356 before any work
         options = batch.with_model(options, model_arg(model_path, no_model))
         options = replace(options, follow_links=follow_links, taggers=taggers)  # (E320 for a --taggers folder without models)
         _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden, tags_path)
