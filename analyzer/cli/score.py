@@ -78,9 +78,7 @@ def score(
             paths, output, globs, excludes, hidden, roles_file, sellers, buyers, others, fmt, config,
             base_model, engine, workers, scheduler, summary_path, html_path, reports_dir, follow_links,
         )  # fmt: skip
-        options = _with_trackers_and_manifest(options, trackers_path, manifest_path)
-        if options.manifest is not None:
-            options.manifest.check_names(files)  # a file name alone that names two calls: E356 before any work
+        options = _with_trackers_and_manifest(options, trackers_path, manifest_path, files)
         options = batch.with_model(options, model_arg(model_path, no_model))
         options = replace(options, follow_links=follow_links, taggers=taggers)  # (E320 for a --taggers folder without models)
         _check_outputs(paths, files, output, summary_path, html_path, reports_dir, globs, excludes, hidden, tags_path)
@@ -271,16 +269,17 @@ def _lock(outputs):
     return lock
 
 
-def _with_trackers_and_manifest(options, trackers_path: str | None, manifest_path: Path | None):
-    """``options`` with the trackers and the manifest read (and checked) before any call is scored."""
+def _with_trackers_and_manifest(options, trackers_path: str | None, manifest_path: Path | None, files=()):
+    """``options`` with the trackers and the manifest read (and checked against the
+    run's ``files``: E356 for a file name alone that two of them have) before any
+    call is scored."""
     from ..callmeta import read_manifest
     from ..trackers import resolve_trackers
 
-    return replace(
-        options,
-        trackers=resolve_trackers(trackers_path) if trackers_path else None,
-        manifest=read_manifest(manifest_path) if manifest_path is not None else None,
-    )
+    manifest = read_manifest(manifest_path) if manifest_path is not None else None
+    if manifest is not None:
+        manifest.check_names(files)
+    return replace(options, trackers=resolve_trackers(trackers_path) if trackers_path else None, manifest=manifest)
 
 
 class _Files(list):
