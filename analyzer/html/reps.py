@@ -24,6 +24,8 @@ import statistics
 from collections import Counter
 from typing import Any, Callable, Mapping, Sequence
 
+from ..speakers import seller_key
+
 #: Calls spanning more weeks than this are plotted by month.
 WEEKS_MAX = 26
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -47,11 +49,14 @@ def value(row: Mapping[str, Any], key: str) -> Any:
 
 
 def rep_names(row: Mapping[str, Any]) -> list[str]:
-    """Who a call counts for: its ``rep``, else each of its sellers."""
+    """Who a call counts for: its ``rep``, else each of its sellers, a generic
+    label (``SPEAKER_00``) as an entry of its own call only, as in the
+    per-seller summary (:func:`~analyzer.speakers.seller_key`)."""
     rep = value(row, "rep")
     if rep:
         return [str(rep)]
-    return [s.strip() for s in str(value(row, "sellers") or "").split(";") if s.strip()]
+    call = str(value(row, "path") or value(row, "file") or "")
+    return [seller_key(s.strip(), call) for s in str(value(row, "sellers") or "").split(";") if s.strip()]
 
 
 def _date(row: Mapping[str, Any]) -> dt.date | None:

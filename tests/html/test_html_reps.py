@@ -153,3 +153,14 @@ def test_html_reps_hostile_rep_and_team_are_text():
 def test_html_reps_section_absent_without_reps():
     root = parse(render_dashboard([row("a.vtt", sellers="")]))
     assert root.find("section", id="reps") is None and root.find("section", id="trackers") is None
+
+
+def test_html_reps_generic_labels_are_never_added_up():
+    """Two calls whose seller is a speech service's SPEAKER_00 are two strangers, as
+    in the per-seller summary; a person's name counts across calls."""
+    from analyzer.html.reps import rep_names
+
+    a = {"path": "calls/a.json", "sellers": "SPEAKER_00", "status": "ok"}
+    b = {"path": "calls/b.json", "sellers": "SPEAKER_00", "status": "ok"}
+    assert rep_names(a) != rep_names(b) and len(rep_names(a)) == 1
+    assert rep_names({"path": "x", "sellers": "Dana Reyes"}) == rep_names({"path": "y", "sellers": "Dana Reyes"}) == ["Dana Reyes"]
