@@ -637,6 +637,18 @@ def check_roles(
             f"has no buyer. If {buyer} is the buyer, run again with {fix}.",
             fix,
         )  # fmt: skip
+    if not sellers and not buyers:
+        words: dict[str, int] = {}
+        for t in transcript.turns:
+            words[t.speaker] = words.get(t.speaker, 0) + t.words
+        seller = max([s for s in speakers if s in inferred] or speakers, key=lambda s: (words.get(s, 0), -speakers.index(s)))
+        fix = role_option("seller", seller)
+        return RoleCheck(
+            CONFIDENCE_LOW, "no_seller",
+            f"Roles were inferred and every speaker was taken for neither side ({_names(speakers)} as other), so "
+            f"the call has no seller and no buyer. If {seller} is the seller, run again with {fix}.",
+            fix,
+        )  # fmt: skip
     if not sellers and buyers:
         candidates = [s for s in buyers if s in inferred] or buyers
         seller = max(candidates, key=lambda s: (scores.get(s, 0.0), -speakers.index(s)))

@@ -188,6 +188,17 @@ def test_issue14_3_roles_check_names_the_fix(peers):
     assert "Maya Lind" in check["message"] and "Jonas Berg" in check["message"]
 
 
+def test_issue14_3_roles_check_low_when_every_speaker_is_taken_for_other():
+    """A call whose speakers are all taken for neither side has no seller: that is
+    no sure reading, and the fix names the one who speaks most."""
+    import analyzer
+
+    text = "Recording: This call may be recorded for quality and training purposes.\nOperator: Please hold.\n"
+    check = analyzer.analyze_text(text).to_dict()["roles_check"]
+    assert (check["confidence"], check["reason"], check["fix"]) == ("low", "no_seller", "--seller Recording")
+    assert "no seller and no buyer" in check["message"]
+
+
 def test_issue14_3_terminal_and_html_show_the_fix(tmp_path):
     result = CliRunner().invoke(main, ["feedback", str(PEERS), "--html", str(tmp_path / "r.html")])
     assert result.exit_code == EXIT_OK, result.output
