@@ -70,15 +70,7 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
         sys.exit(EXIT_INPUT_ERROR)
     except Exception:  # noqa: BLE001
         internal_error(f"analysing {file}")
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        from rich.console import Console
-
-        from ..render import report
-
-        report(result, Console(highlight=False), thresholds=analyzer.thresholds)
-    if html_path is not None:
+    if html_path is not None:  # first: a reader of standard output that stops early loses no page
         from ..html import write_report
 
         try:
@@ -87,6 +79,14 @@ def feedback(file, sellers, buyers, others, roles_file, fmt, as_json, config, ba
             err(f"cannot write {shown_path(html_path)}: {exc.strerror}")
             sys.exit(EXIT_INPUT_ERROR)
         click.echo(f"wrote {shown_path(html_path)}", err=True)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from ..render import report
+
+        report(result, Console(highlight=False), thresholds=analyzer.thresholds)
     if fail_on and any(SEVERITY_ORDER.get(f.severity, 0) >= SEVERITY_ORDER[fail_on] for f in result.feedback):
         sys.exit(EXIT_FINDINGS)
 
