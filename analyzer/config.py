@@ -310,7 +310,7 @@ def read_config(path: str | Path) -> dict[str, dict[str, str]]:
 
     path = Path(path)
     try:
-        data = read_file(path, max_bytes=MAX_CONFIG_BYTES, name=str(path))
+        data = read_file(path, max_bytes=MAX_CONFIG_BYTES, name=str(path), setting=None)
     except CallcoachError as exc:
         reason = getattr(exc, "found", None) or str(exc).split(": ", 1)[-1]
         raise ConfigError(f"cannot read config file {path}: {reason}", code="E304") from None

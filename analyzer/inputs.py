@@ -57,6 +57,7 @@ def read_file(
     name: str | None = None,
     roots: Sequence[str] = (),
     follow_links: bool = False,
+    setting: str | None = "[limits] max_file_bytes",
 ) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``.
 
@@ -67,6 +68,8 @@ def read_file(
     roots (Sequence[str]): the folders being scanned; a link under one of
         them that leads out of it is refused unless ``follow_links``.
     follow_links (bool): follow such links. Defaults to False.
+    setting (str | None): what sets ``max_bytes``, as messages name it
+        (None for a limit no setting changes).
     RETURNS (bytes): the file's content.
     RAISES: InputFileError: E601 not a regular file, E602 a link out of the
         scanned folder, E603 over the size limit; TranscriptFormatError E100
@@ -81,21 +84,21 @@ def read_file(
             if not follow_links:
                 _check_link(source, name, roots)
             st = os.stat(source)
-        _check_stat(st, name, max_bytes)
+        _check_stat(st, name, max_bytes, setting)
         flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
         if not link:  # the name was no link when checked: it may not become one
             flags |= getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(source, flags)
         try:
             st = os.fstat(fd)
-            _check_stat(st, name, max_bytes)
+            _check_stat(st, name, max_bytes, setting)
             data = _read_bounded(fd, max_bytes, st.st_size)
         finally:
             os.close(fd)
     except OSError as exc:
         raise TranscriptFormatError(name, None, "a readable file", exc.strerror or str(exc), code="E100") from None
     if len(data) > max_bytes:
-        raise too_large(name, len(data), max_bytes, grew=True)
+        raise too_large(name, len(data), max_bytes, grew=True, setting=setting)
     return data
 
 
@@ -120,9 +123,12 @@ def check_json_values(data: bytes, name: str, max_values: int) -> None:
         )
 
 
-def too_large(name: str, size: int, max_bytes: int, *, grew: bool = False) -> InputFileError:
-    """The E603 error of a file of ``size`` bytes over ``max_bytes``."""
-    limit = f"the limit of {_size(max_bytes)} ([limits] max_file_bytes)"
+def too_large(
+    name: str, size: int, max_bytes: int, *, grew: bool = False, setting: str | None = "[limits] max_file_bytes"
+) -> InputFileError:
+    """The E603 error of a file of ``size`` bytes over ``max_bytes`` (``setting``:
+    what sets that limit, None for a fixed one)."""
+    limit = f"the limit of {_size(max_bytes)}" + (f" ({setting})" if setting else "")
     if grew:
         return InputFileError(name, f"a file that holds more than {limit}; refused, read no further", code="E603")
     return InputFileError(name, f"a file of {_size(size)}, over {limit}; refused without reading it", code="E603")
@@ -132,11 +138,11 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):,.1f} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
-def _check_stat(st: os.stat_result, name: str, max_bytes: int) -> None:
+def _check_stat(st: os.stat_result, name: str, max_bytes: int, setting: str | None = "[limits] max_file_bytes") -> None:
     if not stat.S_ISREG(st.st_mode):
         raise InputFileError(name, f"{file_kind(st.st_mode)}, not a regular file", code="E601")
     if st.st_size > max_bytes:
-        raise too_large(name, st.st_size, max_bytes)
+        raise too_large(name, st.st_size, max_bytes, setting=setting)
 
 
 def _check_link(source: str, name: str, roots: Sequence[str]) -> None:

@@ -67,7 +67,7 @@ def read_archive(path: str | os.PathLike) -> bytes:
 
     src = str(path)
     try:
-        data = read_file(path, max_bytes=MAX_MODEL_FILE_BYTES, name=src)
+        data = read_file(path, max_bytes=MAX_MODEL_FILE_BYTES, name=src, setting=None)
     except CallcoachError as exc:
         code = "E521" if getattr(exc, "code", "") == "E603" else "E502"
         raise ModelArtifactError(src, f"not a model file that can be read: {_reason(exc)}", code=code) from None

@@ -22,7 +22,7 @@ STDIN_NAME = "<stdin>"
 @click.option("--other", "others", multiple=True, metavar="NAME", help="A speaker on neither side, e.g. a recording notice (repeatable).")
 @click.option("--roles", "roles_file", type=click.Path(dir_okay=False, path_type=Path), help="A roles file: JSON {name: role} or CSV speaker,role.")
 @format_option
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (spec/output.md) instead of the report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (docs/output.md) instead of the report.")
 @config_option
 @base_model_option
 @model_option
