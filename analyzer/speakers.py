@@ -71,6 +71,20 @@ def seller_key(name: str, call: str) -> str:
     return f"{UNNAMED} {name} in {call}" if is_generic(name) else name
 
 
+def cell_names(cell: object) -> list[str]:
+    """The names in a batch row's ``sellers`` or ``buyers`` cell, which joins
+    them with ``"; "`` (an empty cell, None or NaN: none).
+
+    Examples
+    --------
+    >>> cell_names("Dana Reyes; Kim Lee"), cell_names(None)
+    (['Dana Reyes', 'Kim Lee'], [])
+    """
+    if cell is None or cell != cell:  # (NaN, as pandas reads an empty cell)
+        return []
+    return [s.strip() for s in str(cell).split(";") if s.strip()]
+
+
 def shell_word(text: str) -> str:
     """``text`` as one shell word: bare when it is safe, else in double quotes with ``"$`\\`` escaped."""
     if text and re.fullmatch(r"[A-Za-z0-9_@%+=:,./-]+", text):

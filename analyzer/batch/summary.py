@@ -4,7 +4,7 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from ..speakers import seller_key
+from ..speakers import cell_names, seller_key
 from .columns import OK, number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,7 +53,7 @@ class SellerSummary:
         if row.get("status") != OK:
             return
         call = str(row.get("path") or row.get("file") or "")
-        names = [seller_key(s.strip(), call) for s in str(row.get("sellers") or "").split(";") if s.strip()]
+        names = [seller_key(name, call) for name in cell_names(row.get("sellers"))]
         self._all.add(row)
         for name in dict.fromkeys(names or [NO_SELLER]):
             self._sellers.setdefault(name, _Tally()).add(row)

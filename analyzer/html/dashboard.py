@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from ..config import default_thresholds
 from ..render import clock
-from ..speakers import seller_key
+from ..speakers import cell_names, seller_key
 from .format import css_percent, pct_text
 from .reps import reps_view, tracker_panel
 
@@ -105,7 +105,7 @@ def seller_views(ok: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """
     sellers: dict[str, list[Mapping[str, Any]]] = {}
     for r in ok:
-        names = [seller_key(s.strip(), _path(r)) for s in str(value(r, "sellers") or "").split(";") if s.strip()]
+        names = [seller_key(name, _path(r)) for name in cell_names(value(r, "sellers"))]
         for name in names or [NO_SELLER]:
             sellers.setdefault(name, []).append(r)
     out = []

@@ -24,7 +24,7 @@ import statistics
 from collections import Counter
 from typing import Any, Callable, Mapping, Sequence
 
-from ..speakers import seller_key
+from ..speakers import cell_names, seller_key
 
 #: Calls spanning more weeks than this are plotted by month.
 WEEKS_MAX = 26
@@ -56,7 +56,7 @@ def rep_names(row: Mapping[str, Any]) -> list[str]:
     if rep:
         return [str(rep)]
     call = str(value(row, "path") or value(row, "file") or "")
-    return [seller_key(s.strip(), call) for s in str(value(row, "sellers") or "").split(";") if s.strip()]
+    return [seller_key(name, call) for name in cell_names(value(row, "sellers"))]
 
 
 def _date(row: Mapping[str, Any]) -> dt.date | None:
