@@ -30,8 +30,9 @@ _SENTENCE_BREAK_RE = re.compile(r"[?!][ \t]")
 _LABEL_SCAN = MAX_SPEAKER_CHARACTERS + 64
 #: The dashes that open a speaker's line in captions of a dialogue.
 _DASHES = "-\u2013\u2014"
-# A label sits in the first characters of a line, its indent included.
-_HEAD_SCAN = _LABEL_SCAN + 36
+#: A label (or a time, or a header) sits in this many first characters of a
+#: line, its indent included.
+HEAD_CHARS = _LABEL_SCAN + 36
 _CLOCK_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,4}):(\d\d)(?:[.,](\d{1,3}))?")
 _CLOCK_CHARS = 16
 
@@ -93,7 +94,7 @@ def recurring_sentence_labels(lines: list[str]) -> frozenset[str]:
     and a colon near its start can hold one."""
     counts: dict[str, int] = {}
     for line in lines:
-        head = line[:_HEAD_SCAN]
+        head = line[:HEAD_CHARS]
         if ("?" in head or "!" in head) and (":" in head or "\uff1a" in head):
             label = split_label(line.strip())
             if label is not None and is_sentence_like(label[0]):
@@ -120,24 +121,24 @@ def split_label(line: str) -> tuple[str, str] | None:
     it. ``10:30``, ``https://...`` and long sentences with a colon are not
     labels.
     """
-    found = _label_parts(line)
-    if found is None:
-        return None
-    name = display_name(found[0])
-    if name is None or name_words(name) > MAX_LABEL_WORDS:
-        return None
-    return name, found[1]
+    found = read_label(line)
+    return found if isinstance(found, tuple) else None
 
 
-def label_problem(line: str) -> str | None:
-    """Why the label of a ``Name: text`` line can be no speaker's name (a
-    control character in it, or more characters than a name may have), or
-    None: for a line :func:`split_label` reads as a label, or as no label at
-    all (too many words, a colon in it)."""
+def read_label(line: str) -> tuple[str, str] | str | None:
+    """:func:`split_label`'s ``(name, rest)``; or, for a label that reads as a
+    name but that no speaker's name may be (a control character in it, more
+    characters than a name may have), why not; or None for no label at all
+    (": and then...", too many words, a colon in it). One reading of the line
+    for both, so that a reader refuses such a label (E125) at no second cost."""
     found = _label_parts(line)
-    if found is None or not found[0].strip() or name_words(found[0]) > MAX_LABEL_WORDS:
-        return None  # (": and then..." is no label at all)
-    return name_problem(found[0]) if display_name(found[0]) is None else None
+    if found is None or not found[0].strip():
+        return None
+    raw, rest = found
+    if name_words(raw) > MAX_LABEL_WORDS:
+        return None
+    name = display_name(raw)
+    return (name, rest) if name is not None else name_problem(raw)
 
 
 def _label_parts(line: str) -> tuple[str, str] | None:

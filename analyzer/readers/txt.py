@@ -44,17 +44,16 @@ from .limits import check_cue_count, split_lines
 from .names import (
     bracketed_clock,
     clock_seconds,
+    HEAD_CHARS,
     display_name,
     is_sentence_like,
-    label_problem,
+    read_label,
     recurring_sentence_labels,
-    split_label,
 )
 
 FORMAT = "txt"
 
 _DAY = 24 * 3600.0
-_HEAD = 300  # a label, a time or a header sits in the first characters of a line
 # Lines a meeting tool writes around the speech (Google Meet): dropped anywhere.
 _META_RE = re.compile(
     r"(?i)(?:(?:transcription|transcript|meeting|recording) ended after \d{1,2}:\d\d:\d\d\W*"
@@ -106,13 +105,21 @@ def _classify(line: str, lineno: int, source: str) -> _Line:
 
 
 class _BadName(Exception):
-    """A ``Name: text`` line whose name no speaker may have (:func:`~.names.label_problem`)."""
+    """A ``Name: text`` line whose name no speaker may have (:func:`~.names.read_label`)."""
+
+
+def _label(s: str) -> tuple[str, str] | None:
+    """:func:`~.names.split_label` of ``s``. RAISES: _BadName for a label no name may be."""
+    found = read_label(s)
+    if isinstance(found, str):
+        raise _BadName(found)
+    return found
 
 
 def _classify_stripped(s: str, lineno: int) -> _Line:
     first = s[0]
     if first not in "[(" and not first.isdigit():
-        head = s[:_HEAD]
+        head = s[:HEAD_CHARS]
         if ":" not in head and "\uff1a" not in head:
             if first in _META_FIRST and len(s) < 400 and _META_RE.fullmatch(s):
                 return _Line(lineno, _META, s, s)
@@ -125,9 +132,7 @@ def _classify_stripped(s: str, lineno: int) -> _Line:
                 rest = s[close + 1 :].lstrip()
                 if not rest:
                     return _Line(lineno, _TIME, s, start=start)
-                label = split_label(rest)
-                if label is None and (problem := label_problem(rest)) is not None:
-                    raise _BadName(problem)
+                label = _label(rest)
                 if label is not None:
                     return _Line(lineno, _PREFIXED, s, label[1].strip(), label[0], start)
                 return _Line(lineno, _TEXT, s, s)
@@ -142,15 +147,11 @@ def _classify_stripped(s: str, lineno: int) -> _Line:
         if start is not None:
             if space < 0:
                 return _Line(lineno, _TIME, s, start=start)
-            label = split_label(s[space:].lstrip())
-            if label is None and (problem := label_problem(s[space:].lstrip())) is not None:
-                raise _BadName(problem)
+            label = _label(s[space:].lstrip())
             if label is not None:
                 return _Line(lineno, _PREFIXED, s, label[1].strip(), label[0], start)
             return _Line(lineno, _TEXT, s, s)
-    label = split_label(s)
-    if label is None and (problem := label_problem(s)) is not None:
-        raise _BadName(problem)
+    label = _label(s)
     if label is not None:
         name, rest = label
         if name.endswith(")"):

@@ -25,7 +25,7 @@ from typing import Iterator
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
 from .limits import MAX_SECONDS, check_cue_count, split_lines
-from .names import display_name, is_sentence_like, label_problem, split_label, without_dialogue_dash
+from .names import display_name, is_sentence_like, read_label, split_label, without_dialogue_dash
 
 FORMAT = "vtt"
 
@@ -226,10 +226,10 @@ def _label(line: str, lineno: int, source: str) -> tuple[str, str, str, bool] | 
     RAISES: TranscriptFormatError (E125) for a label no speaker's name may be."""
     stripped = line.strip()
     bare = without_dialogue_dash(stripped)
-    label = split_label(bare)
+    label = read_label(bare) if ":" in bare or "\uff1a" in bare else None
+    if isinstance(label, str):
+        raise TranscriptFormatError(source, lineno, "a speaker name of printable characters", label, code="E125")
     if label is None:
-        if (":" in bare or "\uff1a" in bare) and (problem := label_problem(bare)) is not None:
-            raise TranscriptFormatError(source, lineno, "a speaker name of printable characters", problem, code="E125")
         return None
     name = display_name(html.unescape(label[0])) or label[0] if "&" in label[0] else label[0]
     return name, label[1], label[0], len(bare) < len(stripped)
