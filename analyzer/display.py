@@ -21,13 +21,16 @@ a terminal or reverse a page, and every output must still name the file.
   characters (an escape sequence that would clear the screen or recolour
   what follows) written out as ``\\xHH``. The data keeps the text as the
   transcript has it.
-- :func:`isolated` wraps that in a first-strong isolate, so that a
-  right-to-left run in it ends where it ends.
+- :func:`isolated` wraps that in a first-strong isolate when it holds a
+  right-to-left letter or a direction control, so that such a run ends
+  where the text ends; text that cannot change direction is left as it is
+  (a pager such as ``less`` shows an isolate as ``<U+2068>``).
 """
 from __future__ import annotations
 
 import os
 import re
+import unicodedata
 
 #: Characters that change text direction or are invisible: Arabic letter
 #: mark, Mongolian vowel separator, zero-width space/joiners, LRM/RLM,
@@ -81,9 +84,19 @@ def shown_text(text: str) -> str:
     return _CONTROL_RE.sub(_escape, text) if _CONTROL_RE.search(text) else text
 
 
+#: The bidirectional classes that can change the direction of what follows:
+#: right-to-left letters, and the embeddings, overrides and isolates.
+_DIRECTIONAL = frozenset({"R", "AL", "LRE", "LRO", "RLE", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+
+
 def isolated(text: str) -> str:
-    """``text`` for a terminal: :func:`shown_text`, between a first-strong
+    """``text`` for a terminal: :func:`shown_text`, and, when it holds a
+    right-to-left letter or a direction control, between a first-strong
     isolate and its pop (U+2068, U+2069), so that a terminal that lays out
     bidirectional text ends any embedding or override in it where the text
-    ends."""
-    return f"\u2068{shown_text(text)}\u2069"
+    ends. Other text is left without them: they change nothing there, and a
+    pager or a file shows them."""
+    shown = shown_text(text)
+    if shown.isascii() or not any(unicodedata.bidirectional(c) in _DIRECTIONAL for c in shown):
+        return shown
+    return f"\u2068{shown}\u2069"

@@ -87,3 +87,20 @@ def test_reliability_terminal_text_cannot_rewrite_the_terminal(analyzer):
     text = out.getvalue()
     assert "\\x1b[2J\\x1b[31m?" in text  # the quoted question, its escapes written out
     assert "\x1b" not in text
+
+
+@pytest.mark.parametrize(
+    "text, wrapped",
+    [
+        ("Yeah, absolutely, happy to.", False),  # plain English: nothing to isolate
+        ("Zoë said “déjà vu” — fine.", False),  # letters and marks that keep the direction
+        ("Shalom, שלום means peace.", True),  # a right-to-left letter
+        ("مرحبا", True),
+        (f"plain {RLO}txet", True),  # a direction control
+        ("a\u2067b", True),  # a right-to-left isolate left open
+    ],
+)
+def test_reliability_bidi_terminal_text_isolated_only_where_direction_can_change(text, wrapped):
+    from analyzer.display import isolated
+
+    assert isolated(text) == (f"\u2068{text}\u2069" if wrapped else text)
