@@ -32,7 +32,10 @@ FORMAT = "vtt"
 HEADER_RE = re.compile(r"\ufeff?WEBVTT(?:[ \t].*)?$")
 _SKIP_RE = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
 # [hh:]mm:ss.mmm (a comma before the milliseconds is accepted too, for SRT).
-_TS = r"(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)[.,](\d{3})"
+# Teams transcripts fetched through Microsoft Graph write the fields without
+# their leading zeros and the fraction with one to three digits
+# (``0:0:6.90 --> 0:0:9.500``), so one-digit fields and fractions are read too.
+_TS = r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]?\d)[.,](\d{1,3})"
 TIMING_RE = re.compile(rf"[ \t]*{_TS}[ \t]+-->[ \t]+{_TS}(?:[ \t].*)?$")
 # Bounded repeats and no ">" or "<" inside a tag keep every match linear in the line.
 _VOICE_RE = re.compile(r"<v(?:\.[^\s<>]{0,64})?[ \t]+([^<>]{0,300})>")
@@ -73,8 +76,9 @@ def parse_timing(
             source, lineno, f"a timing line like `{example}`", line.strip(), code="E120"
         )
     h1, m1, s1, ms1, h2, m2, s2, ms2 = m.groups()
-    start = (((int(h1) * 60 if h1 else 0) + int(m1)) * 60 + int(s1)) * 1000 + int(ms1)
-    end = (((int(h2) * 60 if h2 else 0) + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)
+    # (the fraction as a decimal: ".9" and ".90" are 900 ms)
+    start = (((int(h1) * 60 if h1 else 0) + int(m1)) * 60 + int(s1)) * 1000 + int(ms1.ljust(3, "0"))
+    end = (((int(h2) * 60 if h2 else 0) + int(m2)) * 60 + int(s2)) * 1000 + int(ms2.ljust(3, "0"))
     start, end = start / 1000, end / 1000
     if end > MAX_SECONDS:
         raise TranscriptFormatError(

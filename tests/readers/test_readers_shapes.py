@@ -54,6 +54,8 @@ GOOD = {
     "meet.txt": ("txt", _turns(NAMES, starts=None, ends=None)),
     "meet-attendees.txt": ("txt", _turns(NAMES, starts=None, ends=None)),
     "teams.txt": ("otter", _turns(("Dana Reyes", "Sam Cho (Guest)"))),
+    # as Microsoft Graph serves a Teams transcript: no leading zeros, fractions of 1-3 digits
+    "teams-graph.vtt": ("vtt", _turns(NAMES)),
     "names.txt": ("txt", [
         ("Dana Reyes <dana@acme.io>", TEXTS[0], None, None),
         ("José Núñez (Ops)", TEXTS[1], None, None),
