@@ -380,6 +380,13 @@ def test_readers_txt_speaker_labels(line, speaker, text):
          [("Dana Reyes", "Hi Sam.", 0.0, 10.0)]),
         ("Dana Reyes: Hi.\nSam Cho: Hello.",
          [("Dana Reyes", "Hi. Sam Cho: Hello.", 0.0, 10.0)]),  # Sam Cho is not known yet
+        # a "<" of the words is no tag; the tags captions define go, in any case
+        ("Sam Cho: We have <5 reps today and >20 next year.",
+         [("Sam Cho", "We have <5 reps today and >20 next year.", 0.0, 10.0)]),
+        ("Dana Reyes: <I>So if x<10 and y>3,</I> <font color=\"#ffff00\">what</font> <b>happens</b>?<br/>",
+         [("Dana Reyes", "So if x<10 and y>3, what happens?", 0.0, 10.0)]),
+        ("Dana Reyes: {\\an8}<u>Fine</u> <lang en>by</lang> <ruby>me<rt>me</rt></ruby> &lt;3",
+         [("Dana Reyes", "Fine by meme <3", 0.0, 10.0)]),
     ],
 )
 def test_readers_vtt_cue_markup(cue, expected):

@@ -39,7 +39,15 @@ _TS = r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]?\d)[.,](\d{1,3})"
 TIMING_RE = re.compile(rf"[ \t]*{_TS}[ \t]+-->[ \t]+{_TS}(?:[ \t].*)?$")
 # Bounded repeats and no ">" or "<" inside a tag keep every match linear in the line.
 _VOICE_RE = re.compile(r"<v(?:\.[^\s<>]{0,64})?[ \t]+([^<>]{0,300})>")
-_TAG_RE = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
+# Markup is the tags captions define, by name (WebVTT's class, italic, bold,
+# underline, voice, language, ruby and inline timestamps; SRT's font and
+# strike-through) and SSA's ``{\an8}`` overrides: a "<" of the words ("<5
+# reps", "x<10 and y>3") is no tag, and stays.
+_TAG_RE = re.compile(
+    r"</?(?:c|i|b|u|v|s|lang|ruby|rt|font|span)(?:[.\s][^<>]{0,300})?/?>|</?br\s*/?>"
+    r"|<\d{1,3}(?::\d{1,2}){1,2}[.,]\d{1,3}>|\{\\[^{}]*\}",
+    re.IGNORECASE,
+)
 _NO_SPEAKER = (
     "speaker names in the captions (`Name: text` or `<v Name>`): without them the roles"
     " (who sells, who buys) cannot be known; export the captions or transcript with speaker names"
