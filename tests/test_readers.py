@@ -480,6 +480,47 @@ def test_readers_json_of_no_known_shape_says_what_it_is(text, found):
         read_text(text, source="call.json", format="json")
 
 
+def _deepgram(utterances):
+    import json
+
+    return json.dumps({"metadata": {"channels": 2}, "results": {"channels": [{}, {}], "utterances": utterances}})
+
+
+def _utt(channel, speaker, text, start):
+    found = {"channel": channel, "transcript": text, "start": start, "end": start + 1.0}
+    if speaker is not None:
+        found["speaker"] = speaker
+    return found
+
+
+@pytest.mark.parametrize(
+    "utterances,speakers",
+    [
+        # one party a channel, each numbered speaker 0 on its own channel
+        ([_utt(0, 0, "Hi Sam, thanks for joining.", 0.0), _utt(1, 0, "Happy to be here.", 1.5), _utt(0, 0, "What brings you here?", 3.0)],
+         ["channel 0", "channel 1", "channel 0"]),
+        # without diarization: the channel is the speaker
+        ([_utt(0, None, "Hi Sam.", 0.0), _utt(1, None, "Hello.", 1.5)], ["channel 0", "channel 1"]),
+        # two people on the second channel
+        ([_utt(0, 0, "Hi both.", 0.0), _utt(1, 0, "Hello.", 1.5), _utt(1, 1, "Hi there.", 3.0)],
+         ["channel 0", "channel 1 speaker 0", "channel 1 speaker 1"]),
+    ],
+)
+def test_readers_deepgram_channels_are_part_of_who_speaks(utterances, speakers):
+    """Deepgram numbers speakers within each channel: two channels' speaker 0 are two people."""
+    from analyzer.readers import read_text
+
+    transcript = read_text(_deepgram(utterances), source="call.json")
+    assert [t.speaker for t in transcript.turns] == speakers
+
+
+def test_readers_deepgram_channel_missing_on_one_utterance_is_refused():
+    from analyzer.readers import read_text
+
+    with pytest.raises(TranscriptFormatError, match=r"\[E152\] call\.json, line 1: expected `results\.utterances\[1\]\.channel`"):
+        read_text(_deepgram([_utt(0, 0, "Hi.", 0.0), {"speaker": 0, "transcript": "Hello.", "start": 1.0, "end": 2.0}, _utt(1, 0, "Yes.", 3.0)]), source="call.json")
+
+
 def test_readers_csv_header_naming_a_column_twice_is_refused():
     """Two text columns (or two speaker columns) leave unknown which one a row means: E140, not one dropped."""
     from analyzer.readers import read_text

@@ -4,6 +4,7 @@
 | ------------ | -------------------------------------------------------- | -------------- |
 | assemblyai   | ``utterances[]{speaker, text, start, end}``              | ms             |
 | deepgram     | ``results.utterances[]{speaker, transcript, start, end}``| s              |
+|              | (multichannel: ``channel`` too; speaker ``channel N``)   |                |
 | aws          | ``results.items[]`` (one a word; punctuation attaches)   | s, as strings  |
 | gong         | ``callTranscripts[0].transcript[].sentences[]``          | ms             |
 | whisper      | ``segments[]{speaker, text, start, end}`` (WhisperX)     | s              |
@@ -251,10 +252,41 @@ def _deepgram(doc: _Doc, data: Any) -> list[Cue]:
     utterances = doc.items(
         results, "utterances", ["results"], "the utterances; request utterances=true and diarize=true"
     )
-    return _records(
-        doc, utterances, ["results", "utterances"], "speaker", "transcript", 1, "seconds",
-        "the speaker number; request diarize=true",
-    )
+    path = ["results", "utterances"]
+    channels = _deepgram_channels(doc, utterances, path)
+    if len(set(channels)) < 2:
+        return _records(doc, utterances, path, "speaker", "transcript", 1, "seconds", "the speaker number; request diarize=true")
+    # A call recorded with a channel a side (multichannel=true): Deepgram numbers
+    # the speakers of each channel from 0, so the channel is part of who speaks:
+    # "channel 1", or "channel 1 speaker 2" where diarization found several on it.
+    heard: dict[int, set[str]] = {}
+    for i, rec in enumerate(utterances):
+        if rec.get("speaker") is not None:
+            heard.setdefault(channels[i], set()).add(doc.speaker(rec, "speaker", path + [i]))
+    cues = []
+    for i, rec in enumerate(utterances):
+        p = path + [i]
+        speaker = f"channel {channels[i]}"
+        if len(heard.get(channels[i], ())) > 1:
+            speaker += f" speaker {doc.speaker(rec, 'speaker', p)}"
+        text = doc.string(rec, "transcript", p)
+        cues.append(doc.cue(p, speaker, text, doc.time(rec, "start", p, 1, "seconds"), doc.time(rec, "end", p, 1, "seconds")))
+    return cues
+
+
+def _deepgram_channels(doc: _Doc, utterances: list, path: JsonPath) -> list[int | None]:
+    """The ``channel`` of each utterance (None where it has none); a multichannel
+    transcript gives every utterance one."""
+    channels: list[int | None] = []
+    for i, rec in enumerate(utterances):
+        value = rec.get("channel") if isinstance(rec, dict) else None
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1000):
+            doc.fail(path + [i, "channel"], f"a channel number at `{path_str(path + [i, 'channel'])}`", _shown(value), "E153")
+        channels.append(value)
+    if len(set(channels)) > 1 and None in channels:
+        i = channels.index(None)
+        doc.fail(path + [i], f"`{path_str(path + [i, 'channel'])}` (the channel, as the other utterances have)", None, "E152")
+    return channels
 
 
 def _whisper(doc: _Doc, data: Any) -> list[Cue]:
