@@ -52,6 +52,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,6 +127,12 @@ def one_or_many(names: "str | Iterable[str]") -> list[str]:
     return [names] if isinstance(names, str) else list(names)
 
 
+def name_key(name: str) -> str:
+    """A speaker name as given names are matched to it: runs of whitespace as one
+    space, composed (NFC: "e" and a combining accent is "é"), any case."""
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+
+
 def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role]:
     """Given names resolved to speakers: exactly as written; else ignoring case
     (and runs of whitespace); else by the name before an e-mail address
@@ -134,16 +141,13 @@ def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role
     speakers = transcript.speakers
     email = re.compile(r"\s*<([^<>\s@]+@[^<>\s]+)>\s*")
 
-    def key(name: str) -> str:
-        return " ".join(name.split()).casefold()
-
     by_key: dict[str, list[str]] = {}
     by_part: dict[str, list[str]] = {}  # name before the address, and the address
     for s in speakers:
-        by_key.setdefault(key(s), []).append(s)
+        by_key.setdefault(name_key(s), []).append(s)
         m = email.search(s)
         if m is not None:
-            for part in {key(email.sub(" ", s)), m.group(1).casefold()}:
+            for part in {name_key(email.sub(" ", s)), m.group(1).casefold()}:
                 if part:
                     by_part.setdefault(part, []).append(s)
 
@@ -151,7 +155,7 @@ def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role
         if name in speakers:
             return name
         for table in (by_key, by_part):
-            found = table.get(key(name), [])
+            found = table.get(name_key(name), [])
             if len(found) == 1:
                 return found[0]
             if found:

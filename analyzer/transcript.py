@@ -8,6 +8,7 @@ into one :class:`Turn`. Roles are attached later by :mod:`analyzer.roles`.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
@@ -142,7 +143,8 @@ class Transcript:
     ) -> "Transcript":
         """Build a transcript from cues, merging consecutive cues of one speaker.
 
-        Cues with empty text are dropped. Timed cues are put in order of their
+        Cues with empty text are dropped, and speaker names are composed
+        (NFC). Timed cues are put in order of their
         start (stably: cues that start together keep the file's order), so a
         table exported out of order reads as it was spoken. Where the cues have
         start times only, each ends at the next cue's start or when its words
@@ -152,7 +154,13 @@ class Transcript:
         RAISES: TranscriptFormatError when there is nothing to analyse, or when
             some cues are timed and others not (E103).
         """
-        kept = [c for c in cues if c.text and c.text.strip()]
+        # A name written in decomposed Unicode (as files made on macOS often
+        # are: "e" and a combining accent) is the same name composed.
+        kept = [
+            c if c.speaker.isascii() or unicodedata.is_normalized("NFC", c.speaker)
+            else replace(c, speaker=unicodedata.normalize("NFC", c.speaker))
+            for c in cues if c.text and c.text.strip()
+        ]  # fmt: skip
         estimated = False
         if not kept:
             raise TranscriptFormatError(

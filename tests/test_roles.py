@@ -68,6 +68,21 @@ def test_roles_given_name_case_insensitive(call, name):
     assert out.role_source["Priya Nair"] == "given"
 
 
+def test_roles_name_in_decomposed_unicode_is_the_composed_name():
+    """A file made on macOS may write "Zoë" as "e" and a combining accent: the
+    same speaker as "Zoë" composed, and matched by a name typed either way."""
+    import unicodedata
+
+    from analyzer.readers import read_text
+
+    nfd = unicodedata.normalize("NFD", "Zoë Martin")
+    text = f"{nfd}: Hi José, how are you handling renewals today?\nJosé Núñez: Badly.\nZoë Martin: Why is that?\n"
+    transcript = read_text(text, format="txt")
+    assert transcript.speakers == ("Zoë Martin", "José Núñez")
+    for typed in ("Zoë Martin", nfd, "zoë martin"):
+        assert assign_roles(transcript, sellers=[typed]).roles["Zoë Martin"] is Role.SELLER
+
+
 def test_roles_given_seller_makes_the_rest_buyers(call):
     out = assign_roles(call, sellers=["Priya Nair"])
     assert _roles(out) == {"Bot": "other", "Priya Nair": "seller", "Tammy Boyd": "buyer"}

@@ -75,14 +75,16 @@ class RoleMap:
 
     def for_call(self, path: str, speakers: Sequence[str]) -> dict[str, str]:
         """The given roles of one call: name (as the call spells it) to role."""
-        by_lower: dict[str, list[str]] = {}
+        from ..roles import name_key
+
+        by_key: dict[str, list[str]] = {}
         for s in speakers:
-            by_lower.setdefault(s.strip().lower(), []).append(s)
+            by_key.setdefault(name_key(s), []).append(s)
 
         def resolve(name: str) -> str | None:
             if name in speakers:
                 return name
-            found = by_lower.get(name.strip().lower(), [])
+            found = by_key.get(name_key(name), [])
             return found[0] if len(found) == 1 else None
 
         out: dict[str, str] = {}
