@@ -440,7 +440,7 @@ def test_readers_vtt_cue_glued_to_header():
         ("bad-assemblyai-no-speaker.json", None, r"\[E152\] .*bad-assemblyai-no-speaker\.json, line 9: expected `utterances\[1\]\.speaker`"),
         ("bad-assemblyai-end-before-start.json", None, r"\[E121\] .*bad-assemblyai-end-before-start\.json, line 9: expected an end after the start at `utterances\[1\]`"),
         ("bad-deepgram-no-utterances.json", None, r"\[E152\] .*bad-deepgram-no-utterances\.json, line 5: expected `results\.utterances`"),
-        ("bad-whisper-no-speaker.json", None, r"\[E152\] .*bad-whisper-no-speaker\.json, line 10: expected `segments\[1\]\.speaker`"),
+        ("bad-whisper-no-speaker.json", None, r"\[E152\] .*bad-whisper-no-speaker\.json, line 4: expected `segments\[0\]\.speaker`"),
         ("bad-aws-no-speakers.json", None, r"\[E152\] .*bad-aws-no-speakers\.json, line 12: expected `results\.items\[0\]\.speaker_label`"),
         ("bad-aws-time.json", None, r"\[E120\] .*bad-aws-time\.json, line 182: expected a time in seconds at `results\.items\[3\]\.start_time`, found '\"1\.2s\"'"),
         ("bad-gong-two-calls.json", None, r"\[E154\] .*bad-gong-two-calls\.json, line 2: expected exactly one call"),
@@ -457,7 +457,7 @@ def test_readers_broken_file(name, format, match):
     "name,path_text",
     [
         ("bad-assemblyai-no-speaker.json", '"text": "Hey."'),
-        ("bad-whisper-no-speaker.json", '"start": 1.0'),
+        ("bad-whisper-no-speaker.json", '"start": 0.0'),
         ("bad-aws-time.json", '"1.2s"'),
         ("bad-callcoach-text.json", '"text": 42'),
     ],
@@ -519,6 +519,31 @@ def test_readers_deepgram_channel_missing_on_one_utterance_is_refused():
 
     with pytest.raises(TranscriptFormatError, match=r"\[E152\] call\.json, line 1: expected `results\.utterances\[1\]\.channel`"):
         read_text(_deepgram([_utt(0, 0, "Hi.", 0.0), {"speaker": 0, "transcript": "Hello.", "start": 1.0, "end": 2.0}, _utt(1, 0, "Yes.", 3.0)]), source="call.json")
+
+
+@pytest.mark.parametrize(
+    "times,owner",
+    [
+        ([(0.0, 2.0), (2.1, 2.5), (6.0, 8.0)], "SPEAKER_00"),  # nearer the one before
+        ([(0.0, 2.0), (5.0, 5.4), (5.5, 8.0)], "SPEAKER_01"),  # nearer the one after
+    ],
+)
+def test_readers_whisperx_segment_without_speaker_takes_the_nearest(times, owner):
+    """WhisperX leaves a segment no diarization turn overlaps without a speaker:
+    the call is read, that segment said by the speaker nearest to it in time."""
+    import json
+
+    from analyzer.readers import read_text
+
+    segs = [
+        {"start": times[0][0], "end": times[0][1], "text": " How are you handling renewals today?", "speaker": "SPEAKER_00"},
+        {"start": times[1][0], "end": times[1][1], "text": " Mm-hmm."},
+        {"start": times[2][0], "end": times[2][1], "text": " Badly, to be honest.", "speaker": "SPEAKER_01"},
+    ]
+    transcript = read_text(json.dumps({"segments": segs}), source="call.json")
+    assert [t.speaker for t in transcript.turns if "Mm-hmm." in t.text] == [owner]
+    assert transcript.speakers == ("SPEAKER_00", "SPEAKER_01")
+    assert sum(len(t.text.split()) for t in transcript.turns) == 11  # nothing lost
 
 
 def test_readers_csv_header_naming_a_column_twice_is_refused():

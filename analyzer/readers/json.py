@@ -8,6 +8,7 @@
 | aws          | ``results.items[]`` (one a word; punctuation attaches)   | s, as strings  |
 | gong         | ``callTranscripts[0].transcript[].sentences[]``          | ms             |
 | whisper      | ``segments[]{speaker, text, start, end}`` (WhisperX)     | s              |
+|              | (a segment with no speaker: the nearest one's)           |                |
 | callcoach    | ``{"callcoach": 1, "turns": [{speaker, text, start?, end?}]}`` | s        |
 
 An error names the JSON path of the offending value (``utterances[3].speaker``)
@@ -228,13 +229,15 @@ class _Doc:
 
 def _records(
     doc: _Doc, records: list, path: JsonPath, speaker_key: str, text_key: str,
-    per_second: int, unit: str, speaker_hint: str = "the speaker",
+    per_second: int, unit: str, speaker_hint: str = "the speaker", *, allow_empty: bool = False,
 ) -> list[Cue]:
-    """Cues from a list of ``{speaker, text, start, end}`` objects."""
+    """Cues from a list of ``{speaker, text, start, end}`` objects (``allow_empty``:
+    a speaker of "" is kept as "", for the caller to fill)."""
     cues = []
     for i, rec in enumerate(records):
         p = path + [i]
-        speaker = doc.speaker(rec, speaker_key, p, speaker_hint)
+        empty = allow_empty and isinstance(rec, dict) and rec.get(speaker_key) == ""
+        speaker = "" if empty else doc.speaker(rec, speaker_key, p, speaker_hint)
         text = doc.string(rec, text_key, p)
         start = doc.time(rec, "start", p, per_second, unit)
         end = doc.time(rec, "end", p, per_second, unit)
@@ -291,10 +294,36 @@ def _deepgram_channels(doc: _Doc, utterances: list, path: JsonPath) -> list[int 
 
 def _whisper(doc: _Doc, data: Any) -> list[Cue]:
     segments = doc.items(data, "segments", [], "the segments")
-    return _records(
-        doc, segments, ["segments"], "speaker", "text", 1, "seconds",
-        "the speaker; run WhisperX diarization, assign_word_speakers",
+    hint = "the speaker; run WhisperX diarization, assign_word_speakers"
+    unassigned = {i for i, seg in enumerate(segments) if isinstance(seg, dict) and seg.get("speaker") is None}
+    if not unassigned or len(unassigned) == len(segments):
+        return _records(doc, segments, ["segments"], "speaker", "text", 1, "seconds", hint)
+    # WhisperX gives a segment a speaker only where a diarization turn overlaps
+    # it, so a diarized file may hold a short segment with none ("Mm-hmm."):
+    # it is said by the speaker of the segment nearest to it in time (the one
+    # before on a tie, or when the times do not tell).
+    cues = _records(
+        doc, [dict(seg, speaker="") if i in unassigned else seg for i, seg in enumerate(segments)],
+        ["segments"], "speaker", "text", 1, "seconds", hint, allow_empty=True,
     )
+    return _nearest_speakers(cues)
+
+
+def _nearest_speakers(cues: list[Cue]) -> list[Cue]:
+    """``cues`` with each cue of no speaker ("") given the speaker of the nearest cue in time that has one."""
+    named = [k for k, c in enumerate(cues) if c.speaker]
+    out = list(cues)
+    for k, cue in enumerate(cues):
+        if cue.speaker:
+            continue
+        before = max((j for j in named if j < k), default=None)
+        after = min((j for j in named if j > k), default=None)
+        pick = before if before is not None else after
+        if before is not None and after is not None and None not in (cue.start, cue.end, cues[before].end, cues[after].start):
+            if cues[after].start - cue.end < cue.start - cues[before].end:
+                pick = after
+        out[k] = Cue(cues[pick].speaker, cue.text, cue.start, cue.end, cue.line)
+    return out
 
 
 def _callcoach(doc: _Doc, data: Any) -> list[Cue]:
