@@ -333,9 +333,13 @@ def test_readers_otter_footer(footer):
     assert transcript.turns[-1].end == pytest.approx(5.8)
 
 
-def test_readers_otter_footer_like_sentence_is_kept():
-    text = "Dana Reyes  0:01\nGood morning.\n\nSam Cho  0:05\nPowered by our own data team, honestly.\n"
-    assert read_text(text).turns[-1].text == "Powered by our own data team, honestly."
+@pytest.mark.parametrize(
+    "said", ["Powered by our own data team, honestly.", "Powered by Snowflake.", "Exported with Salesforce"]
+)
+def test_readers_otter_footer_like_sentence_is_kept(said):
+    """A footer names the service by its address; a last line like one that names none is speech."""
+    text = f"Dana Reyes  0:01\nGood morning.\n\nSam Cho  0:05\n{said}\n"
+    assert read_text(text).turns[-1].text == said
 
 
 @pytest.mark.parametrize("rate", [0, -1.0, 1e-300, 21.0, float("nan")])
