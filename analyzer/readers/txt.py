@@ -29,8 +29,10 @@ whichever comes first (``spec/tags.md``).
 
 Google Meet's title, date and attendee lines before the first turn, its
 "Transcription ended after 00:31:02" line and its note that the transcript
-"was computer generated" are dropped. Any other text before the first turn
-is an error (E130).
+"was computer generated" are dropped; so are Rev's page head (its title,
+"NAME (Completed  05/07/24)", and "Transcript by Rev.com"), its note that
+"This transcript was exported on ...", and "Page 1 of 2" lines, anywhere. Any other text before
+the first turn is an error (E130).
 """
 from __future__ import annotations
 
@@ -54,11 +56,17 @@ from .names import (
 FORMAT = "txt"
 
 _DAY = 24 * 3600.0
-# Lines a meeting tool writes around the speech (Google Meet): dropped anywhere.
+# Lines a meeting or transcription tool writes around the speech: dropped
+# anywhere (Google Meet's end and notes; Rev's export note and its page
+# head, "NAME (Completed  05/07/24)" and "Transcript by Rev.com", which a
+# document saved as text repeats on every page; page numbers).
 _META_RE = re.compile(
     r"(?i)(?:(?:transcription|transcript|meeting|recording) ended after \d{1,2}:\d\d:\d\d\W*"
     r"|this editable transcript was computer generated.*"
-    r"|people can also change the text after it was created\W*)"
+    r"|people can also change the text after it was created\W*"
+    r"|this transcript was exported on .{1,60}view latest version here\W*"
+    r"|transcript by rev(?:\.com)?|.{1,300}\(completed\s+\d{1,2}/\d{1,2}/\d{2,4}\)"
+    r"|page \d{1,4} of \d{1,4})"
 )
 _META_FIRST = frozenset("TtMmRrPp")
 # Lines of a Google Meet transcript's head: dropped before the first turn only.
@@ -121,7 +129,7 @@ def _classify_stripped(s: str, lineno: int) -> _Line:
     if first not in "[(" and not first.isdigit():
         head = s[:HEAD_CHARS]
         if ":" not in head and "\uff1a" not in head:
-            if first in _META_FIRST and len(s) < 400 and _META_RE.fullmatch(s):
+            if (first in _META_FIRST or s[-1] == ")") and len(s) < 400 and _META_RE.fullmatch(s):
                 return _Line(lineno, _META, s, s)
             return _Line(lineno, _TEXT, s, s)  # the common case: words, no label
     if first in "[(":

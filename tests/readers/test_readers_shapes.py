@@ -42,6 +42,8 @@ GOOD = {
     "timed-clock-first.txt": ("txt", _turns(NAMES)),
     "timed-name-time.txt": ("txt", _turns(NAMES)),
     "rev.txt": ("txt", _turns(NAMES, TEXTS[:3] + [LAST_WITH_NOTE], ends=ENDS[:3] + [15.6])),
+    # Rev's title, byline, export note and page numbers around the same call
+    "rev-head.txt": ("txt", _turns(NAMES, TEXTS[:3] + [LAST_WITH_NOTE], ends=ENDS[:3] + [15.6])),
     "zoom-captions.txt": (
         "txt",
         _turns(
