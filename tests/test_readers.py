@@ -361,6 +361,13 @@ def test_readers_speech_rate_must_be_a_speech_rate(rate):
         ("We meet at 10:30 tomorrow.", None, None),
         ("See https://example.com for details.", None, None),
         ("Why not? Because: it works.", None, None),
+        # a display name of more than six words that reads as a name
+        ("María de los Ángeles García López Haro: Hi.", "María de los Ángeles García López Haro", "Hi."),
+        ("Sam Cho | Director of Revenue Operations | Acme Inc: Hi.", "Sam Cho | Director of Revenue Operations | Acme Inc", "Hi."),
+        # ... and long labels that do not: a sentence, text in capitals, too many words
+        ("The one thing we really need from you is this: a date.", None, None),
+        ("THE ONE THING WE REALLY NEED IS THIS: A DATE.", None, None),
+        ("Ann Bo Cy Di Ed Flo Gus Hal Ike Jo Kay Lu Mo: Hi.", None, None),
     ],
 )
 def test_readers_txt_speaker_labels(line, speaker, text):
@@ -397,6 +404,16 @@ def test_readers_vtt_cue_markup(cue, expected):
     text = f"WEBVTT\n\n00:00:00.000 --> 00:00:10.000\n{cue}\n"
     assert _as_tuples(read_text(text, source="call.vtt")) == [
         (s, t, pytest.approx(a), pytest.approx(b)) for s, t, a, b in expected
+    ]
+
+
+def test_readers_vtt_long_display_name_opens_its_cue():
+    """A Zoom display name of more than six words is its own speaker, not words of the one before."""
+    name = "María de los Ángeles García López Haro"
+    text = f"WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nDana Reyes: Hi, thanks for joining.\n\n2\n00:00:04.500 --> 00:00:08.000\n{name}: Happy to be here.\n"
+    assert [(t.speaker, t.text) for t in read_text(text, source="call.vtt").turns] == [
+        ("Dana Reyes", "Hi, thanks for joining."),
+        (name, "Happy to be here."),
     ]
 
 

@@ -17,8 +17,19 @@ from ..errors import TranscriptFormatError
 from .limits import MAX_SECONDS, MAX_SPEAKER_CHARACTERS
 
 #: At most this many words before a ``:`` make a speaker label (an e-mail
-#: address in angle brackets not counted); more is a sentence with a colon.
+#: address in angle brackets not counted); more is a sentence with a colon,
+#: unless it reads as a name (:func:`reads_as_name`) of at most
+#: :data:`MAX_NAME_WORDS` words.
 MAX_LABEL_WORDS = 6
+#: The most words of a display name that reads as one ("María de los Ángeles
+#: García López Haro", "Sam Cho | Director of Revenue Operations | Acme Inc").
+MAX_NAME_WORDS = 12
+#: The small words a name or a display name's title may hold in lower case
+#: (family-name particles; "of", "and", "for", "the" of a job title or a team).
+NAME_PARTICLES = frozenset(
+    "de da das do dos du del della der den di la le los las van von y e bin binti bint al el ibn ben"
+    " of and for the at".split()
+)
 
 # Control characters, lone surrogates, and the bidirectional embeddings,
 # overrides and isolates, which reorder how the rest of a line is shown.
@@ -80,6 +91,29 @@ def name_words(name: str) -> int:
     return len(_EMAIL_RE.sub(" ", name).split()) if "@" in name else len(name.split())
 
 
+def reads_as_name(raw: str) -> bool:
+    """True when a label of more words than :data:`MAX_LABEL_WORDS` still reads
+    as a display name, not a sentence with a colon: at most
+    :data:`MAX_NAME_WORDS` words, each capitalised, a particle of
+    :data:`NAME_PARTICLES`, or no word at all (``|``, ``-``, ``&``), and not
+    all in capitals (text in capitals tells no name from a sentence)."""
+    words = (_EMAIL_RE.sub(" ", raw) if "@" in raw else raw).split()
+    if len(words) > MAX_NAME_WORDS:
+        return False
+    lower_seen = False
+    for word in words:
+        letters = [c for c in word if c.isalpha()]
+        if not letters:
+            continue
+        if word in NAME_PARTICLES:  # (in lower case, as a name writes them)
+            lower_seen = True
+            continue
+        if letters[0].islower():
+            return False
+        lower_seen = lower_seen or any(c.islower() for c in letters)
+    return lower_seen
+
+
 def is_sentence_like(name: str) -> bool:
     """True when a label reads like a sentence ("Why not? Because"): a ``?``
     or ``!`` with more words after it. Such a label is a speaker only when
@@ -135,7 +169,7 @@ def read_label(line: str) -> tuple[str, str] | str | None:
     if found is None or not found[0].strip():
         return None
     raw, rest = found
-    if name_words(raw) > MAX_LABEL_WORDS:
+    if name_words(raw) > MAX_LABEL_WORDS and not reads_as_name(raw):
         return None
     name = display_name(raw)
     return (name, rest) if name is not None else name_problem(raw)
