@@ -33,10 +33,11 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import BUYER_QUESTION, OPEN, ROLES, TurnRange, role_turns
+from ..extensions import BUYER_QUESTION, OPEN, ROLES, TurnRange, role_turns, turn_table
 from ..heads import asking_test
 from ..questions import CLAUSE_BREAKS, QuestionForm, question_form, question_parts
 from ..resources import Lexicon, build_matchers, load_lexicon, load_patterns, match_labels, real_commitment
@@ -119,7 +120,8 @@ class BuyerQuestionTagger(Tagger):
             analysed: in speech without punctuation most sentences are
             statements).
         """
-        co_sellers = _seller_first_names(doc)
+        colleagues = _colleague_names(doc)
+        table = turn_table(doc)
         found: list[Candidate] = []
         questions: list[_Question] = []
         bound = self._prune_bound() if prune and self.model is not None else None
@@ -149,6 +151,7 @@ class BuyerQuestionTagger(Tagger):
                 others = []  # what rules a question out, the phrase lists apart
                 if not about_buyer(words, form, self.lex):
                     others.append("R:not_about_buyer")
+                co_sellers = colleagues.get(table.speakers[ti], frozenset()) if table is not None else frozenset()
                 if len(words) > 2 and words[1] == "," and words[0] in co_sellers:
                     others.append("R:to_colleague")  # "Kim, can you show them the manager view?"
                 if _pleasantry_hand_back(doc, turn.start, end, words, self.lex):
@@ -312,10 +315,23 @@ def _question_parts(doc: Doc, turn: TurnRange, lex: Lexicon, unpunctuated: bool 
             yield (start if a == 0 else idx[a]), idx[stop], end, words[a:stop] + asks, titles[a:stop] + [False] * len(asks), unmarked
 
 
-def _seller_first_names(doc: Doc) -> frozenset[str]:
-    """Lower-case first names of the seller-side speakers (for vocatives)."""
+def _colleague_names(doc: Doc) -> dict[str, frozenset[str]]:
+    """For each seller-side speaker, the lower-case first names by which they
+    may address a colleague on their side (a vocative: "Kim, can you show
+    them..."): the other sellers' first names, but a name a speaker of the
+    other side has too (then it may be the buyer who is addressed) and a
+    first name that is also a common word ("So, how are you...")."""
     roles = doc._.get(ROLES) or {}
-    return frozenset(name.split()[0].lower() for name, role in roles.items() if role == "seller" and name.split())
+    firsts = {name: name.split()[0].lower() for name in roles if name.split()}
+    others = {firsts[name] for name, role in roles.items() if role != "seller" and name in firsts}
+    sellers = [name for name, role in roles.items() if role == "seller" and name in firsts]
+    return {
+        name: frozenset(
+            firsts[other] for other in sellers
+            if firsts[other] != firsts[name] and firsts[other] not in others and firsts[other] not in STOP_WORDS
+        )
+        for name in sellers
+    }  # fmt: skip
 
 
 def _token_at_word(sent: Span, word_index: int) -> int:
@@ -399,8 +415,10 @@ def _pleasantry_hand_back(doc: Doc, start: int, end: int, words: list[str], lex:
         return False
     if any(w not in lex.hand_back for w in words):
         return False
-    said = set(doc_words(doc)[0][start:end])
-    return any(w in said for w in lex.pleasantry_answers)
+    said = doc_words(doc)[0][start:end]
+    # (an answer of two words, "not bad", "ca n't complain", is found as a run of them)
+    joined = f" {' '.join(said)} "
+    return any(f" {answer} " in joined for answer in lex.pleasantry_answers)
 
 
 @Language.factory(
