@@ -35,6 +35,9 @@ RAW = "okay great so how are you handling renewals today and who on your team ow
         (RAW, True),
         ("Okay, great. So how are you handling renewals today? And who owns that?", False),
         ("yeah okay sure", False),  # too short to judge
+        # a decimal point is no sentence mark
+        ("okay so you lose about 1.5 percent every year how are you handling renewals today and who on your team owns that process right now", True),
+        ("okay so you lose about 1.5 percent. how are you handling renewals", False),
     ],
 )
 def test_segmenter_lacks_punctuation(text, expected):
@@ -196,6 +199,18 @@ def test_segmenter_judges_the_unmarked_last_sentence_of_a_punctuated_turn():
     assert last.text == "And who decides which one is the master copy"
     # The seller's unmarked question is read as if it ended in "?": the rules tag it.
     assert [s.text for s in doc.spans["buyer_question"]] == ["And who decides which one is the master copy", "And when do they meet?"]
+
+
+@pytest.mark.parametrize("ending", ['."', ".)", "!\u201d", ".]"])
+def test_segmenter_mark_before_a_closing_quote_or_bracket_ends_the_sentence(ending):
+    """A last sentence whose mark stands before a closing quote or bracket has
+    its mark: it is not judged as one that lost it."""
+    nlp = _splitting_nlp({"so": 20.0})
+    text = "Okay. And you are the main point of contact for renewals" + ending
+    doc = analyse_doc(nlp, build_transcript([("Priya Nair", text), ("Tammy Boyd", "Yes.")]))
+    last = [s for s in doc.sents if s.end <= doc.spans["turns"][0].end][-1]
+    assert question_odds(doc, last.start, last.end) is None
+    assert list(doc.spans["buyer_question"]) == []  # a statement, marked as one
 
 
 def test_segmenter_unmarked_ending_is_a_candidate_the_model_decides():

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from typing import Sequence
 
 import numpy
@@ -57,6 +58,11 @@ WORDS_PER_MARK = 25
 #: with no mark is still judged (:meth:`Segmenter.unmarked_endings`).
 MIN_WORDS = 6
 SENTENCE_MARKS = frozenset(".?!")
+#: What may close a sentence after its mark: a quotation's or a bracket's end
+#: (``... the one who decides."``).
+CLOSERS = frozenset(['"', "'", ")", "]", "\u201d", "\u2019", "\u00bb"])
+#: A point between digits is a decimal point ("1.5 percent"), no sentence mark.
+_DECIMAL_RE = re.compile(r"\d\.\d")
 #: Names of the two models in a tagger-model folder.
 START_MODEL = "segment_start"
 QUESTION_MODEL = "segment_question"
@@ -83,7 +89,10 @@ def lacks_punctuation(text: str | Span, words: int | None = None) -> bool:
         words = len(text.split())
     if words < MIN_WORDS:
         return False
-    marks = text.count(".") + text.count("?") + text.count("!") - 3 * text.count("...")
+    points = text.count(".")
+    marks = points + text.count("?") + text.count("!") - 3 * text.count("...")
+    if points and marks * WORDS_PER_MARK >= words:
+        marks -= len(_DECIMAL_RE.findall(text))
     return marks * WORDS_PER_MARK < words
 
 
@@ -272,7 +281,10 @@ class Segmenter(Component):
             last = end - 1
             while last >= start and space[last]:
                 last -= 1
-            if last < start or (punct[last] and ends_with_mark(lower[last])):
+            mark = last  # (the sentence's mark stands before a closing quote or bracket)
+            while mark > start and (space[mark] or lower[mark] in CLOSERS):
+                mark -= 1
+            if last < start or (punct[mark] and ends_with_mark(lower[mark])):
                 continue
             first = max(start, sentence_start[bisect.bisect_right(sentence_start, last) - 1])
             before: list[int] = []
