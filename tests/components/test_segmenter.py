@@ -414,3 +414,27 @@ def test_segmenter_history_decides_with_the_sentence_so_far():
     seg.start_model = SentenceModel("segment_start", weights, -10.0, 0.5)
     assert seg.sentence_starts(words).tolist() == [True, False, True, False, False, False, False]
     assert seg.sentence_starts(words).tolist() == _greedy_reference(seg.start_model, words)
+
+
+def test_segmenter_threads_sharing_a_pipeline_split_as_one_thread_does():
+    """The segmenter's vocabulary and scorers grow with each call: threads that
+    share one pipeline get the sentences that one thread alone gets."""
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from analyzer.asr import transcript_as_asr
+    from analyzer.readers import read_transcript
+    from analyzer.roles import assign_roles
+
+    samples = sorted((Path(__file__).resolve().parents[2] / "data" / "samples").glob("*.txt"))[:12]
+    calls = [transcript_as_asr(assign_roles(read_transcript(p))) for p in samples]
+
+    def sentences(nlp, call):
+        return [(s.start, s.end) for s in analyse_doc(nlp, call).sents]
+
+    alone = build_nlp()
+    expected = [sentences(alone, call) for call in calls]
+    shared = build_nlp()  # a fresh vocabulary, grown by every thread at once
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        found = list(pool.map(lambda call: sentences(shared, call), calls * 2))
+    assert found == expected * 2

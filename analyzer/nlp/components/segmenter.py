@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import threading
 from typing import Sequence
 
 import numpy
@@ -226,6 +227,14 @@ class Segmenter(Component):
         #: The words the scorers have met, shared by them and kept across calls.
         self.vocabulary = Vocabulary(self.lex)
         self._scorers: dict[tuple[type, str], WindowScorer | HistoryScorer | SentenceScorer] = {}
+        # The vocabulary and the scorers grow as calls come: one call at a time
+        # reads and grows them, so that threads sharing a pipeline number each
+        # word once and get the sentences one thread alone gets.
+        self._lock = threading.RLock()
+
+    def __call__(self, doc: Doc) -> Doc:
+        with self._lock:
+            return super().__call__(doc)
 
     def _scorer(self, kind: type, model: SentenceModel):
         """The scorer of a kind for a model, made on first use and kept (and
