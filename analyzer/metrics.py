@@ -3,9 +3,9 @@
 Definitions follow ``spec/tags.md``:
 
 - ``seller_talk_share``: seller speaking time over seller plus buyer speaking
-  time (speakers with role ``other`` are left out). A turn's speaking time is
-  the sum of its cues' durations, so a pause between two cues of one speaker
-  is nobody's talk-time. Where the call is untimed, words stand in for time.
+  time (speakers with role ``other`` are left out). A side's speaking time is
+  the time its cues cover, each moment once, so a pause between two cues of
+  one speaker is nobody's talk-time. Where the call is untimed, words stand in for time.
 - Overlapping speech counts for each speaker who is talking: talk-time
   measures how long each side speaks, and when both speak at once, both are
   speaking. (The share therefore never exceeds 1, and a call full of
@@ -13,8 +13,12 @@ Definitions follow ``spec/tags.md``:
 - ``longest_seller_monologue``: the longest run of turns in which the seller
   side speaks and no buyer says more than a backchannel
   (``backchannel_max_words``); its seconds run from the start of its first
-  seller turn to the end of its last, its words are the seller's words.
-  ``longest_buyer_story`` is the same for the buyer side.
+  seller turn to the end of its last, less the silences between its turns
+  (in a transcript with start times only, where each turn ends when its
+  words would have been spoken, a silence is nobody's talk-time: a seller
+  cannot "speak for five minutes" over four minutes of nobody speaking); its
+  words are the seller's words. ``longest_buyer_story`` is the same for the
+  buyer side.
 - ``interactivity``: switches between the seller and buyer sides per minute
   (timed) or per 100 words (untimed), backchannels and ``other`` turns left
   out.
@@ -164,26 +168,32 @@ def longest_stretch(
     timed = transcript.timed
     best: Stretch | None = None
     cur: list[Turn] = []
+    inside: list[Turn] = []  # every turn since the run began (backchannels, `other`)
 
     def close() -> None:
-        nonlocal best, cur
+        nonlocal best, cur, inside
         if cur:  # a run holds ``role``'s turns only
             words = sum(t.words for t in cur)
-            secs = (max(t.end for t in cur) - min(t.start for t in cur)) if timed else None  # type: ignore[operator,type-var]
+            # from its first turn's start to its last turn's end, each moment
+            # someone speaks once: the silences between turns left out
+            held = inside[: inside.index(cur[-1]) + 1]
+            secs = union_seconds([(t.start, t.end) for t in held]) if timed else None  # type: ignore[misc]
             s = Stretch(cur[0].index, cur[-1].index, words, round(secs, 3) if secs is not None else None, cur[0].start)
             key = (s.seconds, s.words) if timed else (s.words,)
             best_key = ((best.seconds, best.words) if timed else (best.words,)) if best else None
             if best is None or key > best_key:  # type: ignore[operator]
                 best = s
-        cur = []
+        cur, inside = [], []
 
     for turn in transcript.turns:
         r = transcript.roles.get(turn.speaker)
         if r is role:
             cur.append(turn)
+            inside.append(turn)
         elif r is other_side and turn.words > backchannel_max_words:
             close()
-        # backchannels of the other side and `other` speakers keep the run open
+        elif cur:
+            inside.append(turn)  # backchannels of the other side and `other` speakers keep the run open
     close()
     return best
 

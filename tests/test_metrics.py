@@ -129,6 +129,24 @@ def test_metrics_monologue_timed_seconds():
     assert (stretch.first_turn, stretch.words, stretch.seconds, stretch.start) == (1, 80, 45.0, 5)
 
 
+def test_metrics_monologue_leaves_out_silence_between_turns():
+    """With start times only, each turn ends when its words would have been
+    spoken: the minutes in which nobody speaks are not the seller speaking."""
+    from analyzer.readers import read_text
+    from analyzer.roles import assign_roles
+
+    text = (
+        "Karen (00:20):\n" + words(39) + "\n\nMike (03:00):\nOkay.\n\nKaren (05:00):\n" + words(32) + "\n\nMike (05:20):\n" + words(10) + "\n"
+    )
+    t = assign_roles(read_text(text, format="txt"), sellers=["Karen"])
+    assert t.ends_estimated
+    stretch = longest_stretch(t, Role.SELLER, backchannel_max_words=BC)
+    assert stretch.words == 71
+    spoken = [turn.end - turn.start for turn in t.turns[:3]]  # Karen, Mike's "Okay.", Karen
+    assert stretch.seconds == pytest.approx(sum(spoken))
+    assert stretch.seconds < 60 < t.turns[2].end - t.turns[0].start
+
+
 def test_metrics_monologue_timed_longest_by_seconds():
     """Where timed, the longest stretch is the longest in time, not in words."""
     turns = [("Dana", words(100), 0, 20), ("Sam", words(10), 20, 25), ("Dana", words(40), 25, 85), ("Sam", words(10), 85, 90)]
