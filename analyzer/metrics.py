@@ -249,10 +249,11 @@ def handover_turns(transcript: Transcript, *, backchannel_max_words: int) -> lis
     A hand-over is a seller turn whose previous turn on either side was a
     buyer's; backchannels (``backchannel_max_words`` words or fewer) and
     ``other`` speakers are not turns here. The gap runs from the end of the
-    buyer's speech (the latest end among the buyer turns since the seller
-    last spoke) to the start of the seller's turn, and is negative when the
-    seller started before the buyer had finished. None when the call's ends
-    are not known (:func:`ends_known`).
+    buyer's speech (the latest end among the buyer turns so far: a buyer turn
+    that began earlier and still goes on, under another buyer's and the
+    seller's, has not finished) to the start of the seller's turn, and is
+    negative when the seller started before the buyer had finished. None
+    when the call's ends are not known (:func:`ends_known`).
     """
     if not ends_known(transcript):
         return None
@@ -261,7 +262,7 @@ def handover_turns(transcript: Transcript, *, backchannel_max_words: int) -> lis
     buyer_end = 0.0
     for turn, role in side_turns(transcript, backchannel_max_words=backchannel_max_words):
         if role is Role.BUYER:
-            buyer_end = max(buyer_end, turn.end) if last is Role.BUYER else turn.end  # type: ignore[type-var,assignment]
+            buyer_end = max(buyer_end, turn.end)  # type: ignore[type-var,assignment]
         elif last is Role.BUYER:
             gaps.append((turn.index, round(turn.start - buyer_end, 3)))  # type: ignore[operator]
         last = role

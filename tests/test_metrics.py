@@ -317,8 +317,10 @@ def test_metrics_analyzer_counts_tagged_questions(analyze):
         ([("Sam", words(10), 0, 10), ("Bot", words(10), 10, 12), ("Dana", words(10), 13, 20)], 3.0, 0),
         # the seller answering a buyer's backchannel is not a hand-over
         ([("Dana", words(10), 0, 10), ("Sam", "Yeah.", 10.1, 10.5), ("Dana", words(10), 11, 20)], None, 0),
+        # a buyer still speaking under the seller and another buyer has not finished: two interruptions
+        ([("Sam", words(16), 0, 30), ("Dana", words(7), 10, 12), ("Lee", words(6), 12, 14), ("Dana", words(10), 14.5, 20)], 0.0, 2),
     ],
-    ids=["pauses", "overlap", "overlap-and-pause", "seller-backchannel", "buyer-backchannel", "two-buyers", "other-speaker", "no-handover"],
+    ids=["pauses", "overlap", "overlap-and-pause", "seller-backchannel", "buyer-backchannel", "two-buyers", "other-speaker", "no-handover", "buyer-still-speaking"],
 )
 def test_metrics_patience_and_interruptions(turns, patience, interruptions):
     m = compute_metrics(build_transcript(turns), {}, 0)
