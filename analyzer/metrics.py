@@ -5,7 +5,8 @@ Definitions follow ``spec/tags.md``:
 - ``seller_talk_share``: seller speaking time over seller plus buyer speaking
   time (speakers with role ``other`` are left out). A side's speaking time is
   the time its cues cover, each moment once, so a pause between two cues of
-  one speaker is nobody's talk-time. Where the call is untimed, words stand in for time.
+  one speaker is nobody's talk-time. Where the call is untimed, words stand
+  in for time. ``None`` when no seller spoke (a call with no seller side).
 - Overlapping speech counts for each speaker who is talking: talk-time
   measures how long each side speaks, and when both speak at once, both are
   speaking. (The share therefore never exceeds 1, and a call full of
@@ -21,7 +22,7 @@ Definitions follow ``spec/tags.md``:
   buyer side.
 - ``interactivity``: switches between the seller and buyer sides per minute
   (timed) or per 100 words (untimed), backchannels and ``other`` turns left
-  out.
+  out; ``None`` when neither side spoke.
 - ``seller_patience_seconds``: the mean pause between the end of the buyer's
   speech and the start of the seller's next turn, over every hand-over from
   the buyer side to the seller side (backchannels are not turns here; a
@@ -148,6 +149,8 @@ def seller_talk_share(transcript: Transcript) -> float | None:
 def _talk_share(totals: Mapping[Role, tuple[int, float | None]], timed: bool) -> float | None:
     """:func:`seller_talk_share` from the call's :func:`side_totals`."""
     (sw, ss), (bw, bs) = totals[Role.SELLER], totals[Role.BUYER]
+    if sw == 0:
+        return None  # no seller spoke: the call has no seller side to measure
     if timed and ss is not None and bs is not None and ss + bs > 0:
         return round(ss / (ss + bs), 4)
     if sw + bw == 0:
@@ -222,13 +225,15 @@ def role_switches(transcript: Transcript, *, backchannel_max_words: int) -> int:
 def interactivity(transcript: Transcript, *, backchannel_max_words: int) -> float | None:
     """Side switches per minute (timed) or per 100 words (untimed)."""
     switches = role_switches(transcript, backchannel_max_words=backchannel_max_words)
-    if transcript.timed:
-        minutes = (transcript.duration_seconds or 0.0) / 60.0
-        return round(switches / minutes, 3) if minutes > 0 else None
     words = sum(
         t.words for t in transcript.turns if transcript.roles.get(t.speaker) in (Role.SELLER, Role.BUYER)
     )
-    return round(switches * 100.0 / words, 3) if words else None
+    if not words:
+        return None  # neither side spoke: nothing passed between them to count
+    if transcript.timed:
+        minutes = (transcript.duration_seconds or 0.0) / 60.0
+        return round(switches / minutes, 3) if minutes > 0 else None
+    return round(switches * 100.0 / words, 3)
 
 
 def ends_known(transcript: Transcript) -> bool:

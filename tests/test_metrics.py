@@ -395,3 +395,18 @@ def test_metrics_buyer_side_questions_per_10_minutes():
     assert (m.buyer_side_questions, m.buyer_side_questions_per_10_minutes) == (2, 4.0)
     untimed = compute_metrics(build_transcript([("Dana", words(10)), ("Sam", words(10))]), {}, 0, buyer_side_questions=2)
     assert (untimed.buyer_side_questions, untimed.buyer_side_questions_per_10_minutes) == (2, None)
+
+
+@pytest.mark.parametrize("timed", [True, False])
+def test_metrics_nothing_to_measure_is_none(timed):
+    """A call in which no seller speaks has no talk share, and one in which
+    neither side speaks no interactivity, timed or not: null, never 0."""
+    def t(i):
+        return (i * 10, i * 10 + 8) if timed else ()
+
+    buyers_only = build_transcript([("Sam", words(10), *t(0)), ("Lee", words(10), *t(1))], {"Sam": "buyer", "Lee": "buyer"})
+    m = compute_metrics(buyers_only, {}, 0)
+    assert m.seller_talk_share is None and m.longest_seller_monologue_turn is None
+    others_only = build_transcript([("Bot", words(10), *t(0)), ("Op", words(10), *t(1))], {"Bot": "other", "Op": "other"})
+    m = compute_metrics(others_only, {}, 0)
+    assert (m.seller_talk_share, m.interactivity) == (None, None)

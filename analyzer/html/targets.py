@@ -79,7 +79,6 @@ def questions_metric(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
     """Buyer questions against the discovery-call range (11-14)."""
     m = result.metrics
     n, lo, hi = m.buyer_questions, th.buyer_questions_min, th.buyer_questions_max
-    status = "below target" if n < lo else ("above target" if n > hi else "on target")
     rate = (
         f", {m.buyer_questions_per_10_minutes:.1f} per 10 minutes"
         if m.buyer_questions_per_10_minutes is not None
@@ -90,12 +89,17 @@ def questions_metric(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
     if estimated:
         words_spoken = result.transcript.words if result.transcript else m.seller_words + m.buyer_words
         seconds = words_spoken / th.speech_rate_words_per_second
+    short = seconds < th.discovery_min_seconds
+    minutes = round(seconds / 60)
+    length = ("under a minute" if minutes < 1 else f"{'about ' if estimated else ''}{plural(minutes, 'minute')}")
     short_note = (
         f" The target is for discovery calls of {th.discovery_min_seconds / 60:.0f} minutes or more; "
-        f"this call is {'about ' if estimated else ''}{seconds / 60:.0f} minutes long, so feedback does not flag it."
-        if seconds < th.discovery_min_seconds
+        f"this call is {length} long, so it is not judged against it and feedback does not flag it."
+        if short
         else ""
     )
+    # (a call shorter than a discovery call is not held to its range)
+    status = "not judged" if short else "below target" if n < lo else ("above target" if n > hi else "on target")
     scale = max(hi + 6, n)
     return {
         "id": "metric-questions",
@@ -148,7 +152,7 @@ def monologue_metric(m: Metrics, th: Thresholds) -> dict[str, Any]:
         "name": "Longest seller monologue",
         "value": value if turn is not None else "none",
         "target": target_text,
-        "status": ("above target" if over else "on target") if turn is not None else "on target",
+        "status": ("above target" if over else "on target") if turn is not None else "not measured",
         "text": (text + flag) if turn is not None else "The seller never spoke." + flag,
         "kind": "limit",
         "bar": {
