@@ -464,22 +464,6 @@ def speaker_summaries(transcript: Transcript) -> tuple[SpeakerSummary, ...]:
     )
 
 
-def _side_text(transcript: Transcript, span, turn_chars: list[int], first: int, last: int) -> str:
-    """The text of a tag that runs over several turns (a pitch dump: the seller's
-    answer, with the buyer's backchannels between its turns): the words of its
-    speaker's side only, as a tag is one side's speech."""
-    role = transcript.roles.get(transcript.turns[first].speaker)
-    pieces = []
-    for k in range(first, last + 1):
-        turn = transcript.turns[k]
-        if transcript.roles.get(turn.speaker) != role:
-            continue
-        a = span.start_char - turn_chars[k] if k == first else 0
-        b = span.end_char - turn_chars[k] if k == last else len(turn.text)
-        pieces.append(turn.text[max(0, a) : b].strip())
-    return " ".join(p for p in pieces if p)
-
-
 def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
     """Every tag span of the doc as a :class:`Tag`, in reading order."""
     turn_chars = ext.turn_table(doc).start_chars
@@ -494,10 +478,7 @@ def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
             start = t0.time_at(span.start_char - turn_chars[first])
             end = t1.time_at(span.end_char - turn_chars[last])
             # (within one turn, its text cut from the turn's: Span.text makes a Token of each token)
-            if first == last:
-                text = t0.text[span.start_char - turn_chars[first] : span.end_char - turn_chars[first]]
-            else:
-                text = _side_text(transcript, span, turn_chars, first, last)
+            text = t0.text[span.start_char - turn_chars[first] : span.end_char - turn_chars[first]] if first == last else span.text
             out.append(
                 Tag(
                     tag=name,

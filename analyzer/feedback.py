@@ -114,6 +114,25 @@ class SellerTalkShareHigh(Rule):
         ]
 
 
+def side_words(transcript: Transcript, tag: Tag) -> int:
+    """The words a tag's side says in it. A tag that runs over several turns (a
+    pitch dump, whole turns from its first to its last, through the other
+    side's backchannels) counts its own side's turns only; one within a turn,
+    its words."""
+    said = len(tag.text.split())
+    first = transcript.turns[tag.turn] if 0 <= tag.turn < len(transcript.turns) else None
+    if first is None or first.words >= said:
+        return said
+    role = transcript.roles.get(first.speaker)
+    seen = own = 0
+    for turn in transcript.turns[tag.turn :]:
+        if seen >= said:
+            break
+        seen += turn.words
+        own += turn.words if transcript.roles.get(turn.speaker) == role else 0
+    return own
+
+
 class PitchDump(Rule):
     """The buyer asked about the seller and got a pitch.
 
@@ -135,7 +154,7 @@ class PitchDump(Rule):
         out = []
         t = ctx.thresholds
         for tag in ctx.tags_named("pitch_dump"):
-            words = len(tag.text.split())
+            words = side_words(ctx.transcript, tag)
             secs = (tag.end - tag.start) if tag.start is not None and tag.end is not None else None
             # The limit that made it a dump: its time where the call is timed and
             # it ran past the time limit, else its words.

@@ -28,8 +28,7 @@ that comes to agree is noticed).
 
 An expected tag is its text, ``{"text": ..., "open": bool}`` (buyer
 questions), or ``{"turns": [a, b]}`` (the text of turns a..b joined by
-spaces, starting in turn a: the turns of turn a's side, as a tag is one
-side's speech). A turn text may be a list of pieces joined
+spaces, starting in turn a). A turn text may be a list of pieces joined
 with spaces, where ``$NAME`` stands for ``texts[NAME]``.
 """
 from __future__ import annotations
@@ -88,9 +87,7 @@ def _expected(entry: Any, transcript) -> dict[str, Any]:
         return {"text": entry}
     if "turns" in entry:
         a, b = entry["turns"]
-        side = transcript.roles.get(transcript.turns[a].speaker)
-        said = [t.text for t in transcript.turns[a : b + 1] if transcript.roles.get(t.speaker) == side]
-        out = {"text": " ".join(said), "turn": a}
+        out = {"text": " ".join(t.text for t in transcript.turns[a : b + 1]), "turn": a}
         return {**out, **{k: v for k, v in entry.items() if k != "turns"}}
     return dict(entry)
 

@@ -11,9 +11,10 @@ def test_pitch_dump_case(case, check_case):
     check_case(case)
 
 
-def test_pitch_dump_over_a_backchannel_is_the_sellers_words_only():
-    """A dump that runs on past the buyer's "Mm-hmm." spans both seller turns;
-    its text (and so the words the feedback counts) is the seller's alone."""
+def test_pitch_dump_over_a_backchannel_counts_the_sellers_words_only():
+    """A dump that runs on past the buyer's "Mm-hmm." spans both seller turns
+    (its text is the span's, the backchannel in it); the words the feedback
+    says it ran are the seller's alone, as the monologue counts them."""
     from analyzer.analysis import Analyzer
     from helpers import build_transcript
 
@@ -34,5 +35,8 @@ def test_pitch_dump_over_a_backchannel_is_the_sellers_words_only():
     ])  # fmt: skip
     result = Analyzer(model=None).analyze_transcript(call)
     (dump,) = [t for t in result.tags if t.tag == "pitch_dump"]
-    assert (dump.speaker, dump.turn, dump.text) == ("Dana", 1, f"{first} {second}")
-    assert len(dump.text.split()) == result.metrics.longest_seller_monologue_words
+    assert (dump.speaker, dump.turn, dump.text) == ("Dana", 1, f"{first} Mm-hmm. {second}")
+    (finding,) = [f for f in result.feedback if f.name == "pitch-dump"]
+    words = len(first.split()) + len(second.split())
+    assert finding.value == words == result.metrics.longest_seller_monologue_words
+    assert f"ran {words} words" in finding.message
