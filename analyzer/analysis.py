@@ -394,7 +394,7 @@ class Analyzer:
             feedback=tuple(findings),
             model=None,
             transcript=transcript,
-            roles_check=check_roles(transcript, questions=_questions_by_speaker(tags)),
+            roles_check=check_roles(transcript, questions=_questions_by_speaker(tags), model=self.role_model),
             trackers=tracker_results(doc, transcript, self.trackers),
         )
         if self.model is None:

@@ -40,10 +40,11 @@ highest scorer at least) and keeps at least one buyer when nobody is given.
 
 How sure the inference is (:func:`check_roles`, :class:`RoleCheck`): it is
 ``low`` when a call of two or more speakers ends with no buyer or no seller,
-or when the seller who scored lowest is within
-:data:`ROLE_CONFIDENCE_MIN_MARGIN` points of the buyer who scored highest; the
-check then names the roles and the option that fixes them
-(``--buyer "Tyler Osei"``).
+when the seller who scored lowest is within
+:data:`ROLE_CONFIDENCE_MIN_MARGIN` points of the buyer who scored highest, or
+when a role that was not given goes against the speaker's own score (a
+seller under the model's cut, a buyer at or above it); the check then names
+the roles and the option that fixes them (``--buyer "Tyler Osei"``).
 """
 from __future__ import annotations
 
@@ -582,8 +583,9 @@ class RoleCheck:
 
     confidence (str): ``given`` (the caller named every speaker), ``high``
         or ``low`` (inferred, and worth a look).
-    reason (str | None): why it is low: ``no_buyer``, ``no_seller`` or
-        ``close`` (a seller and a buyer scored alike).
+    reason (str | None): why it is low: ``no_buyer``, ``no_seller``,
+        ``close`` (a seller and a buyer scored alike), ``weak_seller`` (the
+        seller does not sound like one) or ``buyer_sounds_like_seller``.
     message (str | None): a sentence that names the inferred roles and the fix.
     fix (str | None): the option that fixes the roles if the guess is wrong,
         e.g. ``--buyer "Tyler Osei"``.
@@ -608,6 +610,7 @@ def check_roles(
     *,
     questions: Mapping[str, int] | None = None,
     margin: float = ROLE_CONFIDENCE_MIN_MARGIN,
+    model: SentenceModel | str | None = "default",
 ) -> RoleCheck:
     """How sure the roles of a call with roles are (see the module docstring).
 
@@ -617,6 +620,9 @@ def check_roles(
         asked the fewest about the other side is the likeliest buyer.
     margin (float): seller-score points between a seller and a buyer below
         which inferred roles are unsure.
+    model (SentenceModel | str | None): the speaker model the scores came
+        from (as for :func:`assign_roles`): a speaker it scores at or above
+        its cut sounds like a seller (with none, a phrase score above 0).
     RETURNS (RoleCheck): the confidence, and for ``low`` the message and fix.
     """
     inferred = [s for s in transcript.speakers if transcript.role_source.get(s, INFERRED) == INFERRED]
@@ -677,7 +683,51 @@ def check_roles(
                 f"{role_option('seller', seller)} confirms the guess.",
                 fix,
             )  # fmt: skip
-    return RoleCheck(CONFIDENCE_HIGH)
+    return _against_the_scores(transcript, sellers, buyers, inferred, _seller_cut(model)) or RoleCheck(CONFIDENCE_HIGH)
+
+
+def _seller_cut(model: SentenceModel | str | None) -> float:
+    """The seller score at or above which a speaker sounds like a seller: the
+    speaker model's cut as log-odds, or 0 for the phrase score."""
+    found = role_model(model)
+    return math.log(found.threshold / (1.0 - found.threshold)) if found is not None else 0.0
+
+
+def _against_the_scores(
+    transcript: Transcript, sellers: list[str], buyers: list[str], inferred: list[str], cut: float
+) -> RoleCheck | None:
+    """``low`` when a role that was not given goes against the speaker's own
+    score: a seller who does not sound like one (the likeliest of speakers
+    none of whom sells, or the one left when the others were named buyers),
+    or a buyer who sounds like a seller (every speaker not named when the
+    sellers were named is a buyer). None when the scores agree."""
+    scores = transcript.role_scores
+    for s in sellers:
+        if s in inferred and s in scores and scores[s] < cut:
+            others = [b for b in buyers if b in scores]
+            best = max(others, key=lambda b: scores[b], default=None)
+            fix = role_option("seller", best) if best is not None and scores[best] > scores[s] else None
+            hint = f"If {best} is the seller, run again with {fix}; if" if fix else "If"
+            return RoleCheck(
+                CONFIDENCE_LOW, "weak_seller",
+                f"{s} was taken for the seller, but does not sound like one. "
+                f"{hint} {s} is the seller, {role_option('seller', s)} confirms it; a call with no seller "
+                "in it cannot be scored as a sales call.",
+                fix or role_option("seller", s),
+            )  # fmt: skip
+    named = any(s not in inferred for s in sellers)
+    for b in buyers:
+        if b in inferred and b in scores and scores[b] >= cut:
+            fix = role_option("seller", b)
+            why = " (with sellers named, every speaker not named is taken for a buyer)" if named else ""
+            return RoleCheck(
+                CONFIDENCE_LOW, "buyer_sounds_like_seller",
+                f"{b} was taken for a buyer{why}, but sounds like a seller. If {b} is on the seller side, "
+                f"run again with {fix}" + (" as well" if named else "")
+                + f"; if on neither side (an assistant, an operator), with {role_option('other', b)}.",
+                fix,
+            )  # fmt: skip
+    return None
 
 
 def _names(names: list[str]) -> str:

@@ -714,3 +714,39 @@ def test_issue14_12_relative_paths_on_a_cluster_started_elsewhere(far_cluster, m
     import pandas as pd
 
     pd.testing.assert_frame_equal(remote, local)
+
+
+@pytest.mark.parametrize(
+    "given,reason,fix",
+    [
+        ({}, None, None),
+        ({"sellers": ["Priya Nair"]}, None, None),
+        # the buyer named as the seller: the seller, taken for a buyer by that, sounds like one
+        ({"sellers": ["Tammy Boyd"]}, "buyer_sounds_like_seller", '--seller "Priya Nair"'),
+        # the seller named as the buyer: the buyer, left for the seller, does not sound like one
+        ({"buyers": ["Priya Nair"]}, "weak_seller", '--seller "Tammy Boyd"'),
+    ],
+)
+def test_issue14_3_roles_check_low_when_a_role_goes_against_the_speakers_score(given, reason, fix):
+    """A role that was not given but follows from the given ones (or is the
+    likeliest of speakers none of whom sells) is checked against the speaker's
+    own score: against it, the check is low and says so."""
+    import analyzer
+
+    check = analyzer.analyze_file(SAMPLES / "01-payroll-dental-discovery.txt", **given).roles_check
+    assert (check.confidence, check.reason, check.fix) == (("low", reason, fix) if reason else ("high", None, None))
+
+
+def test_issue14_3_roles_check_low_when_nobody_sounds_like_a_seller():
+    """Two buyer-side colleagues waiting for a vendor who never joins: the one
+    taken for the seller does not sound like one."""
+    import analyzer
+
+    text = (
+        "Hannah Cole: Is the vendor joining? It's ten past already.\n"
+        "Marcus Webb: No idea, I sent them the invite last week. Our budget meeting is at eleven, so we can't wait long.\n"
+        "Hannah Cole: Let's give them five more minutes and then I'll email their account manager.\n"
+        "Marcus Webb: Fine. I still need to ask them how much the extra seats cost us.\n"
+    )
+    check = analyzer.analyze_text(text).roles_check
+    assert (check.confidence, check.reason) == ("low", "weak_seller")
