@@ -750,3 +750,56 @@ def test_issue14_3_roles_check_low_when_nobody_sounds_like_a_seller():
     )
     check = analyzer.analyze_text(text).roles_check
     assert (check.confidence, check.reason) == ("low", "weak_seller")
+
+
+def _tag_paths(path):
+    import pandas as pd
+
+    return pd.read_csv(path)["path"].value_counts().to_dict()
+
+
+def test_issue14_8_resume_drops_the_tags_of_a_call_that_now_fails(tmp_path):
+    """A call scored, then changed into bytes that are no transcript, then
+    resumed: its row is an error, and the tags table holds none of its tags."""
+    from analyzer.batch.tagsout import tags_journal_path
+
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    for name in ("01-payroll-dental-discovery.txt", "32-pilot-checkin-short.txt"):
+        (calls / name).write_bytes((SAMPLES / name).read_bytes())
+    out, tags = tmp_path / "s.csv", tmp_path / "t.csv"
+    args = ["score", str(calls), "-o", str(out), "--engine", "sequential", "--tags", str(tags)]
+    assert CliRunner().invoke(main, args).exit_code == EXIT_OK
+    first = str(calls / "01-payroll-dental-discovery.txt")
+    assert _tag_paths(tags).get(first, 0) > 0
+    # as a run killed after both calls were journaled, before the table was written
+    import json
+
+    import pandas as pd
+
+    table = pd.read_csv(tags)
+    with open(tags_journal_path(tags), "w", encoding="utf-8") as fh:
+        for path, rows in table.groupby("path"):
+            fh.write(json.dumps({"path": path, "tags": json.loads(rows.to_json(orient="records"))}) + "\n")
+    (calls / "01-payroll-dental-discovery.txt").write_bytes(b"not a transcript\x00")
+    assert CliRunner().invoke(main, args + ["--resume"]).exit_code == 1  # the changed call fails
+    assert first not in _tag_paths(tags) and str(calls / "32-pilot-checkin-short.txt") in _tag_paths(tags)
+
+
+def test_issue14_8_resume_after_a_cut_tags_journal_line_keeps_every_call(tmp_path, monkeypatch):
+    """A kill mid-write leaves half a line at the end of the tags journal: the
+    resumed run drops it and journals the next call on a line of its own."""
+    from analyzer.batch.tagsout import tags_journal_path
+
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    for name in ("01-payroll-dental-discovery.txt", "32-pilot-checkin-short.txt"):
+        (calls / name).write_bytes((SAMPLES / name).read_bytes())
+    out, tags = tmp_path / "s.jsonl", tmp_path / "t.csv"
+    journal = tags_journal_path(tags)
+    journal.write_text('{"path": "' + str(calls / "01-payroll-dental-discovery.txt") + '", "tags": [{"tag": "buy', encoding="utf-8")
+    args = ["score", str(calls), "-o", str(out), "--engine", "sequential", "--tags", str(tags), "--resume"]
+    assert CliRunner().invoke(main, args).exit_code == EXIT_OK
+    found = _tag_paths(tags)
+    assert found.get(str(calls / "01-payroll-dental-discovery.txt"), 0) > 0
+    assert found.get(str(calls / "32-pilot-checkin-short.txt"), 0) > 0

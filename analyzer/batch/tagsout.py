@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..tables import TAG_COLUMNS
+from .columns import ERROR
+from .journal import repair_tail
 from .work import TAGS_KEY
 from .writers import output_format, write_output
 
@@ -36,6 +38,8 @@ class TagSink:
         self.journal = tags_journal_path(self.target)
         if not resume:
             self.journal.unlink(missing_ok=True)
+        else:
+            repair_tail(self.journal)  # a line cut by a kill is dropped, not written onto
         self.rows = 0
 
     @classmethod
@@ -63,8 +67,10 @@ class TagSink:
             with open(self.journal, "a", encoding="utf-8") as fh:
                 for row in rows:
                     tags = row.pop(TAGS_KEY, None)
-                    if tags is not None:
-                        fh.write(json.dumps({"path": row["path"], "tags": tags}, ensure_ascii=False) + "\n")
+                    if tags is not None or row.get("status") == ERROR:
+                        # (a call that failed has no tags: an entry of none
+                        # replaces what an earlier run journaled of it)
+                        fh.write(json.dumps({"path": row["path"], "tags": tags or []}, ensure_ascii=False) + "\n")
                         fh.flush()
                     yield row
         finally:
