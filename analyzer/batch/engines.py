@@ -125,7 +125,7 @@ def _process_rows(
     ctx = worker_context()
 
     def new_pool(n: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker, initargs=(options,))
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker, initargs=(options, os.getpid()))
 
     pools = [new_pool(workers)]
     flight = _Window(_chunks(tasks, chunk), max(1, window // chunk))

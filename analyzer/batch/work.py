@@ -87,24 +87,41 @@ def _model_key(model: Any) -> Any:
     return ("artifact", getattr(model, "source", None), getattr(model, "name", None))
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Stop this worker when the process that started it is gone (killed, say)."""
+def _exit_with_parent(parent: int, run_pid: int | None = None) -> None:
+    """Stop this worker when the process that started it, or the run's, is gone (killed, say)."""
     while True:
         time.sleep(1.0)
-        if os.getppid() != parent:
+        if os.getppid() != parent or (run_pid is not None and not _alive(run_pid)):
             os._exit(1)
 
 
-def init_worker(options: BatchOptions) -> None:
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, not yet reaped, counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # (Linux: a killed process whose parent has not reaped it yet is a zombie)
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().split(b") ", 1)[-1][:1] != b"Z"
+    except OSError:
+        return True
+
+
+def init_worker(options: BatchOptions, run_pid: int | None = None) -> None:
     """Process-pool initializer: remember the options (the analyzer is built by
     the first call that needs it, see :func:`score_path`).
 
-    A daemon thread ends the worker if its parent dies, so a killed run leaves
-    no orphaned workers holding memory and the caller's pipes.
+    A daemon thread ends the worker if its parent dies, or the run's own
+    process (``run_pid``: a worker forked from a fork server has the server
+    for its parent, which outlives a run killed with ``kill -9``), so a killed
+    run leaves no orphaned workers holding memory and the caller's pipes.
     """
     global _WORKER_OPTIONS
     _WORKER_OPTIONS = options
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(), run_pid), daemon=True).start()
 
 
 def model_columns(options: BatchOptions) -> tuple[str | None, str | None]:

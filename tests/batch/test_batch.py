@@ -720,3 +720,48 @@ def test_batch_report_paths_do_not_collide(tmp_path):
     names = ["col/a/b.csv", "col/a__b.csv", "col/x y.csv", "col/x_y.csv"]
     paths = {batch.report_path(tmp_path, n) for n in names}
     assert len(paths) == len(names)
+
+
+_KILLED_RUN = """
+import os, signal, sys
+from concurrent.futures import ProcessPoolExecutor
+from analyzer.batch.engines import worker_context
+from analyzer.batch.options import BatchOptions
+from analyzer.batch.work import init_worker
+
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1, mp_context=worker_context(), initializer=init_worker, initargs=(BatchOptions(), os.getpid()))
+    print(pool.submit(os.getpid).result(), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # as `kill -9` of a run, with its pool running
+"""
+
+
+def test_batch_workers_end_when_the_run_is_killed(tmp_path):
+    """A run killed with SIGKILL cannot stop its pool: each worker sees the
+    run's process gone and ends itself (a worker forked from a fork server
+    has the server, not the run, for its parent)."""
+    import subprocess
+    import sys
+    import time
+
+    from analyzer.batch.work import _alive
+
+    script = tmp_path / "run.py"
+    script.write_text(_KILLED_RUN, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    worker = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 30  # (the worker looks once a second)
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(worker)
+
+
+def test_batch_alive_tells_a_running_process_from_an_ended_one():
+    import subprocess
+    import sys
+
+    from analyzer.batch.work import _alive
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    assert _alive(os.getpid()) and not _alive(child.pid)
