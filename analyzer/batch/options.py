@@ -85,7 +85,7 @@ def settings_fingerprint(options: BatchOptions) -> str:
     manifest and tagger models) are all the same as in this run.
     """
     thresholds = dataclasses.asdict(options.thresholds) if options.thresholds is not None else None
-    trackers = options.trackers.fingerprint() if options.trackers is not None else "default"
+    trackers = _trackers_key(options.trackers)
     manifest = options.manifest.fingerprint() if options.manifest is not None else None
     settings = [thresholds, repr(options.roles), options.format, options.base_model, __version__, trackers, manifest]
     if options.taggers != "default":  # (runs with the shipped taggers keep the fingerprint they had)
@@ -103,3 +103,16 @@ def taggers_fingerprint(taggers: str) -> Any:
     from ..nlp.learned import model_files
 
     return [taggers] + [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in model_files(taggers)]
+
+
+def _trackers_key(trackers: "TrackerSet | None") -> str:
+    """The trackers as the fingerprint holds them: ``default`` for the shipped
+    set however it was given (None, or the set itself, as the library passes
+    it), so that a run from Python and one from the command line with the
+    same settings share their rows."""
+    if trackers is None:
+        return "default"
+    from ..trackers import default_trackers
+
+    found = trackers.fingerprint()
+    return "default" if found == default_trackers().fingerprint() else found

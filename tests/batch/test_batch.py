@@ -765,3 +765,14 @@ def test_batch_alive_tells_a_running_process_from_an_ended_one():
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     assert _alive(os.getpid()) and not _alive(child.pid)
+
+
+def test_batch_settings_fingerprint_of_the_shipped_trackers_however_given():
+    """The library passes the shipped trackers as a set, the command line as
+    none: the same settings, the same fingerprint (and rows one run resumes)."""
+    from analyzer.batch.options import BatchOptions, settings_fingerprint
+    from analyzer.trackers import resolve_trackers
+
+    shipped = settings_fingerprint(BatchOptions())
+    assert settings_fingerprint(BatchOptions(trackers=resolve_trackers("default"))) == shipped
+    assert settings_fingerprint(BatchOptions(trackers=resolve_trackers("none"))) != shipped
