@@ -104,6 +104,7 @@ def score(
     _tell(run, as_json, quiet, summary_path, html_path, reports_dir)
     _report_errors(run, output, files.unreadable)
     _note_unmatched_names(run, sellers, buyers)
+    _note_unreported(run, reports_dir)
     sys.exit(EXIT_FINDINGS if run.failed or files.unreadable else EXIT_OK)
 
 
@@ -165,12 +166,28 @@ def _write_extras(
 
         reports = None
         if reports_dir is not None:  # a row's path -> its report, relative to the page
+            # (only a report that is there: a resumed run writes none for the
+            # calls it does not score again)
+            written = ((r["path"], batch.report_path(reports_dir, r["path"])) for r in run.rows if r.get("status") == "ok")
             reports = {
-                r["path"]: Path(os.path.relpath(batch.report_path(reports_dir, r["path"]), html_path.parent)).as_posix()
-                for r in run.rows
-                if r.get("status") == "ok"
+                path: Path(os.path.relpath(report, html_path.parent)).as_posix() for path, report in written if report.exists()
             }
         write_dashboard(run.rows, html_path, reports=reports)
+
+
+def _note_unreported(run, reports_dir: Path | None) -> None:
+    """A note when a resumed run with ``--reports`` skipped calls: it wrote no
+    report for them (the dashboard links only the reports that are there)."""
+    if reports_dir is None or not run.skipped:
+        return
+    from ..wording import plural
+
+    one = run.skipped == 1
+    err(
+        f"note: {plural(run.skipped, 'call')} already in the output {'was' if one else 'were'} not scored again, so "
+        f"this run wrote no report for {'it' if one else 'them'} in {reports_dir} (the dashboard links only the "
+        "reports that are there); run without --resume to write every report"
+    )
 
 
 def _note_unmatched_names(run, sellers, buyers) -> None:

@@ -185,6 +185,19 @@ def test_batch_cli_html_dashboard_and_reports(calls):
         assert batch.report_path(tmp / "reports", os.path.relpath(p, tmp)).exists()
 
 
+@pytest.mark.skipif(importlib.util.find_spec("analyzer.html") is None, reason="analyzer.html is not there yet")
+def test_batch_cli_resumed_reports_link_only_what_is_there(calls):
+    """A run without --reports, resumed with them, scores no call again: the
+    dashboard links no report that was not written, and stderr says why."""
+    tmp, good, bad = calls
+    assert invoke(["calls", "-o", "out.jsonl", "--engine", "sequential"], tmp).exit_code == EXIT_FINDINGS
+    res = invoke(["calls", "-o", "out.jsonl", "--engine", "sequential", "--resume", "--html", "dash.html", "--reports", "reports"], tmp)
+    assert res.exit_code == EXIT_FINDINGS, res.output
+    assert not list((tmp / "reports").glob("*.html"))
+    assert "reports/" not in (tmp / "dash.html").read_text(encoding="utf-8")
+    assert "calls already in the output were not scored again" in res.stderr and "without --resume" in res.stderr
+
+
 # --- a run killed part-way, then resumed -----------------------------------------
 
 
