@@ -25,16 +25,20 @@ def strip_speech(text: str) -> tuple[str, list[int]]:
     """
     out: list[str] = []
     where: list[int] = []
+    size = 0  # characters so far (a letter may lower-case to two: "İ" is "i̇")
     for ch in text:
-        where.append(len(out))
+        where.append(size)
         if ch in DROPPED:
             continue
         if ch.isspace():
             if not out or out[-1] == " ":
                 continue
             out.append(" ")
+            size += 1
             continue
-        out.append(ch.lower())
+        low = ch.lower()
+        out.append(low)
+        size += len(low)
     while out and out[-1] == " ":
         out.pop()
     return "".join(out), where

@@ -200,3 +200,28 @@ def test_analysis_refused_model_leaves_the_base_pipeline_as_it_was(tmp_path):
         Analyzer(base_model=base, model=tmp_path / "missing.skops")
     assert base.pipe_names == []
     assert "callcoach_buyer_question" in Analyzer(base_model=base, model=None).nlp.pipe_names
+
+
+@pytest.mark.parametrize("text", ["Hi İlker. How are you? Fine.", "ÀB, çd. Straße!", "plain text, no change"])
+def test_analysis_asr_rewrite_keeps_each_cue_at_its_words(text):
+    """Rewriting a turn as speech-recognition output moves each cue's offset
+    to where its words now start, a letter that lower-cases to two
+    characters ("İ") included."""
+    from analyzer.asr import strip_speech
+
+    out, where = strip_speech(text)
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            assert out[where[i] : where[i] + len(ch.lower())] == ch.lower()
+
+
+def test_analysis_tags_in_reading_order_in_an_untimed_call():
+    """Two tags in one turn of an untimed call come in the order they are said."""
+    from analyzer.analysis import Analyzer
+
+    text = (
+        "Dana: If we can get the price down to forty thousand, can you sign by Friday? "
+        "And separately, how are you handling renewals today?\nSam: Badly.\n"
+    )
+    result = Analyzer(model=None).analyze_text(text, sellers=["Dana"])
+    assert [t.tag for t in result.tags] == ["if_then_close", "buyer_question"]
