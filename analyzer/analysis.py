@@ -468,6 +468,7 @@ def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
     """Every tag span of the doc as a :class:`Tag`, in reading order."""
     turn_chars = ext.turn_table(doc).start_chars
     out: list[Tag] = []
+    at: list[int] = []  # each tag's first token: reading order, timed or not
     for name in ext.TAG_NAMES:
         if name not in doc.spans:
             continue
@@ -490,5 +491,6 @@ def tags_from_doc(doc: Doc, transcript: Transcript) -> list[Tag]:
                     open=span._.get(ext.OPEN) if name == ext.BUYER_QUESTION else None,
                 )
             )
-    out.sort(key=lambda t: (t.turn, t.start or 0.0, ext.TAG_NAMES.index(t.tag)))
-    return out
+            at.append(span.start)
+    order = sorted(range(len(out)), key=lambda k: (out[k].turn, at[k], ext.TAG_NAMES.index(out[k].tag)))
+    return [out[k] for k in order]
