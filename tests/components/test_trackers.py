@@ -196,3 +196,17 @@ def test_trackers_entry_point_declared():
     cfg.read(ROOT / "setup.cfg", encoding="utf-8")
     declared = dict(line.split(" = ") for line in cfg["options.entry_points"]["spacy_factories"].strip().splitlines())
     assert declared["callcoach_trackers"] == "analyzer.nlp.components.trackers:make_trackers"
+
+
+def test_trackers_phrase_never_spans_two_speakers(nlp):
+    """Words that end one turn and begin the next are no phrase: "price" and
+    "point" are said by two people, and the seller's "price" is a mention."""
+    turns = [("Dana", "so we could talk about the price"), ("Sam", "point is we cannot spend more this year")]
+    assert mentions(nlp, turns) == [("pricing", "price", 0)]
+
+
+def test_trackers_filler_context_is_its_own_turn(nlp):
+    """A comma at the end of the buyer's turn does not make the seller's
+    "Like which ones?" a filler."""
+    doc = analyse_doc(nlp, build_transcript([("Sam", "We looked at a few other tools,"), ("Dana", "Like which ones?")]))
+    assert list(doc.spans[FILLERS_KEY]) == []

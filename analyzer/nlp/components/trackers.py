@@ -93,7 +93,7 @@ class TrackerMatcher(Component):
                 continue
             for key, start, end in matcher(doc):
                 name = strings[key]
-                if self._counts(doc, start, self.sides.get(name, "any")):
+                if _one_turn(doc, start, end) and self._counts(doc, start, self.sides.get(name, "any")):
                     found.setdefault(name, []).append((start, end))
         spans = []
         for name, ranges in found.items():
@@ -107,7 +107,7 @@ class TrackerMatcher(Component):
         strings = doc.vocab.strings
         for key, start, end in self.filler_matcher(doc):
             row = self.filler_rules[strings[key]]
-            if _filler_in_context(doc, start, end, row):
+            if _one_turn(doc, start, end) and _filler_in_context(doc, start, end, row):
                 spans.append(Span(doc, start, end, label="filler"))
         return _longest_first_spans(spans)
 
@@ -148,9 +148,19 @@ class TrackerMatcher(Component):
         return self
 
 
+def _one_turn(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens ``start:end`` lie in one turn (a phrase is said by one speaker)."""
+    return turn_index_of(doc, start) == turn_index_of(doc, end - 1)
+
+
 def _filler_in_context(doc: Doc, start: int, end: int, row: dict[str, Any]) -> bool:
-    before = doc[start - 1].lower_ if start > 0 else ""
-    after = doc[end].lower_ if end < len(doc) else ""
+    """Whether a filler's neighbours in its own turn allow it (the words of
+    the turn before or after are another speaker's)."""
+    turn = turn_index_of(doc, start)
+    table = turn_table(doc) if turn is not None else None
+    first, stop = (table.starts[turn], table.ends[turn]) if table is not None else (0, len(doc))
+    before = doc[start - 1].lower_ if start > first else ""
+    after = doc[end].lower_ if end < stop else ""
     if before in row.get("not_after", ()) or after in row.get("not_before", ()):
         return False
     if row.get("needs_comma") and before != "," and after != ",":
