@@ -31,7 +31,8 @@ from .nlp.pipeline import analyse_doc, build_nlp
 from .readers import read_bytes, read_call, read_text
 from .mentions import TRACKERS_PIPE, seller_filler_count, tracker_results
 from .result import AnalysisResult, SpeakerSummary, Tag
-from .roles import assign_roles, check_roles, role_model
+from .rolecheck import check_roles
+from .roles import assign_roles, role_model
 from .side_questions import buyer_side_questions
 from .trackers import TrackerSet, resolve_trackers
 from .transcript import Role, Transcript
@@ -399,7 +400,7 @@ class Analyzer:
         )
         if self.model is None:
             return result
-        if not scorable(result):
+        if not scorable(result, self.thresholds):
             return replace(result, model=self.model.name)
         score, label, reasons = self.model.score(
             result, backchannel_max_words=self.thresholds.backchannel_max_words, thresholds=self.thresholds
@@ -415,15 +416,27 @@ def _questions_by_speaker(tags: list[Tag]) -> dict[str, int]:
     return out
 
 
-def scorable(result: AnalysisResult) -> bool:
-    """A call is scored only when both a seller and a buyer speak in it.
+def scorable(result: AnalysisResult, thresholds: Thresholds | None = None) -> bool:
+    """A call is scored only when both a seller and a buyer speak in it, and
+    they say ``min_scored_words`` words or more between them.
 
-    The classifier judges how a seller treats a buyer; a voicemail or a call
-    whose roles put everyone on one side gives it nothing to judge, and a
-    confident number there would be invented.
+    The classifier judges how a seller treats a buyer; a voicemail, a call
+    whose roles put everyone on one side, or an exchange of a few lines gives
+    it nothing to judge, and a confident number there would be invented.
     """
+    return unscored_because(result, thresholds) is None
+
+
+def unscored_because(result: AnalysisResult, thresholds: Thresholds | None = None) -> str | None:
+    """Why the classifier does not score a call (a phrase for "the call ..."), or None when it does."""
     roles = {s.role for s in result.speakers if s.words > 0}
-    return "seller" in roles and "buyer" in roles
+    if "seller" not in roles or "buyer" not in roles:
+        return "needs both a seller and a buyer speaking to be scored"
+    least = (thresholds or default_thresholds()).min_scored_words
+    words = sum(s.words for s in result.speakers if s.role in ("seller", "buyer"))
+    if words < least:
+        return f"is too short to be scored ({words} words from the seller and the buyer; at least {least})"
+    return None
 
 
 def resolve_model(model: "str | Path | ModelArtifact | None") -> "ModelArtifact | None":

@@ -104,6 +104,7 @@ BOUNDS: dict[str, Bound] = {
     "role_words_read": Bound(int, 1, 1_000_000_000),
     "seller_patience_min_seconds": Bound(float, 0.0, 60.0),
     "seller_patience_min_handovers": Bound(int, 1, 10_000),
+    "min_scored_words": _WORDS,
     # Never above the readers' own cap (analyzer.readers.limits.MAX_FILE_BYTES).
     "max_file_bytes": Bound(int, 1024, 64 * 1024 * 1024),
     "max_json_values": Bound(int, 1_000, 10_000_000),
@@ -214,6 +215,7 @@ class Thresholds(_Validated):
     role_words_read: int
     seller_patience_min_seconds: float
     seller_patience_min_handovers: int
+    min_scored_words: int
 
     _section = SECTION
 

@@ -60,6 +60,10 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+#: Features that describe the call rather than what the seller does: they
+#: enter the score, but are never named as a reason for it (no seller can act
+#: on the length of a call).
+CONTEXT_FEATURES: frozenset[str] = frozenset({"log_words"})
 FEATURE_BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}
 
 

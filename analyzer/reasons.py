@@ -54,7 +54,8 @@ def _questions(v: float, r: Any, th: Thresholds, ref: float) -> tuple[str, str]:
     n = r.metrics.buyer_questions
     return (
         f"the seller asked {plural(n, 'question')} about the buyer ({v:.1f} per 1,000 words)",
-        f"buyer-centric calls ask {questions_target(th)}",
+        # (the score weighs the rate; the target is a count for long discovery calls)
+        f"buyer-centric calls ask {questions_target(th)}" + (f" ({_typical(f'{ref:.1f} per 1,000 words')})" if ref else ""),
     )
 
 

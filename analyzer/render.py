@@ -35,7 +35,7 @@ def _pct(x: float | None) -> str:
     return wording.pct(x)
 
 
-def score_line(result: AnalysisResult) -> Text:
+def score_line(result: AnalysisResult, thresholds: Thresholds | None = None) -> Text:
     """The headline a rep reads first."""
     if result.score is None and result.model is None:
         return Text(
@@ -44,11 +44,10 @@ def score_line(result: AnalysisResult) -> Text:
             style="dim",
         )
     if result.score is None:
-        return Text(
-            "Score: none - the call needs both a seller and a buyer speaking to be scored. "
-            "The measurements and feedback below still hold.",
-            style="dim",
-        )
+        from .analysis import unscored_because
+
+        why = unscored_because(result, thresholds) or "was not scored"
+        return Text(f"Score: none - the call {why}. The measurements and feedback below still hold.", style="dim")
     side = "buyer-centric" if result.label == "buyer_centric" else "seller-centric"
     filled = int(round(result.score / 10))
     bar = "#" * filled + "-" * (10 - filled)
@@ -133,7 +132,7 @@ def report(result: AnalysisResult, console: Console, *, thresholds: Thresholds |
         else "untimed (shares by words)"
     )
     console.print(f"{result.format} transcript, {length}, {wording.plural(sum(s.words for s in result.speakers), 'word')}")
-    say(console, score_line(result), indent=0)
+    say(console, score_line(result, th), indent=0)
     if result.reasons:
         say(console, Text("What moved it most (weights on the model's log-odds scale; + is towards buyer-centric):", style="dim"), head="  ")
         for line in reason_lines(result):

@@ -16,7 +16,7 @@ from .metrics import Metrics
 from .transcript import Transcript
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .roles import RoleCheck
+    from .rolecheck import RoleCheck
 
 SCHEMA_VERSION = 1
 

@@ -225,3 +225,24 @@ def test_analysis_tags_in_reading_order_in_an_untimed_call():
     )
     result = Analyzer(model=None).analyze_text(text, sellers=["Dana"])
     assert [t.tag for t in result.tags] == ["if_then_close", "buyer_question"]
+
+
+def test_analysis_too_short_a_call_is_not_scored():
+    """A few lines ("Is now a bad time?") are no sales conversation the
+    classifier can judge: no score, and the report says why; its length is
+    no reason of a score either."""
+    import io
+
+    from rich.console import Console
+
+    from analyzer.analysis import Analyzer
+    from analyzer.render import report
+
+    analyzer = Analyzer()
+    short = analyzer.analyze_text("Dev: Hi, is now a bad time?\nAnn: A bit, call me next week.\nDev: Will do, thanks.\n", sellers=["Dev"])
+    assert short.score is None and short.model is not None
+    out = io.StringIO()
+    report(short, Console(file=out, width=200, color_system=None))
+    assert "too short to be scored (15 words from the seller and the buyer; at least 100)" in out.getvalue()
+    scored = analyzer.analyze_file(SAMPLES / "07-hr-analytics-demo.vtt")
+    assert scored.score is not None and "log_words" not in [r.feature for r in scored.reasons]

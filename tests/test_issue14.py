@@ -212,7 +212,7 @@ def test_issue14_3_the_fix_fixes_the_roles():
     d = json.loads(result.stdout)
     roles = {s["name"]: s["role"] for s in d["speakers"]}
     assert roles == {"Recording": "other", "Maya Lind": "seller", "Jonas Berg": "buyer"}
-    assert d["roles_check"]["confidence"] == "high" and d["score"] is not None
+    assert d["roles_check"]["confidence"] == "high"  # (ten short lines: too few words to be scored)
     assert "CC101" not in {f["code"] for f in d["feedback"]}
 
 
@@ -307,9 +307,10 @@ def test_issue14_6_questions_reason_reads_as_the_issue_asks():
         class metrics:
             buyer_questions = 2
 
-    measured, target = explain("buyer_questions_per_1000_words", 1.5, R, default_thresholds(), {})
+    measured, target = explain("buyer_questions_per_1000_words", 1.5, R, default_thresholds(), {"buyer_questions_per_1000_words": 7.25})
     assert measured.startswith("the seller asked 2 questions about the buyer")
-    assert target == "buyer-centric calls ask 11-14 in a discovery call of 30 minutes or more"
+    # the count of the target, and beside it the rate the score weighs, as the training calls have it
+    assert target == "buyer-centric calls ask 11-14 in a discovery call of 30 minutes or more (typical of the training calls: 7.2 per 1,000 words)"
 
 
 # -- 7. files left out, include/exclude, .docx -------------------------------------------------

@@ -27,7 +27,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..errors import ModelArtifactError
-from ..features import FEATURE_BY_NAME, call_features
+from ..features import CONTEXT_FEATURES, FEATURE_BY_NAME, call_features
 from ..modelfile import DEFAULT_MODEL_NAME, default_model_path  # noqa: F401 - part of this module's API
 from ..result import ScoreReason
 
@@ -142,7 +142,8 @@ class ModelArtifact:
         A feature's contribution is measured on the log-odds scale: the
         call's log-odds minus those with that feature alone set back to its
         typical value (the median of the training calls). The ``top`` largest
-        contributions are the reasons, each with its measured value and
+        contributions among the behaviours (:data:`~analyzer.features.CONTEXT_FEATURES`
+        left out) are the reasons, each with its measured value and
         target in words (:func:`analyzer.reasons.explain`); there are reasons
         whenever there is a score, however close to 0 or 100.
         """
@@ -164,6 +165,9 @@ class ModelArtifact:
             (name, float(z[0] - zi), score - float(pi * 100.0))
             for name, zi, pi in zip(self.feature_names, z[1:], proba[1:])
         ]
+        # The reasons are behaviours: the call's own context (its length) moves
+        # the score too, but is no reason a seller can act on.
+        effects = [e for e in effects if e[0] not in CONTEXT_FEATURES]
         effects.sort(key=lambda e: -abs(e[1]))
         reasons = []
         for name, contribution, points in effects[:top]:

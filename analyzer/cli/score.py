@@ -103,8 +103,7 @@ def score(
             sys.exit(EXIT_INPUT_ERROR)
     _tell(run, as_json, quiet, summary_path, html_path, reports_dir)
     _report_errors(run, output, files.unreadable)
-    _note_unmatched_names(run, sellers, buyers)
-    _note_unreported(run, reports_dir)
+    _notes(run, sellers, buyers, reports_dir)
     sys.exit(EXIT_FINDINGS if run.failed or files.unreadable else EXIT_OK)
 
 
@@ -173,6 +172,12 @@ def _write_extras(
                 path: Path(os.path.relpath(report, html_path.parent)).as_posix() for path, report in written if report.exists()
             }
         write_dashboard(run.rows, html_path, reports=reports)
+
+
+def _notes(run, sellers, buyers, reports_dir: Path | None) -> None:
+    """The notes on stderr after a run: names that speak in no call, reports not written."""
+    _note_unmatched_names(run, sellers, buyers)
+    _note_unreported(run, reports_dir)
 
 
 def _note_unreported(run, reports_dir: Path | None) -> None:

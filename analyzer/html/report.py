@@ -48,6 +48,7 @@ def report_view(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
     return {
         **header_view(result),
         "score": gauge_view(result),
+        "unscored": _unscored(result, th),
         "timeline": timeline_view(ctx),
         "legend": legend_view(ctx.tags),
         "metrics": metrics_view(result, th, ctx.timed) + conversation_metrics(result, th),
@@ -58,6 +59,15 @@ def report_view(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
         "feedback": feedback_view(ctx),
         "turns": transcript_view(ctx),
     }
+
+
+def _unscored(result: AnalysisResult, th: Thresholds) -> str | None:
+    """Why a call with a model loaded has no score (a phrase for "The call ...")."""
+    from ..analysis import unscored_because
+
+    if result.score is not None or result.model is None:
+        return None
+    return unscored_because(result, th)
 
 
 def header_view(result: AnalysisResult) -> dict[str, Any]:
