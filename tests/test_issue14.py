@@ -334,6 +334,52 @@ def test_issue14_7_docx_is_read_like_its_text(tmp_path):
     assert [(t.speaker, t.text, t.start) for t in word.turns] == [(t.speaker, t.text, t.start) for t in text.turns]
 
 
+@pytest.mark.parametrize(
+    "header,rows,expected",
+    [
+        # speaker, time, text: the time is the turn's start, not words
+        (None, [("Dana Reyes", "00:00:03", "Hi Sam, thanks for joining."), ("Sam Cho", "00:00:07", "Happy to be here.")],
+         [("Dana Reyes", "Hi Sam, thanks for joining.", 3.0), ("Sam Cho", "Happy to be here.", 7.0)]),
+        # time first
+        (None, [("0:03", "Dana Reyes", "Hi Sam."), ("0:07", "Sam Cho", "Hello.")],
+         [("Dana Reyes", "Hi Sam.", 3.0), ("Sam Cho", "Hello.", 7.0)]),
+        # a row of column names is no turn
+        (("Speaker", "Text"), [("Dana Reyes", "Hi Sam."), ("Sam Cho", "Hello.")],
+         [("Dana Reyes", "Hi Sam.", None), ("Sam Cho", "Hello.", None)]),
+    ],
+)
+def test_issue14_7_docx_transcript_table(tmp_path, header, rows, expected):
+    """A Word transcript laid out as a table is read as the text shape its rows hold."""
+    docx = pytest.importorskip("docx")
+    from analyzer import read_transcript
+
+    document = docx.Document()
+    document.add_paragraph("Acme discovery - Transcript")  # a title, as a tool writes one
+    body = ([header] if header else []) + rows
+    table = document.add_table(rows=len(body), cols=len(body[0]))
+    for row, cells in zip(table.rows, body):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    document.save(tmp_path / "call.docx")
+    found = read_transcript(tmp_path / "call.docx")
+    assert [(t.speaker, t.text, t.start) for t in found.turns] == expected
+
+
+def test_issue14_7_docx_tables_are_read_where_they_stand(tmp_path):
+    docx = pytest.importorskip("docx")
+    from analyzer import read_transcript
+
+    document = docx.Document()
+    document.add_paragraph("Dana Reyes: Hi Sam, how are you handling renewals today?")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Sam Cho", "Badly, in spreadsheets."
+    document.add_paragraph("Dana Reyes: Why is that?")
+    document.save(tmp_path / "call.docx")
+    assert [t.text for t in read_transcript(tmp_path / "call.docx").turns] == [
+        "Hi Sam, how are you handling renewals today?", "Badly, in spreadsheets.", "Why is that?",
+    ]
+
+
 def test_issue14_7_the_run_says_what_it_left_out(tmp_path):
     calls = tmp_path / "calls"
     (calls / ".drafts").mkdir(parents=True)

@@ -7,8 +7,12 @@ of the same transcript saved as text (a Teams transcript: a head, then
 lines). The text readers then read it as they read that shape, so a
 ``.docx`` has the same speakers, turns and times as its text export.
 
-Table cells (some tools lay a transcript out as a table of speaker, time
-and text) become one line each row, cells joined with ``: ``.
+Tables are read where they stand among the paragraphs. Some tools lay a
+transcript out as a table of speaker, time and text: each row becomes the
+line of the text shape that says the same (``Name (0:03): text``, or
+``[0:03] Name: text`` when the time comes first; ``Name: text`` without a
+time), and a first row of column names (``Speaker | Time | Text``) is no
+turn.
 """
 from __future__ import annotations
 
@@ -55,10 +59,45 @@ def docx_text(data: bytes, source: str) -> str:
         raise TranscriptFormatError(
             source, None, "a Word document (.docx) that can be opened", f"{type(exc).__name__}: {exc}", code="E158"
         ) from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells if c.text.strip()]
-            if cells:
-                lines.append(": ".join(cells))
+    lines: list[str] = []
+    for block in document.iter_inner_content():  # paragraphs and tables, in document order
+        if hasattr(block, "rows"):
+            lines += _table_lines(block)
+        else:
+            lines.append(block.text)
     return "\n".join(line.replace("\r", "") for line in lines)
+
+
+#: Column names of a transcript table's first row (lower case).
+_HEADINGS = frozenset(
+    "speaker name participant who time timestamp start end start time end time text transcript"
+    " words utterance said content".split()
+)
+
+
+def _table_lines(table) -> list[str]:
+    """One line a row: a transcript table's row in the text shape it holds."""
+    out: list[str] = []
+    for k, row in enumerate(table.rows):
+        cells = [c.text.strip() for c in row.cells if c.text.strip()]
+        cells = list(dict.fromkeys(cells)) if len(cells) > 1 else cells  # (a merged cell repeats)
+        if not cells or (k == 0 and all(c.lower() in _HEADINGS for c in cells)):
+            continue
+        times = [i for i, c in enumerate(cells) if clock_seconds_or_none(c) is not None]
+        if len(cells) == 3 and times == [1]:  # speaker, time, text
+            out.append(f"{cells[0]} ({cells[1]}): {cells[2]}")
+        elif len(cells) == 3 and times == [0]:  # time, speaker, text
+            out.append(f"[{cells[0]}] {cells[1]}: {cells[2]}")
+        else:
+            out.append(": ".join(cells))
+    return out
+
+
+def clock_seconds_or_none(text: str) -> float | None:
+    """The seconds of a clock time cell (``0:03``, ``00:01:02``, ``[00:01:02]``), or None."""
+    from .names import bracketed_clock
+
+    try:
+        return bracketed_clock(text)
+    except ValueError:
+        return None
