@@ -567,6 +567,23 @@ def test_readers_whisperx_segment_without_speaker_takes_the_nearest(times, owner
     assert sum(len(t.text.split()) for t in transcript.turns) == 11  # nothing lost
 
 
+@pytest.mark.parametrize(
+    "header,row1,row2,times",
+    [
+        ("Speaker,Start Time,End Time,Text", "Dana Reyes,0.5,3.0,Hi Sam.", "Sam Cho,3.5,5.0,Hello.", [(0.5, 3.0), (3.5, 5.0)]),
+        ("Timestamp,Speaker,Text", "00:00:01,Dana Reyes,Hi Sam.", "00:00:04,Sam Cho,Hello.", [(1.0, 1.8), (4.0, 4.4)]),
+    ],
+)
+def test_readers_csv_header_as_call_tools_name_it(header, row1, row2, times):
+    """ "Start Time" is start_time, and a timestamp column is the start: the call is timed."""
+    from analyzer.readers import read_text
+
+    transcript = read_text(f"{header}\n{row1}\n{row2}\n", source="call.csv")
+    assert [(t.speaker, t.start, t.end) for t in transcript.turns] == [
+        ("Dana Reyes", *times[0]), ("Sam Cho", *times[1]),
+    ]
+
+
 def test_readers_csv_header_naming_a_column_twice_is_refused():
     """Two text columns (or two speaker columns) leave unknown which one a row means: E140, not one dropped."""
     from analyzer.readers import read_text

@@ -24,20 +24,26 @@ from .names import cell_speaker
 
 FORMAT = "csv"
 
-# Header names accepted for each column (lower case).
+# Header names accepted for each column (lower case; a space or a hyphen in a
+# header reads as "_": "Start Time" is start_time, as call tools export it).
 _COLUMNS = {
     "speaker": ("speaker", "speaker_name", "name"),
-    "start": ("start", "start_time", "begin"),
+    "start": ("start", "start_time", "begin", "timestamp"),
     "end": ("end", "end_time", "stop"),
     "text": ("text", "transcript", "utterance"),
 }
+_SEPARATORS_RE = re.compile(r"[\s-]+")
+
+
+def _header_names(row: list[str]) -> list[str]:
+    return [_SEPARATORS_RE.sub("_", c.strip().lstrip("\ufeff").strip().lower()) for c in row]
 _CLOCK_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,4}):(\d\d(?:\.\d{1,9})?)")
 
 
 def header_columns(row: list[str]) -> dict[str, int] | None:
     """Column index of speaker, text, and start and end when present, or None
     when ``row`` is not a transcript header."""
-    names = [c.strip().lstrip("\ufeff").lower() for c in row]
+    names = _header_names(row)
     found: dict[str, int] = {}
     for key, aliases in _COLUMNS.items():
         for i, name in enumerate(names):
@@ -52,7 +58,7 @@ def header_columns(row: list[str]) -> dict[str, int] | None:
 def _named_twice(row: list[str]) -> str | None:
     """The first of speaker, text, start and end that two columns of a header
     name (by any of its names), or None: which one a row means is unknown."""
-    names = [c.strip().lstrip("\ufeff").lower() for c in row]
+    names = _header_names(row)
     for key, aliases in _COLUMNS.items():
         if sum(name in aliases for name in names) > 1:
             return key
