@@ -116,7 +116,9 @@ def scan_journal(path: Path) -> JournalIndex:
     offsets: dict[str, tuple[int, int, str | None]] = {}
     work: dict[str, tuple[Any, Any]] = {}
     known = set(columns())
-    extra: dict[str, None] = {}
+    # (per path, the columns beyond the known ones its row gives a value: the
+    # output keeps those of the rows it keeps, not of rows a later one replaced)
+    extra: dict[str, tuple[str, ...]] = {}
     kinds: dict[str, str] = {}
     clean = True
     last: str | None = None
@@ -138,13 +140,14 @@ def scan_journal(path: Path) -> JournalIndex:
             last = p
             offsets[p] = (pos, n, row.get("sha256"))
             work[p] = (row.get("model"), row.get("settings"))
+            extra.pop(p, None)  # (in the order the kept rows come)
+            extra[p] = tuple(k for k, v in row.items() if k not in known and v is not None)
             for k, v in row.items():
-                if k not in known:
-                    extra.setdefault(k, None)
                 if v is not None:
                     kinds[k] = merge_kind(kinds.get(k), kind_of(v))
             pos += n
-    return JournalIndex(offsets=offsets, clean=clean, extra_columns=list(extra), kinds=kinds, work=work)
+    extra_columns = list(dict.fromkeys(k for keys in extra.values() for k in keys))
+    return JournalIndex(offsets=offsets, clean=clean, extra_columns=extra_columns, kinds=kinds, work=work)
 
 
 def iter_journal(path: Path, index: JournalIndex) -> Iterator[tuple[bytes, dict[str, Any]]]:

@@ -302,3 +302,15 @@ def test_batch_cli_notes_a_given_name_that_speaks_in_no_call(tmp_path):
     assert result.exit_code == EXIT_OK, result.output
     assert "note: --buyer 'Tammy Boid' is a speaker of none of the calls scored; check its spelling" in result.stderr
     assert "--seller" not in result.stderr
+
+
+def test_batch_cli_resume_with_other_trackers_keeps_only_their_columns(tmp_path):
+    """A run resumed with other trackers scores every call again: the output's
+    tracker columns are those of the trackers counted, not all-empty columns
+    of the trackers of the run before."""
+    make_folder(tmp_path / "calls", bad=False)
+    assert invoke(["calls", "-o", "s.csv", "--engine", "sequential"], tmp_path).exit_code == EXIT_OK
+    assert any(c.startswith("tracker_") for c in pd.read_csv(tmp_path / "s.csv").columns)
+    res = invoke(["calls", "-o", "s.csv", "--engine", "sequential", "--resume", "--trackers", "none"], tmp_path)
+    assert res.exit_code == EXIT_OK, res.output
+    assert not [c for c in pd.read_csv(tmp_path / "s.csv").columns if c.startswith("tracker_")]
