@@ -6,7 +6,9 @@ Definitions follow ``spec/tags.md``:
   time (speakers with role ``other`` are left out). A side's speaking time is
   the time its cues cover, each moment once, so a pause between two cues of
   one speaker is nobody's talk-time. Where the call is untimed, words stand
-  in for time. ``None`` when no seller spoke (a call with no seller side).
+  in for time, and so they do where the cue times cannot be speaking times
+  (a side's words at more than twenty a second: cues of no length). ``None``
+  when no seller spoke (a call with no seller side).
 - Overlapping speech counts for each speaker who is talking: talk-time
   measures how long each side speaks, and when both speak at once, both are
   speaking. (The share therefore never exceeds 1, and a call full of
@@ -45,7 +47,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Iterator, Mapping
 
-from .config import Thresholds, default_thresholds
+from .config import BOUNDS, Thresholds, default_thresholds
 from .transcript import Role, Transcript, Turn
 
 
@@ -146,12 +148,24 @@ def seller_talk_share(transcript: Transcript) -> float | None:
     return _talk_share(side_totals(transcript), transcript.timed)
 
 
+#: The most words a second anyone speaks (the readers' bound on the speech
+#: rate): cue times that give a side more are no speaking times (cues of zero
+#: or a few milliseconds' length), and its words stand in for them.
+MAX_WORDS_PER_SECOND = BOUNDS["speech_rate_words_per_second"].high
+
+
+def times_hold(words: int, seconds: float | None) -> bool:
+    """Whether ``seconds`` can be the speaking time of ``words``."""
+    return seconds is not None and (words == 0 or (seconds > 0 and words / seconds <= MAX_WORDS_PER_SECOND))
+
+
 def _talk_share(totals: Mapping[Role, tuple[int, float | None]], timed: bool) -> float | None:
-    """:func:`seller_talk_share` from the call's :func:`side_totals`."""
+    """:func:`seller_talk_share` from the call's :func:`side_totals` (by words
+    where the cue times cannot be both sides' speaking times)."""
     (sw, ss), (bw, bs) = totals[Role.SELLER], totals[Role.BUYER]
     if sw == 0:
         return None  # no seller spoke: the call has no seller side to measure
-    if timed and ss is not None and bs is not None and ss + bs > 0:
+    if timed and times_hold(sw, ss) and times_hold(bw, bs) and ss + bs > 0:  # type: ignore[operator]
         return round(ss / (ss + bs), 4)
     if sw + bw == 0:
         return None
@@ -288,7 +302,7 @@ def seller_interruptions(gaps: list[float] | None) -> int | None:
 
 def words_per_minute(words: int, seconds: float | None, transcript: Transcript) -> float | None:
     """``words`` over ``seconds`` of speech, per minute; None when the ends are not known or nobody spoke."""
-    if not ends_known(transcript) or not seconds:
+    if not ends_known(transcript) or not seconds or not times_hold(words, seconds):
         return None
     return round(words * 60.0 / seconds, 1)
 

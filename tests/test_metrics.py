@@ -410,3 +410,15 @@ def test_metrics_nothing_to_measure_is_none(timed):
     others_only = build_transcript([("Bot", words(10), *t(0)), ("Op", words(10), *t(1))], {"Bot": "other", "Op": "other"})
     m = compute_metrics(others_only, {}, 0)
     assert (m.seller_talk_share, m.interactivity) == (None, None)
+
+
+@pytest.mark.parametrize("last_cue", [0.0, 0.01])
+def test_metrics_cue_times_that_are_no_speech_give_way_to_words(last_cue):
+    """Cues of no length (or of a few milliseconds) cannot hold their words:
+    the talk share is by words, as with no times, and no pace is given."""
+    turns = [
+        ("Dana", words(20), 0, 0), ("Sam", words(10), 5, 5), ("Dana", words(20), 9, 9), ("Sam", words(24), 12, 12 + last_cue),
+    ]
+    m = compute_metrics(build_transcript(turns), {}, 0)
+    assert m.seller_talk_share == round(40 / 74, 4)
+    assert (m.seller_words_per_minute, m.buyer_words_per_minute) == (None, None)
