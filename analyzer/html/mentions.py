@@ -145,8 +145,8 @@ def conversation_metrics(result: AnalysisResult, th: Thresholds) -> list[dict[st
                 "metric-fillers",
                 "Seller filler words",
                 f"{m.seller_filler_rate:.1f} per 100 words ({plural(m.seller_fillers, 'filler')})",
-                "\u201cUm\u201d, \u201cuh\u201d, \u201cyou know\u201d, \u201cI mean\u201d, \u201csort of\u201d and "
-                "\u201clike\u201d set off by a comma. Many speech engines drop fillers, so the figure is only as good as "
+                "\u201cUm\u201d, \u201cuh\u201d, \u201cer\u201d, \u201cerm\u201d, \u201cyou know\u201d, \u201cI mean\u201d, "
+                "\u201csort of\u201d, \u201ckind of\u201d and \u201clike\u201d set off by a comma. Many speech engines drop fillers, so the figure is only as good as "
                 "the transcript; shown, not judged.",
             )
         )
