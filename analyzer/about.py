@@ -1,3 +1,3 @@
 """The version of callcoach, in one place (``setup.cfg`` and the package read it here)."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
