@@ -261,10 +261,17 @@ def _call_row(
     """One call's row: its cues analysed as one transcript, or an error row saying why they cannot be."""
     if cols.start is not None:
         group = group.sort_values(cols.start, kind="stable", na_position="last")
-    source = str(cid)
+    source = "<no call id>" if _missing(cid) else str(cid)
     row: dict[str, Any] = dict.fromkeys(names)
     row.update(call_id=cid, status=ERROR, analyzer_version=__version__, model_digest=getattr(analyzer.model, "digest", None))
     try:
+        if _missing(cid):
+            from ..errors import TranscriptFormatError
+
+            raise TranscriptFormatError(
+                source, None, "a call id on every cue (which call a cue belongs to)",
+                f"{len(group)} cues with an empty call id", code="E127",
+            )  # fmt: skip
         transcript = _transcript_of(group, cols, source)
         given = role_map.for_call(source, transcript.speakers)
         if cols.role:
@@ -279,6 +286,16 @@ def _call_row(
         row.update({k: v for k, v in result.to_row().items() if k in row})
         row["status"] = OK
     return row
+
+
+def _missing(value: Any) -> bool:
+    """Whether a call id is missing (None, NaN, pandas' NA)."""
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # (a value pandas cannot judge is there)
+        return False
 
 
 def _transcript_of(group: "pd.DataFrame", cols: _CueColumns, source: str) -> "Transcript":

@@ -612,6 +612,16 @@ def test_batch_score_dataframe_cue_without_a_speaker_is_an_error_row(speaker, co
     assert out.loc["y", "status"] == "ok"  # a row with neither words nor a speaker loses nothing
 
 
+def test_batch_score_dataframe_cues_without_a_call_id_are_an_error_row():
+    """Cues whose call id is empty belong to no known call: one error row
+    (E127) that counts them, not a call named "nan" made of them."""
+    df = pd.DataFrame({"call_id": ["x", "x", None, float("nan")], "speaker": ["Dana", "Sam", "Dana", "Sam"],
+                       "text": ["How do you track renewals today?", "In a spreadsheet.", "Hi.", "Hello."]})
+    out = batch.score_dataframe(df)
+    assert list(out["status"]) == ["ok", "error"]
+    assert re.search(r"\[E127\] <no call id>: expected a call id on every cue .*found '2 cues with an empty call id'", out["error"].iloc[1])
+
+
 def test_batch_score_dataframe_has_the_tracker_columns_of_to_row(analyzer):
     df = pd.DataFrame(
         {
