@@ -115,20 +115,24 @@ def score_paths(
         **_trackers_and_manifest(trackers, manifest),
     )
     options = with_model(options, model)
-    files = _discovered(paths, include, exclude, options.manifest)
+    files = _discovered(paths, include, exclude, options.manifest, options.roles)
     rows = list(iter_rows(files, options, engine=engine, workers=workers, scheduler=scheduler))
     return rows_frame(rows, trackers=options.trackers.names)
 
 
-def _discovered(paths: list, include: Sequence[str], exclude: Sequence[str], manifest: "Manifest | None") -> list[str]:
+def _discovered(
+    paths: list, include: Sequence[str], exclude: Sequence[str], manifest: "Manifest | None", roles: "RoleMap | None" = None
+) -> list[str]:
     """:func:`discover`, with a warning for each folder that cannot be read, and
-    the manifest checked against the files (E356)."""
+    the manifest and the roles file checked against the files (E356, E207)."""
     unreadable: list[tuple[str, str]] = []
     files = discover(paths, include=include, exclude=exclude, unreadable=unreadable)
     for folder, why in unreadable:
         warnings.warn(f"cannot read the folder {folder} ({why}): none of its files is scored", stacklevel=3)
     if manifest is not None:
         manifest.check_names(files)
+    if roles is not None:
+        roles.check_files(files)
     return files
 
 

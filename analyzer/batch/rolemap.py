@@ -96,15 +96,43 @@ class RoleMap:
             out[resolve(name) or name] = role  # an unknown name is the analyzer's E201
         return out
 
+    def check_files(self, paths: Iterable[str | os.PathLike]) -> None:
+        """Refuse a file entry that names more than one call of a run (``paths``)
+        by the end of its path alone ("acme.vtt" where two folders hold one),
+        as a manifest refuses it: which call it means is unknown.
+
+        RAISES: RolesError (E207) naming the entry and the calls.
+        """
+        if not self.files:
+            return
+        meant: dict[str, list[str]] = {}
+        for path in paths:
+            entry = self._entry(os.fspath(path))
+            if entry is not None:
+                meant.setdefault(entry, []).append(os.fspath(path))
+        for entry, found in sorted(meant.items()):
+            if len(found) > 1:
+                shown = ", ".join(sorted(found)[:3]) + (", ..." if len(found) > 3 else "")
+                raise RolesError(
+                    f"the roles file's entry {entry!r} names {len(found)} calls of this run ({shown}); "
+                    "give more of its path",
+                    code="E207",
+                )
+
     def _file_roles(self, path: str) -> Mapping[str, str]:
         """The roles of the file entry that is the longest tail of ``path``."""
+        entry = self._entry(path)
+        return self.files[entry] if entry is not None else {}
+
+    def _entry(self, path: str) -> str | None:
+        """The file entry that is the longest tail of ``path`` (as the roles file writes it), or None."""
         norm = os.path.normpath(path).replace(os.sep, "/")
         best: tuple[str, str] | None = None
         for key, original in self._by_name.get(norm.rsplit("/", 1)[-1], ()):
             if norm == key or norm.endswith("/" + key) or os.path.abspath(norm) == os.path.abspath(key):
                 if best is None or len(key) > len(best[0]):
                     best = (key, original)
-        return self.files[best[1]] if best is not None else {}
+        return best[1] if best is not None else None
 
 
 def read_batch_roles(path: str | os.PathLike) -> RoleMap:

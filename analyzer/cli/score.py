@@ -293,14 +293,16 @@ def _lock(outputs):
 
 def _with_trackers_and_manifest(options, trackers_path: str | None, manifest_path: Path | None, files=()):
     """``options`` with the trackers and the manifest read (and checked against the
-    run's ``files``: E356 for a file name alone that two of them have) before any
-    call is scored."""
+    run's ``files``: E356 for a file name alone that two of them have, and E207
+    for such an entry of the roles file) before any call is scored."""
     from ..callmeta import read_manifest
     from ..trackers import resolve_trackers
 
     manifest = read_manifest(manifest_path) if manifest_path is not None else None
     if manifest is not None:
         manifest.check_names(files)
+    if options.roles is not None:
+        options.roles.check_files(files)
     return replace(options, trackers=resolve_trackers(trackers_path) if trackers_path else None, manifest=manifest)
 
 

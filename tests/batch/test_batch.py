@@ -786,3 +786,19 @@ def test_batch_settings_fingerprint_of_the_shipped_trackers_however_given():
     shipped = settings_fingerprint(BatchOptions())
     assert settings_fingerprint(BatchOptions(trackers=resolve_trackers("default"))) == shipped
     assert settings_fingerprint(BatchOptions(trackers=resolve_trackers("none"))) != shipped
+
+
+def test_batch_roles_file_entry_that_names_two_calls_is_refused(tmp_path):
+    """A roles file's entry by file name alone, where two folders of the run
+    hold a call of that name, could mean either: refused before any call is
+    scored (E207), as a manifest's is; its folder makes it one call's."""
+    from analyzer.errors import RolesError
+
+    name = "01-payroll-dental-discovery.txt"
+    for folder in ("a", "b"):
+        (tmp_path / "calls" / folder).mkdir(parents=True)
+        shutil.copy(SAMPLES / name, tmp_path / "calls" / folder / name)
+    with pytest.raises(RolesError, match=r"\[E207\] the roles file's entry '01-payroll-dental-discovery.txt' names 2 calls"):
+        batch.score_paths([tmp_path / "calls"], roles=batch.RoleMap(files={name: {"Priya Nair": "seller"}}))
+    df = batch.score_paths([tmp_path / "calls"], roles=batch.RoleMap(files={f"a/{name}": {"Priya Nair": "seller"}}))
+    assert list(df["status"]) == ["ok", "ok"]
