@@ -620,3 +620,21 @@ def test_readers_spec_examples(name, family, speakers, turns):
         assert any(
             t.speaker == tag["speaker"] and tag["quote"] in t.text for t in transcript.turns
         ), tag["quote"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_readers_utf16_without_byte_order_mark(encoding):
+    """UTF-16 text saved without a byte-order mark is read by where its NUL bytes fall, not refused as binary."""
+    from analyzer.readers import read_call
+
+    data = "Dana Reyes: Hi Sam, how are you handling renewals today?\nSam Cho: Badly, in spreadsheets.\n".encode(encoding)
+    assert [(t.speaker, t.text) for t in read_call(data, "call.txt").turns] == [
+        ("Dana Reyes", "Hi Sam, how are you handling renewals today?"), ("Sam Cho", "Badly, in spreadsheets."),
+    ]
+
+
+def test_readers_nul_bytes_not_laid_out_as_utf16_are_binary():
+    from analyzer.readers import read_call
+
+    with pytest.raises(TranscriptFormatError, match=r"\[E106\] blob\.bin: expected a text transcript, found 'binary data'"):
+        read_call(bytes(range(256)) * 8, "blob.bin")

@@ -18,7 +18,7 @@ Error codes (``TranscriptFormatError.code``), one per kind of problem:
 | E103 | some cues timed, others not                                    | Transcript         |
 | E104 | empty file (nothing but whitespace)                            | decode, read_text  |
 | E105 | bytes that are not UTF-8 (the line of the first bad byte)      | decode             |
-| E106 | binary data: NUL bytes without a UTF-16 byte-order mark        | decode             |
+| E106 | binary data: NUL bytes, not as UTF-16 text lays them out        | decode             |
 | E107 | a UTF-16 byte-order mark, then bytes that are not UTF-16       | decode             |
 | E108 | a call longer than the pipeline accepts (2 million characters) | read_call, nlp.pipeline |
 | E109 | a file over 64 MiB (refused before it is read)                 | read_bytes, decode, read_text |
@@ -126,11 +126,17 @@ def decode(data: bytes, source: str) -> str:
             raise TranscriptFormatError(
                 source, None, "UTF-16 text after the byte-order mark", exc.reason, code="E107"
             ) from None
-    else:
-        if b"\x00" in data:
+    elif b"\x00" in data:
+        encoding = _bomless_utf16(data)
+        if encoding is None:
+            raise TranscriptFormatError(source, None, "a text transcript", "binary data", code="E106")
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
             raise TranscriptFormatError(
-                source, None, "a text transcript", "binary data", code="E106"
-            )
+                source, None, "UTF-16 text (its bytes read as UTF-16 without a byte-order mark)", exc.reason, code="E107"
+            ) from None
+    else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -144,6 +150,23 @@ def decode(data: bytes, source: str) -> str:
                 code="E105",
             ) from None
     return _normalise(text, source)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for UTF-16 text written without a byte-order
+    mark (as some Windows tools save it), told by where its NUL bytes fall: in
+    text of Latin letters every other byte is NUL, all on one side. None for
+    anything else (binary data)."""
+    head = data[:4096]
+    if len(head) < 4 or len(data) % 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd >= 0.9 * half and even <= 0.1 * half:
+        return "utf-16-le"
+    if even >= 0.9 * half and odd <= 0.1 * half:
+        return "utf-16-be"
+    return None
 
 
 def _normalise(text: str, source: str) -> str:
