@@ -108,8 +108,10 @@ def check_roles(
         fix = role_option("seller", seller)
         return RoleCheck(
             CONFIDENCE_LOW, "no_seller",
-            f"No speaker was taken for a seller ({_names(buyers)} as buyers). If {seller} is the seller, "
-            f"run again with {fix}.",
+            # (buyers the caller named were not taken for anything: they were named)
+            (f"No speaker is a seller ({_names(buyers)} named as buyers). " if not set(buyers) & set(inferred)
+             else f"No speaker was taken for a seller ({_names(buyers)} as buyers). ")
+            + f"If {seller} is the seller, run again with {fix}.",
             fix,
         )  # fmt: skip
     scored_sellers = [s for s in sellers if s in scores]

@@ -850,3 +850,12 @@ def test_issue14_8_resume_after_a_cut_tags_journal_line_keeps_every_call(tmp_pat
     found = _tag_paths(tags)
     assert found.get(str(calls / "01-payroll-dental-discovery.txt"), 0) > 0
     assert found.get(str(calls / "32-pilot-checkin-short.txt"), 0) > 0
+
+
+def test_issue14_3_roles_check_says_named_for_buyers_the_caller_named():
+    import analyzer
+
+    text = "Recording: This call may be recorded.\nHannah Cole: Is the vendor joining today?\nMarcus Webb: No idea, I sent the invite last week.\n"
+    check = analyzer.analyze_text(text, buyers=["Hannah Cole", "Marcus Webb"]).roles_check
+    assert (check.confidence, check.reason) == ("low", "no_seller")
+    assert check.message.startswith("No speaker is a seller (Hannah Cole and Marcus Webb named as buyers).")
