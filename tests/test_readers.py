@@ -633,8 +633,10 @@ def test_readers_utf16_without_byte_order_mark(encoding):
     ]
 
 
-def test_readers_nul_bytes_not_laid_out_as_utf16_are_binary():
+@pytest.mark.parametrize("data", [bytes(range(256)) * 8, b"\x00\xff\x00\x10" * 64], ids=["bytes", "nul-every-other"])
+def test_readers_nul_bytes_not_laid_out_as_utf16_are_binary(data):
+    """NUL bytes every other byte that do not read as text (control characters) are binary data."""
     from analyzer.readers import read_call
 
     with pytest.raises(TranscriptFormatError, match=r"\[E106\] blob\.bin: expected a text transcript, found 'binary data'"):
-        read_call(bytes(range(256)) * 8, "blob.bin")
+        read_call(data, "blob.bin")

@@ -163,10 +163,15 @@ def _bomless_utf16(data: bytes) -> str | None:
     even, odd = head[0::2].count(0), head[1::2].count(0)
     half = len(head) // 2
     if odd >= 0.9 * half and even <= 0.1 * half:
-        return "utf-16-le"
-    if even >= 0.9 * half and odd <= 0.1 * half:
-        return "utf-16-be"
-    return None
+        encoding = "utf-16-le"
+    elif even >= 0.9 * half and odd <= 0.1 * half:
+        encoding = "utf-16-be"
+    else:
+        return None
+    # ... and read so, it is text: next to no control characters but line breaks and tabs
+    sample = head.decode(encoding, errors="replace")
+    controls = sum(1 for c in sample if c < " " and c not in "\t\n\r")
+    return encoding if controls <= len(sample) // 100 else None
 
 
 def _normalise(text: str, source: str) -> str:
