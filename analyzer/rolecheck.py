@@ -103,17 +103,7 @@ def check_roles(
             fix,
         )  # fmt: skip
     if not sellers and buyers:
-        candidates = [s for s in buyers if s in inferred] or buyers
-        seller = max(candidates, key=lambda s: (scores.get(s, 0.0), -speakers.index(s)))
-        fix = role_option("seller", seller)
-        return RoleCheck(
-            CONFIDENCE_LOW, "no_seller",
-            # (buyers the caller named were not taken for anything: they were named)
-            (f"No speaker is a seller ({_names(buyers)} named as buyers). " if not set(buyers) & set(inferred)
-             else f"No speaker was taken for a seller ({_names(buyers)} as buyers). ")
-            + f"If {seller} is the seller, run again with {fix}.",
-            fix,
-        )  # fmt: skip
+        return _no_seller(buyers, inferred, scores, speakers)
     scored_sellers = [s for s in sellers if s in scores]
     scored_buyers = [s for s in buyers if s in scores]
     if scored_sellers and scored_buyers:
@@ -129,6 +119,19 @@ def check_roles(
                 fix,
             )  # fmt: skip
     return _against_the_scores(transcript, sellers, buyers, inferred, _seller_cut(model)) or RoleCheck(CONFIDENCE_HIGH)
+
+
+def _no_seller(buyers: list[str], inferred: list[str], scores: Mapping[str, float], speakers: list[str]) -> RoleCheck:
+    """``low`` for a call of buyers and no seller, the likeliest seller named in the fix."""
+    candidates = [s for s in buyers if s in inferred] or buyers
+    seller = max(candidates, key=lambda s: (scores.get(s, 0.0), -speakers.index(s)))
+    fix = role_option("seller", seller)
+    # (buyers the caller named were not taken for anything: they were named)
+    if set(buyers) & set(inferred):
+        lead = f"No speaker was taken for a seller ({_names(buyers)} as buyers)."
+    else:
+        lead = f"No speaker is a seller ({_names(buyers)} named as buyers)."
+    return RoleCheck(CONFIDENCE_LOW, "no_seller", f"{lead} If {seller} is the seller, run again with {fix}.", fix)
 
 
 def _seller_cut(model: SentenceModel | str | None) -> float:
