@@ -53,7 +53,6 @@ import io
 import json
 import math
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +62,7 @@ from .config import Thresholds, default_thresholds
 from .errors import RolesError
 from .nlp.learned import SentenceModel, load_models
 from .nlp.resources import load_lexicon, load_patterns
+from .speakers import name_key
 from .transcript import Role, Transcript
 
 GIVEN = "given"
@@ -124,12 +124,6 @@ def one_or_many(names: "str | Iterable[str]") -> list[str]:
     """Speaker names given as one name or as several: ``"Dana"`` is one name,
     not four letters."""
     return [names] if isinstance(names, str) else list(names)
-
-
-def name_key(name: str) -> str:
-    """A speaker name as given names are matched to it: runs of whitespace as one
-    space, composed (NFC: "e" and a combining accent is "é"), any case."""
-    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
 
 
 def _given_roles(transcript, sellers, buyers, others, mapping) -> dict[str, Role]:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 #: Labels that speech services and meeting tools give speakers they cannot name.
 _GENERIC = re.compile(
@@ -113,3 +114,9 @@ def role_option(role: str, name: str) -> str:
     '--buyer "Tyler Osei"'
     """
     return f"--{role} {shell_word(name)}"
+
+
+def name_key(name: str) -> str:
+    """A speaker name as given names are matched to it: runs of whitespace as one
+    space, composed (NFC: "e" and a combining accent is "é"), any case."""
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()

@@ -346,6 +346,8 @@ def test_issue14_7_docx_is_read_like_its_text(tmp_path):
         # a row of column names is no turn
         (("Speaker", "Text"), [("Dana Reyes", "Hi Sam."), ("Sam Cho", "Hello.")],
          [("Dana Reyes", "Hi Sam.", None), ("Sam Cho", "Hello.", None)]),
+        (("Speaker", "Start Time", "End Time", "Text"), [("Dana Reyes", "0:03", "0:05", "Hi Sam."), ("Sam Cho", "0:07", "0:08", "Hello.")],
+         [("Dana Reyes", "Hi Sam.", 3.0), ("Sam Cho", "Hello.", 7.0)]),
     ],
 )
 def test_issue14_7_docx_transcript_table(tmp_path, header, rows, expected):

@@ -274,7 +274,7 @@ def _call_row(
 
             raise TranscriptFormatError(
                 source, None, "a call id on every cue (which call a cue belongs to)",
-                f"{len(group)} cues with an empty call id", code="E127",
+                f"{len(group)} {'cue' if len(group) == 1 else 'cues'} with an empty call id", code="E127",
             )  # fmt: skip
         transcript = _transcript_of(group, cols, source)
         given = role_map.for_call(source, transcript.speakers)
@@ -293,9 +293,11 @@ def _call_row(
 
 
 def _missing(value: Any) -> bool:
-    """Whether a call id is missing (None, NaN, pandas' NA)."""
+    """Whether a call id is missing (None, NaN, pandas' NA, or blank text)."""
     import pandas as pd
 
+    if isinstance(value, str):
+        return not value.strip()
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # (a value pandas cannot judge is there)

@@ -75,7 +75,7 @@ class RoleMap:
 
     def for_call(self, path: str, speakers: Sequence[str]) -> dict[str, str]:
         """The given roles of one call: name (as the call spells it) to role."""
-        from ..roles import name_key
+        from ..speakers import name_key
 
         by_key: dict[str, list[str]] = {}
         for s in speakers:

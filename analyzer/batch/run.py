@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from ..speakers import cell_names
+from ..speakers import cell_names, name_key
 from .columns import ERROR, OK, SKIPPED, column_kind, columns, tracker_columns
 from .engines import iter_rows
 from .journal import Journal, iter_journal, journal_path, repair_tail, scan_journal, seed_journal
@@ -245,7 +245,7 @@ def _finalize(
             run.ok += 1
             run.summary.add(row)
             for column in ("sellers", "buyers"):
-                run.speakers.update(name.lower() for name in cell_names(row.get(column)))
+                run.speakers.update(name_key(name) for name in cell_names(row.get(column)))
         else:
             run.failed += 1
             if len(run.errors) < MAX_ERRORS_KEPT:

@@ -198,9 +198,11 @@ def _note_unreported(run, reports_dir: Path | None) -> None:
 def _note_unmatched_names(run, sellers, buyers) -> None:
     """A note for each --seller or --buyer name that is a speaker of no call
     scored (a misspelt name would otherwise change nothing, unseen)."""
+    from ..speakers import name_key
+
     for option, names in (("--seller", sellers), ("--buyer", buyers)):
         for name in names:
-            if run.ok and name.strip().lower() not in run.speakers:
+            if run.ok and name_key(name) not in run.speakers:
                 click.echo(f"callcoach: note: {option} {name!r} is a speaker of none of the calls scored; check its spelling", err=True)
 
 
@@ -416,7 +418,9 @@ def _headline(run, summary_path, html_path, reports_dir) -> None:
             "(rows with roles_confidence 'low'; name the speakers with --seller, --buyer or --roles)"
         )
     if h["calls"]:
-        score = "n/a (no model loaded)" if h["mean_score"] is None else f"{h['mean_score']:.1f}"
+        score = f"{h['mean_score']:.1f}" if h["mean_score"] is not None else (
+            "n/a (no call scored)" if run.model else "n/a (no model loaded)"
+        )
         share = "n/a" if h["median_seller_talk_share"] is None else f"{h['median_seller_talk_share']:.0%}"
         click.echo(
             f"sellers: {h['sellers']:,}; mean score: {score}; median seller talk share: {share}; "

@@ -67,7 +67,7 @@ def _unscored(result: AnalysisResult, th: Thresholds) -> str | None:
 
     if result.score is not None or result.model is None:
         return None
-    return unscored_because(result, th)
+    return unscored_because(result, th) or "was not scored"
 
 
 def header_view(result: AnalysisResult) -> dict[str, Any]:

@@ -90,8 +90,11 @@ def questions_metric(result: AnalysisResult, th: Thresholds) -> dict[str, Any]:
         words_spoken = result.transcript.words if result.transcript else m.seller_words + m.buyer_words
         seconds = words_spoken / th.speech_rate_words_per_second
     short = seconds < th.discovery_min_seconds
-    minutes = round(seconds / 60)
-    length = ("under a minute" if minutes < 1 else f"{'about ' if estimated else ''}{plural(minutes, 'minute')}")
+    minutes = int(seconds // 60)  # (down: a call of 29:50 is not "about 30 minutes long")
+    if not estimated:
+        length = clock(seconds)
+    else:
+        length = "under a minute" if minutes < 1 else f"about {plural(minutes, 'minute')}"
     short_note = (
         f" The target is for discovery calls of {th.discovery_min_seconds / 60:.0f} minutes or more; "
         f"this call is {length} long, so it is not judged against it and feedback does not flag it."

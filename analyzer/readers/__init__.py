@@ -32,6 +32,7 @@ Error codes (``TranscriptFormatError.code``), one per kind of problem:
 | E124 | an empty speaker name                                          | csv json           |
 | E125 | a speaker name with a control character, or over 200 characters | txt vtt srt csv json |
 | E126 | captions in which no cue names a speaker: roles cannot be known | vtt srt           |
+| E127 | cues of a table with no call id (score_dataframe)              | batch.frames       |
 | E130 | words before the first speaker label (or a time and label)     | txt                |
 | E131 | no `WEBVTT` header                                             | vtt                |
 | E132 | a cue block without a timing line, or cues not blank-separated | vtt srt            |

@@ -8,11 +8,12 @@ lines). The text readers then read it as they read that shape, so a
 ``.docx`` has the same speakers, turns and times as its text export.
 
 Tables are read where they stand among the paragraphs. Some tools lay a
-transcript out as a table of speaker, time and text: each row becomes the
-line of the text shape that says the same (``Name (0:03): text``, or
-``[0:03] Name: text`` when the time comes first; ``Name: text`` without a
-time), and a first row of column names (``Speaker | Time | Text``) is no
-turn.
+transcript out as a table of speaker, time (a start, or a start and an
+end) and text: each row becomes the line of the text shape that says the
+same (``Name (0:03): text``, or ``[0:03] Name: text`` when the times come
+first; ``Name: text`` without a time; an end time is not kept, as the text
+shapes start a turn only), and a first row of column names (``Speaker |
+Start Time | Text``) is no turn.
 """
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ def docx_text(data: bytes, source: str) -> str:
 
 #: Column names of a transcript table's first row (lower case).
 _HEADINGS = frozenset(
-    "speaker name participant who time timestamp start end start time end time text transcript"
-    " words utterance said content".split()
+    ["speaker", "name", "participant", "who", "time", "timestamp", "start", "end", "start time", "end time",
+     "text", "transcript", "words", "utterance", "said", "content"]
 )
 
 
@@ -84,10 +85,10 @@ def _table_lines(table) -> list[str]:
         if not cells or (k == 0 and all(c.lower() in _HEADINGS for c in cells)):
             continue
         times = [i for i, c in enumerate(cells) if clock_seconds_or_none(c) is not None]
-        if len(cells) == 3 and times == [1]:  # speaker, time, text
-            out.append(f"{cells[0]} ({cells[1]}): {cells[2]}")
-        elif len(cells) == 3 and times == [0]:  # time, speaker, text
-            out.append(f"[{cells[0]}] {cells[1]}: {cells[2]}")
+        if len(cells) in (3, 4) and times == list(range(1, len(cells) - 1)):  # speaker, start[, end], text
+            out.append(f"{cells[0]} ({cells[1]}): {cells[-1]}")
+        elif len(cells) in (3, 4) and times == list(range(len(cells) - 2)):  # start[, end], speaker, text
+            out.append(f"[{cells[0]}] {cells[-2]}: {cells[-1]}")
         else:
             out.append(": ".join(cells))
     return out

@@ -29,9 +29,10 @@ whichever comes first (``spec/tags.md``).
 
 Google Meet's title, date and attendee lines before the first turn, its
 "Transcription ended after 00:31:02" line and its note that the transcript
-"was computer generated" are dropped; so are Rev's page head (its title,
-"NAME (Completed  05/07/24)", and "Transcript by Rev.com"), its note that
-"This transcript was exported on ...", and "Page 1 of 2" lines, anywhere. Any other text before
+"was computer generated" are dropped; so are Rev's page head ("Transcript
+by Rev.com", and the title "NAME (Completed  05/07/24)" and "Page 1 of 2"
+lines beside it) and its note that "This transcript was exported on ...",
+anywhere. Any other text before
 the first turn is an error (E130).
 """
 from __future__ import annotations
@@ -57,17 +58,20 @@ FORMAT = "txt"
 
 _DAY = 24 * 3600.0
 # Lines a meeting or transcription tool writes around the speech: dropped
-# anywhere (Google Meet's end and notes; Rev's export note and its page
-# head, "NAME (Completed  05/07/24)" and "Transcript by Rev.com", which a
-# document saved as text repeats on every page; page numbers).
+# anywhere (Google Meet's end and notes; Rev's export note and the byline of
+# its page head, "Transcript by Rev.com", which a document saved as text
+# repeats on every page).
 _META_RE = re.compile(
     r"(?i)(?:(?:transcription|transcript|meeting|recording) ended after \d{1,2}:\d\d:\d\d\W*"
     r"|this editable transcript was computer generated.*"
     r"|people can also change the text after it was created\W*"
     r"|this transcript was exported on .{1,60}view latest version here\W*"
-    r"|transcript by rev(?:\.com)?|.{1,300}\(completed\s+\d{1,2}/\d{1,2}/\d{2,4}\)"
-    r"|page \d{1,4} of \d{1,4})"
+    r"|transcript by rev(?:\.com)?)"
 )
+# The other lines of Rev's page head, dropped only beside its "Transcript by
+# Rev.com" line (a speaker may say "Page 2 of 5", or "(completed 05/07/24)").
+_REV_HEAD_RE = re.compile(r"(?i)(?:.{1,300}\(completed\s+\d{1,2}/\d{1,2}/\d{2,4}\)|page \d{1,4} of \d{1,4})")
+_REV_BYLINE_RE = re.compile(r"(?i)[ \t]*transcript by rev(?:\.com)?[ \t]*")
 _META_FIRST = frozenset("TtMmRrPp")
 # Lines of a Google Meet transcript's head: dropped before the first turn only.
 _PREAMBLE_RE = re.compile(
@@ -129,7 +133,7 @@ def _classify_stripped(s: str, lineno: int) -> _Line:
     if first not in "[(" and not first.isdigit():
         head = s[:HEAD_CHARS]
         if ":" not in head and "\uff1a" not in head:
-            if (first in _META_FIRST or s[-1] == ")") and len(s) < 400 and _META_RE.fullmatch(s):
+            if first in _META_FIRST and len(s) < 400 and _META_RE.fullmatch(s):
                 return _Line(lineno, _META, s, s)
             return _Line(lineno, _TEXT, s, s)  # the common case: words, no label
     if first in "[(":
@@ -219,9 +223,9 @@ _STARTS = {
 
 def looks_like(lines: list[str]) -> bool:
     """True when the first non-blank lines of a file fit one of the shapes
-    (after a Google Meet head), so that detection can pick this reader."""
+    (after a Google Meet head or a Rev page head), so that detection can pick this reader."""
     attendees = False
-    for k, line in enumerate(lines):
+    for k, line in enumerate(_without_rev_page_heads(lines)):
         if not line or line.isspace():
             continue
         try:
@@ -256,7 +260,7 @@ def read(
         (E122), some turns timed and others not (E103), a line or a call
         over the limits (E110, E111).
     """
-    raw_lines = split_lines(text, source)
+    raw_lines = _without_rev_page_heads(split_lines(text, source))
     recurring = recurring_sentence_labels(raw_lines)
     lines = list(_lines(raw_lines, source))
     speakers = _speakers_of_timed_lines(lines)
@@ -307,6 +311,23 @@ def read(
         format=FORMAT,
         speech_rate_words_per_second=speech_rate_words_per_second,
     )
+
+
+def _without_rev_page_heads(lines: list[str]) -> list[str]:
+    """``lines`` with Rev's page heads blanked (line numbers kept): the title
+    ("NAME (Completed  05/07/24)") and "Page 1 of 2" lines of a run of lines
+    that holds the byline "Transcript by Rev.com"."""
+    bylines = [k for k, line in enumerate(lines) if len(line) < 60 and "rev" in line.lower() and _REV_BYLINE_RE.fullmatch(line)]
+    if not bylines:
+        return lines
+    out = list(lines)
+    for k in bylines:
+        for step in (-1, 1):
+            j = k + step
+            while 0 <= j < len(lines) and lines[j].strip() and len(lines[j]) < 400 and _REV_HEAD_RE.fullmatch(lines[j].strip()):
+                out[j] = ""
+                j += step
+    return out
 
 
 def _speakers_of_timed_lines(lines: list[_Line]) -> set[str]:

@@ -615,11 +615,13 @@ def test_batch_score_dataframe_cue_without_a_speaker_is_an_error_row(speaker, co
 def test_batch_score_dataframe_cues_without_a_call_id_are_an_error_row():
     """Cues whose call id is empty belong to no known call: one error row
     (E127) that counts them, not a call named "nan" made of them."""
-    df = pd.DataFrame({"call_id": ["x", "x", None, float("nan")], "speaker": ["Dana", "Sam", "Dana", "Sam"],
-                       "text": ["How do you track renewals today?", "In a spreadsheet.", "Hi.", "Hello."]})
+    df = pd.DataFrame({"call_id": ["x", "x", None, float("nan"), "  "], "speaker": ["Dana", "Sam", "Dana", "Sam", "Dana"],
+                       "text": ["How do you track renewals today?", "In a spreadsheet.", "Hi.", "Hello.", "Bye."]})
     out = batch.score_dataframe(df)
-    assert list(out["status"]) == ["ok", "error"]
-    assert re.search(r"\[E127\] <no call id>: expected a call id on every cue .*found '2 cues with an empty call id'", out["error"].iloc[1])
+    assert sorted(out["status"]) == ["error", "error", "ok"]
+    errors = sorted(out.loc[out["status"] == "error", "error"])
+    assert re.search(r"\[E127\] <no call id>: expected a call id on every cue .*found '1 cue with an empty call id'", errors[0])
+    assert re.search(r"found '2 cues with an empty call id'", errors[1])
 
 
 def test_batch_score_dataframe_has_the_tracker_columns_of_to_row(analyzer):

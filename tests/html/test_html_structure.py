@@ -524,7 +524,7 @@ def test_html_metrics_against_their_targets(demo):
     assert "73% by time" in share and "43:57" in share and "above target" in share
     q = norm(root.find(id="metric-questions").text())
     # a call of 11 minutes is not held to the range of a discovery call
-    assert "11-14" in q and "not judged" in q and "30 minutes or more" in q and "about 11 minutes long" not in q and "11 minutes long" in q
+    assert "11-14" in q and "not judged" in q and "30 minutes or more" in q and "this call is 10:50 long" in q
     mono = norm(root.find(id="metric-monologue").text())
     assert "1:21 (202 words)" in mono and "under 2:00" in mono and "on target" in mono
     assert root.find(id="metric-monologue").find("a", href="#turn-11") is not None

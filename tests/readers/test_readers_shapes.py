@@ -333,3 +333,16 @@ def test_readers_shape_seller_name_before_two_addresses_is_ambiguous():
         assign_roles(transcript, sellers=["Dana Reyes"])
     given = assign_roles(transcript, sellers=["Dana Reyes <d@b.io>"])
     assert given.roles["Dana Reyes <d@b.io>"].value == "seller"
+
+
+def test_readers_shape_rev_head_lines_said_by_a_speaker_are_kept():
+    """Only the lines beside Rev's byline are its page head: a speaker may say
+    "Page 2 of 5", or end a line with "(completed 05/07/24)"."""
+    text = (
+        "Dana Reyes (00:01):\nHow far along is the rollout?\n\nSam Cho (00:05):\nPhase one is done (completed 05/07/24)\n\n"
+        "Dana Reyes (00:09):\nGreat. And phase two?\n\nSam Cho (00:12):\nPage 2 of 5\n"
+    )
+    assert [(t.speaker, t.text) for t in read_text(text, source="call.txt").turns] == [
+        ("Dana Reyes", "How far along is the rollout?"), ("Sam Cho", "Phase one is done (completed 05/07/24)"),
+        ("Dana Reyes", "Great. And phase two?"), ("Sam Cho", "Page 2 of 5"),
+    ]

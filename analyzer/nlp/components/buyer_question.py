@@ -33,7 +33,6 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -120,7 +119,7 @@ class BuyerQuestionTagger(Tagger):
             analysed: in speech without punctuation most sentences are
             statements).
         """
-        colleagues = _colleague_names(doc)
+        colleagues = _colleague_names(doc, self.lex)
         table = turn_table(doc)
         found: list[Candidate] = []
         questions: list[_Question] = []
@@ -315,12 +314,13 @@ def _question_parts(doc: Doc, turn: TurnRange, lex: Lexicon, unpunctuated: bool 
             yield (start if a == 0 else idx[a]), idx[stop], end, words[a:stop] + asks, titles[a:stop] + [False] * len(asks), unmarked
 
 
-def _colleague_names(doc: Doc) -> dict[str, frozenset[str]]:
+def _colleague_names(doc: Doc, lex: Lexicon) -> dict[str, frozenset[str]]:
     """For each seller-side speaker, the lower-case first names by which they
     may address a colleague on their side (a vocative: "Kim, can you show
     them..."): the other sellers' first names, but a name a speaker of the
     other side has too (then it may be the buyer who is addressed) and a
-    first name that is also a common word ("So, how are you...")."""
+    first name that is also a word that opens a sentence by itself ("So,
+    how are you...": the lexicon's fillers)."""
     roles = doc._.get(ROLES) or {}
     firsts = {name: name.split()[0].lower() for name in roles if name.split()}
     others = {firsts[name] for name, role in roles.items() if role != "seller" and name in firsts}
@@ -328,7 +328,7 @@ def _colleague_names(doc: Doc) -> dict[str, frozenset[str]]:
     return {
         name: frozenset(
             firsts[other] for other in sellers
-            if firsts[other] != firsts[name] and firsts[other] not in others and firsts[other] not in STOP_WORDS
+            if firsts[other] != firsts[name] and firsts[other] not in others and firsts[other] not in lex.filler
         )
         for name in sellers
     }  # fmt: skip

@@ -10,8 +10,8 @@ Two kinds of mention, matched case-insensitively over the whole call:
   with the role ``other`` are never counted. Where one tracker's phrases
   overlap ("price", "price point"), the longest counts once.
   Spans go to ``doc.spans["trackers"]``, labelled with the tracker's name.
-- filler words ("um", "uh", "you know", "I mean", "sort of", "like" set off
-  by a comma), from ``patterns/fillers.jsonl``. A row may refuse a match by
+- filler words ("um", "uh", "er", "erm", "you know", "I mean", "sort of",
+  "kind of", "like" set off by a comma), from ``patterns/fillers.jsonl``. A row may refuse a match by
   the word before it (``not_after``: "do you know" asks something) or after
   it (``not_before``: "uh-huh" is a backchannel), or ask for a comma beside
   it (``needs_comma``: "like, forty seats" but not "we'd like forty
