@@ -584,6 +584,30 @@ def test_readers_csv_header_as_call_tools_name_it(header, row1, row2, times):
     ]
 
 
+@pytest.mark.parametrize(
+    "rows,times",
+    [
+        ("Timestamp,Speaker,Text\n2024-05-07T10:00:01Z,Dana Reyes,Hi Sam.\n2024-05-07T10:00:04Z,Sam Cho,Hello.\n", [(0.0, 0.8), (3.0, 3.4)]),
+        ("speaker,start,end,text\nDana Reyes,2024-05-07 10:00:01,2024-05-07 10:00:03,Hi Sam.\n"
+         "Sam Cho,2024-05-07 10:00:04+00:00,2024-05-07 10:00:05+00:00,Hello.\n", [(0.0, 2.0), (3.0, 4.0)]),
+    ],
+)
+def test_readers_csv_dates_and_times_count_from_the_first(rows, times):
+    """Lines stamped with ISO dates and times (as some call tools export them) are
+    timed from the call's first time, not refused."""
+    from analyzer.readers import read_text
+
+    transcript = read_text(rows, source="call.csv")
+    assert [(t.start, t.end) for t in transcript.turns] == times
+
+
+def test_readers_csv_dates_mixed_with_plain_times_are_refused():
+    from analyzer.readers import read_text
+
+    with pytest.raises(TranscriptFormatError, match=r"\[E120\] call\.csv: expected times of one kind in every row"):
+        read_text("Timestamp,Speaker,Text\n2024-05-07T10:00:01Z,Dana,Hi.\n00:00:04,Sam,Hello.\n", source="call.csv")
+
+
 def test_readers_csv_header_naming_a_column_twice_is_refused():
     """Two text columns (or two speaker columns) leave unknown which one a row means: E140, not one dropped."""
     from analyzer.readers import read_text

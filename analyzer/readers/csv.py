@@ -16,6 +16,7 @@ import csv as _csv
 import io
 import math
 import re
+from datetime import datetime, timezone
 
 from ..errors import TranscriptFormatError
 from ..transcript import Cue, Transcript
@@ -110,6 +111,7 @@ def read(
     reader = _csv.reader(io.StringIO(text), strict=True)
     cues: list[Cue] = []
     columns: dict[str, int] | None = None
+    dated: list[bool] = []  # whether each time cell read is a date and time
     width = 0
     done = 0  # lines consumed before the current record
     try:
@@ -149,8 +151,8 @@ def read(
                     code="E141",
                 )
             speaker = cell_speaker(row[i_speaker], source, lineno, ",".join(row))
-            start = None if i_start is None else cell_seconds(row[i_start], source, lineno, "start")
-            end = None if i_end is None else cell_seconds(row[i_end], source, lineno, "end")
+            start = None if i_start is None else _cell_time(row[i_start], source, lineno, "start", dated)
+            end = None if i_end is None else _cell_time(row[i_end], source, lineno, "end", dated)
             if start is not None and end is not None and end < start:
                 raise TranscriptFormatError(
                     source, lineno, "an end time after the start time", ",".join(row), code="E121"
@@ -165,4 +167,49 @@ def read(
         raise TranscriptFormatError(
             source, None, "a header row `speaker,start,end,text`", "no rows", code="E140"
         )
+    if any(dated):
+        cues = _from_the_first_time(cues, dated, source)
     return Transcript.from_cues(cues, source=source, format=FORMAT, speech_rate_words_per_second=speech_rate_words_per_second)
+
+
+_DATED_RE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d")
+
+
+def _cell_time(value: str, source: str, lineno: int, column: str, dated: list[bool]) -> float | None:
+    """:func:`cell_seconds`, or, for a date and time (``2024-05-07T10:00:01Z``, as
+    some call tools stamp each line), its seconds since 1970 (the reader then
+    counts from the call's first time); ``dated`` records which it was."""
+    text = value.strip()
+    if not _DATED_RE.match(text):
+        found = cell_seconds(value, source, lineno, column)
+        if found is not None:
+            dated.append(False)
+        return found
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise TranscriptFormatError(
+            source, lineno, f"a time in column {column!r} (seconds, a clock time, or an ISO date and time)", text, code="E120"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    dated.append(True)
+    return moment.timestamp()
+
+
+def _from_the_first_time(cues: list[Cue], dated: list[bool], source: str) -> list[Cue]:
+    """Cues stamped with dates and times, their times counted from the first (E120
+    for a file that mixes them with plain times, or spans more than 168 hours)."""
+    if not all(dated):
+        raise TranscriptFormatError(
+            source, None, "times of one kind in every row (seconds or clock times, or dates and times)", "both", code="E120"
+        )
+    first = min(t for c in cues for t in (c.start, c.end) if t is not None)
+    out = []
+    for c in cues:
+        start = None if c.start is None else c.start - first
+        end = None if c.end is None else c.end - first
+        if max(start or 0.0, end or 0.0) > MAX_SECONDS:
+            raise TranscriptFormatError(source, c.line, "times within 168 hours of the first", f"{max(start or 0.0, end or 0.0):.0f} s", code="E120")
+        out.append(Cue(c.speaker, c.text, start, end, c.line))
+    return out
