@@ -31,7 +31,8 @@ class RoleCheck:
         seller does not sound like one) or ``buyer_sounds_like_seller``.
     message (str | None): a sentence that names the inferred roles and the fix.
     fix (str | None): the option that fixes the roles if the guess is wrong,
-        e.g. ``--buyer "Tyler Osei"``.
+        e.g. ``--buyer "Tyler Osei"`` (for ``weak_seller`` with no likelier
+        seller, the option that confirms the one taken).
     """
 
     confidence: str
