@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import CallcoachError
+from .readers.csv import column_key
 
 #: The metadata columns of a batch row, in order.
 META_COLUMNS = ("date", "rep", "team", "call_type", "outcome", "account")
@@ -164,7 +165,7 @@ def read_manifest(path: str | os.PathLike) -> Manifest:
         raise ManifestError(source, None, "expected a header line with a path or file column", code="E351") from None
     except csv.Error as exc:
         raise ManifestError(source, 1, f"not valid CSV: {exc}", code="E350") from None
-    columns = [_column(h) for h in header]
+    columns = [column_key(h) for h in header]
     path_col = next((columns.index(c) for c in PATH_COLUMNS if c in columns), None)
     if path_col is None:
         raise ManifestError(
@@ -195,10 +196,6 @@ def read_manifest(path: str | os.PathLike) -> Manifest:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     once = {n: m[0] for n, m in names.items() if len(m) == 1}
     return Manifest(source, by_path, {n: meta for n, (meta, _) in once.items()}, digest, {n: line for n, (_, line) in once.items()})
-
-
-def _column(name: str) -> str:
-    return re.sub(r"[\s-]+", "_", name.strip().lower())
 
 
 def _field(source: str, line: int, column: str, raw: str) -> str | None:

@@ -36,8 +36,15 @@ _COLUMNS = {
 _SEPARATORS_RE = re.compile(r"[\s-]+")
 
 
+def column_key(name: str) -> str:
+    """A table header as it is matched: lower case, a byte-order mark dropped,
+    runs of spaces and hyphens as one "_" ("Start Time" is start_time);
+    shared with the manifest's columns."""
+    return _SEPARATORS_RE.sub("_", name.strip().lstrip("\ufeff").strip().lower())
+
+
 def _header_names(row: list[str]) -> list[str]:
-    return [_SEPARATORS_RE.sub("_", c.strip().lstrip("\ufeff").strip().lower()) for c in row]
+    return [column_key(c) for c in row]
 _CLOCK_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,4}):(\d\d(?:\.\d{1,9})?)")
 
 
