@@ -29,10 +29,12 @@ FORMAT = "csv"
 # header reads as "_": "Start Time" is start_time, as call tools export it).
 _COLUMNS = {
     "speaker": ("speaker", "speaker_name", "name"),
-    "start": ("start", "start_time", "begin", "timestamp"),
+    "start": ("start", "start_time", "begin", "timestamp", "time"),
     "end": ("end", "end_time", "stop"),
     "text": ("text", "transcript", "utterance"),
 }
+#: Every header name of a transcript table (a Word table's first row of them is no turn).
+HEADER_NAMES = frozenset(name for names in _COLUMNS.values() for name in names)
 _SEPARATORS_RE = re.compile(r"[\s-]+")
 
 

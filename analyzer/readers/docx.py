@@ -21,6 +21,7 @@ import io
 import zipfile
 
 from ..errors import TranscriptFormatError
+from .csv import HEADER_NAMES, column_key
 
 #: The first bytes of a zip archive, and so of every ``.docx``.
 ZIP_MAGIC = b"PK\x03\x04"
@@ -69,20 +70,13 @@ def docx_text(data: bytes, source: str) -> str:
     return "\n".join(line.replace("\r", "") for line in lines)
 
 
-#: Column names of a transcript table's first row (lower case).
-_HEADINGS = frozenset(
-    ["speaker", "name", "participant", "who", "time", "timestamp", "start", "end", "start time", "end time",
-     "text", "transcript", "words", "utterance", "said", "content"]
-)
-
-
 def _table_lines(table) -> list[str]:
     """One line a row: a transcript table's row in the text shape it holds."""
     out: list[str] = []
     for k, row in enumerate(table.rows):
         cells = [c.text.strip() for c in row.cells if c.text.strip()]
         cells = list(dict.fromkeys(cells)) if len(cells) > 1 else cells  # (a merged cell repeats)
-        if not cells or (k == 0 and all(c.lower() in _HEADINGS for c in cells)):
+        if not cells or (k == 0 and all(column_key(c) in HEADER_NAMES for c in cells)):  # the CSV reader's names
             continue
         times = [i for i, c in enumerate(cells) if clock_seconds_or_none(c) is not None]
         if len(cells) in (3, 4) and times == list(range(1, len(cells) - 1)):  # speaker, start[, end], text
