@@ -31,6 +31,7 @@ among the sentence's other features.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -408,17 +409,24 @@ def _tag_body_end(words: list[str], lex: Lexicon) -> int | None:
 def _pleasantry_hand_back(doc: Doc, start: int, end: int, words: list[str], lex: Lexicon) -> bool:
     """ "Good, and you?" / "Fine, thanks. How about yourself?": a greeting handed back.
 
-    The question holds nothing but hand-back words, and the seller's turn has
-    just answered a greeting (``good``, ``fine``, ``not bad``...).
+    The question holds nothing but hand-back words and the words of a
+    greeting's answers ("Can't complain, and you?"), and the seller's turn
+    has just answered a greeting (``good``, ``fine``, ``not bad``...).
     """
     if not any(w in ("you", "yourself") for w in words):
         return False
-    if any(w not in lex.hand_back for w in words):
+    if any(w not in lex.hand_back and w not in _answer_words(lex) for w in words):
         return False
     said = doc_words(doc)[0][start:end]
     # (an answer of two words, "not bad", "ca n't complain", is found as a run of them)
     joined = f" {' '.join(said)} "
     return any(f" {answer} " in joined for answer in lex.pleasantry_answers)
+
+
+@lru_cache(maxsize=4)
+def _answer_words(lex: Lexicon) -> frozenset[str]:
+    """Every word of the lexicon's answers to a greeting ("ca", "n't", "complain")."""
+    return frozenset(w for answer in lex.pleasantry_answers for w in answer.split())
 
 
 @Language.factory(
